@@ -1,0 +1,122 @@
+/* config.c: reads the "key = value" configuration file (see config.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "crypto.h"
+
+static const struct {
+	const char *key;
+	size_t off;
+} keys[] = {
+	{"db_socket", offsetof(struct kp_config, db_socket)},
+	{"db_name", offsetof(struct kp_config, db_name)},
+	{"db_user", offsetof(struct kp_config, db_user)},
+	{"db_password", offsetof(struct kp_config, db_password)},
+	{"keys_file", offsetof(struct kp_config, keys_file)},
+	{"citizen_issuer", offsetof(struct kp_config, citizen_issuer)},
+	{"citizen_audience", offsetof(struct kp_config, citizen_audience)},
+	{"citizen_jwks", offsetof(struct kp_config, citizen_jwks)},
+	{"staff_issuer", offsetof(struct kp_config, staff_issuer)},
+	{"staff_audience", offsetof(struct kp_config, staff_audience)},
+	{"staff_jwks", offsetof(struct kp_config, staff_jwks)},
+	{"dev_idp_dir", offsetof(struct kp_config, dev_idp_dir)},
+};
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+int config_load(struct kp_config *cfg, const char *path, char *err, size_t errlen)
+{
+	char line[1024];
+	FILE *f;
+	int lineno = 0, rc = -1;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->db_timeout = 5;
+	if ((f = fopen(path, "re")) == NULL) {
+		snprintf(err, errlen, "config: %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *k, *v, *eq;
+		size_t i;
+
+		lineno++;
+		k = trim(line);
+		if (*k == '\0' || *k == '#')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			snprintf(err, errlen, "config: %s:%d: no '='", path, lineno);
+			goto out;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if (strcmp(k, "db_timeout") == 0) {
+			char *end;
+			long t = strtol(v, &end, 10);
+
+			if (*v == '\0' || *end != '\0' || t < 1 || t > 60) {
+				snprintf(err, errlen, "config: %s:%d: db_timeout 1..60", path, lineno);
+				goto out;
+			}
+			cfg->db_timeout = (int)t;
+			continue;
+		}
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			if (strcmp(k, keys[i].key) == 0)
+				break;
+		if (i == sizeof(keys) / sizeof(keys[0])) {
+			snprintf(err, errlen, "config: %s:%d: unknown key '%s'", path, lineno, k);
+			goto out;
+		}
+		{
+			char **slot = (char **)((char *)cfg + keys[i].off);
+
+			free(*slot);
+			if ((*slot = strdup(v)) == NULL) {
+				snprintf(err, errlen, "config: out of memory");
+				goto out;
+			}
+		}
+	}
+	if (cfg->db_name == NULL || cfg->db_user == NULL || cfg->db_socket == NULL) {
+		snprintf(err, errlen, "config: %s: db_socket, db_name and db_user are required", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	kp_wipe(line, sizeof(line));
+	fclose(f);
+	if (rc != 0)
+		config_free(cfg);
+	return rc;
+}
+
+void config_free(struct kp_config *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	if (cfg->db_password != NULL)
+		kp_wipe(cfg->db_password, strlen(cfg->db_password));
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char **slot = (char **)((char *)cfg + keys[i].off);
+
+		free(*slot);
+		*slot = NULL;
+	}
+}

@@ -1,0 +1,466 @@
+/* db.c: the MariaDB connection, the statement table, typed binds and
+ * results. One connection per process; statements are prepared on first use
+ * and kept; a lost connection is remade on the next call and every
+ * statement prepared again (auto-reconnect stays off, as it would lose
+ * prepared statements and transactions silently). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include "db.h"
+
+static const char *const sql[DB_STMT__MAX] = {
+	[DB_PING] = "SELECT 1",
+	[DB_MIGRATION_LIST] = "SELECT name, checksum FROM schema_migrations ORDER BY name",
+	[DB_MIGRATION_RECORD] = "INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)",
+	[DB_SESSION_INSERT] =
+		"INSERT INTO sessions (id_hash, kind, citizen_id, staff_id, csrf_hash,"
+		" created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[DB_SESSION_GET_CITIZEN] =
+		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name"
+		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id"
+		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
+	[DB_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
+	[DB_SESSION_END] =
+		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
+	[DB_TOKEN_USE] = "INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)",
+	[DB_TOKEN_PURGE] = "DELETE FROM used_tokens WHERE expires_at < ? LIMIT 1000",
+	[DB_CITIZEN_BY_CPR] = "SELECT id, name FROM citizens WHERE cpr_lookup = ?",
+	[DB_PLAN_HEAD] =
+		"SELECT p.id, p.version,"
+		" (SELECT MAX(a.version) FROM plan_acceptances a"
+		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
+		" st.name, st.title, st.phone, st.email"
+		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
+		" LEFT JOIN staff st ON st.id = c.contact_id"
+		" WHERE c.id = ?",
+	[DB_PLAN_DREAMS] =
+		"SELECT id, citizen_id, text FROM dreams"
+		" WHERE plan_id = ? AND deleted_at IS NULL ORDER BY id",
+	[DB_PLAN_GOALS] =
+		"SELECT id, parent_id, title, description, area, status, legal_basis,"
+		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id",
+	[DB_PLAN_LOCK] = "SELECT version FROM plans WHERE id = ? FOR UPDATE",
+	[DB_PLAN_BUMP] =
+		"UPDATE plans SET version = version + 1, updated_at = NOW(6) WHERE id = ?",
+	[DB_HISTORY_INSERT] =
+		"INSERT INTO plan_history (plan_id, version, actor_kind, actor_citizen_id,"
+		" actor_staff_id, summary, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[DB_HISTORY_LIST] =
+		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
+		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
+		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
+		" WHERE h.plan_id = ? ORDER BY h.version DESC LIMIT 1000",
+	[DB_DREAM_INSERT] = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
+	[DB_DREAM_GET] =
+		"SELECT citizen_id, text FROM dreams"
+		" WHERE id = ? AND plan_id = ? AND deleted_at IS NULL",
+	[DB_DREAM_UPDATE] = "UPDATE dreams SET text = ?, updated_at = NOW(6) WHERE id = ?",
+	[DB_DREAM_DELETE] = "UPDATE dreams SET deleted_at = NOW(6) WHERE id = ?",
+	[DB_ACCEPTANCE_INSERT] =
+		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, request_id)"
+		" VALUES (?, ?, ?, ?)",
+	[DB_CONTACT_GET] =
+		"SELECT st.name, st.title, st.phone, st.email"
+		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
+	[DB_ACCESS_LOG] =
+		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_name, actor_role, action"
+		" FROM audit_log WHERE citizen_id = ? AND actor_kind = 'staff'"
+		" ORDER BY id DESC LIMIT 1000",
+	[DB_GOAL_IN_PLAN] = "SELECT id FROM goals WHERE id = ? AND plan_id = ?",
+	[DB_PROPOSAL_INSERT] =
+		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title,"
+		" description, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[DB_PROPOSAL_GET] =
+		"SELECT p.id, p.kind, p.goal_id, p.title, p.description, p.reason, p.status,"
+		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
+		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
+		" WHERE p.id = ? AND p.citizen_id = ?",
+	[DB_PROPOSAL_LIST] =
+		"SELECT p.id, p.kind, p.goal_id, p.title, p.description, p.reason, p.status,"
+		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
+		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
+		" WHERE p.citizen_id = ? ORDER BY p.id DESC LIMIT 1000",
+	[DB_PROPOSAL_LOCK] =
+		"SELECT status FROM proposals WHERE id = ? AND citizen_id = ? FOR UPDATE",
+	[DB_PROPOSAL_WITHDRAW] =
+		"UPDATE proposals SET status = 'withdrawn', closed_at = NOW(6)"
+		" WHERE id = ? AND status = 'pending'",
+	[DB_STAFF_BY_SUB] = "SELECT id, name, role FROM staff WHERE sub = ?",
+	[DB_SEED_STAFF] =
+		"INSERT INTO staff (sub, name, role, title, phone, email) VALUES (?, ?, ?, ?, ?, ?)",
+	[DB_SEED_HOUSEHOLD] = "INSERT INTO households (name) VALUES (?)",
+	[DB_SEED_PLAN] = "INSERT INTO plans (household_id, version) VALUES (?, 1)",
+	[DB_SEED_CITIZEN] =
+		"INSERT INTO citizens (plan_id, household_id, name, caseworker_id, contact_id)"
+		" VALUES (?, ?, ?, ?, ?)",
+	[DB_SEED_CITIZEN_CPR] = "UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?",
+	[DB_SEED_GOAL] =
+		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
+		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[DB_SEED_CONSENT] =
+		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by) VALUES (?, ?, 'given', ?)",
+};
+
+struct db {
+	const struct kp_config *cfg;
+	MYSQL *conn;             /* NULL while disconnected */
+	MYSQL_STMT *stmt[DB_STMT__MAX];
+	bool multi;
+};
+
+/* Every entry of the table is filled. */
+static int db_table_checked(void)
+{
+	size_t i;
+
+	for (i = 0; i < DB_STMT__MAX; i++)
+		if (sql[i] == NULL) {
+			fprintf(stderr, "db: statement %zu has no SQL\n", i);
+			abort();
+		}
+	return 1;
+}
+
+struct db *db_new(const struct kp_config *cfg, bool multi_statements)
+{
+	static int checked;
+	struct db *db;
+
+	if (!checked)
+		checked = db_table_checked();
+	if ((db = calloc(1, sizeof(*db))) == NULL)
+		return NULL;
+	db->cfg = cfg;
+	db->multi = multi_statements;
+	return db;
+}
+
+static void db_disconnect(struct db *db)
+{
+	size_t i;
+
+	for (i = 0; i < DB_STMT__MAX; i++)
+		if (db->stmt[i] != NULL) {
+			mysql_stmt_close(db->stmt[i]);
+			db->stmt[i] = NULL;
+		}
+	if (db->conn != NULL) {
+		mysql_close(db->conn);
+		db->conn = NULL;
+	}
+}
+
+void db_free(struct db *db)
+{
+	if (db == NULL)
+		return;
+	db_disconnect(db);
+	free(db);
+}
+
+enum kp_err db_connect(struct db *db)
+{
+	const struct kp_config *c = db->cfg;
+	unsigned int timeout = (unsigned int)c->db_timeout;
+	unsigned int zero = 0;
+	my_bool off = 0;
+	MYSQL *m;
+
+	if (db->conn != NULL)
+		return KP_OK;
+	if ((m = mysql_init(NULL)) == NULL)
+		return KP_EUNAVAIL;
+	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_OPT_LOCAL_INFILE, &zero);
+	mysql_options(m, MYSQL_OPT_RECONNECT, &off);
+	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(m, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+	mysql_options(m, MYSQL_INIT_COMMAND, "SET collation_connection = 'utf8mb4_danish_ci'");
+	/* A lock held elsewhere answers within seconds, not after InnoDB's 50. */
+	mysql_options(m, MYSQL_INIT_COMMAND, "SET innodb_lock_wait_timeout = 3");
+	if (mysql_real_connect(m, NULL, c->db_user, c->db_password, c->db_name, 0,
+	                       c->db_socket, db->multi ? CLIENT_MULTI_STATEMENTS : 0) == NULL) {
+		fprintf(stderr, "db_connect: %s\n", mysql_error(m));
+		mysql_close(m);
+		return KP_EUNAVAIL;
+	}
+	db->conn = m;
+	return KP_OK;
+}
+
+static bool errno_is_gone(unsigned int e)
+{
+	return e == CR_SERVER_GONE_ERROR || e == CR_SERVER_LOST || e == CR_CONNECTION_ERROR ||
+	       e == CR_CONN_HOST_ERROR || e == CR_SERVER_LOST_EXTENDED ||
+	       e == ER_CONNECTION_KILLED || e == ER_SERVER_SHUTDOWN;
+}
+
+/* Maps the last error of the connection or statement to ours and logs it. */
+static enum kp_err db_error(struct db *db, MYSQL_STMT *s, enum db_stmt st, const char *what)
+{
+	unsigned int e = s != NULL ? mysql_stmt_errno(s) : mysql_errno(db->conn);
+	const char *msg = s != NULL ? mysql_stmt_error(s) : mysql_error(db->conn);
+
+	switch (e) {
+	case ER_DUP_ENTRY:
+	case ER_NO_REFERENCED_ROW_2:
+	case ER_ROW_IS_REFERENCED_2:
+		return KP_ECONFLICT;
+	case ER_LOCK_DEADLOCK:
+	case ER_LOCK_WAIT_TIMEOUT:
+		fprintf(stderr, "db %s (stmt %d): %u %s\n", what, (int)st, e, msg);
+		return KP_ERETRY;
+	default:
+		break;
+	}
+	fprintf(stderr, "db %s (stmt %d): %u %s\n", what, (int)st, e, msg);
+	if (errno_is_gone(e)) {
+		db_disconnect(db);
+		return KP_ERETRY;
+	}
+	return KP_EINTERNAL;
+}
+
+static enum kp_err db_prepared(struct db *db, enum db_stmt st, MYSQL_STMT **out)
+{
+	MYSQL_STMT *s = NULL;
+	my_bool on = 1;
+	enum kp_err err;
+
+	if ((err = db_connect(db)) != KP_OK)
+		return err;
+	if (db->stmt[st] != NULL) {
+		*out = db->stmt[st];
+		return KP_OK;
+	}
+	if ((s = mysql_stmt_init(db->conn)) == NULL)
+		return db_error(db, NULL, st, "stmt_init");
+	if (mysql_stmt_prepare(s, sql[st], strlen(sql[st])) != 0) {
+		err = db_error(db, s, st, "prepare");
+		mysql_stmt_close(s);
+		return err;
+	}
+	mysql_stmt_attr_set(s, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	db->stmt[st] = s;
+	*out = s;
+	return KP_OK;
+}
+
+static enum kp_err db_run(struct db *db, enum db_stmt st, const struct db_arg *args, size_t nargs,
+                          MYSQL_STMT **out)
+{
+	MYSQL_BIND bind[24];
+	MYSQL_STMT *s = NULL;
+	enum kp_err err;
+	size_t i;
+
+	if ((err = db_prepared(db, st, &s)) != KP_OK)
+		return err;
+	if (nargs != mysql_stmt_param_count(s) || nargs > sizeof(bind) / sizeof(bind[0])) {
+		fprintf(stderr, "db_run: stmt %d wants %lu parameters, got %zu\n", (int)st,
+		        mysql_stmt_param_count(s), nargs);
+		return KP_EINTERNAL;
+	}
+	memset(bind, 0, sizeof(bind));
+	for (i = 0; i < nargs; i++) {
+		switch (args[i].type) {
+		case DB_T_NULL:
+			bind[i].buffer_type = MYSQL_TYPE_NULL;
+			break;
+		case DB_T_I64:
+			bind[i].buffer_type = MYSQL_TYPE_LONGLONG;
+			bind[i].buffer = (void *)&args[i].i;
+			break;
+		case DB_T_STR:
+		case DB_T_BLOB:
+			bind[i].buffer_type = args[i].type == DB_T_STR ? MYSQL_TYPE_STRING
+			                                               : MYSQL_TYPE_BLOB;
+			bind[i].buffer = (void *)args[i].p;
+			bind[i].buffer_length = args[i].len;
+			bind[i].length_value = args[i].len;
+			break;
+		}
+	}
+	if (nargs > 0 && mysql_stmt_bind_param(s, bind) != 0)
+		return db_error(db, s, st, "bind");
+	if (mysql_stmt_execute(s) != 0)
+		return db_error(db, s, st, "execute");
+	*out = s;
+	return KP_OK;
+}
+
+enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
+                     const struct db_arg *args, size_t nargs, struct db_res *res)
+{
+	MYSQL_STMT *s = NULL;
+	MYSQL_RES *meta = NULL;
+	MYSQL_FIELD *fields;
+	MYSQL_BIND *bind = NULL;
+	my_bool *isnull = NULL;
+	enum kp_err err;
+	size_t ncols, row, col;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((err = db_run(db, st, args, nargs, &s)) != KP_OK)
+		return err;
+	if ((meta = mysql_stmt_result_metadata(s)) == NULL) {
+		fprintf(stderr, "db_query: stmt %d returns no rows\n", (int)st);
+		err = KP_EINTERNAL;
+		goto out;
+	}
+	if (mysql_stmt_store_result(s) != 0) {
+		err = db_error(db, s, st, "store_result");
+		goto out;
+	}
+	ncols = mysql_num_fields(meta);
+	fields = mysql_fetch_fields(meta);
+	res->ncols = ncols;
+	res->nrows = (size_t)mysql_stmt_num_rows(s);
+	res->cell = arena_alloc(a, sizeof(char *) * (res->nrows * ncols + 1));
+	res->len = arena_alloc(a, sizeof(unsigned long) * (res->nrows * ncols + 1));
+	bind = arena_alloc(a, sizeof(MYSQL_BIND) * ncols);
+	isnull = arena_alloc(a, sizeof(my_bool) * ncols);
+	for (row = 0; row < res->nrows; row++) {
+		for (col = 0; col < ncols; col++) {
+			/* max_length is the longest value in this result;
+			 * numbers and times fit in 64 bytes as text. */
+			size_t cap = fields[col].max_length > 64 ? fields[col].max_length : 64;
+			size_t k = row * ncols + col;
+
+			res->cell[k] = arena_alloc(a, cap + 1);
+			memset(&bind[col], 0, sizeof(bind[col]));
+			bind[col].buffer_type = MYSQL_TYPE_STRING;
+			bind[col].buffer = res->cell[k];
+			bind[col].buffer_length = cap;
+			bind[col].length = &res->len[k];
+			bind[col].is_null = &isnull[col];
+		}
+		if (mysql_stmt_bind_result(s, bind) != 0) {
+			err = db_error(db, s, st, "bind_result");
+			goto out;
+		}
+		rc = mysql_stmt_fetch(s);
+		if (rc == MYSQL_DATA_TRUNCATED) {
+			fprintf(stderr, "db_query: stmt %d: truncated\n", (int)st);
+			err = KP_EINTERNAL;
+			goto out;
+		}
+		if (rc != 0) {
+			err = rc == MYSQL_NO_DATA ? KP_EINTERNAL : db_error(db, s, st, "fetch");
+			goto out;
+		}
+		for (col = 0; col < ncols; col++) {
+			size_t k = row * ncols + col;
+
+			if (isnull[col])
+				res->cell[k] = NULL;
+			else
+				res->cell[k][res->len[k]] = '\0';
+		}
+	}
+	err = KP_OK;
+out:
+	if (meta != NULL)
+		mysql_free_result(meta);
+	if (db->conn != NULL && db->stmt[st] == s)
+		mysql_stmt_free_result(s);
+	if (err != KP_OK)
+		memset(res, 0, sizeof(*res));
+	return err;
+}
+
+enum kp_err db_exec(struct db *db, enum db_stmt st, const struct db_arg *args, size_t nargs,
+                    unsigned long long *affected, unsigned long long *insert_id)
+{
+	MYSQL_STMT *s = NULL;
+	enum kp_err err;
+
+	if ((err = db_run(db, st, args, nargs, &s)) != KP_OK)
+		return err;
+	if (affected != NULL)
+		*affected = (unsigned long long)mysql_stmt_affected_rows(s);
+	if (insert_id != NULL)
+		*insert_id = (unsigned long long)mysql_stmt_insert_id(s);
+	return KP_OK;
+}
+
+long long db_i64(const struct db_res *r, size_t row, size_t col)
+{
+	const char *c = db_cell(r, row, col);
+
+	return c != NULL ? strtoll(c, NULL, 10) : 0;
+}
+
+static enum kp_err db_simple(struct db *db, const char *q, const char *what)
+{
+	enum kp_err err;
+
+	if ((err = db_connect(db)) != KP_OK)
+		return err;
+	if (mysql_real_query(db->conn, q, strlen(q)) != 0)
+		return db_error(db, NULL, DB_STMT__MAX, what);
+	return KP_OK;
+}
+
+enum kp_err db_begin(struct db *db)
+{
+	return db_simple(db, "START TRANSACTION", "begin");
+}
+
+enum kp_err db_commit(struct db *db)
+{
+	enum kp_err err;
+
+	if (db->conn == NULL)
+		return KP_ERETRY;
+	if (mysql_commit(db->conn) == 0)
+		return KP_OK;
+	err = db_error(db, NULL, DB_STMT__MAX, "commit");
+	/* A commit cut off may have been applied: never run it again. */
+	return err == KP_ERETRY && db->conn == NULL ? KP_EUNAVAIL : err;
+}
+
+void db_rollback(struct db *db)
+{
+	if (db->conn != NULL && mysql_rollback(db->conn) != 0)
+		db_error(db, NULL, DB_STMT__MAX, "rollback");
+}
+
+enum kp_err db_run_script(struct db *db, const char *text, size_t len, char *err, size_t errlen)
+{
+	enum kp_err e;
+	int status;
+
+	if ((e = db_connect(db)) != KP_OK) {
+		snprintf(err, errlen, "cannot connect to the database");
+		return e;
+	}
+	if (mysql_real_query(db->conn, text, len) != 0)
+		goto fail;
+	do {
+		MYSQL_RES *r = mysql_store_result(db->conn);
+
+		if (r != NULL)
+			mysql_free_result(r);
+		else if (mysql_errno(db->conn) != 0)
+			goto fail;
+		status = mysql_next_result(db->conn);
+		if (status > 0)
+			goto fail;
+	} while (status == 0);
+	return KP_OK;
+fail:
+	snprintf(err, errlen, "%u %s", mysql_errno(db->conn), mysql_error(db->conn));
+	return KP_EINTERNAL;
+}

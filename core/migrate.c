@@ -1,0 +1,121 @@
+/* migrate.c: applies migrations/NNN_name.sql in order, once each. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "seed.h"
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+	    (buf = malloc((size_t)n + 1)) != NULL) {
+		*len = fread(buf, 1, (size_t)n, f);
+		buf[*len] = '\0';
+	}
+	fclose(f);
+	return buf;
+}
+
+int migrate_run(struct db *db, const char *dir, FILE *log)
+{
+	static const char create[] =
+		"CREATE TABLE IF NOT EXISTS schema_migrations ("
+		" name VARCHAR(255) NOT NULL PRIMARY KEY,"
+		" checksum CHAR(64) NOT NULL,"
+		" applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
+		") ENGINE=InnoDB";
+	struct arena *a = arena_new();
+	struct db_res done;
+	char **names = NULL, err[512];
+	size_t n = 0, cap = 0, i, j;
+	struct dirent *e;
+	DIR *d = NULL;
+	int rc = -1;
+
+	if (a == NULL)
+		return -1;
+	if (db_run_script(db, create, sizeof(create) - 1, err, sizeof(err)) != KP_OK) {
+		fprintf(log, "migrate: %s\n", err);
+		goto out;
+	}
+	if (db_query(db, a, DB_MIGRATION_LIST, DB_NOARGS, &done) != KP_OK) {
+		fprintf(log, "migrate: cannot read schema_migrations\n");
+		goto out;
+	}
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(log, "migrate: %s: %s\n", dir, strerror(errno));
+		goto out;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		if (n == cap) {
+			char **grown = realloc(names, sizeof(*names) * (cap = cap ? cap * 2 : 16));
+
+			if (grown == NULL)
+				goto out;
+			names = grown;
+		}
+		names[n++] = arena_strdup(a, e->d_name);
+	}
+	qsort(names, n, sizeof(*names), by_name);
+	for (i = 0; i < n; i++) {
+		uint8_t sum[KP_SHA256_LEN];
+		char hex[2 * KP_SHA256_LEN + 1], *path, *text;
+		size_t len = 0;
+		enum kp_err dberr;
+
+		path = arena_printf(a, "%s/%s", dir, names[i]);
+		if ((text = slurp(path, &len)) == NULL) {
+			fprintf(log, "migrate: %s: %s\n", path, strerror(errno));
+			goto out;
+		}
+		kp_sha256(text, len, sum);
+		kp_hex_encode(sum, sizeof(sum), hex);
+		for (j = 0; j < done.nrows; j++)
+			if (strcmp(db_cell(&done, j, 0), names[i]) == 0)
+				break;
+		if (j < done.nrows) {
+			free(text);
+			if (strcmp(db_cell(&done, j, 1), hex) != 0) {
+				fprintf(log, "migrate: %s was changed after it was applied\n", names[i]);
+				goto out;
+			}
+			continue;
+		}
+		fprintf(log, "migrate: applying %s\n", names[i]);
+		dberr = db_run_script(db, text, len, err, sizeof(err));
+		free(text);
+		if (dberr != KP_OK) {
+			fprintf(log, "migrate: %s: %s\n", names[i], err);
+			goto out;
+		}
+		if (db_exec(db, DB_MIGRATION_RECORD, DB_ARGS(DB_STR(names[i]), DB_STR(hex)), NULL,
+		            NULL) != KP_OK) {
+			fprintf(log, "migrate: cannot record %s\n", names[i]);
+			goto out;
+		}
+	}
+	fprintf(log, "migrate: up to date (%zu files)\n", n);
+	rc = 0;
+out:
+	if (d != NULL)
+		closedir(d);
+	free(names);
+	arena_free(a);
+	return rc;
+}

@@ -1,0 +1,306 @@
+/* plan.c: reading and changing the citizen's plan (see plan.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "plan.h"
+
+static json_t *jid(const struct db_res *r, size_t row, size_t col)
+{
+	return db_cell(r, row, col) != NULL ? json_integer(db_i64(r, row, col)) : json_null();
+}
+
+static json_t *contact_json(const struct db_res *r, size_t row, size_t col)
+{
+	if (db_cell(r, row, col) == NULL)
+		return json_null();
+	return json_pack("{s:s, s:s, s:s, s:s}", "name", db_cell(r, row, col), "role",
+	                 db_cell(r, row, col + 1), "phone", db_cell(r, row, col + 2), "email",
+	                 db_cell(r, row, col + 3));
+}
+
+static json_t *goal_json(const struct db_res *r, size_t i)
+{
+	const char *hours = db_cell(r, i, 7);
+
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:[]}",
+	                 "id", (json_int_t)db_i64(r, i, 0), "title", db_cell(r, i, 2),
+	                 "description", db_cell(r, i, 3), "area", db_cell(r, i, 4),
+	                 "status", db_cell(r, i, 5), "legal_basis", db_cell(r, i, 6),
+	                 "hours_per_week", hours != NULL ? json_real(strtod(hours, NULL)) : json_null(),
+	                 "child_related", db_i64(r, i, 8) != 0, "subgoals");
+}
+
+enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_t **out,
+                     long long *version)
+{
+	struct db_res head, dreams, goals;
+	json_t *plan = NULL, *jd, *jg, **byrow = NULL;
+	long long plan_id;
+	enum kp_err err;
+	size_t i, j;
+
+	*out = NULL;
+	/* The version is read before the content, so an ETag is never newer
+	 * than what it is sent with. */
+	err = db_query(db, a, DB_PLAN_HEAD, DB_ARGS(DB_I64(citizen_id)), &head);
+	if (err != KP_OK)
+		return err;
+	if (head.nrows != 1)
+		return KP_ENOTFOUND;
+	plan_id = db_i64(&head, 0, 0);
+	if ((err = db_query(db, a, DB_PLAN_DREAMS, DB_ARGS(DB_I64(plan_id)), &dreams)) != KP_OK ||
+	    (err = db_query(db, a, DB_PLAN_GOALS, DB_ARGS(DB_I64(plan_id)), &goals)) != KP_OK)
+		return err;
+
+	*version = db_i64(&head, 0, 1);
+	plan = json_pack("{s:I, s:I, s:o, s:[], s:[], s:o}", "id", (json_int_t)plan_id,
+	                 "version", (json_int_t)*version, "accepted_version", jid(&head, 0, 2),
+	                 "dreams", "goals", "contact", contact_json(&head, 0, 3));
+	if (plan == NULL)
+		return KP_EINTERNAL;
+	jd = json_object_get(plan, "dreams");
+	for (i = 0; i < dreams.nrows; i++)
+		json_array_append_new(jd, json_pack("{s:I, s:s, s:I}", "id",
+		                                    (json_int_t)db_i64(&dreams, i, 0), "text",
+		                                    db_cell(&dreams, i, 2), "author_id",
+		                                    (json_int_t)db_i64(&dreams, i, 1)));
+	/* Goals come ordered by id, and a sub-goal is made after its parent:
+	 * one pass puts each under its parent, found among the rows before it. */
+	jg = json_object_get(plan, "goals");
+	byrow = arena_alloc(a, sizeof(json_t *) * (goals.nrows + 1));
+	for (i = 0; i < goals.nrows; i++) {
+		long long parent = db_i64(&goals, i, 1);
+		json_t *g = goal_json(&goals, i), *into = jg;
+
+		byrow[i] = g;
+		if (parent != 0)
+			for (j = i; j-- > 0;)
+				if (db_i64(&goals, j, 0) == parent) {
+					into = json_object_get(byrow[j], "subgoals");
+					break;
+				}
+		json_array_append_new(into, g);
+	}
+	*out = plan;
+	return KP_OK;
+}
+
+enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id, long long want,
+                      long long *version, struct kp_fail *f)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	if ((err = db_query(db, a, DB_PLAN_LOCK, DB_ARGS(DB_I64(plan_id)), &r)) != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_ENOTFOUND;
+	*version = db_i64(&r, 0, 0);
+	if (want != PLAN_ANY_VERSION && want != *version)
+		return KP_FAIL(f, KP_ESTALE, "stale_version",
+		               "the plan has changed since you read it; read it again");
+	return KP_OK;
+}
+
+enum kp_err plan_bump(struct db *db, long long plan_id, long long new_version,
+                      const struct kp_actor *who, const char *summary)
+{
+	static const char *const kinds[KP_ACTOR__MAX] = {
+		[KP_ACTOR_CITIZEN] = "citizen", [KP_ACTOR_STAFF] = "staff", [KP_ACTOR_SYSTEM] = "system"};
+	enum kp_err err;
+
+	if ((err = db_exec(db, DB_PLAN_BUMP, DB_ARGS(DB_I64(plan_id)), NULL, NULL)) != KP_OK)
+		return err;
+	return db_exec(db, DB_HISTORY_INSERT,
+	               DB_ARGS(DB_I64(plan_id), DB_I64(new_version), DB_STR(kinds[who->kind]),
+	                       who->kind == KP_ACTOR_CITIZEN ? DB_I64(who->id) : DB_NULL,
+	                       who->kind == KP_ACTOR_STAFF ? DB_I64(who->id) : DB_NULL,
+	                       DB_STR(summary), DB_STR(who->request_id ? who->request_id : "")),
+	               NULL, NULL);
+}
+
+/* Finds a live dream of the actor's plan; checks authorship. */
+static enum kp_err dream_find(struct db *db, struct arena *a, const struct kp_actor *who,
+                              long long dream_id, struct kp_fail *f)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	err = db_query(db, a, DB_DREAM_GET, DB_ARGS(DB_I64(dream_id), DB_I64(who->plan_id)), &r);
+	if (err != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_FAIL(f, KP_ENOTFOUND, "not_found", "there is no such dream in your plan");
+	if (db_i64(&r, 0, 0) != who->id)
+		return KP_FAIL(f, KP_EFORBIDDEN, "not_author",
+		               "only the person who wrote a dream can change it");
+	return KP_OK;
+}
+
+enum dream_op { DREAM_CREATE, DREAM_UPDATE, DREAM_DELETE };
+
+static enum kp_err dream_change(struct db *db, struct arena *a, const struct kp_actor *who,
+                                enum dream_op op, long long dream_id, const char *text,
+                                long long want, json_t **out, long long *version,
+                                struct kp_fail *f)
+{
+	static const char *const summary[] = {
+		[DREAM_CREATE] = "Drøm tilføjet", [DREAM_UPDATE] = "Drøm ændret",
+		[DREAM_DELETE] = "Drøm fjernet"};
+	unsigned long long id = (unsigned long long)dream_id;
+	long long current;
+	enum kp_err err;
+
+	if (out != NULL)
+		*out = NULL;
+	if ((err = db_begin(db)) != KP_OK)
+		return err;
+	if ((err = plan_lock(db, a, who->plan_id, want, &current, f)) != KP_OK)
+		goto fail;
+	switch (op) {
+	case DREAM_CREATE:
+		err = db_exec(db, DB_DREAM_INSERT,
+		              DB_ARGS(DB_I64(who->plan_id), DB_I64(who->id), DB_STR(text)), NULL, &id);
+		break;
+	case DREAM_UPDATE:
+		if ((err = dream_find(db, a, who, dream_id, f)) == KP_OK)
+			err = db_exec(db, DB_DREAM_UPDATE, DB_ARGS(DB_STR(text), DB_I64(dream_id)),
+			              NULL, NULL);
+		break;
+	case DREAM_DELETE:
+		if ((err = dream_find(db, a, who, dream_id, f)) == KP_OK)
+			err = db_exec(db, DB_DREAM_DELETE, DB_ARGS(DB_I64(dream_id)), NULL, NULL);
+		break;
+	}
+	if (err != KP_OK)
+		goto fail;
+	if ((err = plan_bump(db, who->plan_id, current + 1, who, summary[op])) != KP_OK)
+		goto fail;
+	if ((err = db_commit(db)) != KP_OK)
+		return err;
+	*version = current + 1;
+	if (out != NULL && (*out = json_pack("{s:I, s:s}", "id", (json_int_t)id, "text", text)) == NULL)
+		return KP_EINTERNAL;
+	return KP_OK;
+fail:
+	db_rollback(db);
+	return err;
+}
+
+enum kp_err dream_create(struct db *db, struct arena *a, const struct kp_actor *who,
+                         const char *text, long long want, json_t **out, long long *version,
+                         struct kp_fail *f)
+{
+	return dream_change(db, a, who, DREAM_CREATE, 0, text, want, out, version, f);
+}
+
+enum kp_err dream_update(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long dream_id, const char *text, long long want, json_t **out,
+                         long long *version, struct kp_fail *f)
+{
+	return dream_change(db, a, who, DREAM_UPDATE, dream_id, text, want, out, version, f);
+}
+
+enum kp_err dream_delete(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long dream_id, long long want, long long *version,
+                         struct kp_fail *f)
+{
+	return dream_change(db, a, who, DREAM_DELETE, dream_id, NULL, want, NULL, version, f);
+}
+
+enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *who,
+                        long long version, json_t **out, struct kp_fail *f)
+{
+	long long current;
+	enum kp_err err;
+
+	*out = NULL;
+	if ((err = db_begin(db)) != KP_OK)
+		return err;
+	/* The lock keeps the version from moving between the check and the
+	 * row that records the yes. */
+	if ((err = plan_lock(db, a, who->plan_id, PLAN_ANY_VERSION, &current, f)) != KP_OK)
+		goto fail;
+	if (version != current) {
+		err = KP_FAIL(f, KP_ECONFLICT, "version_conflict",
+		              arena_printf(a, "version %lld is not the current version (%lld)",
+		                           version, current));
+		goto fail;
+	}
+	err = db_exec(db, DB_ACCEPTANCE_INSERT,
+	              DB_ARGS(DB_I64(who->plan_id), DB_I64(who->id), DB_I64(version),
+	                      DB_STR(who->request_id ? who->request_id : "")),
+	              NULL, NULL);
+	if (err != KP_OK)
+		goto fail;
+	if ((err = db_commit(db)) != KP_OK)
+		return err;
+	{
+		char at[32];
+		time_t now = time(NULL);
+		struct tm tm;
+
+		strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+		*out = json_pack("{s:I, s:s}", "version", (json_int_t)version, "accepted_at", at);
+	}
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+fail:
+	db_rollback(db);
+	return err;
+}
+
+enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, json_t **out)
+{
+	struct db_res r;
+	json_t *list;
+	enum kp_err err;
+	size_t i;
+
+	*out = NULL;
+	if ((err = db_query(db, a, DB_HISTORY_LIST, DB_ARGS(DB_I64(plan_id)), &r)) != KP_OK)
+		return err;
+	list = json_array();
+	for (i = 0; i < r.nrows; i++)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}", "version",
+		                                      (json_int_t)db_i64(&r, i, 0), "at",
+		                                      db_cell(&r, i, 1), "by", db_cell(&r, i, 2),
+		                                      "summary", db_cell(&r, i, 3)));
+	*out = json_pack("{s:o}", "versions", list);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+enum kp_err plan_contact(struct db *db, struct arena *a, long long citizen_id, json_t **out)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	*out = NULL;
+	if ((err = db_query(db, a, DB_CONTACT_GET, DB_ARGS(DB_I64(citizen_id)), &r)) != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_ENOTFOUND;
+	*out = contact_json(&r, 0, 0);
+	return KP_OK;
+}
+
+enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id, json_t **out)
+{
+	struct db_res r;
+	json_t *list;
+	enum kp_err err;
+	size_t i;
+
+	*out = NULL;
+	if ((err = db_query(db, a, DB_ACCESS_LOG, DB_ARGS(DB_I64(citizen_id)), &r)) != KP_OK)
+		return err;
+	list = json_array();
+	for (i = 0; i < r.nrows; i++)
+		json_array_append_new(list, json_pack("{s:s, s:{s:s, s:s}, s:s}", "at",
+		                                      db_cell(&r, i, 0), "actor", "name",
+		                                      db_cell(&r, i, 1), "role", db_cell(&r, i, 2),
+		                                      "action", db_cell(&r, i, 3)));
+	*out = json_pack("{s:o}", "entries", list);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}

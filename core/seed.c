@@ -1,0 +1,317 @@
+/* seed.c: the demo people and plans, and the benchmark's many citizens.
+ * CPR numbers here are made up. */
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "seed.h"
+
+struct seed_staff {
+	const char *sub, *name, *role, *title, *phone, *email;
+};
+
+static const struct seed_staff staff[] = {
+	{"mette", "Mette Sørensen", "caseworker", "Koordinerende sagsbehandler", "+45 72 34 10 01",
+	 "mette.sorensen@kommune.example"},
+	{"peter", "Peter Nielsen", "caseworker", "Koordinerende sagsbehandler", "+45 72 34 10 02",
+	 "peter.nielsen@kommune.example"},
+	{"jonas", "Jonas Madsen", "contact", "Mentor", "+45 72 34 20 11",
+	 "jonas.madsen@kommune.example"},
+	{"karin", "Karin Holm", "contact", "Bostøtte", "+45 72 34 20 12",
+	 "karin.holm@kommune.example"},
+	{"birgitte", "Birgitte Lund", "contact", "Virksomhedskonsulent", "+45 72 34 20 13",
+	 "birgitte.lund@kommune.example"},
+	{"helle", "Helle Friis", "contact", "Hjemmesygeplejerske", "+45 72 34 20 14",
+	 "helle.friis@kommune.example"},
+};
+
+struct seed_goal {
+	int parent;  /* index+1 of the parent goal in the same plan, 0 for none */
+	const char *title, *description, *area, *legal_basis, *status;
+	double hours; /* < 0: none */
+	int child_related;
+};
+
+struct seed_dream {
+	int author; /* index into the plan's citizens */
+	const char *text;
+};
+
+struct seed_citizen {
+	const char *sub, *name, *cpr, *caseworker, *contact;
+};
+
+struct seed_plan {
+	const char *household; /* NULL for one citizen */
+	struct seed_citizen citizens[2];
+	struct seed_dream dreams[4];
+	struct seed_goal goals[8];
+};
+
+static const struct seed_plan plans[] = {
+	{NULL,
+	 {{"anna", "Anna Jensen", "0703921234", "mette", "jonas"}},
+	 {{0, "Jeg vil gerne arbejde med dyr – måske i en dyrehandel eller på et internat."},
+	  {0, "Jeg drømmer om at tage kørekort, så jeg kan komme rundt selv."}},
+	 {{0, "Praktik i en dyrehandel", "Virksomhedspraktik med fast mentor, op til 12 timer om ugen.",
+	   "job", "LAB §91", "active", 12, 0},
+	  {1, "Skrive CV sammen med mentor", "Et kort CV med det, du har lavet indtil nu.", "job",
+	   "LAB §175", "completed", 1, 0},
+	  {1, "Besøge to dyrehandler", "Sammen med Jonas, så du kan se, hvad arbejdet er.", "job",
+	   "LAB §91", "active", 2, 0},
+	  {0, "Faste rutiner og bedre søvn", "Støtte til at få en hverdag, der hænger sammen.",
+	   "health", "SEL §85", "active", 2, 0},
+	  {0, "Styr på økonomien", "Overblik over regninger og en budgetplan.", "economy",
+	   "LAS §11", "on-hold", -1, 0}}},
+	{"Familien Hansen",
+	 {{"lars", "Lars Hansen", "1208851235", "peter", "karin"},
+	  {"sofie", "Sofie Hansen", "2304881236", "peter", "karin"}},
+	 {{0, "Jeg vil gerne tilbage til lagerarbejde, helst på fuld tid."},
+	  {1, "Jeg vil tage en uddannelse som social- og sundhedshjælper."},
+	  {1, "Vi drømmer om en større lejlighed tæt på børnenes skole."}},
+	 {{0, "Stabil bolig for familien", "Hjælp til at søge en større lejlighed.", "housing",
+	   "SEL §85", "active", 3, 0},
+	  {0, "Uddannelse som social- og sundhedshjælper", "Sofie starter på SOSU-uddannelsen.",
+	   "education", "LAB §30 a", "active", -1, 0},
+	  {2, "Forberede optagelsesprøven", "Dansk og matematik to gange om ugen.", "education",
+	   "LAB §30 a", "active", 4, 0},
+	  {0, "Lagerjob på fuld tid", "Lars søger job med støtte fra jobcentret.", "job",
+	   "LAB §30 a", "active", 6, 0},
+	  {0, "Støtte til børnene i hverdagen", "Familiebehandling hver anden uge.", "family",
+	   "BL §32", "active", 2, 1}}},
+	{NULL,
+	 {{"mohammed", "Mohammed Ali", "0101901237", "mette", "birgitte"}},
+	 {{0, "Jeg vil gerne være buschauffør og have faste arbejdstider."}},
+	 {{0, "Job som buschauffør", "Med virksomhedskonsulent og et busselskab.", "job",
+	   "LAB §30 a", "active", -1, 0},
+	  {1, "Tage erhvervskørekort (D)", "Kurset betales som en del af planen.", "education",
+	   "LAB §30 a", "active", 10, 0},
+	  {1, "Ugentlige møder med virksomhedskonsulent", "Hver tirsdag kl. 10.", "job",
+	   "LAB §175", "active", 1, 0},
+	  {0, "Behandling for rygsmerter", "Genoptræning to gange om ugen.", "health",
+	   "SUL §138", "active", 2, 0}}},
+};
+
+static long long staff_id(struct db *db, struct arena *a, const char *sub)
+{
+	struct db_res r;
+
+	if (db_query(db, a, DB_STAFF_BY_SUB, DB_ARGS(DB_STR(sub)), &r) != KP_OK || r.nrows != 1)
+		return 0;
+	return db_i64(&r, 0, 0);
+}
+
+/* Inserts a citizen with a sealed CPR bound to the row's id. */
+static enum kp_err citizen_insert(struct db *db, const struct kp_keys *keys, struct rng *rng,
+                                  long long plan_id, long long household_id, const char *name,
+                                  const char *cpr, long long caseworker, long long contact,
+                                  long long *id)
+{
+	uint8_t sealed[KP_CPR_SEALED_LEN], lookup[KP_SHA256_LEN];
+	unsigned long long cid;
+	char aad[32];
+	enum kp_err err;
+
+	err = db_exec(db, DB_SEED_CITIZEN,
+	              DB_ARGS(DB_I64(plan_id), household_id ? DB_I64(household_id) : DB_NULL,
+	                      DB_STR(name), caseworker ? DB_I64(caseworker) : DB_NULL,
+	                      contact ? DB_I64(contact) : DB_NULL),
+	              NULL, &cid);
+	if (err != KP_OK)
+		return err;
+	snprintf(aad, sizeof(aad), "citizen:%llu", cid);
+	if (kp_cpr_seal(keys, rng, cpr, aad, strlen(aad), sealed) != 0)
+		return KP_EINTERNAL;
+	kp_cpr_lookup(keys, cpr, lookup);
+	*id = (long long)cid;
+	return db_exec(db, DB_SEED_CITIZEN_CPR,
+	               DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_BLOB(lookup, sizeof(lookup)),
+	                       DB_I64(cid)),
+	               NULL, NULL);
+}
+
+static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_keys *keys,
+                             struct rng *rng, const struct seed_plan *p)
+{
+	long long household = 0, cids[2] = {0, 0}, gids[8] = {0};
+	unsigned long long id;
+	enum kp_err err;
+	size_t i;
+
+	if (p->household != NULL) {
+		if ((err = db_exec(db, DB_SEED_HOUSEHOLD, DB_ARGS(DB_STR(p->household)), NULL, &id)) !=
+		    KP_OK)
+			return err;
+		household = (long long)id;
+	}
+	err = db_exec(db, DB_SEED_PLAN, DB_ARGS(household ? DB_I64(household) : DB_NULL), NULL, &id);
+	if (err != KP_OK)
+		return err;
+	for (i = 0; i < 2 && p->citizens[i].sub != NULL; i++) {
+		const struct seed_citizen *c = &p->citizens[i];
+		long long cw = staff_id(db, a, c->caseworker);
+
+		err = citizen_insert(db, keys, rng, (long long)id, household, c->name, c->cpr, cw,
+		                     staff_id(db, a, c->contact), &cids[i]);
+		if (err != KP_OK)
+			return err;
+		if ((err = db_exec(db, DB_SEED_CONSENT,
+		                   DB_ARGS(DB_I64(cids[i]), DB_I64(id), DB_I64(cw)), NULL, NULL)) != KP_OK)
+			return err;
+	}
+	for (i = 0; i < 4 && p->dreams[i].text != NULL; i++)
+		if ((err = db_exec(db, DB_DREAM_INSERT,
+		                   DB_ARGS(DB_I64(id), DB_I64(cids[p->dreams[i].author]),
+		                           DB_STR(p->dreams[i].text)),
+		                   NULL, NULL)) != KP_OK)
+			return err;
+	for (i = 0; i < 8 && p->goals[i].title != NULL; i++) {
+		const struct seed_goal *g = &p->goals[i];
+		char hours[16];
+		unsigned long long gid;
+
+		snprintf(hours, sizeof(hours), "%.1f", g->hours);
+		err = db_exec(db, DB_SEED_GOAL,
+		              DB_ARGS(DB_I64(id), g->parent ? DB_I64(gids[g->parent - 1]) : DB_NULL,
+		                      DB_STR(g->title), DB_STR(g->description), DB_STR(g->area),
+		                      DB_STR(g->legal_basis), DB_STR(g->status),
+		                      g->hours >= 0 ? DB_STR(hours) : DB_NULL, DB_I64(g->child_related),
+		                      DB_I64(staff_id(db, a, p->citizens[0].caseworker))),
+		              NULL, &gid);
+		if (err != KP_OK)
+			return err;
+		gids[i] = (long long)gid;
+	}
+	return db_exec(db, DB_HISTORY_INSERT,
+	               DB_ARGS(DB_I64(id), DB_I64(1), DB_STR("system"), DB_NULL, DB_NULL,
+	                       DB_STR("Planen er oprettet"), DB_STR("seed")),
+	               NULL, NULL);
+}
+
+static int users_write(const char *path, FILE *log)
+{
+	json_t *users = json_array();
+	char tmp[4096];
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
+		for (j = 0; j < 2 && plans[i].citizens[j].sub != NULL; j++)
+			json_array_append_new(users, json_pack("{s:s, s:s, s:s, s:s}", "sub",
+			                                       plans[i].citizens[j].sub, "name",
+			                                       plans[i].citizens[j].name, "kind",
+			                                       "citizen", "cpr", plans[i].citizens[j].cpr));
+	for (i = 0; i < sizeof(staff) / sizeof(staff[0]); i++)
+		json_array_append_new(users, json_pack("{s:s, s:s, s:s, s:s, s:s}", "sub", staff[i].sub,
+		                                       "name", staff[i].name, "kind", "staff", "role",
+		                                       staff[i].role, "title", staff[i].title));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	rc = json_dump_file(json_pack("{s:o}", "users", users), tmp, JSON_INDENT(2));
+	if (rc == 0)
+		rc = rename(tmp, path);
+	if (rc != 0)
+		fprintf(log, "seed: cannot write %s\n", path);
+	return rc == 0 ? 0 : -1;
+}
+
+int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *users_path,
+              FILE *log)
+{
+	struct arena *a = arena_new();
+	enum kp_err err = KP_OK;
+	size_t i;
+	int rc = -1;
+
+	if (a == NULL)
+		return -1;
+	if (staff_id(db, a, staff[0].sub) != 0) {
+		fprintf(log, "seed: demo data is there already\n");
+		rc = 0;
+		goto users;
+	}
+	if ((err = db_begin(db)) != KP_OK)
+		goto out;
+	for (i = 0; i < sizeof(staff) / sizeof(staff[0]) && err == KP_OK; i++)
+		err = db_exec(db, DB_SEED_STAFF,
+		              DB_ARGS(DB_STR(staff[i].sub), DB_STR(staff[i].name), DB_STR(staff[i].role),
+		                      DB_STR(staff[i].title), DB_STR(staff[i].phone),
+		                      DB_STR(staff[i].email)),
+		              NULL, NULL);
+	for (i = 0; i < sizeof(plans) / sizeof(plans[0]) && err == KP_OK; i++)
+		err = plan_seed(db, a, keys, rng, &plans[i]);
+	if (err != KP_OK) {
+		db_rollback(db);
+		fprintf(log, "seed: failed: %s\n", kp_strerror(err));
+		goto out;
+	}
+	if (db_commit(db) != KP_OK)
+		goto out;
+	fprintf(log, "seed: demo people and plans created\n");
+	rc = 0;
+users:
+	if (users_path != NULL && *users_path != '\0' && users_write(users_path, log) != 0)
+		rc = -1;
+out:
+	arena_free(a);
+	return rc;
+}
+
+void seed_bench_cpr(long n, char out[KP_CPR_LEN + 1])
+{
+	time_t day = (time_t)(n / 10000) * 86400 + 86400 * 365 * 20; /* from 1990 */
+	char buf[64];
+	struct tm tm;
+
+	gmtime_r(&day, &tm);
+	snprintf(buf, sizeof(buf), "%02d%02d%02d%04ld", tm.tm_mday % 100, (tm.tm_mon + 1) % 100,
+	         tm.tm_year % 100, n % 10000);
+	memcpy(out, buf, KP_CPR_LEN);
+	out[KP_CPR_LEN] = '\0';
+}
+
+int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, long count, FILE *log)
+{
+	static const struct seed_plan bench = {
+		NULL,
+		{{"bench", "Bench", "", "mette", "jonas"}},
+		{{0, "Jeg vil gerne have et arbejde, hvor jeg kan bruge mine hænder."},
+		 {0, "Jeg drømmer om en lille lejlighed med altan."}},
+		{{0, "Job inden for håndværk", "Praktik hos en lokal tømrer.", "job", "LAB §91",
+		  "active", 10, 0},
+		 {1, "Skrive CV", "Med mentor.", "job", "LAB §175", "completed", 1, 0},
+		 {0, "Bedre søvn", "Faste rutiner.", "health", "SEL §85", "active", 2, 0}}};
+	struct arena *a = arena_new();
+	enum kp_err err = KP_OK;
+	long n;
+	int rc = -1;
+
+	if (a == NULL)
+		return -1;
+	for (n = 1; n <= count; n++) {
+		struct seed_plan p = bench;
+		char cpr[KP_CPR_LEN + 1], name[64];
+
+		if ((n - 1) % 1000 == 0 && (err = db_begin(db)) != KP_OK)
+			goto out;
+		seed_bench_cpr(n, cpr);
+		snprintf(name, sizeof(name), "Bench Borger %ld", n);
+		p.citizens[0].cpr = cpr;
+		p.citizens[0].name = name;
+		if ((err = plan_seed(db, a, keys, rng, &p)) != KP_OK) {
+			db_rollback(db);
+			goto out;
+		}
+		if ((n % 1000 == 0 || n == count) && (err = db_commit(db)) != KP_OK)
+			goto out;
+		if (n % 10000 == 0)
+			fprintf(log, "seed-bench: %ld citizens\n", n);
+		arena_reset(a);
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		fprintf(log, "seed-bench: failed at %ld: %s\n", n, kp_strerror(err));
+	arena_free(a);
+	return rc;
+}

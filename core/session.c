@@ -1,0 +1,169 @@
+/* session.c: login with an ID token, and server-side sessions (session.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "session.h"
+
+static enum kp_err session_open(struct db *db, struct rng *rng, const char *kind,
+                                long long citizen_id, long long staff_id, time_t now,
+                                struct session_new *out)
+{
+	uint8_t raw[32], csrf[32], id_hash[KP_SHA256_LEN], csrf_hash[KP_SHA256_LEN];
+	enum kp_err err;
+
+	if (rng_bytes(rng, raw, sizeof(raw)) != 0 || rng_bytes(rng, csrf, sizeof(csrf)) != 0)
+		return KP_EINTERNAL;
+	kp_b64url_encode(raw, sizeof(raw), out->cookie, sizeof(out->cookie));
+	kp_b64url_encode(csrf, sizeof(csrf), out->csrf, sizeof(out->csrf));
+	kp_sha256(out->cookie, SESSION_TOKEN_LEN, id_hash);
+	kp_sha256(out->csrf, SESSION_TOKEN_LEN, csrf_hash);
+	err = db_exec(db, DB_SESSION_INSERT,
+	              DB_ARGS(DB_BLOB(id_hash, sizeof(id_hash)), DB_STR(kind),
+	                      citizen_id > 0 ? DB_I64(citizen_id) : DB_NULL,
+	                      staff_id > 0 ? DB_I64(staff_id) : DB_NULL,
+	                      DB_BLOB(csrf_hash, sizeof(csrf_hash)), DB_I64(now), DB_I64(now)),
+	              NULL, NULL);
+	kp_wipe(raw, sizeof(raw));
+	kp_wipe(csrf, sizeof(csrf));
+	return err;
+}
+
+/* Records the token's jti as used; KP_EAUTH when it was used before. */
+static enum kp_err token_use_once(struct db *db, const struct token_claims *c)
+{
+	uint8_t h[KP_SHA256_LEN];
+	char buf[sizeof(c->iss) + sizeof(c->jti) + 2];
+	enum kp_err err;
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s\n%s", c->iss, c->jti);
+	kp_sha256(buf, (size_t)n, h);
+	err = db_exec(db, DB_TOKEN_USE, DB_ARGS(DB_BLOB(h, sizeof(h)), DB_I64(c->exp + TOKEN_SKEW)),
+	              NULL, NULL);
+	return err == KP_ECONFLICT ? KP_EAUTH : err;
+}
+
+enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, const char *token,
+                                  size_t len, time_t now, struct session_new *out,
+                                  struct kp_actor *who, struct kp_fail *f)
+{
+	struct token_claims c;
+	struct db_res r;
+	uint8_t lookup[KP_SHA256_LEN];
+	const char *why = "";
+	enum kp_err err;
+
+	memset(who, 0, sizeof(*who));
+	err = token_verify(lc->keyset, lc->policy, token, len, now, &c, &why);
+	if (err != KP_OK) {
+		fprintf(stderr, "login refused: %s\n", why);
+		return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
+	}
+	kp_cpr_lookup(lc->keys, c.cpr, lookup);
+	kp_wipe(c.cpr, sizeof(c.cpr));
+	if ((err = db_begin(lc->db)) != KP_OK)
+		return err;
+	if ((err = token_use_once(lc->db, &c)) != KP_OK) {
+		if (err == KP_EAUTH) {
+			fprintf(stderr, "login refused: token replayed\n");
+			KP_FAIL(f, err, "invalid_token", "the ID token is not valid");
+		}
+		goto fail;
+	}
+	err = db_query(lc->db, a, DB_CITIZEN_BY_CPR, DB_ARGS(DB_BLOB(lookup, sizeof(lookup))), &r);
+	if (err != KP_OK)
+		goto fail;
+	if (r.nrows != 1) {
+		fprintf(stderr, "login refused: no citizen with that CPR number\n");
+		err = KP_FAIL(f, KP_EAUTH, "unknown_citizen", "there is no plan for this person");
+		goto fail;
+	}
+	who->kind = KP_ACTOR_CITIZEN;
+	who->id = db_i64(&r, 0, 0);
+	who->name = db_cell(&r, 0, 1);
+	if ((err = session_open(lc->db, lc->rng, "citizen", who->id, 0, now, out)) != KP_OK)
+		goto fail;
+	/* The jti must stay used even if this row is the only one written. */
+	return db_commit(lc->db);
+fail:
+	db_rollback(lc->db);
+	return err;
+}
+
+enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,
+                            time_t now, struct session *s)
+{
+	struct db_res r;
+	long long created, last_seen;
+	enum kp_err err;
+
+	memset(s, 0, sizeof(*s));
+	if (len != SESSION_TOKEN_LEN)
+		return KP_EAUTH;
+	kp_sha256(cookie, len, s->id_hash);
+	err = db_query(db, a, DB_SESSION_GET_CITIZEN,
+	               DB_ARGS(DB_BLOB(s->id_hash, sizeof(s->id_hash))), &r);
+	if (err != KP_OK)
+		return err;
+	if (r.nrows != 1 || db_cell_len(&r, 0, 1) != KP_SHA256_LEN)
+		return KP_EAUTH;
+	created = db_i64(&r, 0, 2);
+	last_seen = db_i64(&r, 0, 3);
+	if (now - last_seen > SESSION_IDLE_CITIZEN || now - created > SESSION_ABSOLUTE) {
+		session_end(db, s, now);
+		return KP_EAUTH;
+	}
+	s->who.kind = KP_ACTOR_CITIZEN;
+	s->who.id = db_i64(&r, 0, 0);
+	memcpy(s->csrf_hash, db_cell(&r, 0, 1), KP_SHA256_LEN);
+	s->who.plan_id = db_i64(&r, 0, 4);
+	s->who.name = db_cell(&r, 0, 5);
+	if (now - last_seen >= SESSION_TOUCH_EVERY) {
+		err = db_exec(db, DB_SESSION_TOUCH,
+		              DB_ARGS(DB_I64(now), DB_BLOB(s->id_hash, sizeof(s->id_hash))), NULL, NULL);
+		if (err != KP_OK)
+			return err;
+	}
+	return KP_OK;
+}
+
+bool session_csrf_ok(const struct session *s, const char *token, size_t len)
+{
+	uint8_t h[KP_SHA256_LEN];
+
+	if (token == NULL || len != SESSION_TOKEN_LEN)
+		return false;
+	kp_sha256(token, len, h);
+	return kp_ct_equal(h, s->csrf_hash, sizeof(h));
+}
+
+enum kp_err session_end(struct db *db, const struct session *s, time_t now)
+{
+	return db_exec(db, DB_SESSION_END,
+	               DB_ARGS(DB_I64(now), DB_BLOB(s->id_hash, sizeof(s->id_hash))), NULL, NULL);
+}
+
+const char *session_cookie_find(const char *header, const char *name, size_t *len)
+{
+	size_t nlen = strlen(name);
+	const char *p = header;
+
+	if (header == NULL)
+		return NULL;
+	while (*p != '\0') {
+		const char *end;
+
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		end = p + strcspn(p, ";");
+		if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			*len = (size_t)(end - p - (ptrdiff_t)nlen - 1);
+			/* Trailing blanks are not part of the value. */
+			while (*len > 0 && (p[nlen + *len] == ' ' || p[nlen + *len] == '\t'))
+				(*len)--;
+			return p + nlen + 1;
+		}
+		p = end;
+	}
+	return NULL;
+}

@@ -1,0 +1,45 @@
+/* citizen_routes.c: the citizen pool's route table and the bodies it takes.
+ * It holds no admin route. */
+#include "internal.h"
+#include "proposal.h"
+
+static const struct vfield login_body[] = {
+	{"id_token", V_TEXT, true, 1, TOKEN_MAX_LEN, NULL},
+};
+
+static const struct vfield dream_body[] = {
+	{"text", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
+};
+
+static const struct vfield accept_body[] = {
+	{"version", V_INT, true, 1, 2147483647LL, NULL},
+};
+
+static const struct vfield proposal_body[] = {
+	{"kind", V_ENUM, true, 0, 0, proposal_kind_names},
+	{"goal_id", V_INT, false, 1, 999999999999999999LL, NULL},
+	{"title", V_TEXT, false, 1, KP_TITLE_MAX, NULL},
+	{"description", V_TEXT, false, 0, KP_DESCRIPTION_MAX, NULL},
+	{"reason", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
+};
+
+#define BODY(b) b, sizeof(b) / sizeof((b)[0])
+
+const struct route citizen_routes[] = {
+	{M_POST, "/api/v1/session", h_session_create, R_JSON, BODY(login_body)},
+	{M_DELETE, "/api/v1/session", h_session_delete, R_SESSION, NULL, 0},
+	{M_GET, "/api/v1/plan", h_plan_get, R_SESSION, NULL, 0},
+	{M_POST, "/api/v1/plan/dreams", h_dream_create, R_SESSION | R_JSON, BODY(dream_body)},
+	{M_PUT, "/api/v1/plan/dreams/{id}", h_dream_update, R_SESSION | R_JSON, BODY(dream_body)},
+	{M_DELETE, "/api/v1/plan/dreams/{id}", h_dream_delete, R_SESSION, NULL, 0},
+	{M_POST, "/api/v1/plan/acceptance", h_plan_accept, R_SESSION | R_JSON, BODY(accept_body)},
+	{M_GET, "/api/v1/plan/history", h_plan_history, R_SESSION, NULL, 0},
+	{M_GET, "/api/v1/contact", h_contact_get, R_SESSION, NULL, 0},
+	{M_GET, "/api/v1/access-log", h_access_log, R_SESSION, NULL, 0},
+	{M_POST, "/api/v1/proposals", h_proposal_create, R_SESSION | R_JSON, BODY(proposal_body)},
+	{M_GET, "/api/v1/proposals", h_proposal_list, R_SESSION, NULL, 0},
+	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION, NULL, 0},
+	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
+};
+
+const size_t citizen_nroutes = sizeof(citizen_routes) / sizeof(citizen_routes[0]);

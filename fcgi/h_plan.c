@@ -1,0 +1,59 @@
+/* h_plan.c: the plan, its history, the citizen's yes, the contact person
+ * and the access log. */
+#include "internal.h"
+#include "plan.h"
+
+enum kp_err h_plan_get(struct req *r)
+{
+	long long version;
+	json_t *out;
+	enum kp_err err = plan_get(r->w->db, r->a, r->sess.who.id, &out, &version);
+
+	if (err != KP_OK)
+		return err;
+	respond_etag(r, version);
+	respond_json(r, 200, out);
+	return KP_OK;
+}
+
+enum kp_err h_plan_history(struct req *r)
+{
+	json_t *out;
+	enum kp_err err = plan_history(r->w->db, r->a, r->sess.who.plan_id, &out);
+
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}
+
+enum kp_err h_plan_accept(struct req *r)
+{
+	json_t *out;
+	enum kp_err err = plan_accept(r->w->db, r->a, &r->sess.who,
+	                              json_integer_value(json_object_get(r->body, "version")), &out,
+	                              &r->fail);
+
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}
+
+enum kp_err h_contact_get(struct req *r)
+{
+	json_t *out;
+	enum kp_err err = plan_contact(r->w->db, r->a, r->sess.who.id, &out);
+
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}
+
+enum kp_err h_access_log(struct req *r)
+{
+	json_t *out;
+	enum kp_err err = plan_access_log(r->w->db, r->a, r->sess.who.id, &out);
+
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}

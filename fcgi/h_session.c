@@ -1,0 +1,48 @@
+/* h_session.c: logging in with an ID token and logging out. */
+#include <string.h>
+
+#include "internal.h"
+
+enum kp_err h_session_create(struct req *r)
+{
+	json_t *tok = json_object_get(r->body, "id_token");
+	struct login_ctx lc = {r->w->db, r->w->rng, &r->w->keys, &r->w->keyset, &r->w->policy};
+	struct session_new s;
+	struct kp_actor who;
+	enum kp_err err;
+
+	err = session_login_citizen(&lc, r->a, json_string_value(tok), json_string_length(tok),
+	                            r->now, &s, &who, &r->fail);
+	if (err != KP_OK)
+		return err;
+	respond_header(r, "Set-Cookie",
+	               arena_printf(r->a, "%s=%s; HttpOnly; Secure; SameSite=Strict; Path=/",
+	                            SESSION_COOKIE, s.cookie));
+	respond_json(r, 201, json_pack("{s:s, s:{s:I, s:s}}", "csrf_token", s.csrf, "citizen",
+	                               "id", (json_int_t)who.id, "name", who.name));
+	kp_wipe(&s, sizeof(s));
+	return KP_OK;
+}
+
+enum kp_err h_session_delete(struct req *r)
+{
+	enum kp_err err = session_end(r->w->db, &r->sess, r->now);
+
+	if (err != KP_OK)
+		return err;
+	respond_header(r, "Set-Cookie",
+	               SESSION_COOKIE "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0");
+	respond_json(r, 204, NULL);
+	return KP_OK;
+}
+
+enum kp_err h_healthz(struct req *r)
+{
+	struct db_res res;
+	enum kp_err err = db_query(r->w->db, r->a, DB_PING, DB_NOARGS, &res);
+
+	if (err != KP_OK)
+		return err == KP_ERETRY ? KP_EUNAVAIL : err;
+	respond_json(r, 200, json_pack("{s:s, s:s}", "status", "ok", "pool", pool_name(r->w->pool)));
+	return KP_OK;
+}

@@ -1,0 +1,147 @@
+/* internal.h: what the files of the FastCGI front share: the worker, the
+ * request, the route table and the response writers. */
+#ifndef KP_FCGI_INTERNAL_H
+#define KP_FCGI_INTERNAL_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include <fcgiapp.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "crypto.h"
+#include "db.h"
+#include "kp.h"
+#include "session.h"
+#include "token.h"
+#include "validate.h"
+
+#define REQ_BODY_MAX (64 * 1024)
+
+enum pool_kind { POOL_CITIZEN, POOL_ADMIN, POOL_DEVIDP, POOL__MAX };
+
+/* One worker process: its connection, its random generator, its keys. */
+struct worker {
+	const struct kp_config *cfg;
+	enum pool_kind pool;
+	struct db *db;
+	struct rng *rng;
+	struct kp_keys keys;
+	struct token_keyset keyset;
+	struct token_policy policy;
+	struct arena *arena;
+};
+
+enum http_method { M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OTHER, M__MAX };
+
+#define REQ_MAX_HEADERS 6
+
+/* One request; everything in it lives in the worker's arena and is
+ * released after the response. */
+struct req {
+	struct worker *w;
+	struct arena *a;
+	FCGX_Request *fcgx;
+	time_t now;
+	enum http_method method;
+	const char *method_name;
+	const char *path;
+	const char *query;
+	const char *request_id;
+	long long ids[2];          /* {id} path parameters, in order */
+	size_t nids;
+	json_t *body;              /* parsed JSON body, for routes that take one */
+	const char *raw_body;      /* the bytes, for form bodies */
+	size_t raw_len;
+	struct session sess;       /* for routes that need a session */
+	/* The answer. */
+	int status;
+	json_t *out;               /* JSON body, or NULL */
+	const char *text;          /* or a text body with text_type */
+	const char *text_type;
+	const char *headers[REQ_MAX_HEADERS];
+	size_t nheaders;
+	struct kp_fail fail;
+};
+
+typedef enum kp_err (*handler_fn)(struct req *r);
+
+/* Route flags. */
+#define R_SESSION 0x1  /* needs a live session of the pool's kind */
+#define R_NO_CSRF 0x2  /* an unsafe method that needs no CSRF token (login) */
+#define R_JSON 0x4     /* takes a JSON body checked against body[] */
+#define R_FORM 0x8     /* takes a form body (dev IdP) */
+
+struct route {
+	enum http_method method;
+	const char *pattern;       /* "/api/v1/plan/dreams/{id}" */
+	handler_fn fn;
+	unsigned flags;
+	const struct vfield *body;
+	size_t nbody;
+};
+
+/* Route tables: each pool has its own and none other. */
+extern const struct route citizen_routes[];
+extern const size_t citizen_nroutes;
+extern const struct route devidp_routes[];
+extern const size_t devidp_nroutes;
+
+/* request.c */
+/* Reads the request from libfcgi into r (all copied into the arena). */
+void request_read(struct req *r, struct worker *w, FCGX_Request *fcgx);
+/* A parameter of the request (copied), or NULL. */
+const char *request_param(struct req *r, const char *name);
+/* Reads and checks the body for a route: media type (415), size (413),
+ * JSON (400) and its validator. */
+enum kp_err request_body(struct req *r, const struct route *rt);
+/* The version in an If-Match header: PLAN_ANY_VERSION when absent or "*",
+ * KP_EINVAL (bad_if_match) when it is not "N". */
+enum kp_err request_if_match(struct req *r, long long *version);
+/* A form field of an x-www-form-urlencoded body, decoded; NULL if absent. */
+const char *request_form(struct req *r, const char *name);
+
+/* route.c */
+/* Finds the route, checks method, session, CSRF and body, runs the
+ * handler (again on KP_ERETRY) and fills r's answer. */
+void route_dispatch(struct req *r, const struct route *table, size_t n);
+
+/* respond.c */
+/* Sets a JSON answer; steals out. */
+void respond_json(struct req *r, int status, json_t *out);
+/* Sets the error answer for err (using r->fail when set). */
+void respond_error(struct req *r, enum kp_err err);
+/* Adds a header line "Name: value" (copied into the arena). */
+void respond_header(struct req *r, const char *name, const char *value);
+/* Writes the answer to libfcgi and one access-log line. */
+void respond_send(struct req *r, long long started_us);
+/* ETag "N" */
+void respond_etag(struct req *r, long long version);
+
+/* pool.c */
+/* Runs the supervisor: forks workers on sock and respawns them. */
+int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
+             int workers, const char *pidfile);
+const char *pool_name(enum pool_kind p);
+
+/* Handlers. */
+enum kp_err h_session_create(struct req *r);
+enum kp_err h_session_delete(struct req *r);
+enum kp_err h_plan_get(struct req *r);
+enum kp_err h_plan_history(struct req *r);
+enum kp_err h_plan_accept(struct req *r);
+enum kp_err h_dream_create(struct req *r);
+enum kp_err h_dream_update(struct req *r);
+enum kp_err h_dream_delete(struct req *r);
+enum kp_err h_contact_get(struct req *r);
+enum kp_err h_access_log(struct req *r);
+enum kp_err h_proposal_create(struct req *r);
+enum kp_err h_proposal_list(struct req *r);
+enum kp_err h_proposal_withdraw(struct req *r);
+enum kp_err h_healthz(struct req *r);
+enum kp_err h_devidp_token(struct req *r);
+enum kp_err h_devidp_jwks(struct req *r);
+enum kp_err h_devidp_users(struct req *r);
+
+#endif

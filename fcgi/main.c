@@ -1,0 +1,243 @@
+/* main.c: the kaptajn program and its subcommands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mysql.h>
+
+#include "internal.h"
+#include "devidp.h"
+#include "seed.h"
+
+static void usage(void)
+{
+	fputs("usage:\n"
+	      "  kaptajn serve --config FILE --pool citizen|admin|devidp --socket PATH\n"
+	      "                [--workers N] [--pidfile FILE]\n"
+	      "  kaptajn migrate --config FILE --migrations DIR\n"
+	      "  kaptajn seed --config FILE\n"
+	      "  kaptajn seed-bench --config FILE --count N\n"
+	      "  kaptajn keygen --out FILE\n"
+	      "  kaptajn devidp-keygen --dir DIR\n"
+	      "  kaptajn dev-token --config FILE --sub S --aud A [--loa L] [--ttl S] [--alg A]\n",
+	      stderr);
+}
+
+/* "--name value" options; every value is a string. */
+struct opts {
+	const char *config, *pool, *socket, *pidfile, *migrations, *out, *dir, *sub, *aud, *loa,
+		*ttl, *alg, *count, *workers;
+};
+
+static int opts_parse(struct opts *o, int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} names[] = {
+		{"--config", offsetof(struct opts, config)},
+		{"--pool", offsetof(struct opts, pool)},
+		{"--socket", offsetof(struct opts, socket)},
+		{"--pidfile", offsetof(struct opts, pidfile)},
+		{"--migrations", offsetof(struct opts, migrations)},
+		{"--out", offsetof(struct opts, out)},
+		{"--dir", offsetof(struct opts, dir)},
+		{"--sub", offsetof(struct opts, sub)},
+		{"--aud", offsetof(struct opts, aud)},
+		{"--loa", offsetof(struct opts, loa)},
+		{"--ttl", offsetof(struct opts, ttl)},
+		{"--alg", offsetof(struct opts, alg)},
+		{"--count", offsetof(struct opts, count)},
+		{"--workers", offsetof(struct opts, workers)},
+	};
+	int i;
+	size_t k;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 2; i < argc; i += 2) {
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strcmp(argv[i], names[k].name) == 0)
+				break;
+		if (k == sizeof(names) / sizeof(names[0]) || i + 1 >= argc) {
+			fprintf(stderr, "kaptajn: unknown or incomplete option %s\n", argv[i]);
+			return -1;
+		}
+		*(const char **)((char *)o + names[k].off) = argv[i + 1];
+	}
+	return 0;
+}
+
+static int need(const char *v, const char *name)
+{
+	if (v == NULL) {
+		fprintf(stderr, "kaptajn: %s is required\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+static int cmd_serve(const struct opts *o, const struct kp_config *cfg)
+{
+	enum pool_kind p;
+	int workers = o->workers ? atoi(o->workers) : 4;
+
+	if (need(o->pool, "--pool") || need(o->socket, "--socket"))
+		return 2;
+	for (p = 0; p < POOL__MAX; p++)
+		if (strcmp(o->pool, pool_name(p)) == 0)
+			break;
+	if (p == POOL__MAX) {
+		fprintf(stderr, "kaptajn: --pool citizen, admin or devidp\n");
+		return 2;
+	}
+	if (p == POOL_DEVIDP && (cfg->dev_idp_dir == NULL || *cfg->dev_idp_dir == '\0')) {
+		fprintf(stderr, "kaptajn: the dev identity provider is off (dev_idp_dir is empty)\n");
+		return 2;
+	}
+	return pool_run(cfg, p, o->socket, workers, o->pidfile);
+}
+
+/* Commands that need the database, the keys and a random generator. */
+static int cmd_data(const char *cmd, const struct opts *o, const struct kp_config *cfg)
+{
+	struct kp_keys keys;
+	struct rng *rng = NULL;
+	struct db *db = NULL;
+	char err[256];
+	int rc = 1;
+
+	if ((db = db_new(cfg, strcmp(cmd, "migrate") == 0)) == NULL)
+		return 1;
+	if (db_connect(db) != KP_OK) {
+		fprintf(stderr, "kaptajn: cannot connect to the database\n");
+		goto out;
+	}
+	if (strcmp(cmd, "migrate") == 0) {
+		if (need(o->migrations, "--migrations") == 0)
+			rc = migrate_run(db, o->migrations, stderr) == 0 ? 0 : 1;
+		goto out;
+	}
+	if (kp_keys_load(&keys, cfg->keys_file, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kaptajn: %s\n", err);
+		goto out;
+	}
+	if ((rng = rng_new("kaptajn seed")) != NULL) {
+		if (strcmp(cmd, "seed") == 0) {
+			char users[4096] = "";
+
+			if (cfg->dev_idp_dir != NULL && *cfg->dev_idp_dir != '\0')
+				snprintf(users, sizeof(users), "%s/users.json", cfg->dev_idp_dir);
+			rc = seed_demo(db, &keys, rng, users, stderr) == 0 ? 0 : 1;
+		} else if (need(o->count, "--count") == 0) {
+			rc = seed_bench(db, &keys, rng, atol(o->count), stderr) == 0 ? 0 : 1;
+		}
+	}
+	kp_keys_wipe(&keys);
+out:
+	rng_free(rng);
+	db_free(db);
+	return rc;
+}
+
+/* Prints a dev token, as the dev identity provider would sign it. */
+static int cmd_dev_token(const struct opts *o, const struct kp_config *cfg)
+{
+	enum token_loa loa = TOKEN_LOA_SUBSTANTIAL;
+	const char *why = "";
+	char err[256], *s = NULL, *token = NULL;
+	struct rng *rng = NULL;
+	json_t *claims = NULL;
+	int rc = 1;
+
+	if (need(o->sub, "--sub") || need(o->aud, "--aud"))
+		return 2;
+	if (o->loa != NULL) {
+		loa = strcmp(o->loa, "low") == 0 ? TOKEN_LOA_LOW
+		      : strcmp(o->loa, "high") == 0 ? TOKEN_LOA_HIGH : TOKEN_LOA_SUBSTANTIAL;
+	}
+	if ((rng = rng_new("kaptajn dev-token")) == NULL)
+		goto out;
+	claims = devidp_claims(cfg, rng, o->sub, o->aud, loa, o->ttl ? atoll(o->ttl) : 300,
+	                       time(NULL), &why);
+	if (claims == NULL) {
+		fprintf(stderr, "kaptajn: %s\n", why);
+		goto out;
+	}
+	if ((s = json_dumps(claims, JSON_COMPACT)) == NULL)
+		goto out;
+	token = token_dev_sign(cfg->dev_idp_dir,
+	                       o->alg && strcmp(o->alg, "RS256") == 0 ? TOKEN_ALG_RS256 : TOKEN_ALG_ES256,
+	                       s, err, sizeof(err));
+	if (token == NULL) {
+		fprintf(stderr, "kaptajn: %s\n", err);
+		goto out;
+	}
+	puts(token);
+	rc = 0;
+out:
+	free(token);
+	free(s);
+	json_decref(claims);
+	rng_free(rng);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct kp_config cfg;
+	struct opts o;
+	char err[512];
+	const char *cmd;
+	int rc;
+
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	cmd = argv[1];
+	if (opts_parse(&o, argc, argv) != 0) {
+		usage();
+		return 2;
+	}
+	if (strcmp(cmd, "keygen") == 0) {
+		if (need(o.out, "--out"))
+			return 2;
+		if (kp_keys_generate(o.out, err, sizeof(err)) != 0) {
+			fprintf(stderr, "kaptajn: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "devidp-keygen") == 0) {
+		if (need(o.dir, "--dir"))
+			return 2;
+		if (token_dev_keygen(o.dir, err, sizeof(err)) != 0) {
+			fprintf(stderr, "kaptajn: %s\n", err);
+			return 1;
+		}
+		return 0;
+	}
+	if (need(o.config, "--config"))
+		return 2;
+	if (config_load(&cfg, o.config, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kaptajn: %s\n", err);
+		return 2;
+	}
+	/* The client library is set up once, before any fork. */
+	mysql_library_init(0, NULL, NULL);
+	if (strcmp(cmd, "serve") == 0)
+		rc = cmd_serve(&o, &cfg);
+	else if (strcmp(cmd, "migrate") == 0 || strcmp(cmd, "seed") == 0 ||
+	         strcmp(cmd, "seed-bench") == 0)
+		rc = cmd_data(cmd, &o, &cfg);
+	else if (strcmp(cmd, "dev-token") == 0)
+		rc = cmd_dev_token(&o, &cfg);
+	else {
+		usage();
+		rc = 2;
+	}
+	config_free(&cfg);
+	mysql_library_end();
+	return rc;
+}

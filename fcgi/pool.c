@@ -1,0 +1,321 @@
+/* pool.c: the supervisor and its workers. The supervisor opens the unix
+ * socket, forks single-threaded workers on it and respawns any that dies,
+ * so a crash (or libfcgi's abort on a crafted record) costs one request,
+ * not the pool. Each worker seeds its own random generator and opens its
+ * own database connection after the fork. SIGTERM drains: workers finish
+ * the request in hand, then exit. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define POOL_MAX_WORKERS 64
+#define POOL_DRAIN_SECONDS 20
+
+static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t child_flag;
+static volatile sig_atomic_t listen_fd = -1;
+
+static const char *const pool_names[POOL__MAX] = {
+	[POOL_CITIZEN] = "citizen", [POOL_ADMIN] = "admin", [POOL_DEVIDP] = "devidp"};
+
+const char *pool_name(enum pool_kind p)
+{
+	return (unsigned)p < POOL__MAX ? pool_names[p] : "?";
+}
+
+/* In a worker the signal is unblocked only around accept: closing the
+ * listening socket there makes a waiting accept() fail, and a request in
+ * hand is finished before the flag is seen. */
+static void on_term_worker(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+	if (listen_fd >= 0) {
+		close(listen_fd);
+		listen_fd = -1;
+	}
+}
+
+static void on_term_supervisor(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void on_child(int sig)
+{
+	(void)sig;
+	child_flag = 1;
+}
+
+static long long now_us(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_kind pool)
+{
+	char err[256], pers[64];
+
+	memset(w, 0, sizeof(*w));
+	w->cfg = cfg;
+	w->pool = pool;
+	snprintf(pers, sizeof(pers), "kaptajn worker %ld", (long)getpid());
+	if ((w->rng = rng_new(pers)) == NULL) {
+		fprintf(stderr, "worker_init: no random generator\n");
+		return -1;
+	}
+	if ((w->arena = arena_new()) == NULL || (w->db = db_new(cfg, false)) == NULL) {
+		fprintf(stderr, "worker_init: out of memory\n");
+		return -1;
+	}
+	if (pool == POOL_CITIZEN) {
+		if (kp_keys_load(&w->keys, cfg->keys_file, err, sizeof(err)) != 0 ||
+		    token_keyset_load(&w->keyset, cfg->citizen_jwks, err, sizeof(err)) != 0) {
+			fprintf(stderr, "worker_init: %s\n", err);
+			return -1;
+		}
+		w->policy.issuer = cfg->citizen_issuer;
+		w->policy.audience = cfg->citizen_audience;
+		w->policy.min_loa = TOKEN_LOA_SUBSTANTIAL;
+		w->policy.want_cpr = true;
+		w->policy.max_lifetime = 3600;
+	}
+	/* The connection is made now if it can be, else on first use. */
+	if (pool != POOL_DEVIDP)
+		db_connect(w->db);
+	return 0;
+}
+
+static void worker_free(struct worker *w)
+{
+	db_free(w->db);
+	rng_free(w->rng);
+	arena_free(w->arena);
+	kp_keys_wipe(&w->keys);
+	token_keyset_free(&w->keyset);
+}
+
+static void worker_serve(struct req *r, enum pool_kind pool)
+{
+	switch (pool) {
+	case POOL_CITIZEN:
+		route_dispatch(r, citizen_routes, citizen_nroutes);
+		break;
+	case POOL_DEVIDP:
+		route_dispatch(r, devidp_routes, devidp_nroutes);
+		break;
+	default:
+		respond_error(r, KP_ENOTFOUND);
+		break;
+	}
+}
+
+static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
+{
+	struct sigaction sa;
+	sigset_t term, none;
+	FCGX_Request fcgx;
+	struct worker w;
+	struct req r;
+
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &term, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term_worker;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	listen_fd = fd;
+	if (worker_init(&w, cfg, pool) != 0)
+		_exit(3);
+	if (FCGX_InitRequest(&fcgx, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		_exit(3);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	for (;;) {
+		long long started;
+		int rc;
+
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (stop_flag)
+			break;
+		rc = FCGX_Accept_r(&fcgx);
+		sigprocmask(SIG_BLOCK, &term, NULL);
+		if (rc < 0) {
+			if (stop_flag)
+				break;
+			continue;
+		}
+		started = now_us();
+		request_read(&r, &w, &fcgx);
+		worker_serve(&r, pool);
+		respond_send(&r, started);
+		json_decref(r.out);
+		json_decref(r.body);
+		FCGX_Finish_r(&fcgx);
+		arena_reset(w.arena);
+	}
+	FCGX_Free(&fcgx, 1);
+	worker_free(&w);
+	_exit(0);
+}
+
+static pid_t spawn(const struct kp_config *cfg, enum pool_kind pool, int fd)
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		worker_main(cfg, pool, fd);
+	if (pid < 0)
+		fprintf(stderr, "pool: fork: %s\n", strerror(errno));
+	return pid;
+}
+
+static int write_pidfile(const char *path)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "we")) == NULL)
+		return -1;
+	fprintf(f, "%ld\n", (long)getpid());
+	if (fclose(f) != 0)
+		return -1;
+	return rename(tmp, path);
+}
+
+int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
+             int workers, const char *pidfile)
+{
+	pid_t pids[POOL_MAX_WORKERS] = {0};
+	time_t started[POOL_MAX_WORKERS] = {0};
+	struct sigaction sa;
+	sigset_t block, empty;
+	int fd, i, alive;
+	time_t deadline;
+
+	if (workers < 1 || workers > POOL_MAX_WORKERS) {
+		fprintf(stderr, "pool: workers must be 1..%d\n", POOL_MAX_WORKERS);
+		return 2;
+	}
+	unlink(socket_path);
+	/* Only nginx may reach the socket: libfcgi trusts what it reads. */
+	{
+		mode_t old = umask(0117);
+
+		fd = FCGX_OpenSocket(socket_path, 128);
+		umask(old);
+	}
+	if (fd < 0 || chmod(socket_path, 0660) != 0) {
+		fprintf(stderr, "pool: cannot listen on %s\n", socket_path);
+		return 1;
+	}
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	if (pidfile != NULL && write_pidfile(pidfile) != 0) {
+		fprintf(stderr, "pool: cannot write %s\n", pidfile);
+		return 1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term_supervisor;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Signals are taken only inside sigsuspend(), so none is lost between
+	 * a check and the wait. */
+	sigemptyset(&empty);
+	sigemptyset(&block);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, NULL);
+
+	fprintf(stderr, "pool %s: %d workers on %s\n", pool_name(pool), workers, socket_path);
+	for (i = 0; i < workers; i++) {
+		pids[i] = spawn(cfg, pool, fd);
+		started[i] = time(NULL);
+	}
+	while (!stop_flag) {
+		pid_t pid;
+		int status;
+
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < workers; i++)
+				if (pids[i] == pid)
+					break;
+			if (i == workers)
+				continue;
+			if (WIFSIGNALED(status))
+				fprintf(stderr, "pool %s: worker %ld died of signal %d; respawning\n",
+				        pool_name(pool), (long)pid, WTERMSIG(status));
+			else
+				fprintf(stderr, "pool %s: worker %ld exited %d; respawning\n",
+				        pool_name(pool), (long)pid, WEXITSTATUS(status));
+			pids[i] = 0;
+			if (stop_flag)
+				break;
+			/* A worker that dies at once (bad keys, say) is not
+			 * respawned in a tight loop. */
+			if (time(NULL) - started[i] < 1)
+				sleep(1);
+			pids[i] = spawn(cfg, pool, fd);
+			started[i] = time(NULL);
+		}
+		child_flag = 0;
+		if (!stop_flag)
+			sigsuspend(&empty);
+	}
+
+	fprintf(stderr, "pool %s: draining\n", pool_name(pool));
+	close(fd);
+	unlink(socket_path);
+	for (i = 0; i < workers; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	deadline = time(NULL) + POOL_DRAIN_SECONDS;
+	do {
+		alive = 0;
+		for (i = 0; i < workers; i++) {
+			if (pids[i] <= 0)
+				continue;
+			if (waitpid(pids[i], NULL, WNOHANG) == pids[i])
+				pids[i] = 0;
+			else
+				alive++;
+		}
+		if (alive > 0)
+			usleep(20000);
+	} while (alive > 0 && time(NULL) < deadline);
+	for (i = 0; i < workers; i++)
+		if (pids[i] > 0) {
+			kill(pids[i], SIGKILL);
+			waitpid(pids[i], NULL, 0);
+		}
+	if (pidfile != NULL)
+		unlink(pidfile);
+	fprintf(stderr, "pool %s: stopped\n", pool_name(pool));
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* request.c: reading a request from libfcgi: parameters, body, If-Match and
+ * form fields. Nothing here trusts a length it has not checked. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "plan.h"
+
+static const char *const method_names[M__MAX] = {
+	[M_GET] = "GET", [M_POST] = "POST", [M_PUT] = "PUT", [M_PATCH] = "PATCH",
+	[M_DELETE] = "DELETE", [M_HEAD] = "HEAD", [M_OTHER] = "OTHER",
+};
+
+const char *request_param(struct req *r, const char *name)
+{
+	const char *v = FCGX_GetParam(name, r->fcgx->envp);
+
+	/* Copied: envp is not ours after FCGX_Finish_r. */
+	return v != NULL ? arena_strdup(r->a, v) : NULL;
+}
+
+void request_read(struct req *r, struct worker *w, FCGX_Request *fcgx)
+{
+	const char *m;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	r->w = w;
+	r->a = w->arena;
+	r->fcgx = fcgx;
+	r->now = time(NULL);
+	m = FCGX_GetParam("REQUEST_METHOD", fcgx->envp);
+	r->method = M_OTHER;
+	for (i = 0; m != NULL && i < M_OTHER; i++)
+		if (strcmp(m, method_names[i]) == 0)
+			r->method = (enum http_method)i;
+	r->method_name = method_names[r->method];
+	/* DOCUMENT_URI is nginx's normalised path without the query. */
+	r->path = request_param(r, "DOCUMENT_URI");
+	if (r->path == NULL)
+		r->path = "";
+	r->query = request_param(r, "QUERY_STRING");
+	r->request_id = request_param(r, "REQUEST_ID");
+	if (r->request_id == NULL || strlen(r->request_id) > 64)
+		r->request_id = "-";
+}
+
+static bool media_is_json(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	if (ct == NULL || strncasecmp(ct, "application/json", n) != 0)
+		return false;
+	ct += n;
+	while (*ct == ' ')
+		ct++;
+	/* Parameters may follow; a charset must be UTF-8. */
+	if (*ct == '\0')
+		return true;
+	if (*ct != ';')
+		return false;
+	ct++;
+	while (*ct == ' ')
+		ct++;
+	return strncasecmp(ct, "charset=utf-8", 13) == 0 && (ct[13] == '\0' || ct[13] == ';');
+}
+
+static bool media_is_form(const char *ct)
+{
+	size_t n = strlen("application/x-www-form-urlencoded");
+
+	return ct != NULL && strncasecmp(ct, "application/x-www-form-urlencoded", n) == 0 &&
+	       (ct[n] == '\0' || ct[n] == ';');
+}
+
+enum kp_err request_body(struct req *r, const struct route *rt)
+{
+	const char *ct = FCGX_GetParam("CONTENT_TYPE", r->fcgx->envp);
+	const char *cl = FCGX_GetParam("CONTENT_LENGTH", r->fcgx->envp);
+	long long len = 0;
+	char *buf;
+	int got;
+	json_error_t jerr;
+
+	if ((rt->flags & R_JSON) && !media_is_json(ct))
+		return KP_FAIL(&r->fail, KP_EMEDIA, "unsupported_media_type",
+		               "send the body as application/json; charset=utf-8");
+	if ((rt->flags & R_FORM) && !media_is_form(ct))
+		return KP_FAIL(&r->fail, KP_EMEDIA, "unsupported_media_type",
+		               "send the body as application/x-www-form-urlencoded");
+	if (cl != NULL && *cl != '\0') {
+		char *end;
+
+		len = strtoll(cl, &end, 10);
+		if (*end != '\0' || len < 0)
+			return KP_FAIL(&r->fail, KP_EINVAL, "bad_request", "bad Content-Length");
+	}
+	if (len > REQ_BODY_MAX)
+		return KP_FAIL(&r->fail, KP_ETOOBIG, "payload_too_large",
+		               "the body is larger than 64 KiB");
+	buf = arena_alloc(r->a, (size_t)len + 1);
+	got = len > 0 ? FCGX_GetStr(buf, (int)len, r->fcgx->in) : 0;
+	if (got != (int)len)
+		return KP_FAIL(&r->fail, KP_EINVAL, "bad_request", "the body ended early");
+	buf[len] = '\0';
+	r->raw_body = buf;
+	r->raw_len = (size_t)len;
+	if (!(rt->flags & R_JSON))
+		return KP_OK;
+	/* jansson refuses invalid UTF-8 and \u0000; depth is capped by it. */
+	r->body = json_loadb(buf, (size_t)len, JSON_REJECT_DUPLICATES, &jerr);
+	if (r->body == NULL)
+		return KP_FAIL(&r->fail, KP_EINVAL, "invalid_json",
+		               arena_printf(r->a, "the body is not valid JSON (%s at %d)",
+		                            jerr.text, jerr.position));
+	return validate_body(r->a, r->body, rt->body, rt->nbody, &r->fail);
+}
+
+enum kp_err request_if_match(struct req *r, long long *version)
+{
+	const char *h = FCGX_GetParam("HTTP_IF_MATCH", r->fcgx->envp);
+	size_t len;
+
+	*version = PLAN_ANY_VERSION;
+	if (h == NULL || strcmp(h, "*") == 0)
+		return KP_OK;
+	len = strlen(h);
+	if (len >= 3 && h[0] == '"' && h[len - 1] == '"' &&
+	    (*version = parse_id(h + 1, len - 2)) > 0)
+		return KP_OK;
+	*version = PLAN_ANY_VERSION;
+	return KP_FAIL(&r->fail, KP_EINVAL, "bad_if_match",
+	               "If-Match must be the plan's ETag, such as \"7\"");
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *request_form(struct req *r, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *p = r->raw_body, *end;
+
+	if (p == NULL)
+		return NULL;
+	for (; *p != '\0'; p = *end ? end + 1 : end) {
+		char *out, *o;
+		const char *v;
+
+		end = p + strcspn(p, "&");
+		if ((size_t)(end - p) <= nlen || strncmp(p, name, nlen) != 0 || p[nlen] != '=')
+			continue;
+		o = out = arena_alloc(r->a, (size_t)(end - p));
+		for (v = p + nlen + 1; v < end; v++) {
+			if (*v == '+') {
+				*o++ = ' ';
+			} else if (*v == '%' && end - v >= 3 && hexval(v[1]) >= 0 &&
+			           hexval(v[2]) >= 0) {
+				char c = (char)(hexval(v[1]) << 4 | hexval(v[2]));
+
+				if (c == '\0')
+					return NULL;
+				*o++ = c;
+				v += 2;
+			} else {
+				*o++ = *v;
+			}
+		}
+		*o = '\0';
+		return out;
+	}
+	return NULL;
+}

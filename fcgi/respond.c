@@ -1,0 +1,118 @@
+/* respond.c: writing answers (JSON, text, errors) and the access log. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include "internal.h"
+
+static const char *reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 412: return "Precondition Failed";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 429: return "Too Many Requests";
+	case 503: return "Service Unavailable";
+	default: return "Internal Server Error";
+	}
+}
+
+static const char *default_message(enum kp_err err)
+{
+	switch (err) {
+	case KP_EINVAL: return "the request is not valid";
+	case KP_EAUTH: return "log in first";
+	case KP_EFORBIDDEN: return "you may not do this";
+	case KP_ENOTFOUND: return "there is nothing here";
+	case KP_EMETHOD: return "this method is not allowed here";
+	case KP_ECONFLICT: return "this conflicts with the current state";
+	case KP_ESTALE: return "the plan has changed since you read it";
+	case KP_ETOOBIG: return "the body is too large";
+	case KP_EMEDIA: return "send the body as application/json";
+	case KP_ERATE: return "too many requests; wait a moment";
+	case KP_EUNAVAIL:
+	case KP_ERETRY: return "the service is busy; try again in a moment";
+	default: return "something went wrong on our side";
+	}
+}
+
+void respond_header(struct req *r, const char *name, const char *value)
+{
+	if (r->nheaders < REQ_MAX_HEADERS)
+		r->headers[r->nheaders++] = arena_printf(r->a, "%s: %s", name, value);
+}
+
+void respond_etag(struct req *r, long long version)
+{
+	respond_header(r, "ETag", arena_printf(r->a, "\"%lld\"", version));
+}
+
+void respond_json(struct req *r, int status, json_t *out)
+{
+	json_decref(r->out);
+	r->status = status;
+	r->out = out;
+	r->text = NULL;
+}
+
+void respond_error(struct req *r, enum kp_err err)
+{
+	const char *code = r->fail.code, *msg = r->fail.message;
+
+	/* The client never sees internal detail. */
+	if (err == KP_EINTERNAL || err == KP_EUNAVAIL || err == KP_ERETRY || code == NULL)
+		code = kp_strerror(err);
+	if (err == KP_EINTERNAL || err == KP_EUNAVAIL || err == KP_ERETRY || msg == NULL)
+		msg = default_message(err);
+	if (err == KP_EUNAVAIL || err == KP_ERETRY)
+		respond_header(r, "Retry-After", "5");
+	respond_json(r, kp_http_status(err),
+	             json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
+}
+
+void respond_send(struct req *r, long long started_us)
+{
+	FCGX_Stream *out = r->fcgx->out;
+	char *body = NULL;
+	size_t len = 0, i;
+	struct timeval tv;
+	int status = r->status ? r->status : 500;
+
+	if (r->out != NULL) {
+		body = json_dumps(r->out, JSON_COMPACT);
+		if (body == NULL) {
+			status = 500;
+			body = strdup("{\"error\":{\"code\":\"internal_error\","
+			              "\"message\":\"something went wrong on our side\"}}");
+		}
+		len = body != NULL ? strlen(body) : 0;
+	} else if (r->text != NULL) {
+		len = strlen(r->text);
+	}
+	FCGX_FPrintF(out, "Status: %d %s\r\n", status, reason(status));
+	if (status != 204) {
+		FCGX_FPrintF(out, "Content-Type: %s\r\n",
+		             r->out != NULL || r->text == NULL ? "application/json; charset=utf-8"
+		                                               : r->text_type);
+		FCGX_FPrintF(out, "Content-Length: %zu\r\n", len);
+	}
+	for (i = 0; i < r->nheaders; i++)
+		FCGX_FPrintF(out, "%s\r\n", r->headers[i]);
+	FCGX_PutS("\r\n", out);
+	if (status != 204 && r->method != M_HEAD && len > 0)
+		FCGX_PutStr(body != NULL ? body : r->text, (int)len, out);
+	free(body);
+	gettimeofday(&tv, NULL);
+	/* One line per request: no query string, no personal data. */
+	fprintf(stderr, "access rid=%s %s %s %d %lldus\n", r->request_id, r->method_name, r->path,
+	        status, (long long)tv.tv_sec * 1000000 + tv.tv_usec - started_us);
+}

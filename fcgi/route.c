@@ -1,0 +1,136 @@
+/* route.c: the one place where every request is checked before a handler
+ * runs: path, method, session, CSRF token and body. */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "validate.h"
+
+#define ROUTE_ATTEMPTS 3
+
+/* Matches path against pattern; {id} takes a positive decimal id. */
+static bool route_match(const char *pattern, const char *path, long long ids[2], size_t *nids)
+{
+	const char *p = pattern, *s = path;
+
+	*nids = 0;
+	while (*p != '\0') {
+		if (strncmp(p, "{id}", 4) == 0) {
+			size_t n = strcspn(s, "/");
+			long long id = parse_id(s, n);
+
+			if (id <= 0 || *nids >= 2)
+				return false;
+			ids[(*nids)++] = id;
+			p += 4;
+			s += n;
+			continue;
+		}
+		if (*p != *s)
+			return false;
+		p++;
+		s++;
+	}
+	return *s == '\0';
+}
+
+static bool method_unsafe(enum http_method m)
+{
+	return m == M_POST || m == M_PUT || m == M_PATCH || m == M_DELETE;
+}
+
+static enum kp_err route_checks(struct req *r, const struct route *rt)
+{
+	const char *cookie, *csrf;
+	size_t clen = 0;
+	enum kp_err err;
+
+	if (rt->flags & R_SESSION) {
+		cookie = session_cookie_find(FCGX_GetParam("HTTP_COOKIE", r->fcgx->envp),
+		                             SESSION_COOKIE, &clen);
+		if (cookie == NULL)
+			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized", "log in first");
+		err = session_citizen(r->w->db, r->a, cookie, clen, r->now, &r->sess);
+		if (err == KP_EAUTH)
+			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized",
+			               "your session has ended; log in again");
+		if (err != KP_OK)
+			return err;
+		r->sess.who.request_id = r->request_id;
+		if (method_unsafe(r->method) && !(rt->flags & R_NO_CSRF)) {
+			csrf = FCGX_GetParam("HTTP_X_CSRF_TOKEN", r->fcgx->envp);
+			if (csrf == NULL || *csrf == '\0')
+				return KP_FAIL(&r->fail, KP_EFORBIDDEN, "csrf_missing",
+				               "the X-CSRF-Token header is missing");
+			if (!session_csrf_ok(&r->sess, csrf, strlen(csrf)))
+				return KP_FAIL(&r->fail, KP_EFORBIDDEN, "csrf_invalid",
+				               "the X-CSRF-Token header is wrong");
+		}
+	}
+	if (rt->flags & (R_JSON | R_FORM))
+		return request_body(r, rt);
+	return KP_OK;
+}
+
+static void route_reset_answer(struct req *r)
+{
+	json_decref(r->out);
+	r->out = NULL;
+	json_decref(r->body);
+	r->body = NULL;
+	r->text = NULL;
+	r->nheaders = 0;
+	memset(&r->fail, 0, sizeof(r->fail));
+}
+
+void route_dispatch(struct req *r, const struct route *table, size_t n)
+{
+	const struct route *rt = NULL;
+	char allow[64] = "";
+	enum kp_err err = KP_OK;
+	size_t i;
+	int attempt;
+
+	for (i = 0; i < n; i++) {
+		if (!route_match(table[i].pattern, r->path, r->ids, &r->nids))
+			continue;
+		if (table[i].method == r->method ||
+		    (r->method == M_HEAD && table[i].method == M_GET)) {
+			rt = &table[i];
+			break;
+		}
+		if (strlen(allow) + 10 < sizeof(allow)) {
+			static const char *const names[M__MAX] = {
+				[M_GET] = "GET", [M_POST] = "POST", [M_PUT] = "PUT",
+				[M_PATCH] = "PATCH", [M_DELETE] = "DELETE"};
+
+			if (*allow != '\0')
+				strcat(allow, ", ");
+			strcat(allow, names[table[i].method]);
+		}
+	}
+	if (rt == NULL) {
+		if (*allow != '\0') {
+			respond_header(r, "Allow", allow);
+			respond_error(r, KP_EMETHOD);
+		} else {
+			respond_error(r, KP_ENOTFOUND);
+		}
+		return;
+	}
+	/* The route matched again above for this one; take its ids. */
+	route_match(rt->pattern, r->path, r->ids, &r->nids);
+	for (attempt = 0; attempt < ROUTE_ATTEMPTS; attempt++) {
+		if (attempt > 0)
+			route_reset_answer(r);
+		if ((err = route_checks(r, rt)) == KP_OK)
+			err = rt->fn(r);
+		if (err != KP_ERETRY)
+			break;
+	}
+	if (err != KP_OK) {
+		json_decref(r->out);
+		r->out = NULL;
+		respond_error(r, err);
+	}
+}

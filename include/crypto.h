@@ -1,0 +1,79 @@
+/* crypto.h: random numbers, hashes, HMAC, base64url and the CPR cipher, all
+ * on mbedTLS. */
+#ifndef KP_CRYPTO_H
+#define KP_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define KP_SHA256_LEN 32
+
+/* A CTR-DRBG seeded from the system's entropy. Each process makes its own
+ * after fork(): a generator seeded in a parent would give every child the
+ * same bytes. */
+struct rng;
+
+/* A new generator, NULL on failure. Free with rng_free(). */
+struct rng *rng_new(const char *personalization);
+void rng_free(struct rng *r);
+/* Fills buf with n random bytes; 0 or -1. */
+int rng_bytes(struct rng *r, void *buf, size_t n);
+
+void kp_sha256(const void *msg, size_t len, uint8_t out[KP_SHA256_LEN]);
+void kp_hmac_sha256(const void *key, size_t keylen, const void *msg, size_t len,
+                    uint8_t out[KP_SHA256_LEN]);
+/* Constant-time comparison; true when equal. */
+bool kp_ct_equal(const void *a, const void *b, size_t n);
+/* Wipes n bytes in a way the compiler keeps. */
+void kp_wipe(void *p, size_t n);
+
+/* base64url without padding. encode writes a NUL-terminated string and needs
+ * outcap >= KP_B64URL_LEN(n) + 1; returns its length, or 0 if it does not fit. */
+#define KP_B64URL_LEN(n) (((n) * 4 + 2) / 3)
+size_t kp_b64url_encode(const void *in, size_t n, char *out, size_t outcap);
+/* Decodes len characters; padding and characters outside the alphabet are
+ * refused. Returns 0 and the length in *outlen, or -1. */
+int kp_b64url_decode(const char *in, size_t len, uint8_t *out, size_t outcap,
+                     size_t *outlen);
+/* Lowercase hex; out needs 2n+1 bytes. */
+void kp_hex_encode(const void *in, size_t n, char *out);
+
+/*
+ * The keys for CPR numbers, derived with HKDF-SHA256 (distinct info per
+ * purpose) from a 32-byte master key kept in a file outside the database.
+ */
+struct kp_keys {
+	uint8_t cpr_enc[32]; /* AES-256-GCM */
+	uint8_t cpr_mac[32]; /* HMAC-SHA256 look-up hash */
+};
+
+/* Reads the master key file (64 hex digits) and derives the keys. Refuses a
+ * missing, empty or malformed file. Returns 0, or -1 with err set. */
+int kp_keys_load(struct kp_keys *k, const char *path, char *err, size_t errlen);
+/* Writes a new random master key file with mode 0600, unless it exists.
+ * Returns 0 (also when it existed), or -1 with err set. */
+int kp_keys_generate(const char *path, char *err, size_t errlen);
+void kp_keys_wipe(struct kp_keys *k);
+
+#define KP_CPR_LEN 10
+/* iv (12) + ciphertext (10) + tag (16) */
+#define KP_CPR_SEALED_LEN (12 + KP_CPR_LEN + 16)
+
+/* Seals a 10-digit CPR number with AES-256-GCM under a fresh random IV, with
+ * aad (the row's identity) bound as additional data. out holds
+ * KP_CPR_SEALED_LEN bytes. Returns 0 or -1. */
+int kp_cpr_seal(const struct kp_keys *k, struct rng *r, const char *cpr,
+                const void *aad, size_t aadlen, uint8_t out[KP_CPR_SEALED_LEN]);
+/* Opens what kp_cpr_seal made, checking the tag and aad; cpr gets 11 bytes
+ * (NUL-terminated). Returns 0, or -1 when the tag or aad do not match. */
+int kp_cpr_open(const struct kp_keys *k, const uint8_t *sealed, size_t len,
+                const void *aad, size_t aadlen, char cpr[KP_CPR_LEN + 1]);
+/* The keyed look-up hash of a CPR number. */
+void kp_cpr_lookup(const struct kp_keys *k, const char *cpr, uint8_t out[KP_SHA256_LEN]);
+/* True when s is ten digits whose first six are a real date (DDMMYY). The
+ * modulus-11 check is deliberately not made: numbers without it have been
+ * issued since 2007. */
+bool kp_cpr_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,137 @@
+/* db.h: the database handle and every SQL statement Kaptajn runs. The
+ * statements live in one table in core/db.c, are prepared once per
+ * connection and executed with typed binds; no SQL is built from strings. */
+#ifndef KP_DB_H
+#define KP_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "config.h"
+#include "kp.h"
+
+struct db;
+
+/* The statement table; the SQL is in core/db.c, in the same order. */
+enum db_stmt {
+	DB_PING,
+	DB_MIGRATION_LIST,
+	DB_MIGRATION_RECORD,
+	DB_SESSION_INSERT,
+	DB_SESSION_GET_CITIZEN,
+	DB_SESSION_TOUCH,
+	DB_SESSION_END,
+	DB_TOKEN_USE,
+	DB_TOKEN_PURGE,
+	DB_CITIZEN_BY_CPR,
+	DB_PLAN_HEAD,
+	DB_PLAN_DREAMS,
+	DB_PLAN_GOALS,
+	DB_PLAN_LOCK,
+	DB_PLAN_BUMP,
+	DB_HISTORY_INSERT,
+	DB_HISTORY_LIST,
+	DB_DREAM_INSERT,
+	DB_DREAM_GET,
+	DB_DREAM_UPDATE,
+	DB_DREAM_DELETE,
+	DB_ACCEPTANCE_INSERT,
+	DB_CONTACT_GET,
+	DB_ACCESS_LOG,
+	DB_GOAL_IN_PLAN,
+	DB_PROPOSAL_INSERT,
+	DB_PROPOSAL_GET,
+	DB_PROPOSAL_LIST,
+	DB_PROPOSAL_LOCK,
+	DB_PROPOSAL_WITHDRAW,
+	DB_STAFF_BY_SUB,
+	DB_SEED_STAFF,
+	DB_SEED_HOUSEHOLD,
+	DB_SEED_PLAN,
+	DB_SEED_CITIZEN,
+	DB_SEED_CITIZEN_CPR,
+	DB_SEED_GOAL,
+	DB_SEED_CONSENT,
+	DB_STMT__MAX
+};
+
+enum db_type { DB_T_NULL, DB_T_I64, DB_T_STR, DB_T_BLOB };
+
+/* One parameter; make them with the macros below. */
+struct db_arg {
+	enum db_type type;
+	long long i;
+	const void *p;
+	size_t len;
+};
+
+#define DB_NULL ((struct db_arg){.type = DB_T_NULL})
+#define DB_I64(v) ((struct db_arg){.type = DB_T_I64, .i = (long long)(v)})
+#define DB_STR(s) ((struct db_arg){.type = DB_T_STR, .p = (s), .len = strlen(s)})
+#define DB_STRN(s, n) ((struct db_arg){.type = DB_T_STR, .p = (s), .len = (n)})
+#define DB_BLOB(b, n) ((struct db_arg){.type = DB_T_BLOB, .p = (b), .len = (n)})
+/* An optional string: NULL becomes SQL NULL. */
+#define DB_OPTSTR(s) ((s) != NULL ? DB_STR(s) : DB_NULL)
+/* Expands to "array, count" for db_query() and db_exec(). */
+#define DB_ARGS(...) (const struct db_arg[]){__VA_ARGS__}, \
+	(sizeof((const struct db_arg[]){__VA_ARGS__}) / sizeof(struct db_arg))
+#define DB_NOARGS NULL, 0
+
+/* A fetched result: every cell as bytes (NUL-terminated for convenience),
+ * NULL for SQL NULL. It lives in the arena given to db_query(). */
+struct db_res {
+	size_t nrows, ncols;
+	char **cell;           /* nrows * ncols */
+	unsigned long *len;
+};
+
+static inline const char *db_cell(const struct db_res *r, size_t row, size_t col)
+{
+	return r->cell[row * r->ncols + col];
+}
+static inline size_t db_cell_len(const struct db_res *r, size_t row, size_t col)
+{
+	return r->len[row * r->ncols + col];
+}
+/* The cell as an integer; 0 for NULL. */
+long long db_i64(const struct db_res *r, size_t row, size_t col);
+
+/*
+ * Opens a handle; the connection itself is made on first use and remade
+ * after the server went away, with every statement prepared again. Returns
+ * NULL only when out of memory. The config must outlive the handle.
+ * multi_statements is for the migrate command only.
+ */
+struct db *db_new(const struct kp_config *cfg, bool multi_statements);
+/* Closes the connection and frees the handle; NULL is a no-op. */
+void db_free(struct db *db);
+/* Connects if not connected: KP_OK or KP_EUNAVAIL. Statements are prepared
+ * on first use and kept for the life of the connection. */
+enum kp_err db_connect(struct db *db);
+
+/*
+ * Runs a statement that returns rows into *res (allocated in a).
+ * Errors: KP_ECONFLICT for a duplicate key or a failed foreign key,
+ * KP_ERETRY for a deadlock, a lock wait timeout or a lost connection
+ * (outside a commit: the whole transaction may be run again), KP_EUNAVAIL
+ * when the server cannot be reached, KP_EINTERNAL otherwise (logged).
+ */
+enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
+                     const struct db_arg *args, size_t nargs, struct db_res *res);
+/* Runs a statement without rows; *affected and *insert_id may be NULL. */
+enum kp_err db_exec(struct db *db, enum db_stmt st, const struct db_arg *args, size_t nargs,
+                    unsigned long long *affected, unsigned long long *insert_id);
+
+/* Transactions. db_commit() answers KP_EUNAVAIL (not KP_ERETRY) when the
+ * connection was lost during the commit, since it may have been applied. */
+enum kp_err db_begin(struct db *db);
+enum kp_err db_commit(struct db *db);
+/* Rolls back; harmless outside a transaction or on a lost connection. */
+void db_rollback(struct db *db);
+
+/* Runs SQL text from a trusted file (migrations): KP_OK or KP_EINTERNAL with
+ * the server's message in err. */
+enum kp_err db_run_script(struct db *db, const char *sql, size_t len, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,65 @@
+/* plan.h: the citizen's one plan: reading it whole, its dreams, its
+ * versions and history, the citizen's yes to a version, the contact person.
+ * Every change is one transaction that locks the plan row, checks the
+ * expected version, raises the version by one and writes a history row. */
+#ifndef KP_PLAN_H
+#define KP_PLAN_H
+
+#include <jansson.h>
+
+#include "db.h"
+#include "kp.h"
+
+/* No If-Match given. */
+#define PLAN_ANY_VERSION (-1LL)
+
+/*
+ * The plan as the citizen sees it (API.md's GET /api/v1/plan), read in four
+ * queries whatever its size. *out is a new reference the caller decrefs;
+ * *version is its version (for the ETag).
+ */
+enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_t **out,
+                     long long *version);
+
+/*
+ * Inside a transaction: locks the plan row and checks want (or
+ * PLAN_ANY_VERSION). KP_OK with *version the current one; KP_ESTALE
+ * (stale_version) when want differs.
+ */
+enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id, long long want,
+                      long long *version, struct kp_fail *f);
+/* Inside a transaction: raises the version to new_version and writes its
+ * history row, made by who with a short summary. */
+enum kp_err plan_bump(struct db *db, long long plan_id, long long new_version,
+                      const struct kp_actor *who, const char *summary);
+
+/* Dreams. Each returns the plan's new version in *version and, for create
+ * and update, the dream as JSON in *out (new reference). A dream of another
+ * plan is KP_ENOTFOUND; one written by another member of the household is
+ * KP_EFORBIDDEN (not_author). text must have passed validation. */
+enum kp_err dream_create(struct db *db, struct arena *a, const struct kp_actor *who,
+                         const char *text, long long want, json_t **out, long long *version,
+                         struct kp_fail *f);
+enum kp_err dream_update(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long dream_id, const char *text, long long want, json_t **out,
+                         long long *version, struct kp_fail *f);
+enum kp_err dream_delete(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long dream_id, long long want, long long *version,
+                         struct kp_fail *f);
+
+/* The citizen says yes to version, which must be the current one
+ * (KP_ECONFLICT version_conflict otherwise). The version does not change. */
+enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *who,
+                        long long version, json_t **out, struct kp_fail *f);
+
+/* {"versions": [...]} newest first. */
+enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, json_t **out);
+
+/* The citizen's one contact person {"name","role","phone","email"};
+ * KP_ENOTFOUND when none is assigned. */
+enum kp_err plan_contact(struct db *db, struct arena *a, long long citizen_id, json_t **out);
+
+/* {"entries": [...]}: which staff read or changed the citizen's data. */
+enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id, json_t **out);
+
+#endif

@@ -1,0 +1,33 @@
+/* seed.h: migrations, demo data and benchmark data. */
+#ifndef KP_SEED_H
+#define KP_SEED_H
+
+#include <stdio.h>
+
+#include "crypto.h"
+#include "db.h"
+
+/*
+ * Applies the *.sql files of dir not yet recorded in schema_migrations, in
+ * name order, recording each with its SHA-256. A recorded file whose
+ * content changed is an error (an applied migration is never edited).
+ * Progress goes to log. Returns 0 or -1.
+ */
+int migrate_run(struct db *db, const char *dir, FILE *log);
+
+/*
+ * Seeds the demo people and plans unless they exist, and writes the dev
+ * identity provider's users file (users_path, may be NULL). Returns 0 or -1.
+ */
+int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *users_path,
+              FILE *log);
+
+/* Seeds count benchmark citizens ("bench-1".."bench-N"), each with a small
+ * plan. Returns 0 or -1. */
+int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, long count, FILE *log);
+
+/* The fake CPR number of benchmark citizen n (1..999999): a real date and a
+ * serial, so it passes the CPR check. */
+void seed_bench_cpr(long n, char out[KP_CPR_LEN + 1]);
+
+#endif

@@ -1,0 +1,69 @@
+/* session.h: logging in with an ID token and the server-side sessions that
+ * follow. The cookie holds 256 random bits; the database holds only their
+ * SHA-256, and the SHA-256 of the CSRF token. */
+#ifndef KP_SESSION_H
+#define KP_SESSION_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "crypto.h"
+#include "db.h"
+#include "kp.h"
+#include "token.h"
+
+#define SESSION_COOKIE "kaptajn_session"
+#define SESSION_IDLE_CITIZEN (15 * 60)
+#define SESSION_ABSOLUTE (8 * 3600)
+#define SESSION_TOUCH_EVERY 60   /* last_seen is written at most once a minute */
+#define SESSION_TOKEN_LEN 43     /* base64url of 32 bytes */
+
+/* What a new session gives the client. */
+struct session_new {
+	char cookie[SESSION_TOKEN_LEN + 1];
+	char csrf[SESSION_TOKEN_LEN + 1];
+};
+
+/* A live session found from its cookie. */
+struct session {
+	struct kp_actor who;
+	uint8_t id_hash[KP_SHA256_LEN];
+	uint8_t csrf_hash[KP_SHA256_LEN];
+};
+
+/* What a pool needs to log people in. */
+struct login_ctx {
+	struct db *db;
+	struct rng *rng;
+	const struct kp_keys *keys;
+	const struct token_keyset *keyset;
+	const struct token_policy *policy;
+};
+
+/*
+ * Verifies a citizen's ID token (token_verify), uses its jti once, finds the
+ * citizen by the keyed hash of the CPR claim and opens a session, all in one
+ * transaction. Returns KP_OK with *out and *who (name in arena a), KP_EAUTH
+ * for any bad, replayed or unknown token (the reason goes to the log only),
+ * or a database error.
+ */
+enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, const char *token,
+                                  size_t len, time_t now, struct session_new *out,
+                                  struct kp_actor *who, struct kp_fail *f);
+
+/* Finds the live citizen session of a cookie value; ends it when idle or too
+ * old. KP_OK with *s filled (strings in a), KP_EAUTH, or a database error. */
+enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,
+                            time_t now, struct session *s);
+
+/* True when token is the session's CSRF token (constant time). */
+bool session_csrf_ok(const struct session *s, const char *token, size_t len);
+
+/* Ends a session server-side. */
+enum kp_err session_end(struct db *db, const struct session *s, time_t now);
+
+/* Finds cookie name's value in a Cookie header; NULL when absent. The value
+ * points into header; *len is its length. */
+const char *session_cookie_find(const char *header, const char *name, size_t *len);
+
+#endif

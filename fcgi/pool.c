@@ -130,6 +130,7 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	FCGX_Request fcgx;
 	struct worker w;
 	struct req r;
+	int failures = 0;
 
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
@@ -148,7 +149,7 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	listen_fd = fd;
 	if (worker_init(&w, cfg, pool) != 0)
 		_exit(3);
-	if (FCGX_InitRequest(&fcgx, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
 		_exit(3);
 	sigprocmask(SIG_BLOCK, &term, NULL);
 	for (;;) {
@@ -163,8 +164,14 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 		if (rc < 0) {
 			if (stop_flag)
 				break;
+			/* A failing accept is not retried in a tight loop; the
+			 * supervisor starts a fresh worker after a run of them. */
+			if (++failures > 100)
+				_exit(4);
+			usleep(10000);
 			continue;
 		}
+		failures = 0;
 		started = now_us();
 		request_read(&r, &w, &fcgx);
 		worker_serve(&r, pool);

@@ -82,7 +82,7 @@ void respond_error(struct req *r, enum kp_err err)
 void respond_send(struct req *r, long long started_us)
 {
 	FCGX_Stream *out = r->fcgx->out;
-	char *body = NULL;
+	char *body = NULL, *head;
 	size_t len = 0, i;
 	struct timeval tv;
 	int status = r->status ? r->status : 500;
@@ -98,15 +98,16 @@ void respond_send(struct req *r, long long started_us)
 	} else if (r->text != NULL) {
 		len = strlen(r->text);
 	}
-	FCGX_FPrintF(out, "Status: %d %s\r\n", status, reason(status));
-	if (status != 204) {
-		FCGX_FPrintF(out, "Content-Type: %s\r\n",
-		             r->out != NULL || r->text == NULL ? "application/json; charset=utf-8"
-		                                               : r->text_type);
-		FCGX_FPrintF(out, "Content-Length: %zu\r\n", len);
-	}
+	/* libfcgi's own printf knows few conversions: build the head here. */
+	head = arena_printf(r->a, "Status: %d %s\r\n", status, reason(status));
+	if (status != 204)
+		head = arena_printf(r->a, "%sContent-Type: %s\r\nContent-Length: %zu\r\n", head,
+		                    r->out != NULL || r->text == NULL ? "application/json; charset=utf-8"
+		                                                      : r->text_type,
+		                    len);
 	for (i = 0; i < r->nheaders; i++)
-		FCGX_FPrintF(out, "%s\r\n", r->headers[i]);
+		head = arena_printf(r->a, "%s%s\r\n", head, r->headers[i]);
+	FCGX_PutS(head, out);
 	FCGX_PutS("\r\n", out);
 	if (status != 204 && r->method != M_HEAD && len > 0)
 		FCGX_PutStr(body != NULL ? body : r->text, (int)len, out);

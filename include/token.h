@@ -42,6 +42,7 @@ struct token_keyset {
  * (empty when none was), for the log; or -1 with err set. Free with
  * token_keyset_free(), also after a failure. */
 int token_keyset_load(struct token_keyset *ks, const char *path, char *err, size_t errlen);
+/* Frees the PEMs and zeroes ks; NULL is a no-op. */
 void token_keyset_free(struct token_keyset *ks);
 
 /* What a pool accepts. */

@@ -181,7 +181,8 @@ static enum kp_err dream_change(struct db *db, struct arena *a, const struct kp_
 	if ((err = db_commit(db)) != KP_OK)
 		return err;
 	*version = current + 1;
-	if (out != NULL && (*out = json_pack("{s:I, s:s}", "id", (json_int_t)id, "text", text)) == NULL)
+	if (out != NULL && (*out = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "text", text,
+	                                     "author_id", (json_int_t)who->id)) == NULL)
 		return KP_EINTERNAL;
 	return KP_OK;
 fail:

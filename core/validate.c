@@ -152,8 +152,11 @@ enum kp_err validate_body(struct arena *a, const json_t *body, const struct vfie
 				break;
 		if (i == n)
 			return bad(a, f, "unknown_field", key, "is not a field of this request");
-		if (json_is_null(val))
+		if (json_is_null(val)) {
+			if (spec[i].required)
+				return bad(a, f, "invalid_field", key, "must not be null");
 			continue;
+		}
 		if ((err = check_field(a, &spec[i], val, f)) != KP_OK)
 			return err;
 	}

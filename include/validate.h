@@ -28,7 +28,7 @@ struct vfield {
 /*
  * Checks that body is an object whose members are all in spec, each of the
  * right type and within bounds, and that required members are present.
- * A member whose value is null counts as absent. Text must be valid UTF-8
+ * An optional member whose value is null counts as absent. Text must be valid UTF-8
  * (jansson checks that), hold no control characters other than tab, CR and
  * LF, and not be only white space when min > 0.
  * Returns KP_OK or KP_EINVAL with f set (codes invalid_json, unknown_field,

@@ -1,0 +1,312 @@
+/* test_plan_db.c: the plan rules of core/ against a real MariaDB: versions,
+ * history, If-Match, authorship, acceptance, proposals, sessions. Each test
+ * makes its own plan. Skipped when KAPTAJN_TEST_CONFIG is not set. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "db.h"
+#include "plan.h"
+#include "proposal.h"
+#include "session.h"
+
+static struct kp_config cfg;
+static struct db *db;
+static struct arena *a;
+
+/* A household plan with two members, a goal with a sub-goal. */
+struct fixture {
+	long long plan, household, c1, c2, goal, sub;
+	struct kp_actor p1, p2;
+};
+
+static void setup(void)
+{
+	const char *path = getenv("KAPTAJN_TEST_CONFIG");
+	char err[256];
+
+	if (path == NULL || *path == '\0')
+		cr_skip_test("KAPTAJN_TEST_CONFIG is not set");
+	cr_assert_eq(config_load(&cfg, path, err, sizeof(err)), 0, "%s", err);
+	db = db_new(&cfg, false);
+	cr_assert_eq(db_connect(db), KP_OK);
+	a = arena_new();
+}
+
+static void teardown(void)
+{
+	db_free(db);
+	arena_free(a);
+	config_free(&cfg);
+}
+
+static void make(struct fixture *f)
+{
+	unsigned long long id;
+
+	memset(f, 0, sizeof(*f));
+	cr_assert_eq(db_exec(db, DB_SEED_HOUSEHOLD, DB_ARGS(DB_STR("Test")), NULL, &id), KP_OK);
+	f->household = (long long)id;
+	cr_assert_eq(db_exec(db, DB_SEED_PLAN, DB_ARGS(DB_I64(f->household)), NULL, &id), KP_OK);
+	f->plan = (long long)id;
+	cr_assert_eq(db_exec(db, DB_SEED_CITIZEN,
+	                     DB_ARGS(DB_I64(f->plan), DB_I64(f->household), DB_STR("Test Én"), DB_NULL,
+	                             DB_NULL), NULL, &id), KP_OK);
+	f->c1 = (long long)id;
+	cr_assert_eq(db_exec(db, DB_SEED_CITIZEN,
+	                     DB_ARGS(DB_I64(f->plan), DB_I64(f->household), DB_STR("Test To"), DB_NULL,
+	                             DB_NULL), NULL, &id), KP_OK);
+	f->c2 = (long long)id;
+	cr_assert_eq(db_exec(db, DB_SEED_GOAL,
+	                     DB_ARGS(DB_I64(f->plan), DB_NULL, DB_STR("Mål"), DB_STR(""), DB_STR("job"),
+	                             DB_STR("LAB §30 a"), DB_STR("active"), DB_STR("4.5"), DB_I64(0),
+	                             DB_NULL), NULL, &id), KP_OK);
+	f->goal = (long long)id;
+	cr_assert_eq(db_exec(db, DB_SEED_GOAL,
+	                     DB_ARGS(DB_I64(f->plan), DB_I64(f->goal), DB_STR("Delmål"), DB_STR(""),
+	                             DB_STR("job"), DB_STR("LAB §175"), DB_STR("active"), DB_NULL,
+	                             DB_I64(0), DB_NULL), NULL, &id), KP_OK);
+	f->sub = (long long)id;
+	cr_assert_eq(db_exec(db, DB_HISTORY_INSERT,
+	                     DB_ARGS(DB_I64(f->plan), DB_I64(1), DB_STR("system"), DB_NULL, DB_NULL,
+	                             DB_STR("Planen er oprettet"), DB_STR("test")), NULL, NULL), KP_OK);
+	f->p1 = (struct kp_actor){KP_ACTOR_CITIZEN, f->c1, f->plan, "Test Én", NULL, "t1"};
+	f->p2 = (struct kp_actor){KP_ACTOR_CITIZEN, f->c2, f->plan, "Test To", NULL, "t2"};
+}
+
+static long long version_of(long long citizen)
+{
+	json_t *plan;
+	long long v;
+
+	cr_assert_eq(plan_get(db, a, citizen, &plan, &v), KP_OK);
+	json_decref(plan);
+	return v;
+}
+
+TestSuite(plan_db, .init = setup, .fini = teardown);
+
+Test(plan_db, plan_get_puts_subgoals_under_their_goal)
+{
+	struct fixture f;
+	json_t *plan, *goals, *subs;
+	long long v;
+
+	make(&f);
+	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);
+	cr_assert_eq(v, 1);
+	goals = json_object_get(plan, "goals");
+	cr_assert_eq(json_array_size(goals), 1);
+	subs = json_object_get(json_array_get(goals, 0), "subgoals");
+	cr_assert_eq(json_array_size(subs), 1);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(subs, 0), "id")), f.sub);
+	cr_assert_float_eq(json_real_value(json_object_get(json_array_get(goals, 0),
+	                                                   "hours_per_week")), 4.5, 1e-9);
+	cr_assert(json_is_null(json_object_get(plan, "contact")));
+	json_decref(plan);
+}
+
+Test(plan_db, a_dream_change_raises_the_version_by_one_with_a_history_row)
+{
+	struct fixture f;
+	json_t *out, *hist;
+	long long v;
+	struct kp_fail fail = {0};
+
+	make(&f);
+	cr_assert_eq(dream_create(db, a, &f.p1, "Jeg vil være smed", PLAN_ANY_VERSION, &out, &v,
+	                          &fail), KP_OK);
+	cr_assert_eq(v, 2);
+	json_decref(out);
+	cr_assert_eq(version_of(f.c1), 2);
+	cr_assert_eq(plan_history(db, a, f.plan, &hist), KP_OK);
+	cr_assert_eq(json_array_size(json_object_get(hist, "versions")), 2);
+	cr_assert_eq(json_integer_value(json_object_get(
+	                     json_array_get(json_object_get(hist, "versions"), 0), "version")), 2);
+	json_decref(hist);
+}
+
+Test(plan_db, a_stale_if_match_is_refused_and_changes_nothing)
+{
+	struct fixture f;
+	json_t *out, *plan;
+	long long v, id;
+	struct kp_fail fail = {0};
+
+	make(&f);
+	cr_assert_eq(dream_create(db, a, &f.p1, "før", 1, &out, &v, &fail), KP_OK);
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	cr_assert_eq(dream_update(db, a, &f.p1, id, "efter", 1, &out, &v, &fail), KP_ESTALE);
+	cr_assert_str_eq(fail.code, "stale_version");
+	cr_assert_null(out);
+	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);
+	cr_assert_eq(v, 2);
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                         json_array_get(json_object_get(plan, "dreams"), 0), "text")), "før");
+	json_decref(plan);
+}
+
+Test(plan_db, a_household_member_cannot_change_the_others_dream)
+{
+	struct fixture f;
+	json_t *out;
+	long long v, id;
+	struct kp_fail fail = {0};
+
+	make(&f);
+	cr_assert_eq(dream_create(db, a, &f.p1, "min", PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	cr_assert_eq(dream_update(db, a, &f.p2, id, "din", PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_EFORBIDDEN);
+	cr_assert_eq(dream_delete(db, a, &f.p2, id, PLAN_ANY_VERSION, &v, &fail), KP_EFORBIDDEN);
+	cr_assert_eq(version_of(f.c1), 2);
+}
+
+Test(plan_db, another_plans_dream_is_not_found)
+{
+	struct fixture f, g;
+	json_t *out;
+	long long v, id;
+	struct kp_fail fail = {0};
+
+	make(&f);
+	make(&g);
+	cr_assert_eq(dream_create(db, a, &f.p1, "min", PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	cr_assert_eq(dream_update(db, a, &g.p1, id, "x", PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_ENOTFOUND);
+	cr_assert_eq(dream_delete(db, a, &g.p1, id, PLAN_ANY_VERSION, &v, &fail), KP_ENOTFOUND);
+	cr_assert_eq(version_of(g.c1), 1);
+}
+
+Test(plan_db, a_deleted_dream_leaves_the_plan_but_not_the_database)
+{
+	struct fixture f;
+	json_t *out, *plan;
+	long long v, id;
+	struct kp_fail fail = {0};
+
+	make(&f);
+	cr_assert_eq(dream_create(db, a, &f.p1, "væk", PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	cr_assert_eq(dream_delete(db, a, &f.p1, id, 2, &v, &fail), KP_OK);
+	cr_assert_eq(v, 3);
+	cr_assert_eq(dream_delete(db, a, &f.p1, id, PLAN_ANY_VERSION, &v, &fail), KP_ENOTFOUND);
+	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);
+	cr_assert_eq(json_array_size(json_object_get(plan, "dreams")), 0);
+	json_decref(plan);
+}
+
+Test(plan_db, acceptance_takes_only_the_current_version_and_keeps_it)
+{
+	struct fixture f;
+	json_t *out, *plan;
+	long long v;
+	struct kp_fail fail = {0};
+
+	make(&f);
+	cr_assert_eq(plan_accept(db, a, &f.p1, 2, &out, &fail), KP_ECONFLICT);
+	cr_assert_str_eq(fail.code, "version_conflict");
+	cr_assert_eq(plan_accept(db, a, &f.p1, 1, &out, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);
+	cr_assert_eq(v, 1, "saying yes does not change the version");
+	cr_assert_eq(json_integer_value(json_object_get(plan, "accepted_version")), 1);
+	json_decref(plan);
+	/* The other member has not said yes. */
+	cr_assert_eq(plan_get(db, a, f.c2, &plan, &v), KP_OK);
+	cr_assert(json_is_null(json_object_get(plan, "accepted_version")));
+	json_decref(plan);
+}
+
+Test(plan_db, a_proposal_for_another_plans_goal_is_not_found)
+{
+	struct fixture f, g;
+	struct proposal_in in = {PROPOSAL_RETIRE_GOAL, 0, NULL, NULL, "fordi"};
+	struct kp_fail fail = {0};
+	json_t *out;
+
+	make(&f);
+	make(&g);
+	in.goal_id = f.goal;
+	cr_assert_eq(proposal_create(db, a, &g.p1, &in, &out, &fail), KP_ENOTFOUND);
+	cr_assert_eq(proposal_create(db, a, &f.p1, &in, &out, &fail), KP_OK);
+	cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "pending");
+	json_decref(out);
+}
+
+Test(plan_db, a_proposal_is_withdrawn_once_and_only_by_its_author)
+{
+	struct fixture f;
+	struct proposal_in in = {PROPOSAL_ADD_GOAL, 0, "Nyt mål", NULL, "fordi"};
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id;
+
+	make(&f);
+	cr_assert_eq(proposal_create(db, a, &f.p1, &in, &out, &fail), KP_OK);
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	cr_assert_eq(proposal_withdraw(db, a, &f.p2, id, &out, &fail), KP_ENOTFOUND);
+	cr_assert_eq(proposal_withdraw(db, a, &f.p1, id, &out, &fail), KP_OK);
+	cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "withdrawn");
+	json_decref(out);
+	cr_assert_eq(proposal_withdraw(db, a, &f.p1, id, &out, &fail), KP_ECONFLICT);
+	cr_assert_str_eq(fail.code, "not_pending");
+	cr_assert_eq(version_of(f.c1), 1, "proposing does not change the plan");
+}
+
+Test(plan_db, an_add_goal_proposal_needs_a_title_and_no_goal_id)
+{
+	struct fixture f;
+	struct proposal_in in = {PROPOSAL_ADD_GOAL, 0, NULL, NULL, "fordi"};
+	struct kp_fail fail = {0};
+	json_t *out;
+
+	make(&f);
+	cr_assert_eq(proposal_create(db, a, &f.p1, &in, &out, &fail), KP_EINVAL);
+	in.title = "x";
+	in.goal_id = f.goal;
+	cr_assert_eq(proposal_create(db, a, &f.p1, &in, &out, &fail), KP_EINVAL);
+}
+
+static void session_row(const char *cookie, long long citizen, long long created, long long seen)
+{
+	uint8_t h[KP_SHA256_LEN], c[KP_SHA256_LEN] = {0};
+
+	kp_sha256(cookie, strlen(cookie), h);
+	cr_assert_eq(db_exec(db, DB_SESSION_INSERT,
+	                     DB_ARGS(DB_BLOB(h, sizeof(h)), DB_STR("citizen"), DB_I64(citizen),
+	                             DB_NULL, DB_BLOB(c, sizeof(c)), DB_I64(created), DB_I64(seen)),
+	                     NULL, NULL), KP_OK);
+}
+
+Test(plan_db, an_idle_or_too_old_session_is_refused_and_a_live_one_found)
+{
+	struct fixture f;
+	struct session s;
+	char live[SESSION_TOKEN_LEN + 1], idle[SESSION_TOKEN_LEN + 1], old[SESSION_TOKEN_LEN + 1];
+	time_t now = time(NULL);
+
+	make(&f);
+	/* Unique per plan, so the rows of earlier runs never collide. */
+	snprintf(live, sizeof(live), "LIVE%039lld", f.plan);
+	snprintf(idle, sizeof(idle), "IDLE%039lld", f.plan);
+	snprintf(old, sizeof(old), "OLDX%039lld", f.plan);
+	session_row(live, f.c1, now - 100, now - 10);
+	session_row(idle, f.c1, now - 2000, now - SESSION_IDLE_CITIZEN - 1);
+	session_row(old, f.c1, now - SESSION_ABSOLUTE - 1, now - 5);
+	cr_assert_eq(session_citizen(db, a, live, strlen(live), now, &s), KP_OK);
+	cr_assert_eq(s.who.id, f.c1);
+	cr_assert_eq(s.who.plan_id, f.plan);
+	cr_assert_eq(session_citizen(db, a, idle, strlen(idle), now, &s), KP_EAUTH);
+	cr_assert_eq(session_citizen(db, a, old, strlen(old), now, &s), KP_EAUTH);
+	/* Once ended, an idle session stays dead. */
+	cr_assert_eq(session_citizen(db, a, idle, strlen(idle), now - 1000, &s), KP_EAUTH);
+}

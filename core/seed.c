@@ -191,7 +191,7 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 
 static int users_write(const char *path, FILE *log)
 {
-	json_t *users = json_array();
+	json_t *users = json_array(), *doc;
 	char tmp[4096];
 	size_t i, j;
 	int rc;
@@ -207,7 +207,9 @@ static int users_write(const char *path, FILE *log)
 		                                       "name", staff[i].name, "kind", "staff", "role",
 		                                       staff[i].role, "title", staff[i].title));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	rc = json_dump_file(json_pack("{s:o}", "users", users), tmp, JSON_INDENT(2));
+	doc = json_pack("{s:o}", "users", users);
+	rc = json_dump_file(doc, tmp, JSON_INDENT(2));
+	json_decref(doc);
 	if (rc == 0)
 		rc = rename(tmp, path);
 	if (rc != 0)

@@ -137,7 +137,7 @@ Test(validate, a_huge_unknown_name_is_echoed_short_and_valid_utf8)
 {
 	struct arena *a = arena_new();
 	char body[400];
-	json_t *j;
+	json_t *j, *msg;
 	struct kp_fail f = {0};
 
 	strcpy(body, "{\"");
@@ -147,7 +147,9 @@ Test(validate, a_huge_unknown_name_is_echoed_short_and_valid_utf8)
 	j = json_loads(body, 0, NULL);
 	cr_assert_eq(validate_body(a, j, spec, 4, &f), KP_EINVAL);
 	cr_assert_lt(strlen(f.message), 100);
-	cr_assert_not_null(json_string(f.message), "the message must stay valid UTF-8");
+	msg = json_string(f.message);
+	cr_assert_not_null(msg, "the message must stay valid UTF-8");
+	json_decref(msg);
 	json_decref(j);
 	arena_free(a);
 }

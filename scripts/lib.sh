@@ -1,0 +1,554 @@
+# shellcheck shell=bash
+# lib.sh: the operator's functions, sourced by scripts/up, down, test and
+# stack. A "stack" is one private MariaDB, the three FastCGI pools and one
+# nginx, all living under one directory VAR and stopped by their pid files.
+#
+# Layout of VAR:
+#   mysql/            MariaDB datadir
+#   run/              sockets and pid files (or a short dir under /tmp named
+#                     in VAR/rundir, when VAR/run is too long for a socket)
+#   log/              mariadb.log, citizen.log, admin.log, devidp.log,
+#                     nginx-error.log, nginx-access.log
+#   keys/master.key   CPR encryption and look-up key
+#   dev-idp/          dev IdP keys, jwks.json and users.json
+#   nginx/            rendered nginx.conf and includes, temp dirs
+#   kaptajn.conf      the program's configuration (mode 0600)
+#   port              the port nginx listens on
+#
+# Every function is safe to call twice. Functions report on stderr and
+# return non-zero on failure; callers run with `set -euo pipefail`.
+
+KP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+
+KP_PKGS=(libfcgi-dev libmariadb-dev libjwt-dev libmbedtls-dev libcriterion-dev
+         libjansson-dev mariadb-server nginx pkg-config cmake gcc curl)
+KP_PKGS_TEST=(wrk clang)
+
+kp_log()  { printf '==> %s\n' "$*" >&2; }
+kp_warn() { printf 'warning: %s\n' "$*" >&2; }
+kp_die()  { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Runs "$@" as root: directly when we are root, else through sudo.
+kp_as_root() {
+	if [ "$(id -u)" -eq 0 ]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		sudo "$@"
+	else
+		kp_warn "need root for: $*, and sudo is missing"
+		return 1
+	fi
+}
+
+kp_pkg_installed() {
+	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
+}
+
+# kp_install [--tests]: installs the Debian packages that are missing (and
+# with --tests those the test run needs). Runs apt-get update only when
+# something is missing. MariaDB and nginx are used as private instances, so
+# newly installed system services are kept from starting and disabled.
+kp_install() {
+	local want=("${KP_PKGS[@]}") missing=() p
+	if [ "${1:-}" = --tests ]; then
+		want+=("${KP_PKGS_TEST[@]}")
+		# The machine may carry a newer Node.js than Debian's: keep it.
+		if ! command -v node >/dev/null 2>&1; then
+			want+=(nodejs npm)
+		elif ! command -v npm >/dev/null 2>&1 && kp_npm_dirs | grep -q .; then
+			want+=(npm)
+		fi
+	fi
+	for p in "${want[@]}"; do
+		kp_pkg_installed "$p" || missing+=("$p")
+	done
+	[ "${#missing[@]}" -eq 0 ] && return 0
+	kp_log "installing ${missing[*]}"
+
+	local services=() made_policy=0 rc=0
+	for p in "${missing[@]}"; do
+		case $p in mariadb-server) services+=(mariadb) ;; nginx) services+=(nginx) ;; esac
+	done
+	# invoke-rc.d asks policy-rc.d; 101 means "do not start".
+	if [ "${#services[@]}" -gt 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' | kp_as_root tee /usr/sbin/policy-rc.d >/dev/null &&
+			kp_as_root chmod 755 /usr/sbin/policy-rc.d && made_policy=1
+	fi
+	kp_as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		kp_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends -o Dpkg::Options::=--force-confdef \
+			-o Dpkg::Options::=--force-confold "${missing[@]}" </dev/null || rc=$?
+	fi
+	[ "$made_policy" -eq 1 ] && kp_as_root rm -f /usr/sbin/policy-rc.d
+	for p in "${services[@]}"; do
+		if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+			kp_as_root systemctl disable --now "$p" >/dev/null 2>&1 || true
+		elif [ -x "/etc/init.d/$p" ]; then
+			kp_as_root "/etc/init.d/$p" stop >/dev/null 2>&1 || true
+			kp_as_root update-rc.d "$p" disable >/dev/null 2>&1 || true
+		fi
+	done
+	[ "$rc" -eq 0 ] || kp_warn "apt-get failed ($rc)"
+	return "$rc"
+}
+
+# Folders under tests/ with a package.json (relative to the repo).
+kp_npm_dirs() {
+	local d
+	for d in tests tests/integration tests/bench tests/browser; do
+		[ -f "$KP_REPO/$d/package.json" ] && printf '%s\n' "$d"
+	done
+	return 0
+}
+
+# Installs the npm dependencies of the test folders, when they have any.
+kp_npm_install() {
+	local d
+	for d in $(kp_npm_dirs); do
+		if [ -d "$KP_REPO/$d/node_modules" ] &&
+			[ "$KP_REPO/$d/node_modules" -nt "$KP_REPO/$d/package.json" ]; then
+			continue
+		fi
+		kp_log "npm install in $d"
+		if [ -f "$KP_REPO/$d/package-lock.json" ]; then
+			(cd "$KP_REPO/$d" && npm ci --no-audit --no-fund) || return 1
+		else
+			(cd "$KP_REPO/$d" && npm install --no-audit --no-fund) || return 1
+		fi
+		touch "$KP_REPO/$d/node_modules"
+	done
+}
+
+# True when tests/unit holds C sources (CMake refuses an empty executable).
+kp_have_unit_tests() {
+	compgen -G "$KP_REPO/tests/unit/*.c" >/dev/null
+}
+
+# kp_build DIR [cmake args...]: configures and builds the repo into
+# <repo>/DIR. The unit tests are built when tests/unit has any.
+kp_build() {
+	local dir=$1; shift
+	local tests=ON
+	kp_have_unit_tests || tests=OFF
+	kp_log "building $dir"
+	cmake -S "$KP_REPO" -B "$KP_REPO/$dir" --log-level=WARNING \
+		-DKAPTAJN_TESTS="$tests" "$@" >&2 || return 1
+	cmake --build "$KP_REPO/$dir" -j "$(nproc 2>/dev/null || echo 2)" >&2
+}
+
+# kp_stack_paths VAR [--create]: sets the KP_* paths of the stack in VAR.
+# Socket paths must fit in sun_path (108 bytes with the NUL): when VAR/run
+# is too long, the run dir is a short mktemp dir under /tmp whose path is
+# kept in VAR/rundir, so that a later stop finds it. Without --create
+# nothing is made.
+kp_stack_paths() {
+	local var=$1 create=${2:-}
+	if [ "$create" = --create ]; then
+		mkdir -p "$var"
+	fi
+	if [ -d "$var" ]; then
+		KP_VAR=$(cd "$var" && pwd -P)
+	else
+		case $var in /*) KP_VAR=$var ;; *) KP_VAR=$PWD/$var ;; esac
+	fi
+	KP_DATADIR=$KP_VAR/mysql
+	KP_LOG=$KP_VAR/log
+	KP_KEYS=$KP_VAR/keys
+	KP_DEVIDP=$KP_VAR/dev-idp
+	KP_NGINX=$KP_VAR/nginx
+	KP_CONF=$KP_VAR/kaptajn.conf
+
+	local run=$KP_VAR/run recorded=
+	[ -f "$KP_VAR/rundir" ] && recorded=$(cat "$KP_VAR/rundir")
+	# Longest socket name is "citizen.sock" (12); keep a margin.
+	if [ "$(( ${#run} + 20 ))" -ge 108 ]; then
+		if [ -n "$recorded" ] && [ -d "$recorded" ]; then
+			run=$recorded
+		elif [ "$create" = --create ]; then
+			run=$(mktemp -d /tmp/kaptajn.XXXXXX)
+			printf '%s\n' "$run" >"$KP_VAR/rundir"
+		elif [ -n "$recorded" ]; then
+			run=$recorded
+		fi
+	fi
+	KP_RUN=$run
+	if [ "$create" = --create ]; then
+		mkdir -p "$KP_RUN" "$KP_LOG" "$KP_NGINX"
+		[ -d "$KP_KEYS" ] || mkdir -m 700 "$KP_KEYS"
+	fi
+	KP_DB_SOCKET=$KP_RUN/mysqld.sock
+}
+
+# kp_pid_of PIDFILE PATTERN: prints the pid in PIDFILE when that process is
+# alive and its command line contains PATTERN (so a reused pid is not
+# mistaken for ours). Returns 1 otherwise.
+kp_pid_of() {
+	local pidfile=$1 pattern=$2 pid cmd
+	[ -f "$pidfile" ] || return 1
+	pid=$(tr -dc '0-9' <"$pidfile")
+	[ -n "$pid" ] || return 1
+	[ -r "/proc/$pid/cmdline" ] || return 1
+	cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+	[[ $cmd == *"$pattern"* ]] || return 1
+	printf '%s\n' "$pid"
+}
+
+# True while PID runs; a zombie (state Z) does not count. (Its command line
+# is no test: it reads empty for a moment while a new process execs.)
+kp_alive() {
+	local stat
+	[ -n "$1" ] && kill -0 "$1" 2>/dev/null || return 1
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
+}
+
+# kp_stop PIDFILE PATTERN LABEL [SECONDS]: TERM, wait (bounded), then KILL
+# the process and the children it had. Removes the pid file.
+kp_stop() {
+	local pidfile=$1 pattern=$2 label=$3 secs=${4:-15} pid i child
+	local -a kids=() kidcmd=()
+	if ! pid=$(kp_pid_of "$pidfile" "$pattern"); then
+		rm -f "$pidfile"
+		return 0
+	fi
+	for child in $(pgrep -P "$pid" 2>/dev/null || true); do
+		kids+=("$child")
+		kidcmd+=("$(tr '\0' ' ' <"/proc/$child/cmdline" 2>/dev/null || true)")
+	done
+	kp_log "stopping $label (pid $pid)"
+	kill -TERM "$pid" 2>/dev/null || true
+	for ((i = 0; i < secs * 10; i++)); do
+		kp_alive "$pid" || break
+		sleep 0.1
+	done
+	if kp_alive "$pid"; then
+		kp_warn "$label did not stop in ${secs}s: KILL"
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
+	# Children left behind (a killed master's workers) go too, if they are
+	# still the same processes.
+	for i in "${!kids[@]}"; do
+		child=${kids[$i]}
+		if kp_alive "$child" && [ "$(tr '\0' ' ' <"/proc/$child/cmdline" 2>/dev/null)" = "${kidcmd[$i]}" ]; then
+			kill -KILL "$child" 2>/dev/null || true
+		fi
+	done
+	rm -f "$pidfile"
+}
+
+# kp_wait_for SECONDS CMD...: runs CMD every 0.2 s until it succeeds.
+# With KP_WAIT_PID set, gives up as soon as that process has gone.
+kp_wait_for() {
+	local deadline=$((SECONDS + $1)); shift
+	while :; do
+		"$@" && return 0
+		if [ -n "${KP_WAIT_PID:-}" ] && ! kp_alive "$KP_WAIT_PID"; then
+			"$@"
+			return
+		fi
+		[ "$SECONDS" -lt "$deadline" ] || return 1
+		sleep 0.2
+	done
+}
+
+kp_db_client() {
+	mariadb --no-defaults --socket="$KP_DB_SOCKET" --user="$(id -un)" \
+		--batch --skip-column-names "$@"
+}
+
+kp_db_pings() {
+	mariadb-admin --no-defaults --socket="$KP_DB_SOCKET" --user="$(id -un)" \
+		--connect-timeout=2 ping >/dev/null 2>&1
+}
+
+# Starts the private MariaDB of the stack (installing its datadir once) and
+# waits until it answers. A running one is left alone. Extra server options
+# may come in KP_MARIADB_OPTS (the test run uses it to skip fsyncs).
+kp_db_start() {
+	local me pid
+	me=$(id -un)
+	if pid=$(kp_pid_of "$KP_RUN/mysqld.pid" "$KP_DATADIR"); then
+		if kp_wait_for 30 kp_db_pings; then
+			kp_log "MariaDB already running (pid $pid)"
+			return 0
+		fi
+		kp_warn "MariaDB (pid $pid) does not answer"
+		return 1
+	fi
+	if [ ! -d "$KP_DATADIR/mysql" ]; then
+		kp_log "creating the MariaDB datadir in $KP_DATADIR"
+		rm -rf "$KP_DATADIR"
+		mariadb-install-db --no-defaults --datadir="$KP_DATADIR" \
+			--auth-root-authentication-method=socket --skip-test-db \
+			--user="$me" >"$KP_LOG/mariadb-install.log" 2>&1 || {
+			tail -n 20 "$KP_LOG/mariadb-install.log" >&2
+			return 1
+		}
+	fi
+	rm -f "$KP_DB_SOCKET"
+	kp_log "starting MariaDB"
+	# shellcheck disable=SC2086 # KP_MARIADB_OPTS is a list of options
+	setsid mariadbd --no-defaults --datadir="$KP_DATADIR" \
+		--socket="$KP_DB_SOCKET" --pid-file="$KP_RUN/mysqld.pid" \
+		--skip-networking --log-error="$KP_LOG/mariadb.log" --user="$me" \
+		--character-set-server=utf8mb4 --collation-server=utf8mb4_danish_ci \
+		--innodb-buffer-pool-size=256M ${KP_MARIADB_OPTS:-} \
+		</dev/null >>"$KP_LOG/mariadb.log" 2>&1 &
+	local launched=$!
+	if ! KP_WAIT_PID=$launched kp_wait_for 60 kp_db_pings; then
+		kp_warn "MariaDB did not answer within 60 s; end of $KP_LOG/mariadb.log:"
+		tail -n 20 "$KP_LOG/mariadb.log" >&2
+		kp_alive "$launched" && kill -KILL "$launched" 2>/dev/null
+		return 1
+	fi
+}
+
+kp_random_hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
+
+# Reads KEY from the stack's config file (empty if absent).
+kp_conf_get() {
+	[ -f "$KP_CONF" ] || return 0
+	sed -n "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*//p" "$KP_CONF" | tail -n 1
+}
+
+# Creates the database and its user (the password is kept in the config
+# file, so a second run reuses it), then writes the config file. DEV=1 turns
+# the dev IdP on.
+kp_db_setup() {
+	local pw
+	pw=$(kp_conf_get db_password)
+	[[ $pw =~ ^[0-9a-f]{32,}$ ]] || pw=$(kp_random_hex 24)
+	kp_db_client <<-SQL || return 1
+		CREATE DATABASE IF NOT EXISTS kaptajn
+		  CHARACTER SET utf8mb4 COLLATE utf8mb4_danish_ci;
+		CREATE USER IF NOT EXISTS 'kaptajn'@'localhost' IDENTIFIED BY '$pw';
+		ALTER USER 'kaptajn'@'localhost' IDENTIFIED BY '$pw';
+		GRANT ALL PRIVILEGES ON kaptajn.* TO 'kaptajn'@'localhost';
+	SQL
+	KP_DB_PASSWORD=$pw
+}
+
+# kp_config_write DEV: writes VAR/kaptajn.conf (mode 0600) atomically.
+# Issuers and JWKS files may be overridden by KAPTAJN_CITIZEN_ISSUER,
+# KAPTAJN_CITIZEN_JWKS, KAPTAJN_STAFF_ISSUER, KAPTAJN_STAFF_JWKS.
+kp_config_write() {
+	local dev=${1:-1} devdir=
+	[ "$dev" = 1 ] && devdir=$KP_DEVIDP
+	(
+		umask 077
+		cat >"$KP_CONF.tmp" <<-EOF
+			# Written by scripts/lib.sh; rewritten on every start.
+			db_socket = $KP_DB_SOCKET
+			db_name = kaptajn
+			db_user = kaptajn
+			db_password = $KP_DB_PASSWORD
+			db_timeout = 5
+			keys_file = $KP_KEYS/master.key
+			citizen_issuer = ${KAPTAJN_CITIZEN_ISSUER:-https://dev-idp.kaptajn.invalid/citizen}
+			citizen_audience = kaptajn-citizen
+			citizen_jwks = ${KAPTAJN_CITIZEN_JWKS:-$KP_DEVIDP/jwks.json}
+			staff_issuer = ${KAPTAJN_STAFF_ISSUER:-https://dev-idp.kaptajn.invalid/staff}
+			staff_audience = kaptajn-admin
+			staff_jwks = ${KAPTAJN_STAFF_JWKS:-$KP_DEVIDP/jwks.json}
+			dev_idp_dir = $devdir
+		EOF
+		mv -f "$KP_CONF.tmp" "$KP_CONF"
+	)
+}
+
+# kp_step NAME CMD...: runs one set-up command, its output also kept in
+# LOG/setup.log. A sanitized build that only reports leaks at exit still
+# counts as done (the stack is usable; scripts/test fails the run on the
+# report it finds in the logs); any other failure is a failure.
+kp_step() {
+	local name=$1 rc=0 out; shift
+	out=$(mktemp)
+	"$@" >"$out" 2>&1 || rc=$?
+	cat "$out" >&2
+	cat "$out" >>"$KP_LOG/setup.log"
+	if [ "$rc" -ne 0 ] && grep -q 'ERROR: LeakSanitizer' "$out" &&
+		! grep -q -E 'ERROR: AddressSanitizer|runtime error:' "$out"; then
+		kp_warn "$name reported leaks (see $KP_LOG/setup.log); going on"
+		rc=0
+	fi
+	rm -f "$out"
+	[ "$rc" -eq 0 ] || kp_warn "$name failed ($rc)"
+	return "$rc"
+}
+
+# kp_app_prepare BIN DEV: keys, schema and demo data. Each step is a no-op
+# when already done.
+kp_app_prepare() {
+	local bin=$1 dev=${2:-1}
+	kp_step keygen "$bin" keygen --out "$KP_KEYS/master.key" || return 1
+	# The dev keys also stand in for a broker's JWKS when the dev IdP is
+	# off but no other JWKS was given.
+	if [ "$dev" = 1 ] || [ -z "${KAPTAJN_CITIZEN_JWKS:-}" ]; then
+		mkdir -p "$KP_DEVIDP"
+		kp_step devidp-keygen "$bin" devidp-keygen --dir "$KP_DEVIDP" || return 1
+	fi
+	kp_log "migrating"
+	kp_step migrate "$bin" migrate --config "$KP_CONF" --migrations "$KP_REPO/migrations" || return 1
+	kp_log "seeding demo data"
+	kp_step seed "$bin" seed --config "$KP_CONF" || return 1
+}
+
+kp_pool_ready() { [ -S "$1" ] && kp_pid_of "$2" "$1" >/dev/null; }
+
+# kp_pool_start BIN POOL [WORKERS]: (re)starts one FastCGI pool on
+# RUN/POOL.sock; a running one is stopped first, so a rebuilt binary is
+# picked up. Its log (access log and errors) is LOG/POOL.log.
+kp_pool_start() {
+	local bin=$1 pool=$2 workers=${3:-2}
+	local sock=$KP_RUN/$pool.sock pidf=$KP_RUN/$pool.pid log=$KP_LOG/$pool.log
+	kp_stop "$pidf" "$sock" "$pool pool"
+	rm -f "$sock"
+	kp_log "starting the $pool pool ($workers workers)"
+	setsid "$bin" serve --config "$KP_CONF" --pool "$pool" --socket "$sock" \
+		--workers "$workers" --pidfile "$pidf" </dev/null >>"$log" 2>&1 &
+	local launched=$!
+	if ! KP_WAIT_PID=$launched kp_wait_for 20 kp_pool_ready "$sock" "$pidf"; then
+		if kp_alive "$launched" && [ -S "$sock" ] && [ ! -s "$pidf" ]; then
+			kp_warn "$pool pool wrote no pid file; recording pid $launched"
+			printf '%s\n' "$launched" >"$pidf"
+			return 0
+		fi
+		kp_warn "the $pool pool did not start; end of $log:"
+		tail -n 20 "$log" >&2
+		kp_alive "$launched" && kill -TERM "$launched" 2>/dev/null
+		return 1
+	fi
+}
+
+# Escapes a replacement for sed's s|...|...|.
+kp_sed_repl() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
+
+# kp_nginx_render PORT DEV: renders nginx/kaptajn.conf.in and its includes
+# into VAR/nginx/ and checks the result with nginx -t.
+kp_nginx_render() {
+	local port=$1 dev=${2:-1} user devconf f
+	devconf="dev-idp-off.conf"
+	[ "$dev" = 1 ] && devconf="dev-idp-on.conf"
+	user='# (not started as root: no user directive)'
+	[ "$(id -u)" -eq 0 ] && user='user root root;'
+	mkdir -p "$KP_NGINX"/tmp/{client_body,proxy,fastcgi,uwsgi,scgi}
+	local subst=(
+		-e "s|@PORT@|$(kp_sed_repl "$port")|g"
+		-e "s|@RUN@|$(kp_sed_repl "$KP_RUN")|g"
+		-e "s|@LOG@|$(kp_sed_repl "$KP_LOG")|g"
+		-e "s|@NGINX@|$(kp_sed_repl "$KP_NGINX")|g"
+		-e "s|@WEB@|$(kp_sed_repl "$KP_REPO/web")|g"
+		-e "s|@USER@|$(kp_sed_repl "$user")|g"
+		-e "s|@DEVIDP_CONF@|$devconf|g"
+	)
+	for f in "$KP_REPO"/nginx/*.conf; do
+		sed "${subst[@]}" "$f" >"$KP_NGINX/$(basename "$f")"
+	done
+	sed "${subst[@]}" "$KP_REPO/nginx/kaptajn.conf.in" >"$KP_NGINX/nginx.conf"
+	if grep -n '@[A-Z_]*@' "$KP_NGINX"/*.conf >&2; then
+		kp_warn "unrendered placeholders in $KP_NGINX"
+		return 1
+	fi
+	nginx -t -q -p "$KP_NGINX/" -c "$KP_NGINX/nginx.conf" \
+		-e "$KP_LOG/nginx-error.log" || { kp_warn "nginx -t failed"; return 1; }
+}
+
+# Starts nginx on the rendered config, or reloads a running one (HUP).
+kp_nginx_start() {
+	local pid
+	if pid=$(kp_pid_of "$KP_RUN/nginx.pid" "$KP_NGINX/nginx.conf"); then
+		kp_log "reloading nginx (pid $pid)"
+		kill -HUP "$pid"
+		sleep 0.5
+		return 0
+	fi
+	rm -f "$KP_RUN/nginx.pid"
+	kp_log "starting nginx"
+	nginx -p "$KP_NGINX/" -c "$KP_NGINX/nginx.conf" -e "$KP_LOG/nginx-error.log" ||
+		{ tail -n 5 "$KP_LOG/nginx-error.log" >&2; return 1; }
+	kp_wait_for 10 kp_pid_of "$KP_RUN/nginx.pid" "$KP_NGINX/nginx.conf" >/dev/null
+}
+
+# kp_http_status URL: prints the status code of a GET (000 when no answer).
+kp_http_status() {
+	curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$1" 2>/dev/null || true
+}
+kp_http_is() { [ "$(kp_http_status "$1")" = "$2" ]; }
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on now.
+kp_free_port() {
+	local p i
+	for ((i = 0; i < 100; i++)); do
+		p=$((20000 + RANDOM % 30000))
+		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			printf '%s\n' "$p"
+			return 0
+		fi
+	done
+	return 1
+}
+
+# kp_stack_start VAR PORT BIN [DEV]: starts (or brings up to date) the whole
+# stack in VAR with nginx on 127.0.0.1:PORT. DEV=1 (default) runs the dev
+# IdP. Pool sizes: KAPTAJN_WORKERS (default 2; the dev IdP gets 1).
+kp_stack_start() {
+	local var=$1 port=$2 bin=$3 dev=${4:-1} workers=${KAPTAJN_WORKERS:-2}
+	case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+	[ -x "$bin" ] || { kp_warn "no program at $bin (build first)"; return 1; }
+	kp_stack_paths "$var" --create
+	printf '%s\n' "$port" >"$KP_VAR/port"
+	kp_db_start || return 1
+	kp_db_setup || return 1
+	kp_config_write "$dev" || return 1
+	kp_app_prepare "$bin" "$dev" || return 1
+	kp_pool_start "$bin" citizen "$workers" || return 1
+	kp_pool_start "$bin" admin "$workers" || return 1
+	if [ "$dev" = 1 ]; then
+		kp_pool_start "$bin" devidp 1 || return 1
+	else
+		kp_stop "$KP_RUN/devidp.pid" "$KP_RUN/devidp.sock" "devidp pool"
+	fi
+	kp_nginx_render "$port" "$dev" || return 1
+	kp_nginx_start || return 1
+	if ! kp_wait_for 20 kp_http_is "http://127.0.0.1:$port/api/v1/healthz" 200; then
+		kp_warn "http://127.0.0.1:$port/api/v1/healthz does not answer 200"
+		return 1
+	fi
+	kp_log "stack up in $KP_VAR on http://127.0.0.1:$port/"
+}
+
+# kp_stack_stop VAR: stops what the stack in VAR started, by pid: nginx,
+# the pools, then MariaDB. Leaves the data in place.
+kp_stack_stop() {
+	local var=$1 pool
+	[ -d "$var" ] || return 0
+	kp_stack_paths "$var"
+	kp_stop "$KP_RUN/nginx.pid" "$KP_NGINX/nginx.conf" nginx
+	for pool in citizen admin devidp; do
+		kp_stop "$KP_RUN/$pool.pid" "$KP_RUN/$pool.sock" "$pool pool"
+		rm -f "$KP_RUN/$pool.sock"
+	done
+	kp_stop "$KP_RUN/mysqld.pid" "$KP_DATADIR" MariaDB 60
+	if [ -f "$KP_VAR/rundir" ] && [ "$KP_RUN" != "$KP_VAR/run" ]; then
+		case $KP_RUN in /tmp/kaptajn.*) rm -rf "$KP_RUN" ;; esac
+		rm -f "$KP_VAR/rundir"
+	fi
+}
+
+# kp_stack_env VAR [BIN]: prints the environment the tests use to find the
+# stack in VAR, as shell assignments.
+kp_stack_env() {
+	local var=$1 bin=${2:-${KAPTAJN_BIN:-$KP_REPO/build/kaptajn}} port
+	kp_stack_paths "$var"
+	port=$(cat "$KP_VAR/port" 2>/dev/null || echo 8080)
+	case $bin in /*) ;; *) bin=$PWD/$bin ;; esac
+	printf 'KAPTAJN_URL=%q\n' "http://127.0.0.1:$port"
+	printf 'KAPTAJN_BIN=%q\n' "$bin"
+	printf 'KAPTAJN_CONFIG=%q\n' "$KP_CONF"
+	printf 'KAPTAJN_VAR=%q\n' "$KP_VAR"
+	printf 'KAPTAJN_RUN=%q\n' "$KP_RUN"
+	printf 'KAPTAJN_DB_SOCKET=%q\n' "$KP_DB_SOCKET"
+	printf 'KAPTAJN_REPO=%q\n' "$KP_REPO"
+}

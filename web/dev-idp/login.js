@@ -1,0 +1,136 @@
+// Development login: lists the demo people from /dev-idp/users, gets a
+// signed ID token for the one picked from /dev-idp/token, and trades it for
+// a session at the citizen or admin API. Not part of production.
+
+const CSRF_KEY = 'kaptajn.csrf';
+
+const ROLE_NAMES = {
+  caseworker: 'koordinerende sagsbehandler',
+  contact: 'borgerkonsulent',
+};
+
+const statusEl = document.getElementById('status');
+const errorEl = document.getElementById('error');
+
+function showError(text) {
+  errorEl.textContent = text;
+  errorEl.hidden = false;
+}
+
+function clearError() {
+  errorEl.textContent = '';
+  errorEl.hidden = true;
+}
+
+// The message of a JSON error answer, or the status line.
+async function errorText(res, what) {
+  let detail = `${res.status} ${res.statusText}`.trim();
+  try {
+    const body = await res.json();
+    if (body && body.error && body.error.message) {
+      detail = `${body.error.message} (${res.status})`;
+    }
+  } catch {
+    // not JSON: keep the status line
+  }
+  return `${what} mislykkedes: ${detail}`;
+}
+
+function setBusy(busy) {
+  for (const b of document.querySelectorAll('button[data-sub]')) {
+    b.disabled = busy;
+  }
+}
+
+async function login(user) {
+  const staff = user.kind === 'staff';
+  clearError();
+  setBusy(true);
+  statusEl.textContent = `Logger ind som ${user.name} …`;
+  try {
+    const form = new URLSearchParams({
+      sub: user.sub,
+      aud: staff ? 'kaptajn-admin' : 'kaptajn-citizen',
+    });
+    const tokenRes = await fetch('/dev-idp/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: form.toString(),
+      credentials: 'same-origin',
+    });
+    if (!tokenRes.ok) {
+      throw new Error(await errorText(tokenRes, 'Hentning af token'));
+    }
+    const idToken = (await tokenRes.text()).trim();
+
+    const sessionRes = await fetch(staff ? '/admin/api/v1/session' : '/api/v1/session', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json; charset=utf-8',
+        Accept: 'application/json',
+      },
+      body: JSON.stringify({ id_token: idToken }),
+      credentials: 'same-origin',
+    });
+    if (sessionRes.status !== 201) {
+      throw new Error(await errorText(sessionRes, 'Login'));
+    }
+    const session = await sessionRes.json();
+    if (!session || typeof session.csrf_token !== 'string') {
+      throw new Error('Login mislykkedes: svaret manglede csrf_token.');
+    }
+    sessionStorage.setItem(CSRF_KEY, session.csrf_token);
+    statusEl.textContent = `Logget ind som ${user.name}.`;
+    window.location.assign(staff ? '/admin/' : '/');
+  } catch (err) {
+    statusEl.textContent = '';
+    showError(err instanceof Error ? err.message : String(err));
+    setBusy(false);
+  }
+}
+
+function personButton(user) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.dataset.sub = user.sub;
+  let label = user.name;
+  if (user.kind === 'staff') {
+    const what = user.title || ROLE_NAMES[user.role] || user.role;
+    if (what) label += ` (${what})`;
+  }
+  button.textContent = label;
+  button.addEventListener('click', () => login(user));
+  li.append(button);
+  return li;
+}
+
+async function main() {
+  let users;
+  try {
+    const res = await fetch('/dev-idp/users', {
+      headers: { Accept: 'application/json' },
+      credentials: 'same-origin',
+    });
+    if (!res.ok) {
+      throw new Error(await errorText(res, 'Hentning af demopersoner'));
+    }
+    users = (await res.json()).users;
+    if (!Array.isArray(users)) {
+      throw new Error('Hentning af demopersoner mislykkedes: uventet svar.');
+    }
+  } catch (err) {
+    statusEl.textContent = '';
+    showError(err instanceof Error ? err.message : String(err));
+    return;
+  }
+  const citizens = document.getElementById('citizens');
+  const staff = document.getElementById('staff');
+  for (const user of users) {
+    if (!user || typeof user.sub !== 'string' || typeof user.name !== 'string') continue;
+    (user.kind === 'staff' ? staff : citizens).append(personButton(user));
+  }
+  statusEl.textContent = users.length ? 'Vælg en person.' : 'Der er ingen demopersoner (er databasen seedet?).';
+}
+
+main();

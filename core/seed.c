@@ -261,7 +261,8 @@ out:
 
 void seed_bench_cpr(long n, char out[KP_CPR_LEN + 1])
 {
-	time_t day = (time_t)(n / 10000) * 86400 + 86400 * 365 * 20; /* from 1990 */
+	/* From 1 January 2001, clear of the demo numbers. */
+	time_t day = (time_t)(n / 10000) * 86400 + 978307200;
 	char buf[64];
 	struct tm tm;
 

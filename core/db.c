@@ -71,7 +71,7 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_ACCESS_LOG] =
 		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_name, actor_role, action"
 		" FROM audit_log WHERE citizen_id = ? AND actor_kind = 'staff'"
-		" ORDER BY id DESC LIMIT 1000",
+		" AND action <> 'denied' ORDER BY id DESC LIMIT 1000",
 	[DB_GOAL_IN_PLAN] = "SELECT id FROM goals WHERE id = ? AND plan_id = ?",
 	[DB_PROPOSAL_INSERT] =
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title,"
@@ -107,6 +107,53 @@ static const char *const sql[DB_STMT__MAX] = {
 		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[DB_SEED_CONSENT] =
 		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by) VALUES (?, ?, 'given', ?)",
+	/* admin: sessions, caseloads, audit */
+	[DB_SESSION_GET_STAFF] =
+		"SELECT s.staff_id, s.csrf_hash, s.created_at, s.last_seen, st.name, st.role"
+		" FROM sessions s JOIN staff st ON st.id = s.staff_id"
+		" WHERE s.id_hash = ? AND s.kind = 'staff' AND s.ended_at IS NULL AND st.active",
+	[DB_STAFF_LOGIN] = "SELECT id, name, role FROM staff WHERE sub = ? AND active",
+	[DB_CASELOAD_CITIZEN] =
+		"SELECT c.id, c.plan_id, c.name FROM citizens c"
+		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)",
+	[DB_CASELOAD_LIST] =
+		"SELECT c.id, c.name, c.household_id, p.id, p.version,"
+		" (SELECT MAX(a.version) FROM plan_acceptances a"
+		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
+		" (SELECT COUNT(*) FROM proposals q WHERE q.citizen_id = c.id AND q.status = 'pending'),"
+		" ct.id, ct.name, cw.id, cw.name, c.course_outcome"
+		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
+		" LEFT JOIN staff ct ON ct.id = c.contact_id"
+		" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
+		" WHERE c.caseworker_id = ? OR c.contact_id = ? ORDER BY c.name, c.id",
+	[DB_AUDIT_HEAD_LOCK] = "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+	[DB_AUDIT_INSERT] =
+		"INSERT INTO audit_log (at, actor_kind, actor_staff_id, actor_name, actor_role,"
+		" citizen_id, action, object, request_id, prev_hash, row_hash)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[DB_AUDIT_HEAD_SET] = "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1",
+	[DB_AUDIT_HEAD_GET] = "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+	[DB_AUDIT_LIST] =
+		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_staff_id, actor_name, actor_role,"
+		" action, object FROM audit_log WHERE citizen_id = ? ORDER BY id DESC LIMIT 1000",
+	[DB_AUDIT_SCAN] =
+		"SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor_kind, actor_staff_id,"
+		" actor_name, actor_role, citizen_id, action, object, request_id, prev_hash, row_hash"
+		" FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
+	[DB_CITIZEN_CPR] = "SELECT cpr_sealed FROM citizens WHERE id = ?",
+	[DB_CITIZEN_CONSENT] =
+		"SELECT action, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ') FROM consents"
+		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1",
+	[DB_HISTORY_SINCE] =
+		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
+		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
+		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
+		" WHERE h.plan_id = ? AND h.version > ? ORDER BY h.version",
+	[DB_HOUSEHOLD_MEMBERS] =
+		"SELECT id, name FROM citizens WHERE plan_id = ? AND id <> ? ORDER BY id",
+	/* admin: goals, decisions, comments, contact, consent */
+	/* admin: meetings, follow-ups, course end, reports */
 };
 
 struct db {

@@ -90,18 +90,64 @@ fail:
 	return err;
 }
 
-enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,
-                            time_t now, struct session *s)
+enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, const char *token,
+                                size_t len, time_t now, struct session_new *out,
+                                struct kp_actor *who, struct kp_fail *f)
 {
+	struct token_claims c;
 	struct db_res r;
-	long long created, last_seen;
+	const char *why = "";
+	enum kp_err err;
+
+	memset(who, 0, sizeof(*who));
+	err = token_verify(lc->keyset, lc->policy, token, len, now, &c, &why);
+	if (err != KP_OK) {
+		fprintf(stderr, "staff login refused: %s\n", why);
+		return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
+	}
+	if ((err = db_begin(lc->db)) != KP_OK)
+		return err;
+	if ((err = token_use_once(lc->db, &c)) != KP_OK) {
+		if (err == KP_EAUTH) {
+			fprintf(stderr, "staff login refused: token replayed\n");
+			KP_FAIL(f, err, "invalid_token", "the ID token is not valid");
+		}
+		goto fail;
+	}
+	if ((err = db_query(lc->db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(c.sub)), &r)) != KP_OK)
+		goto fail;
+	/* The municipality's login says what the person is; a role taken away
+	 * there takes effect here at the next login. */
+	if (r.nrows != 1 || strcmp(c.role, db_cell(&r, 0, 2)) != 0) {
+		fprintf(stderr, "staff login refused: unknown staff member or role\n");
+		err = KP_FAIL(f, KP_EAUTH, "unknown_staff", "you have no access to Kaptajn");
+		goto fail;
+	}
+	who->kind = KP_ACTOR_STAFF;
+	who->id = db_i64(&r, 0, 0);
+	who->name = db_cell(&r, 0, 1);
+	who->role = db_cell(&r, 0, 2);
+	if ((err = session_open(lc->db, lc->rng, "staff", 0, who->id, now, out)) != KP_OK)
+		goto fail;
+	return db_commit(lc->db);
+fail:
+	db_rollback(lc->db);
+	return err;
+}
+
+enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind,
+                         const char *cookie, size_t len, time_t now, struct session *s)
+{
+	bool staff = kind == KP_ACTOR_STAFF;
+	long long created, last_seen, idle = staff ? SESSION_IDLE_STAFF : SESSION_IDLE_CITIZEN;
+	struct db_res r;
 	enum kp_err err;
 
 	memset(s, 0, sizeof(*s));
 	if (len != SESSION_TOKEN_LEN)
 		return KP_EAUTH;
 	kp_sha256(cookie, len, s->id_hash);
-	err = db_query(db, a, DB_SESSION_GET_CITIZEN,
+	err = db_query(db, a, staff ? DB_SESSION_GET_STAFF : DB_SESSION_GET_CITIZEN,
 	               DB_ARGS(DB_BLOB(s->id_hash, sizeof(s->id_hash))), &r);
 	if (err != KP_OK)
 		return err;
@@ -109,15 +155,20 @@ enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, 
 		return KP_EAUTH;
 	created = db_i64(&r, 0, 2);
 	last_seen = db_i64(&r, 0, 3);
-	if (now - last_seen > SESSION_IDLE_CITIZEN || now - created > SESSION_ABSOLUTE) {
+	if (now - last_seen > idle || now - created > SESSION_ABSOLUTE) {
 		session_end(db, s, now);
 		return KP_EAUTH;
 	}
-	s->who.kind = KP_ACTOR_CITIZEN;
+	s->who.kind = kind;
 	s->who.id = db_i64(&r, 0, 0);
 	memcpy(s->csrf_hash, db_cell(&r, 0, 1), KP_SHA256_LEN);
-	s->who.plan_id = db_i64(&r, 0, 4);
-	s->who.name = db_cell(&r, 0, 5);
+	if (staff) {
+		s->who.name = db_cell(&r, 0, 4);
+		s->who.role = db_cell(&r, 0, 5);
+	} else {
+		s->who.plan_id = db_i64(&r, 0, 4);
+		s->who.name = db_cell(&r, 0, 5);
+	}
 	if (now - last_seen >= SESSION_TOUCH_EVERY) {
 		err = db_exec(db, DB_SESSION_TOUCH,
 		              DB_ARGS(DB_I64(now), DB_BLOB(s->id_hash, sizeof(s->id_hash))), NULL, NULL);
@@ -125,6 +176,12 @@ enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, 
 			return err;
 	}
 	return KP_OK;
+}
+
+enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,
+                            time_t now, struct session *s)
+{
+	return session_find(db, a, KP_ACTOR_CITIZEN, cookie, len, now, s);
 }
 
 bool session_csrf_ok(const struct session *s, const char *token, size_t len)

@@ -24,6 +24,27 @@ enum kp_err h_session_create(struct req *r)
 	return KP_OK;
 }
 
+enum kp_err h_admin_session_create(struct req *r)
+{
+	json_t *tok = json_object_get(r->body, "id_token");
+	struct login_ctx lc = {r->w->db, r->w->rng, &r->w->keys, &r->w->keyset, &r->w->policy};
+	struct session_new s;
+	struct kp_actor who;
+	enum kp_err err;
+
+	err = session_login_staff(&lc, r->a, json_string_value(tok), json_string_length(tok),
+	                          r->now, &s, &who, &r->fail);
+	if (err != KP_OK)
+		return err;
+	respond_header(r, "Set-Cookie",
+	               arena_printf(r->a, "%s=%s; HttpOnly; Secure; SameSite=Strict; Path=/admin/",
+	                            SESSION_COOKIE_STAFF, s.cookie));
+	respond_json(r, 201, json_pack("{s:s, s:{s:I, s:s, s:s}}", "csrf_token", s.csrf, "staff",
+	                               "id", (json_int_t)who.id, "name", who.name, "role", who.role));
+	kp_wipe(&s, sizeof(s));
+	return KP_OK;
+}
+
 enum kp_err h_session_delete(struct req *r)
 {
 	enum kp_err err = session_end(r->w->db, &r->sess, r->now);
@@ -31,7 +52,11 @@ enum kp_err h_session_delete(struct req *r)
 	if (err != KP_OK)
 		return err;
 	respond_header(r, "Set-Cookie",
-	               SESSION_COOKIE "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0");
+	               r->w->pool == POOL_ADMIN
+	                       ? SESSION_COOKIE_STAFF
+	               "=; HttpOnly; Secure; SameSite=Strict; Path=/admin/; Max-Age=0"
+	                       : SESSION_COOKIE
+	               "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0");
 	respond_json(r, 204, NULL);
 	return KP_OK;
 }

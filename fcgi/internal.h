@@ -72,6 +72,7 @@ typedef enum kp_err (*handler_fn)(struct req *r);
 #define R_NO_CSRF 0x2  /* an unsafe method that needs no CSRF token (login) */
 #define R_JSON 0x4     /* takes a JSON body checked against body[] */
 #define R_FORM 0x8     /* takes a form body (dev IdP) */
+#define R_CASEWORKER 0x10 /* staff: only a coordinating caseworker (403 otherwise) */
 
 struct route {
 	enum http_method method;
@@ -85,6 +86,8 @@ struct route {
 /* Route tables: each pool has its own and none other. */
 extern const struct route citizen_routes[];
 extern const size_t citizen_nroutes;
+extern const struct route admin_routes[];
+extern const size_t admin_nroutes;
 extern const struct route devidp_routes[];
 extern const size_t devidp_nroutes;
 
@@ -125,6 +128,9 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
              int workers, const char *pidfile);
 const char *pool_name(enum pool_kind p);
 
+/* A parameter of the query string, decoded; NULL if absent. */
+const char *request_query(struct req *r, const char *name);
+
 /* Handlers. */
 enum kp_err h_session_create(struct req *r);
 enum kp_err h_session_delete(struct req *r);
@@ -140,6 +146,10 @@ enum kp_err h_proposal_create(struct req *r);
 enum kp_err h_proposal_list(struct req *r);
 enum kp_err h_proposal_withdraw(struct req *r);
 enum kp_err h_healthz(struct req *r);
+enum kp_err h_admin_session_create(struct req *r);
+enum kp_err h_admin_citizens(struct req *r);
+enum kp_err h_admin_plan(struct req *r);
+enum kp_err h_admin_audit(struct req *r);
 enum kp_err h_devidp_token(struct req *r);
 enum kp_err h_devidp_jwks(struct req *r);
 enum kp_err h_devidp_users(struct req *r);

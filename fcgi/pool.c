@@ -81,16 +81,21 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 		fprintf(stderr, "worker_init: out of memory\n");
 		return -1;
 	}
-	if (pool == POOL_CITIZEN) {
+	if (pool == POOL_CITIZEN || pool == POOL_ADMIN) {
+		bool citizen = pool == POOL_CITIZEN;
+
 		if (kp_keys_load(&w->keys, cfg->keys_file, err, sizeof(err)) != 0 ||
-		    token_keyset_load(&w->keyset, cfg->citizen_jwks, err, sizeof(err)) != 0) {
+		    token_keyset_load(&w->keyset, citizen ? cfg->citizen_jwks : cfg->staff_jwks, err,
+		                      sizeof(err)) != 0) {
 			fprintf(stderr, "worker_init: %s\n", err);
 			return -1;
 		}
-		w->policy.issuer = cfg->citizen_issuer;
-		w->policy.audience = cfg->citizen_audience;
+		/* Citizen and staff tokens have their own issuer and audience:
+		 * a token for one pool is refused by the other. */
+		w->policy.issuer = citizen ? cfg->citizen_issuer : cfg->staff_issuer;
+		w->policy.audience = citizen ? cfg->citizen_audience : cfg->staff_audience;
 		w->policy.min_loa = TOKEN_LOA_SUBSTANTIAL;
-		w->policy.want_cpr = true;
+		w->policy.want_cpr = citizen;
 		w->policy.max_lifetime = 3600;
 	}
 	/* The connection is made now if it can be, else on first use. */
@@ -113,6 +118,9 @@ static void worker_serve(struct req *r, enum pool_kind pool)
 	switch (pool) {
 	case POOL_CITIZEN:
 		route_dispatch(r, citizen_routes, citizen_nroutes);
+		break;
+	case POOL_ADMIN:
+		route_dispatch(r, admin_routes, admin_nroutes);
 		break;
 	case POOL_DEVIDP:
 		route_dispatch(r, devidp_routes, devidp_nroutes);

@@ -145,10 +145,12 @@ static int hexval(char c)
 	return -1;
 }
 
-const char *request_form(struct req *r, const char *name)
+/* Finds name=value in an x-www-form-urlencoded string, decoded; NULL if
+ * absent or if it decodes to a NUL byte. */
+static const char *form_find(struct req *r, const char *p, const char *name)
 {
 	size_t nlen = strlen(name);
-	const char *p = r->raw_body, *end;
+	const char *end;
 
 	if (p == NULL)
 		return NULL;
@@ -179,4 +181,14 @@ const char *request_form(struct req *r, const char *name)
 		return out;
 	}
 	return NULL;
+}
+
+const char *request_form(struct req *r, const char *name)
+{
+	return form_find(r, r->raw_body, name);
+}
+
+const char *request_query(struct req *r, const char *name)
+{
+	return form_find(r, r->query, name);
 }

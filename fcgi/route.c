@@ -46,11 +46,14 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 	enum kp_err err;
 
 	if (rt->flags & R_SESSION) {
+		bool staff = r->w->pool == POOL_ADMIN;
+
 		cookie = session_cookie_find(FCGX_GetParam("HTTP_COOKIE", r->fcgx->envp),
-		                             SESSION_COOKIE, &clen);
+		                             staff ? SESSION_COOKIE_STAFF : SESSION_COOKIE, &clen);
 		if (cookie == NULL)
 			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized", "log in first");
-		err = session_citizen(r->w->db, r->a, cookie, clen, r->now, &r->sess);
+		err = session_find(r->w->db, r->a, staff ? KP_ACTOR_STAFF : KP_ACTOR_CITIZEN, cookie,
+		                   clen, r->now, &r->sess);
 		if (err == KP_EAUTH)
 			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized",
 			               "your session has ended; log in again");
@@ -66,6 +69,10 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 				return KP_FAIL(&r->fail, KP_EFORBIDDEN, "csrf_invalid",
 				               "the X-CSRF-Token header is wrong");
 		}
+		if ((rt->flags & R_CASEWORKER) &&
+		    (r->sess.who.role == NULL || strcmp(r->sess.who.role, "caseworker") != 0))
+			return KP_FAIL(&r->fail, KP_EFORBIDDEN, "caseworker_only",
+			               "only the coordinating caseworker may do this");
 	}
 	if (rt->flags & (R_JSON | R_FORM))
 		return request_body(r, rt);

@@ -53,6 +53,23 @@ enum db_stmt {
 	DB_SEED_CITIZEN_CPR,
 	DB_SEED_GOAL,
 	DB_SEED_CONSENT,
+	/* admin: sessions, caseloads, audit */
+	DB_SESSION_GET_STAFF,
+	DB_STAFF_LOGIN,
+	DB_CASELOAD_CITIZEN,
+	DB_CASELOAD_LIST,
+	DB_AUDIT_HEAD_LOCK,
+	DB_AUDIT_INSERT,
+	DB_AUDIT_HEAD_SET,
+	DB_AUDIT_HEAD_GET,
+	DB_AUDIT_LIST,
+	DB_AUDIT_SCAN,
+	DB_CITIZEN_CPR,
+	DB_CITIZEN_CONSENT,
+	DB_HISTORY_SINCE,
+	DB_HOUSEHOLD_MEMBERS,
+	/* admin: goals, decisions, comments, contact, consent */
+	/* admin: meetings, follow-ups, course end, reports */
 	DB_STMT__MAX
 };
 

@@ -13,7 +13,11 @@
 #include "token.h"
 
 #define SESSION_COOKIE "kaptajn_session"
+/* Staff have their own cookie, scoped to /admin/, so a caseworker who is
+ * also logged in as a citizen in the same browser keeps both apart. */
+#define SESSION_COOKIE_STAFF "kaptajn_staff_session"
 #define SESSION_IDLE_CITIZEN (15 * 60)
+#define SESSION_IDLE_STAFF (10 * 60)
 #define SESSION_ABSOLUTE (8 * 3600)
 #define SESSION_TOUCH_EVERY 60   /* last_seen is written at most once a minute */
 #define SESSION_TOKEN_LEN 43     /* base64url of 32 bytes */
@@ -51,8 +55,22 @@ enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, c
                                   size_t len, time_t now, struct session_new *out,
                                   struct kp_actor *who, struct kp_fail *f);
 
-/* Finds the live citizen session of a cookie value; ends it when idle or too
- * old. KP_OK with *s filled (strings in a), KP_EAUTH, or a database error. */
+/*
+ * Verifies a staff member's ID token (staff issuer and audience), uses its
+ * jti once, finds the active staff member by the token's sub and checks the
+ * role claim against theirs, then opens a staff session. As
+ * session_login_citizen otherwise; who->role is "caseworker" or "contact".
+ */
+enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, const char *token,
+                                size_t len, time_t now, struct session_new *out,
+                                struct kp_actor *who, struct kp_fail *f);
+
+/* Finds the live session of kind (KP_ACTOR_CITIZEN or KP_ACTOR_STAFF) for a
+ * cookie value; ends it when idle or too old. KP_OK with *s filled (strings
+ * in a), KP_EAUTH, or a database error. */
+enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind,
+                         const char *cookie, size_t len, time_t now, struct session *s);
+/* session_find for a citizen. */
 enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,
                             time_t now, struct session *s);
 

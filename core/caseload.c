@@ -1,0 +1,176 @@
+/* caseload.c: the gate for staff access to citizens (see caseload.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "caseload.h"
+#include "plan.h"
+
+enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor *who,
+                          long long citizen_id, const char *action, const char *object,
+                          struct caseload_citizen *out)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = db_begin(db)) != KP_OK)
+		return err;
+	err = db_query(db, a, DB_CASELOAD_CITIZEN,
+	               DB_ARGS(DB_I64(citizen_id), DB_I64(who->id), DB_I64(who->id)), &r);
+	if (err != KP_OK)
+		goto fail;
+	if (r.nrows != 1) {
+		/* The attempt is kept: who tried to reach whom, and how. */
+		if ((err = audit_write(db, a, who, citizen_id, "denied", action)) != KP_OK)
+			goto fail;
+		if ((err = db_commit(db)) != KP_OK)
+			return err;
+		return KP_ENOTFOUND;
+	}
+	out->id = db_i64(&r, 0, 0);
+	out->plan_id = db_i64(&r, 0, 1);
+	out->name = db_cell(&r, 0, 2);
+	if ((err = audit_write(db, a, who, citizen_id, action, object)) != KP_OK)
+		goto fail;
+	return KP_OK;
+fail:
+	db_rollback(db);
+	return err;
+}
+
+enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor *who,
+                          long long citizen_id, const char *object,
+                          struct caseload_citizen *out)
+{
+	enum kp_err err = caseload_open(db, a, who, citizen_id, "read", object, out);
+
+	if (err != KP_OK)
+		return err;
+	return db_commit(db);
+}
+
+static json_t *person(const struct db_res *r, size_t row, size_t col)
+{
+	if (db_cell(r, row, col) == NULL)
+		return json_null();
+	return json_pack("{s:I, s:s}", "id", (json_int_t)db_i64(r, row, col), "name",
+	                 db_cell(r, row, col + 1));
+}
+
+static json_t *opt_int(const struct db_res *r, size_t row, size_t col)
+{
+	return db_cell(r, row, col) != NULL ? json_integer(db_i64(r, row, col)) : json_null();
+}
+
+enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
+                          json_t **out)
+{
+	struct db_res r;
+	json_t *list;
+	enum kp_err err;
+	size_t i;
+
+	*out = NULL;
+	if ((err = db_begin(db)) != KP_OK)
+		return err;
+	err = db_query(db, a, DB_CASELOAD_LIST, DB_ARGS(DB_I64(who->id), DB_I64(who->id)), &r);
+	for (i = 0; err == KP_OK && i < r.nrows; i++)
+		err = audit_write(db, a, who, db_i64(&r, i, 0), "read", "caseload");
+	if (err != KP_OK) {
+		db_rollback(db);
+		return err;
+	}
+	if ((err = db_commit(db)) != KP_OK)
+		return err;
+	list = json_array();
+	for (i = 0; i < r.nrows; i++)
+		json_array_append_new(
+			list, json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o}",
+			                "id", (json_int_t)db_i64(&r, i, 0), "name", db_cell(&r, i, 1),
+			                "household_id", opt_int(&r, i, 2),
+			                "plan_id", (json_int_t)db_i64(&r, i, 3),
+			                "plan_version", (json_int_t)db_i64(&r, i, 4),
+			                "accepted_version", opt_int(&r, i, 5),
+			                "pending_proposals", (json_int_t)db_i64(&r, i, 6),
+			                "contact", person(&r, i, 7), "caseworker", person(&r, i, 9),
+			                "course_outcome", db_cell(&r, i, 11) ? json_string(db_cell(&r, i, 11))
+			                                                      : json_null()));
+	*out = json_pack("{s:o}", "citizens", list);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+/* "DDMMYY-SSSS", or null when the number cannot be opened. */
+static json_t *cpr_json(struct db *db, struct arena *a, const struct kp_keys *keys, long long id)
+{
+	char aad[32], cpr[KP_CPR_LEN + 1], shown[16];
+	struct db_res r;
+	json_t *j;
+
+	if (db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(id)), &r) != KP_OK || r.nrows != 1 ||
+	    db_cell(&r, 0, 0) == NULL)
+		return json_null();
+	snprintf(aad, sizeof(aad), "citizen:%lld", id);
+	if (kp_cpr_open(keys, (const uint8_t *)db_cell(&r, 0, 0), db_cell_len(&r, 0, 0), aad,
+	                strlen(aad), cpr) != 0) {
+		fprintf(stderr, "caseload: the CPR number of citizen %lld does not open\n", id);
+		return json_null();
+	}
+	snprintf(shown, sizeof(shown), "%.6s-%.4s", cpr, cpr + 6);
+	j = json_string(shown);
+	kp_wipe(cpr, sizeof(cpr));
+	kp_wipe(shown, sizeof(shown));
+	return j;
+}
+
+enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *keys,
+                          const struct kp_actor *who, long long citizen_id, json_t **out,
+                          long long *version)
+{
+	struct caseload_citizen c;
+	struct db_res consent, since, members;
+	json_t *plan = NULL, *changes, *household, *accepted;
+	long long from;
+	enum kp_err err;
+	size_t i;
+
+	*out = NULL;
+	if ((err = caseload_read(db, a, who, citizen_id, "plan", &c)) != KP_OK)
+		return err;
+	if ((err = plan_get(db, a, c.id, &plan, version)) != KP_OK)
+		return err;
+	accepted = json_object_get(plan, "accepted_version");
+	from = json_is_integer(accepted) ? json_integer_value(accepted) : 0;
+	if ((err = db_query(db, a, DB_CITIZEN_CONSENT, DB_ARGS(DB_I64(c.id)), &consent)) != KP_OK ||
+	    (err = db_query(db, a, DB_HISTORY_SINCE, DB_ARGS(DB_I64(c.plan_id), DB_I64(from)),
+	                    &since)) != KP_OK ||
+	    (err = db_query(db, a, DB_HOUSEHOLD_MEMBERS, DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id)),
+	                    &members)) != KP_OK) {
+		json_decref(plan);
+		return err;
+	}
+	changes = json_array();
+	for (i = 0; i < since.nrows; i++)
+		json_array_append_new(changes, json_pack("{s:I, s:s, s:s, s:s}", "version",
+		                                         (json_int_t)db_i64(&since, i, 0), "at",
+		                                         db_cell(&since, i, 1), "by",
+		                                         db_cell(&since, i, 2), "summary",
+		                                         db_cell(&since, i, 3)));
+	household = json_array();
+	for (i = 0; i < members.nrows; i++)
+		json_array_append_new(household, json_pack("{s:I, s:s}", "id",
+		                                           (json_int_t)db_i64(&members, i, 0), "name",
+		                                           db_cell(&members, i, 1)));
+	json_object_set_new(plan, "citizen",
+	                    json_pack("{s:I, s:s, s:o}", "id", (json_int_t)c.id, "name", c.name,
+	                              "cpr", cpr_json(db, a, keys, c.id)));
+	json_object_set_new(plan, "consent",
+	                    consent.nrows == 1
+	                            ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, 0), "at",
+	                                        db_cell(&consent, 0, 1))
+	                            : json_pack("{s:s, s:n}", "status", "none", "at"));
+	json_object_set_new(plan, "changes_since_accepted", changes);
+	json_object_set_new(plan, "household", household);
+	*out = plan;
+	return KP_OK;
+}

@@ -1,0 +1,43 @@
+/* h_admin.c: the caseworker's and contact person's view of their caseload:
+ * the list, a citizen's plan and its audit trail. Every read goes through
+ * the caseload gate, which writes the audit row. */
+#include "audit.h"
+#include "caseload.h"
+#include "internal.h"
+
+enum kp_err h_admin_citizens(struct req *r)
+{
+	json_t *out;
+	enum kp_err err = caseload_list(r->w->db, r->a, &r->sess.who, &out);
+
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}
+
+enum kp_err h_admin_plan(struct req *r)
+{
+	long long version;
+	json_t *out;
+	enum kp_err err = caseload_plan(r->w->db, r->a, &r->w->keys, &r->sess.who, r->ids[0], &out,
+	                                &version);
+
+	if (err != KP_OK)
+		return err;
+	respond_etag(r, version);
+	respond_json(r, 200, out);
+	return KP_OK;
+}
+
+enum kp_err h_admin_audit(struct req *r)
+{
+	struct caseload_citizen c;
+	json_t *out;
+	enum kp_err err = caseload_read(r->w->db, r->a, &r->sess.who, r->ids[0], "audit", &c);
+
+	if (err != KP_OK)
+		return err;
+	if ((err = audit_list(r->w->db, r->a, c.id, &out)) == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}

@@ -1,0 +1,48 @@
+/* caseload.h: which citizens a staff member may see, and every staff access
+ * to a citizen's data going through one gate that writes the audit row. A
+ * caseworker sees the citizens they coordinate, a contact person those they
+ * are contact for; anything else is 404, and the attempt is logged. */
+#ifndef KP_CASELOAD_H
+#define KP_CASELOAD_H
+
+#include <jansson.h>
+
+#include "crypto.h"
+#include "db.h"
+#include "kp.h"
+
+struct caseload_citizen {
+	long long id;
+	long long plan_id;
+	const char *name;
+};
+
+/*
+ * Begins a transaction and finds citizen_id in who's caseload. If it is not
+ * there, writes a "denied" audit row, commits and returns KP_ENOTFOUND.
+ * Otherwise writes the audit row (action, object) and returns KP_OK with the
+ * transaction still open: the caller makes its change and commits, or rolls
+ * back (and the audit row with it).
+ */
+enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor *who,
+                          long long citizen_id, const char *action, const char *object,
+                          struct caseload_citizen *out);
+/* caseload_open and commit: for reads. */
+enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor *who,
+                          long long citizen_id, const char *object,
+                          struct caseload_citizen *out);
+
+/* {"citizens": [...]} of who's caseload, a "read" audit row for each. */
+enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
+                          json_t **out);
+
+/*
+ * The plan as the citizen sees it plus staff-only fields: the citizen (with
+ * the CPR number opened with keys), consent, the version the citizen last
+ * said yes to and the changes since, household members. Audited as a read.
+ */
+enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *keys,
+                          const struct kp_actor *who, long long citizen_id, json_t **out,
+                          long long *version);
+
+#endif

@@ -89,31 +89,34 @@ enum kp_err request_body(struct req *r, const struct route *rt)
 	if ((rt->flags & R_FORM) && !media_is_form(ct))
 		return KP_FAIL(&r->fail, KP_EMEDIA, "unsupported_media_type",
 		               "send the body as application/x-www-form-urlencoded");
-	if (cl != NULL && *cl != '\0') {
-		char *end;
+	/* The body is read once; a retried request parses it again. */
+	if (r->raw_body == NULL) {
+		if (cl != NULL && *cl != '\0') {
+			char *end;
 
-		len = strtoll(cl, &end, 10);
-		if (*end != '\0' || len < 0)
-			return KP_FAIL(&r->fail, KP_EINVAL, "bad_request", "bad Content-Length");
+			len = strtoll(cl, &end, 10);
+			if (*end != '\0' || len < 0)
+				return KP_FAIL(&r->fail, KP_EINVAL, "bad_request", "bad Content-Length");
+		}
+		if (len > REQ_BODY_MAX)
+			return KP_FAIL(&r->fail, KP_ETOOBIG, "payload_too_large",
+			               "the body is larger than 64 KiB");
+		buf = arena_alloc(r->a, (size_t)len + 1);
+		got = len > 0 ? FCGX_GetStr(buf, (int)len, r->fcgx->in) : 0;
+		if (got != (int)len)
+			return KP_FAIL(&r->fail, KP_EINVAL, "bad_request", "the body ended early");
+		buf[len] = '\0';
+		r->raw_body = buf;
+		r->raw_len = (size_t)len;
 	}
-	if (len > REQ_BODY_MAX)
-		return KP_FAIL(&r->fail, KP_ETOOBIG, "payload_too_large",
-		               "the body is larger than 64 KiB");
-	buf = arena_alloc(r->a, (size_t)len + 1);
-	got = len > 0 ? FCGX_GetStr(buf, (int)len, r->fcgx->in) : 0;
-	if (got != (int)len)
-		return KP_FAIL(&r->fail, KP_EINVAL, "bad_request", "the body ended early");
-	buf[len] = '\0';
-	r->raw_body = buf;
-	r->raw_len = (size_t)len;
 	if (!(rt->flags & R_JSON))
 		return KP_OK;
 	/* jansson refuses invalid UTF-8 and \u0000; depth is capped by it. */
-	r->body = json_loadb(buf, (size_t)len, JSON_REJECT_DUPLICATES, &jerr);
+	r->body = json_loadb(r->raw_body, r->raw_len, JSON_REJECT_DUPLICATES, &jerr);
 	if (r->body == NULL)
 		return KP_FAIL(&r->fail, KP_EINVAL, "invalid_json",
-		               arena_printf(r->a, "the body is not valid JSON (%s at %d)",
-		                            jerr.text, jerr.position));
+		               arena_printf(r->a, "the body is not valid JSON (at byte %d)",
+		                            jerr.position));
 	return validate_body(r->a, r->body, rt->body, rt->nbody, &r->fail);
 }
 

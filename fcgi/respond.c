@@ -67,6 +67,7 @@ void respond_json(struct req *r, int status, json_t *out)
 void respond_error(struct req *r, enum kp_err err)
 {
 	const char *code = r->fail.code, *msg = r->fail.message;
+	json_t *out;
 
 	/* The client never sees internal detail. */
 	if (err == KP_EINTERNAL || err == KP_EUNAVAIL || err == KP_ERETRY || code == NULL)
@@ -75,8 +76,12 @@ void respond_error(struct req *r, enum kp_err err)
 		msg = default_message(err);
 	if (err == KP_EUNAVAIL || err == KP_ERETRY)
 		respond_header(r, "Retry-After", "5");
-	respond_json(r, kp_http_status(err),
-	             json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg));
+	out = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
+	/* A message that is not valid UTF-8 must not cost the error its body. */
+	if (out == NULL)
+		out = json_pack("{s:{s:s, s:s}}", "error", "code", kp_strerror(err), "message",
+		                default_message(err));
+	respond_json(r, kp_http_status(err), out);
 }
 
 void respond_send(struct req *r, long long started_us)

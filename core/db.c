@@ -153,7 +153,178 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_HOUSEHOLD_MEMBERS] =
 		"SELECT id, name FROM citizens WHERE plan_id = ? AND id <> ? ORDER BY id",
 	/* admin: goals, decisions, comments, contact, consent */
+	[DB_LEGAL_BASIS_GET] = "SELECT child_related FROM legal_bases WHERE code = ?",
+	[DB_LEGAL_BASIS_LIST] =
+		"SELECT code, law, title, child_related FROM legal_bases ORDER BY law, code",
+	[DB_GOAL_LOCK] =
+		"SELECT parent_id, title, description, area, legal_basis, hours_per_week,"
+		" child_related, status FROM goals WHERE id = ? AND plan_id = ? FOR UPDATE",
+	[DB_GOAL_INSERT] =
+		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
+		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[DB_GOAL_UPDATE] =
+		"UPDATE goals SET title = ?, description = ?, area = ?, legal_basis = ?,"
+		" hours_per_week = ?, child_related = ?, status = ?, updated_at = NOW(6) WHERE id = ?",
+	/* Columns as DB_PLAN_GOALS. */
+	[DB_GOAL_WITH_SUBGOALS] =
+		"SELECT id, parent_id, title, description, area, status, legal_basis,"
+		" hours_per_week, child_related FROM goals"
+		" WHERE plan_id = ? AND (id = ? OR parent_id = ?) ORDER BY id",
+	[DB_PROPOSAL_CITIZEN] = "SELECT citizen_id FROM proposals WHERE id = ?",
+	[DB_PROPOSAL_LOCK_DECIDE] =
+		"SELECT status, kind, goal_id, title, description FROM proposals"
+		" WHERE id = ? AND citizen_id = ? FOR UPDATE",
+	[DB_PROPOSAL_DECIDE] =
+		"UPDATE proposals SET status = ?, closed_at = NOW(6), decided_by = ?,"
+		" decision_reason = ?, goal_id = COALESCE(goal_id, ?)"
+		" WHERE id = ? AND status = 'pending'",
+	[DB_PROPOSAL_SUPERSEDE] =
+		"UPDATE proposals SET status = 'superseded', superseded_by = ?, closed_at = NOW(6)"
+		" WHERE goal_id = ? AND citizen_id = ? AND status = 'pending' AND id <> ?",
+	/* The staff's view of proposals, oldest first; DB_PROPOSAL_STAFF_GET
+	 * has the same columns (the last is created_at in full, to cut the
+	 * comments where the list was cut), and comments come with the
+	 * proposal id first. */
+	[DB_PROPOSAL_QUEUE] =
+		"SELECT p.id, p.citizen_id, c.name, p.kind, p.goal_id, g.title, p.title,"
+		" p.description, p.reason, p.status,"
+		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), p.decided_by, ds.name, ds.role,"
+		" p.decision_reason, p.superseded_by,"
+		" DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f')"
+		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
+		" LEFT JOIN goals g ON g.id = p.goal_id LEFT JOIN staff ds ON ds.id = p.decided_by"
+		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND p.status = ?"
+		" ORDER BY p.created_at, p.id LIMIT 1000",
+	[DB_PROPOSAL_QUEUE_COMMENTS] =
+		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
+		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
+		" FROM proposal_comments pc JOIN proposals p ON p.id = pc.proposal_id"
+		" JOIN citizens c ON c.id = p.citizen_id JOIN staff st ON st.id = pc.staff_id"
+		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND p.status = ?"
+		" AND (p.created_at < ? OR (p.created_at = ? AND p.id <= ?))"
+		" ORDER BY pc.proposal_id, pc.id",
+	[DB_PROPOSAL_STAFF_GET] =
+		"SELECT p.id, p.citizen_id, c.name, p.kind, p.goal_id, g.title, p.title,"
+		" p.description, p.reason, p.status,"
+		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), p.decided_by, ds.name, ds.role,"
+		" p.decision_reason, p.superseded_by,"
+		" DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f')"
+		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
+		" LEFT JOIN goals g ON g.id = p.goal_id LEFT JOIN staff ds ON ds.id = p.decided_by"
+		" WHERE p.id = ?",
+	[DB_PROPOSAL_COMMENTS] =
+		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
+		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
+		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id"
+		" WHERE pc.proposal_id = ? ORDER BY pc.id",
+	[DB_COMMENT_INSERT] =
+		"INSERT INTO proposal_comments (proposal_id, staff_id, text) VALUES (?, ?, ?)",
+	[DB_COMMENT_GET] =
+		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
+		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
+		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id WHERE pc.id = ?",
+	[DB_STAFF_GET] = "SELECT id, name, role, title, phone, email, active FROM staff WHERE id = ?",
+	[DB_STAFF_LIST] =
+		"SELECT id, name, role, title FROM staff WHERE active AND (? IS NULL OR role = ?)"
+		" ORDER BY name, id",
+	[DB_CITIZEN_CONTACT_SET] = "UPDATE citizens SET contact_id = ? WHERE id = ?",
+	[DB_CONSENT_INSERT] =
+		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by, request_id)"
+		" VALUES (?, ?, ?, ?, ?)",
 	/* admin: meetings, follow-ups, course end, reports */
+	/* The meeting statements that return rows share their first eight
+	 * columns: id, kind, starts_at, place, agenda, participants, held_at,
+	 * citizen_id. */
+	[DB_MEETING_INSERT] =
+		"INSERT INTO meetings (plan_id, citizen_id, kind, starts_at, place, agenda,"
+		" participants, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+	[DB_MEETING_GET] =
+		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
+		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
+		" FROM meetings WHERE id = ?",
+	[DB_MEETING_LOCK] =
+		"SELECT held_at FROM meetings WHERE id = ? AND citizen_id = ? FOR UPDATE",
+	[DB_MEETING_HELD] = "UPDATE meetings SET held_at = ? WHERE id = ? AND held_at IS NULL",
+	[DB_MEETING_LIST] =
+		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
+		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
+		" FROM meetings WHERE plan_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000",
+	[DB_MEETING_FOLLOW_UPS] =
+		"SELECT COALESCE(SUM(starts_at <= ?), 0), COALESCE(SUM(held_at IS NOT NULL), 0),"
+		" COALESCE(SUM(starts_at <= ? AND held_at IS NULL), 0)"
+		" FROM meetings WHERE plan_id = ? AND kind = 'follow_up'",
+	[DB_MEETING_UPCOMING] =
+		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
+		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
+		" FROM meetings WHERE plan_id = ? AND held_at IS NULL AND starts_at >= ?"
+		" ORDER BY starts_at, id LIMIT 1000",
+	[DB_COURSE_LOCK] =
+		"SELECT caseworker_id, course_outcome,"
+		" DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ')"
+		" FROM citizens WHERE id = ? FOR UPDATE",
+	[DB_COURSE_END] =
+		"UPDATE citizens SET course_outcome = ?, course_ended_at = ?, course_ended_by = ?"
+		" WHERE id = ? AND course_outcome IS NULL",
+	/* The report's queries group by the citizen's caseworker (NULL: none);
+	 * report.c adds the groups up for the total. */
+	[DB_REPORT_CASEWORKERS] =
+		"SELECT s.id, s.name FROM staff s WHERE s.role = 'caseworker' AND (s.active"
+		" OR EXISTS (SELECT 1 FROM citizens c WHERE c.caseworker_id = s.id))"
+		" ORDER BY s.name, s.id",
+	[DB_REPORT_CITIZENS] =
+		"SELECT caseworker_id, SUM(course_outcome IS NULL), SUM(course_outcome = 'job'),"
+		" SUM(course_outcome = 'education'), SUM(course_outcome = 'early_pension'),"
+		" SUM(course_outcome = 'other') FROM citizens GROUP BY caseworker_id",
+	[DB_REPORT_PENDING] =
+		"SELECT c.caseworker_id, COUNT(*) FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
+		" WHERE p.status = 'pending' GROUP BY c.caseworker_id",
+	/* One row per decided proposal: the median is taken in C. */
+	[DB_REPORT_DECISIONS] =
+		"SELECT c.caseworker_id, TIMESTAMPDIFF(SECOND, p.created_at, p.closed_at) AS secs"
+		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
+		" WHERE p.status IN ('approved', 'rejected') AND p.closed_at IS NOT NULL"
+		" ORDER BY c.caseworker_id, secs",
+	[DB_REPORT_CONTACTS] =
+		"SELECT c.contact_id, s.name, c.caseworker_id, COUNT(*)"
+		" FROM citizens c JOIN staff s ON s.id = c.contact_id WHERE c.course_outcome IS NULL"
+		" GROUP BY c.contact_id, s.name, c.caseworker_id"
+		" ORDER BY s.name, c.contact_id, c.caseworker_id",
+	/* Distinct staff per citizen: caseworker, contact, who decided or
+	 * commented on their proposals, who created their plan's goals. */
+	[DB_REPORT_STAFF] =
+		"SELECT c.caseworker_id, COUNT(*), SUM(n.staff), MAX(n.staff)"
+		" FROM citizens c JOIN ("
+		"  SELECT x.citizen_id, COUNT(DISTINCT x.staff_id) AS staff FROM ("
+		"   SELECT id AS citizen_id, caseworker_id AS staff_id FROM citizens"
+		"   UNION ALL SELECT id, contact_id FROM citizens"
+		"   UNION ALL SELECT citizen_id, decided_by FROM proposals"
+		"   UNION ALL SELECT p.citizen_id, pc.staff_id FROM proposal_comments pc"
+		"    JOIN proposals p ON p.id = pc.proposal_id"
+		"   UNION ALL SELECT gc.id, g.created_by FROM goals g"
+		"    JOIN citizens gc ON gc.plan_id = g.plan_id"
+		"  ) x GROUP BY x.citizen_id"
+		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id",
+	/* Demo history: times are hours before now. */
+	[DB_SEED_PROPOSAL] =
+		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title, description, reason,"
+		" status, created_at, closed_at, decided_by, decision_reason)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, NOW(6) - INTERVAL ? HOUR, NOW(6) - INTERVAL ? HOUR,"
+		" ?, ?)",
+	[DB_SEED_COMMENT] =
+		"INSERT INTO proposal_comments (proposal_id, staff_id, text, at)"
+		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR)",
+	[DB_SEED_HISTORY] =
+		"INSERT INTO plan_history (plan_id, version, at, actor_kind, actor_citizen_id,"
+		" actor_staff_id, summary, request_id)"
+		" VALUES (?, ?, NOW(6) - INTERVAL ? HOUR, ?, ?, ?, ?, 'seed')",
+	[DB_SEED_HISTORY_AT] =
+		"UPDATE plan_history SET at = NOW(6) - INTERVAL ? HOUR WHERE plan_id = ? AND version = ?",
+	[DB_SEED_PLAN_VERSION] = "UPDATE plans SET version = ? WHERE id = ?",
+	[DB_SEED_ACCEPTANCE] =
+		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, at, request_id)"
+		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR, 'seed')",
 };
 
 struct db {

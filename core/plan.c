@@ -20,7 +20,7 @@ static json_t *contact_json(const struct db_res *r, size_t row, size_t col)
 	                 db_cell(r, row, col + 3));
 }
 
-static json_t *goal_json(const struct db_res *r, size_t i)
+json_t *plan_goal_json(const struct db_res *r, size_t i)
 {
 	const char *hours = db_cell(r, i, 7);
 
@@ -72,7 +72,7 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 	byrow = arena_alloc(a, sizeof(json_t *) * (goals.nrows + 1));
 	for (i = 0; i < goals.nrows; i++) {
 		long long parent = db_i64(&goals, i, 1);
-		json_t *g = goal_json(&goals, i), *into = jg;
+		json_t *g = plan_goal_json(&goals, i), *into = jg;
 
 		byrow[i] = g;
 		if (parent != 0)

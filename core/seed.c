@@ -131,8 +131,14 @@ static enum kp_err citizen_insert(struct db *db, const struct kp_keys *keys, str
 	               NULL, NULL);
 }
 
+/* The rows a seeded plan got, for the demo's history that refers to them. */
+struct seeded {
+	long long plan, citizens[2], goals[8];
+};
+
+/* Seeds p; its row ids go to *out (may be NULL). */
 static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_keys *keys,
-                             struct rng *rng, const struct seed_plan *p)
+                             struct rng *rng, const struct seed_plan *p, struct seeded *out)
 {
 	long long household = 0, cids[2] = {0, 0}, gids[8] = {0};
 	unsigned long long id;
@@ -183,10 +189,244 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 			return err;
 		gids[i] = (long long)gid;
 	}
+	if (out != NULL) {
+		out->plan = (long long)id;
+		memcpy(out->citizens, cids, sizeof(cids));
+		memcpy(out->goals, gids, sizeof(gids));
+	}
 	return db_exec(db, DB_HISTORY_INSERT,
 	               DB_ARGS(DB_I64(id), DB_I64(1), DB_STR("system"), DB_NULL, DB_NULL,
 	                       DB_STR("Planen er oprettet"), DB_STR("seed")),
 	               NULL, NULL);
+}
+
+/*
+ * What happened in the demo plans before today, so the caseworker's side is
+ * alive on first start: proposals waiting and decided, a contact person's
+ * comment, plan versions after the first (one history row each), a yes to
+ * an older version, meetings. Indexes refer to plans[] above; times are
+ * hours before now.
+ */
+#define DEMO_PLAN_AGE 720
+
+struct seed_proposal {
+	int plan, citizen;
+	const char *kind;
+	int goal;                       /* index+1 of the goal in the plan, 0 for none */
+	const char *title, *description, *reason;
+	int hours_ago;
+	const char *status;             /* pending, approved or rejected */
+	const char *decided_by, *decision_reason;
+	int closed_hours_ago;
+	const char *comment_by, *comment;
+	int comment_hours_ago;
+};
+
+/* Oldest first, so ids follow created_at as they do in life. */
+static const struct seed_proposal demo_proposals[] = {
+	{0, 0, "add_goal", 0, "Besøge to dyrehandler",
+	 "Sammen med Jonas, så du kan se, hvad arbejdet er.",
+	 "Jeg vil gerne se, hvordan det er at arbejde i en dyrehandel, før praktikken starter.",
+	 168, "approved", "mette", "God idé. Jonas tager med, så I kan snakke om det bagefter.", 120,
+	 NULL, NULL, 0},
+	{1, 1, "change_goal", 3, NULL, "Kun én gang om ugen.",
+	 "Det er svært at nå to gange om ugen, når jeg også skal hente børnene.",
+	 100, "rejected", "peter",
+	 "Prøven er om seks uger, og to gange om ugen giver dig den bedste chance. Karin hjælper"
+	 " med at finde pasning til børnene. Vi tager det op igen efter prøven.", 76,
+	 NULL, NULL, 0},
+	{1, 0, "retire_goal", 1, NULL, NULL,
+	 "Vi har fået en større lejlighed gennem boligforeningen og flytter ind 1. december. Så det"
+	 " mål er nået.",
+	 48, "pending", NULL, NULL, 0, NULL, NULL, 0},
+	{2, 0, "change_goal", 2, NULL, "Kurset om aftenen, så jeg kan gå til genoptræning om dagen.",
+	 "Genoptræningen ligger om formiddagen, og den vil jeg ikke springe over. Aftenholdet"
+	 " starter i januar.",
+	 30, "pending", NULL, NULL, 0, NULL, NULL, 0},
+	{0, 0, "add_goal", 0, "Tage kørekort", "Køreskole og teoriprøve, så jeg kan komme rundt selv.",
+	 "Bussen ud til dyrehandlen går kun én gang i timen. Med kørekort kan jeg selv komme til"
+	 " praktikken og måske få flere timer.",
+	 20, "pending", NULL, NULL, 0, "jonas",
+	 "Jeg støtter det. Anna kommer altid til tiden, og kørekort vil gøre praktikken meget"
+	 " lettere for hende.", 6},
+	{1, 1, "add_goal", 0, "Weekendjob på et plejehjem",
+	 "Et par timer om ugen ved siden af uddannelsen.",
+	 "Jeg vil gerne prøve arbejdet af, før jeg starter på SOSU, og vi kan godt bruge pengene.",
+	 8, "pending", NULL, NULL, 0, NULL, NULL, 0},
+};
+
+/* A plan version after the first, made by a citizen (citizen >= 0) or by
+ * staff; in version order within each plan. */
+struct seed_change {
+	int plan, citizen;
+	const char *staff, *summary;
+	int hours_ago;
+};
+
+static const struct seed_change demo_changes[] = {
+	{0, 0, NULL, "Drøm tilføjet", 600},
+	{0, -1, "mette", "Forslag godkendt: Besøge to dyrehandler", 120},
+	{0, -1, "mette", "Mål sat på pause: Styr på økonomien", 72},
+	{1, 1, NULL, "Drøm tilføjet", 400},
+	{1, -1, "peter", "Mål tilføjet: Støtte til børnene i hverdagen", 200},
+	{2, -1, "mette", "Delmål tilføjet: Ugentlige møder med virksomhedskonsulent", 300},
+};
+
+struct seed_acceptance {
+	int plan, citizen, version, hours_ago;
+};
+
+/* Anna said yes to version 2 and has not seen the two changes since. */
+static const struct seed_acceptance demo_acceptances[] = {
+	{0, 0, 2, 500},
+	{1, 0, 3, 150},
+	{2, 0, 2, 250},
+};
+
+struct seed_meeting {
+	int plan, citizen;
+	const char *kind, *by;
+	int days_from_today, hour_utc;  /* starts then */
+	int held;                       /* held an hour after it started */
+	const char *place, *agenda, *participants;
+};
+
+static const struct seed_meeting demo_meetings[] = {
+	{1, 0, "network", "peter", 9, 9, 0, "Jobcentret, Vestergade 12, mødelokale 2",
+	 "1. Den nye lejlighed og flytningen 1. december\n"
+	 "2. Sofies optagelsesprøve og pasning af børnene\n"
+	 "3. Lars' jobsøgning: lagerjob på fuld tid\n"
+	 "4. Hvem gør hvad til næste gang",
+	 "[{\"name\":\"Lars Hansen\",\"role\":\"Borger\",\"professional\":false},"
+	 "{\"name\":\"Sofie Hansen\",\"role\":\"Borger\",\"professional\":false},"
+	 "{\"name\":\"Inge Hansen\",\"role\":\"Farmor, henter børnene tirsdag og torsdag\","
+	 "\"professional\":false},"
+	 "{\"name\":\"Peter Nielsen\",\"role\":\"Koordinerende sagsbehandler\",\"professional\":true},"
+	 "{\"name\":\"Karin Holm\",\"role\":\"Bostøtte\",\"professional\":true}]"},
+	{2, 0, "follow_up", "mette", -30, 9, 1, "Telefon",
+	 "Første opfølgning: hvordan går det med ryggen og kurset?",
+	 "[{\"name\":\"Mohammed Ali\",\"role\":\"Borger\",\"professional\":false},"
+	 "{\"name\":\"Mette Sørensen\",\"role\":\"Koordinerende sagsbehandler\","
+	 "\"professional\":true}]"},
+	{2, 0, "follow_up", "mette", -2, 9, 0, "Jobcentret, Vestergade 12, mødelokale 4",
+	 "Opfølgning på erhvervskørekortet og genoptræningen.",
+	 "[{\"name\":\"Mohammed Ali\",\"role\":\"Borger\",\"professional\":false},"
+	 "{\"name\":\"Mette Sørensen\",\"role\":\"Koordinerende sagsbehandler\",\"professional\":true},"
+	 "{\"name\":\"Birgitte Lund\",\"role\":\"Virksomhedskonsulent\",\"professional\":true}]"},
+	{0, 0, "follow_up", "mette", 14, 11, 0, "Jobcentret, Vestergade 12, mødelokale 4",
+	 "Hvordan gik besøgene i dyrehandlerne? Næste skridt mod praktikken.",
+	 "[{\"name\":\"Anna Jensen\",\"role\":\"Borger\",\"professional\":false},"
+	 "{\"name\":\"Mette Sørensen\",\"role\":\"Koordinerende sagsbehandler\",\"professional\":true},"
+	 "{\"name\":\"Jonas Madsen\",\"role\":\"Mentor\",\"professional\":true}]"},
+};
+
+#define NPLANS (sizeof(plans) / sizeof(plans[0]))
+#define COUNT(t) (sizeof(t) / sizeof((t)[0]))
+
+static enum kp_err demo_proposals_seed(struct db *db, struct arena *a, const struct seeded *s)
+{
+	enum kp_err err = KP_OK;
+	size_t i;
+
+	for (i = 0; i < COUNT(demo_proposals) && err == KP_OK; i++) {
+		const struct seed_proposal *p = &demo_proposals[i];
+		const struct seeded *sp = &s[p->plan];
+		bool closed = p->decided_by != NULL;
+		unsigned long long id;
+
+		err = db_exec(db, DB_SEED_PROPOSAL,
+		              DB_ARGS(DB_I64(sp->plan), DB_I64(sp->citizens[p->citizen]),
+		                      DB_STR(p->kind), p->goal ? DB_I64(sp->goals[p->goal - 1]) : DB_NULL,
+		                      DB_OPTSTR(p->title), DB_OPTSTR(p->description), DB_STR(p->reason),
+		                      DB_STR(p->status), DB_I64(p->hours_ago),
+		                      closed ? DB_I64(p->closed_hours_ago) : DB_NULL,
+		                      closed ? DB_I64(staff_id(db, a, p->decided_by)) : DB_NULL,
+		                      DB_OPTSTR(p->decision_reason)),
+		              NULL, &id);
+		if (err == KP_OK && p->comment_by != NULL)
+			err = db_exec(db, DB_SEED_COMMENT,
+			              DB_ARGS(DB_I64((long long)id), DB_I64(staff_id(db, a, p->comment_by)),
+			                      DB_STR(p->comment), DB_I64(p->comment_hours_ago)),
+			              NULL, NULL);
+	}
+	return err;
+}
+
+/* Versions stay gap-free: each change takes the plan's next version and
+ * writes its history row; the plan row ends at the last one. */
+static enum kp_err demo_versions_seed(struct db *db, struct arena *a, const struct seeded *s)
+{
+	long long version[NPLANS];
+	enum kp_err err = KP_OK;
+	size_t i;
+
+	for (i = 0; i < NPLANS && err == KP_OK; i++) {
+		version[i] = 1;
+		err = db_exec(db, DB_SEED_HISTORY_AT,
+		              DB_ARGS(DB_I64(DEMO_PLAN_AGE), DB_I64(s[i].plan), DB_I64(1)), NULL, NULL);
+	}
+	for (i = 0; i < COUNT(demo_changes) && err == KP_OK; i++) {
+		const struct seed_change *c = &demo_changes[i];
+
+		err = db_exec(db, DB_SEED_HISTORY,
+		              DB_ARGS(DB_I64(s[c->plan].plan), DB_I64(++version[c->plan]),
+		                      DB_I64(c->hours_ago), DB_STR(c->citizen >= 0 ? "citizen" : "staff"),
+		                      c->citizen >= 0 ? DB_I64(s[c->plan].citizens[c->citizen]) : DB_NULL,
+		                      c->staff != NULL ? DB_I64(staff_id(db, a, c->staff)) : DB_NULL,
+		                      DB_STR(c->summary)),
+		              NULL, NULL);
+	}
+	for (i = 0; i < NPLANS && err == KP_OK; i++)
+		err = db_exec(db, DB_SEED_PLAN_VERSION, DB_ARGS(DB_I64(version[i]), DB_I64(s[i].plan)),
+		              NULL, NULL);
+	for (i = 0; i < COUNT(demo_acceptances) && err == KP_OK; i++) {
+		const struct seed_acceptance *y = &demo_acceptances[i];
+
+		err = db_exec(db, DB_SEED_ACCEPTANCE,
+		              DB_ARGS(DB_I64(s[y->plan].plan), DB_I64(s[y->plan].citizens[y->citizen]),
+		                      DB_I64(y->version), DB_I64(y->hours_ago)),
+		              NULL, NULL);
+	}
+	return err;
+}
+
+static enum kp_err demo_meetings_seed(struct db *db, struct arena *a, const struct seeded *s)
+{
+	time_t today = time(NULL) / 86400 * 86400;
+	enum kp_err err = KP_OK;
+	size_t i;
+
+	for (i = 0; i < COUNT(demo_meetings) && err == KP_OK; i++) {
+		const struct seed_meeting *m = &demo_meetings[i];
+		time_t starts = today + (time_t)m->days_from_today * 86400 + m->hour_utc * 3600;
+		char at[32], held[32];
+		unsigned long long id;
+		struct tm tm;
+
+		strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", gmtime_r(&starts, &tm));
+		starts += 3600;
+		strftime(held, sizeof(held), "%Y-%m-%d %H:%M:%S", gmtime_r(&starts, &tm));
+		err = db_exec(db, DB_MEETING_INSERT,
+		              DB_ARGS(DB_I64(s[m->plan].plan), DB_I64(s[m->plan].citizens[m->citizen]),
+		                      DB_STR(m->kind), DB_STR(at), DB_STR(m->place), DB_STR(m->agenda),
+		                      DB_STR(m->participants), DB_I64(staff_id(db, a, m->by))),
+		              NULL, &id);
+		if (err == KP_OK && m->held)
+			err = db_exec(db, DB_MEETING_HELD, DB_ARGS(DB_STR(held), DB_I64((long long)id)),
+			              NULL, NULL);
+	}
+	return err;
+}
+
+/* Everything above, in the seed's transaction. */
+static enum kp_err demo_history(struct db *db, struct arena *a, const struct seeded *s)
+{
+	enum kp_err err;
+
+	if ((err = demo_proposals_seed(db, a, s)) != KP_OK ||
+	    (err = demo_versions_seed(db, a, s)) != KP_OK)
+		return err;
+	return demo_meetings_seed(db, a, s);
 }
 
 static int users_write(const char *path, FILE *log)
@@ -220,6 +460,7 @@ static int users_write(const char *path, FILE *log)
 int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *users_path,
               FILE *log)
 {
+	struct seeded done[sizeof(plans) / sizeof(plans[0])];
 	struct arena *a = arena_new();
 	enum kp_err err = KP_OK;
 	size_t i;
@@ -241,7 +482,9 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
 		                      DB_STR(staff[i].email)),
 		              NULL, NULL);
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]) && err == KP_OK; i++)
-		err = plan_seed(db, a, keys, rng, &plans[i]);
+		err = plan_seed(db, a, keys, rng, &plans[i], &done[i]);
+	if (err == KP_OK)
+		err = demo_history(db, a, done);
 	if (err != KP_OK) {
 		db_rollback(db);
 		fprintf(log, "seed: failed: %s\n", kp_strerror(err));
@@ -301,7 +544,7 @@ int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, long 
 		snprintf(name, sizeof(name), "Bench Borger %ld", n);
 		p.citizens[0].cpr = cpr;
 		p.citizens[0].name = name;
-		if ((err = plan_seed(db, a, keys, rng, &p)) != KP_OK) {
+		if ((err = plan_seed(db, a, keys, rng, &p, NULL)) != KP_OK) {
 			db_rollback(db);
 			goto out;
 		}

@@ -130,6 +130,14 @@ static enum kp_err check_field(struct arena *a, const struct vfield *v, const js
 					return KP_OK;
 		return bad(a, f, "invalid_field", v->name, "is not one of the allowed values");
 	}
+	case V_ARRAY:
+		if (!json_is_array(val))
+			return bad(a, f, "invalid_field", v->name, "must be an array");
+		if ((long long)json_array_size(val) < v->min ||
+		    (long long)json_array_size(val) > v->max)
+			return bad(a, f, "invalid_field", v->name,
+			           arena_printf(a, "must have %lld to %lld entries", v->min, v->max));
+		return KP_OK;
 	case V__MAX:
 		break;
 	}

@@ -1,9 +1,69 @@
 /* admin_routes.c: the admin pool's route table and the bodies it takes. It
  * holds no citizen route. */
+#include "consent.h"
+#include "course.h"
+#include "goal.h"
 #include "internal.h"
+#include "meeting.h"
+#include "proposal.h"
 
 static const struct vfield login_body[] = {
 	{"id_token", V_TEXT, true, 1, REQ_BODY_MAX, NULL},
+};
+
+static const struct vfield goal_body[] = {
+	{"title", V_TEXT, true, 1, KP_TITLE_MAX, NULL},
+	{"description", V_TEXT, false, 0, KP_DESCRIPTION_MAX, NULL},
+	{"area", V_ENUM, true, 0, 0, goal_area_names},
+	{"legal_basis", V_TEXT, true, 1, GOAL_LEGAL_BASIS_MAX, NULL},
+	{"parent_goal_id", V_INT, false, 1, 999999999999999999LL, NULL},
+	{"hours_per_week", V_NUMBER, false, 0, GOAL_HOURS_MAX, NULL},
+	{"child_related", V_BOOL, false, 0, 0, NULL},
+	{"status", V_ENUM, false, 0, 0, goal_new_status_names},
+};
+
+/* A change: every member optional; hours_per_week null clears it. */
+static const struct vfield goal_patch_body[] = {
+	{"title", V_TEXT, false, 1, KP_TITLE_MAX, NULL},
+	{"description", V_TEXT, false, 0, KP_DESCRIPTION_MAX, NULL},
+	{"area", V_ENUM, false, 0, 0, goal_area_names},
+	{"legal_basis", V_TEXT, false, 1, GOAL_LEGAL_BASIS_MAX, NULL},
+	{"hours_per_week", V_NUMBER, false, 0, GOAL_HOURS_MAX, NULL},
+	{"child_related", V_BOOL, false, 0, 0, NULL},
+	{"status", V_ENUM, false, 0, 0, goal_status_names},
+};
+
+static const struct vfield comment_body[] = {
+	{"text", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
+};
+
+static const struct vfield decision_body[] = {
+	{"decision", V_ENUM, true, 0, 0, proposal_decision_names},
+	{"reason", V_TEXT, false, 1, KP_TEXT_MAX, NULL},
+	{"area", V_ENUM, false, 0, 0, goal_area_names},
+	{"legal_basis", V_TEXT, false, 1, GOAL_LEGAL_BASIS_MAX, NULL},
+	{"hours_per_week", V_NUMBER, false, 0, GOAL_HOURS_MAX, NULL},
+};
+
+static const struct vfield contact_body[] = {
+	{"staff_id", V_INT, true, 1, 999999999999999999LL, NULL},
+};
+
+static const struct vfield consent_body[] = {
+	{"action", V_ENUM, true, 0, 0, consent_action_names},
+};
+
+/* participants' elements are checked by meeting_check. */
+static const struct vfield meeting_body[] = {
+	{"kind", V_ENUM, true, 0, 0, meeting_kind_names},
+	{"starts_at", V_TEXT, true, 1, 64, NULL}, /* its form: meeting_check */
+	{"place", V_TEXT, true, 1, MEETING_PLACE_MAX, NULL},
+	{"agenda", V_TEXT, false, 0, MEETING_AGENDA_MAX, NULL},
+	{"participants", V_ARRAY, false, 0, MEETING_PARTICIPANTS_MAX, NULL},
+};
+
+static const struct vfield course_end_body[] = {
+	{"outcome", V_ENUM, true, 0, 0, course_outcome_names},
 };
 
 #define BODY(b) b, sizeof(b) / sizeof((b)[0])
@@ -14,6 +74,30 @@ const struct route admin_routes[] = {
 	{M_GET, "/admin/api/v1/citizens", h_admin_citizens, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/citizens/{id}/plan", h_admin_plan, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/citizens/{id}/audit", h_admin_audit, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/citizens/{id}/goals", h_admin_goal_create,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(goal_body)},
+	{M_PATCH, "/admin/api/v1/citizens/{id}/goals/{id}", h_admin_goal_update,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(goal_patch_body)},
+	{M_GET, "/admin/api/v1/citizens/{id}/child-related", h_admin_child_related, R_SESSION, NULL,
+	 0},
+	{M_PUT, "/admin/api/v1/citizens/{id}/contact", h_admin_contact_put,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(contact_body)},
+	{M_POST, "/admin/api/v1/citizens/{id}/consent", h_admin_consent,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(consent_body)},
+	{M_GET, "/admin/api/v1/legal-bases", h_admin_legal_bases, R_SESSION, NULL, 0},
+	{M_GET, "/admin/api/v1/staff", h_admin_staff, R_SESSION, NULL, 0},
+	{M_GET, "/admin/api/v1/proposals", h_admin_proposals, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/proposals/{id}/comments", h_admin_proposal_comment,
+	 R_SESSION | R_JSON, BODY(comment_body)},
+	{M_POST, "/admin/api/v1/proposals/{id}/decision", h_admin_proposal_decision,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(decision_body)},
+	{M_POST, "/admin/api/v1/citizens/{id}/meetings", h_admin_meeting_create, R_SESSION | R_JSON,
+	 BODY(meeting_body)},
+	{M_GET, "/admin/api/v1/citizens/{id}/meetings", h_admin_meeting_list, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/meetings/{id}/held", h_admin_meeting_held, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/citizens/{id}/course-end", h_admin_course_end,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(course_end_body)},
+	{M_GET, "/admin/api/v1/reports/overview", h_admin_report_overview, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/healthz", h_healthz, 0, NULL, 0},
 };
 

@@ -41,6 +41,7 @@ const struct route citizen_routes[] = {
 	{M_POST, "/api/v1/proposals", h_proposal_create, R_SESSION | R_JSON, BODY(proposal_body)},
 	{M_GET, "/api/v1/proposals", h_proposal_list, R_SESSION, NULL, 0},
 	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION, NULL, 0},
+	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION, NULL, 0},
 	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
 };
 

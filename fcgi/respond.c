@@ -93,7 +93,7 @@ void respond_send(struct req *r, long long started_us)
 	int status = r->status ? r->status : 500;
 
 	if (r->out != NULL) {
-		body = json_dumps(r->out, JSON_COMPACT);
+		body = json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		if (body == NULL) {
 			status = 500;
 			body = strdup("{\"error\":{\"code\":\"internal_error\","

@@ -21,6 +21,10 @@
 enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_t **out,
                      long long *version);
 
+/* One goal row (the columns of DB_PLAN_GOALS) as the plan shows it, with an
+ * empty "subgoals" array. A new reference; NULL when out of memory. */
+json_t *plan_goal_json(const struct db_res *r, size_t row);
+
 /*
  * Inside a transaction: locks the plan row and checks want (or
  * PLAN_ANY_VERSION). KP_OK with *version the current one; KP_ESTALE

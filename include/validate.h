@@ -15,13 +15,16 @@
 #define KP_TITLE_MAX 200
 #define KP_DESCRIPTION_MAX 4000
 
-enum vtype { V_TEXT, V_INT, V_BOOL, V_NUMBER, V_ENUM, V__MAX };
+/* V_ARRAY checks only that the member is an array and how many elements it
+ * has; the handler or core checks the elements themselves. */
+enum vtype { V_TEXT, V_INT, V_BOOL, V_NUMBER, V_ENUM, V_ARRAY, V__MAX };
 
 struct vfield {
 	const char *name;
 	enum vtype type;
 	bool required;
-	long long min, max;      /* V_TEXT: length in code points; V_INT/V_NUMBER: value */
+	long long min, max;      /* V_TEXT: length in code points; V_INT/V_NUMBER: value;
+	                          * V_ARRAY: number of elements */
 	const char *const *enums; /* V_ENUM: NULL-terminated list of allowed strings */
 };
 

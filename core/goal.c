@@ -1,0 +1,322 @@
+/* goal.c: the caseworker's goals and sub-goals (see goal.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "caseload.h"
+#include "goal.h"
+#include "plan.h"
+
+const char *const goal_area_names[] = {
+	"job", "education", "health", "social", "family", "housing", "economy", NULL};
+const char *const goal_status_names[] = {
+	"proposed", "accepted", "active", "on-hold", "completed", "cancelled", "rejected", NULL};
+const char *const goal_new_status_names[] = {"proposed", "accepted", "active", "on-hold", NULL};
+
+/* The history line for a change of status alone, by the new status. */
+static const char *status_summary(const char *status)
+{
+	static const struct {
+		const char *status, *summary;
+	} s[] = {
+		{"proposed", "Mål foreslået"},   {"accepted", "Mål godkendt"},
+		{"active", "Mål genoptaget"},    {"on-hold", "Mål sat på pause"},
+		{"completed", "Mål nået"},       {"cancelled", "Mål afsluttet"},
+		{"rejected", "Mål afvist"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(s) / sizeof(s[0]); i++)
+		if (strcmp(s[i].status, status) == 0)
+			return s[i].summary;
+	return "Mål ændret";
+}
+
+/* Whether code is a known legal basis, and whether it is about a child. */
+static enum kp_err legal_basis_child(struct db *db, struct arena *a, const char *code,
+                                     bool *child, struct kp_fail *f)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	*child = false;
+	err = db_query(db, a, DB_LEGAL_BASIS_GET, DB_ARGS(DB_STR(code)), &r);
+	if (err != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_FAIL(f, KP_EINVAL, "unknown_legal_basis",
+		               arena_printf(a, "legal_basis: \"%.40s\" is not a known legal basis"
+		                               " (see /admin/api/v1/legal-bases)", code));
+	*child = db_i64(&r, 0, 0) != 0;
+	return KP_OK;
+}
+
+/* hours_per_week as the DECIMAL(4,1) column takes it. */
+static enum kp_err hours_text(struct arena *a, const struct goal_in *in, const char **out,
+                              struct kp_fail *f)
+{
+	*out = NULL;
+	if (!in->has_hours || in->hours_null)
+		return KP_OK;
+	if (!(in->hours >= 0 && in->hours <= GOAL_HOURS_MAX))
+		return KP_FAIL(f, KP_EINVAL, "invalid_field", "hours_per_week: must be from 0 to 80");
+	*out = arena_printf(a, "%.1f", in->hours);
+	return KP_OK;
+}
+
+enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *who,
+                        long long plan_id, const struct goal_in *in, long long *id,
+                        struct kp_fail *f)
+{
+	unsigned long long gid = 0;
+	const char *hours;
+	struct db_res r;
+	enum kp_err err;
+	bool child;
+
+	*id = 0;
+	if (in->title == NULL || in->area == NULL || in->legal_basis == NULL)
+		return KP_FAIL(f, KP_EINVAL, "missing_field",
+		               in->title == NULL  ? "title: a goal needs a title"
+		               : in->area == NULL ? "area: a goal needs an area"
+		                                  : "legal_basis: a goal needs a legal basis");
+	if ((err = hours_text(a, in, &hours, f)) != KP_OK)
+		return err;
+	if ((err = legal_basis_child(db, a, in->legal_basis, &child, f)) != KP_OK)
+		return err;
+	if (in->parent_id != 0) {
+		err = db_query(db, a, DB_GOAL_LOCK, DB_ARGS(DB_I64(in->parent_id), DB_I64(plan_id)),
+		               &r);
+		if (err != KP_OK)
+			return err;
+		if (r.nrows != 1)
+			return KP_FAIL(f, KP_ENOTFOUND, "not_found",
+			               "parent_goal_id: there is no such goal in this plan");
+		if (db_cell(&r, 0, 0) != NULL)
+			return KP_FAIL(f, KP_EINVAL, "invalid_parent",
+			               "parent_goal_id: that goal is itself a sub-goal; a sub-goal"
+			               " belongs to a goal");
+	}
+	err = db_exec(db, DB_GOAL_INSERT,
+	              DB_ARGS(DB_I64(plan_id), in->parent_id != 0 ? DB_I64(in->parent_id) : DB_NULL,
+	                      DB_STR(in->title), DB_STR(in->description ? in->description : ""),
+	                      DB_STR(in->area), DB_STR(in->legal_basis),
+	                      DB_STR(in->status ? in->status : "active"), DB_OPTSTR(hours),
+	                      DB_I64(child || in->child_related == 1),
+	                      who->kind == KP_ACTOR_STAFF ? DB_I64(who->id) : DB_NULL),
+	              NULL, &gid);
+	if (err != KP_OK)
+		return err;
+	*id = (long long)gid;
+	return KP_OK;
+}
+
+enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long long goal_id,
+                       const struct goal_in *in, const char **title, bool *is_sub,
+                       struct kp_fail *f)
+{
+	const char *hours, *basis;
+	struct db_res r;
+	enum kp_err err;
+	bool child, flag;
+
+	*title = NULL;
+	*is_sub = false;
+	if ((err = hours_text(a, in, &hours, f)) != KP_OK)
+		return err;
+	err = db_query(db, a, DB_GOAL_LOCK, DB_ARGS(DB_I64(goal_id), DB_I64(plan_id)), &r);
+	if (err != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_FAIL(f, KP_ENOTFOUND, "not_found", "there is no such goal in this plan");
+	/* The rule of goal_insert, with the kept values standing in for the
+	 * absent ones: marked, or resting on a child-related basis. */
+	basis = in->legal_basis != NULL ? in->legal_basis : db_cell(&r, 0, 4);
+	if ((err = legal_basis_child(db, a, basis, &child, f)) != KP_OK)
+		return err;
+	flag = in->child_related >= 0 ? in->child_related != 0 : db_i64(&r, 0, 6) != 0;
+	if (!in->has_hours)
+		hours = db_cell(&r, 0, 5);
+	*title = in->title != NULL ? in->title : db_cell(&r, 0, 1);
+	*is_sub = db_cell(&r, 0, 0) != NULL;
+	return db_exec(db, DB_GOAL_UPDATE,
+	               DB_ARGS(DB_STR(*title),
+	                       DB_STR(in->description != NULL ? in->description : db_cell(&r, 0, 2)),
+	                       DB_STR(in->area != NULL ? in->area : db_cell(&r, 0, 3)), DB_STR(basis),
+	                       DB_OPTSTR(hours), DB_I64(flag || child),
+	                       DB_STR(in->status != NULL ? in->status : db_cell(&r, 0, 7)),
+	                       DB_I64(goal_id)),
+	               NULL, NULL);
+}
+
+/* goal_id of plan_id with its sub-goals, as the plan shows it. */
+static enum kp_err goal_read(struct db *db, struct arena *a, long long plan_id, long long goal_id,
+                             json_t **out)
+{
+	struct db_res r;
+	json_t *g, *subs;
+	enum kp_err err;
+	size_t i;
+
+	*out = NULL;
+	err = db_query(db, a, DB_GOAL_WITH_SUBGOALS,
+	               DB_ARGS(DB_I64(plan_id), DB_I64(goal_id), DB_I64(goal_id)), &r);
+	if (err != KP_OK)
+		return err;
+	/* Ordered by id: the goal comes before its sub-goals. */
+	if (r.nrows == 0 || db_i64(&r, 0, 0) != goal_id)
+		return KP_ENOTFOUND;
+	if ((g = plan_goal_json(&r, 0)) == NULL)
+		return KP_EINTERNAL;
+	subs = json_object_get(g, "subgoals");
+	for (i = 1; i < r.nrows; i++)
+		json_array_append_new(subs, plan_goal_json(&r, i));
+	*out = g;
+	return KP_OK;
+}
+
+/* A summary line of at most 500 characters: prefix and a title of at most
+ * KP_TITLE_MAX (200) characters. */
+static const char *summary(struct arena *a, const char *prefix, const char *title)
+{
+	return arena_printf(a, "%s: %s", prefix, title);
+}
+
+enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *who,
+                        long long citizen_id, const struct goal_in *in, long long want,
+                        json_t **out, long long *version, struct kp_fail *f)
+{
+	struct caseload_citizen c;
+	long long current, id;
+	enum kp_err err;
+
+	*out = NULL;
+	if ((err = caseload_open(db, a, who, citizen_id, "goal_added", "goal", &c)) != KP_OK)
+		return err;
+	if ((err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
+	    (err = goal_insert(db, a, who, c.plan_id, in, &id, f)) != KP_OK ||
+	    (err = plan_bump(db, c.plan_id, current + 1, who,
+	                     summary(a, in->parent_id != 0 ? "Delmål tilføjet" : "Mål tilføjet",
+	                             in->title))) != KP_OK ||
+	    (err = goal_read(db, a, c.plan_id, id, out)) != KP_OK)
+		goto fail;
+	if ((err = db_commit(db)) != KP_OK)
+		goto fail;
+	*version = current + 1;
+	return KP_OK;
+fail:
+	/* Harmless after a failed commit. */
+	db_rollback(db);
+	json_decref(*out);
+	*out = NULL;
+	return err;
+}
+
+enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *who,
+                        long long citizen_id, long long goal_id, const struct goal_in *in,
+                        long long want, json_t **out, long long *version, struct kp_fail *f)
+{
+	struct caseload_citizen c;
+	const char *title, *line;
+	long long current;
+	enum kp_err err;
+	bool only_status, is_sub;
+
+	*out = NULL;
+	only_status = in->title == NULL && in->description == NULL && in->area == NULL &&
+	              in->legal_basis == NULL && !in->has_hours && in->child_related < 0;
+	if (only_status && in->status == NULL)
+		return KP_FAIL(f, KP_EINVAL, "missing_field",
+		               "the body names nothing to change (title, description, area,"
+		               " legal_basis, hours_per_week, child_related or status)");
+	err = caseload_open(db, a, who, citizen_id, "goal_changed",
+	                    arena_printf(a, "goal %lld", goal_id), &c);
+	if (err != KP_OK)
+		return err;
+	if ((err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
+	    (err = goal_apply(db, a, c.plan_id, goal_id, in, &title, &is_sub, f)) != KP_OK)
+		goto fail;
+	line = only_status ? status_summary(in->status) : "Mål ændret";
+	if (is_sub)
+		line = arena_printf(a, "Delmål %s", line + strlen("Mål "));
+	if ((err = plan_bump(db, c.plan_id, current + 1, who, summary(a, line, title))) != KP_OK ||
+	    (err = goal_read(db, a, c.plan_id, goal_id, out)) != KP_OK)
+		goto fail;
+	if ((err = db_commit(db)) != KP_OK)
+		goto fail;
+	*version = current + 1;
+	return KP_OK;
+fail:
+	/* Harmless after a failed commit. */
+	db_rollback(db);
+	json_decref(*out);
+	*out = NULL;
+	return err;
+}
+
+enum kp_err goal_legal_bases(struct db *db, struct arena *a, json_t **out)
+{
+	struct db_res r;
+	json_t *list;
+	enum kp_err err;
+	size_t i;
+
+	*out = NULL;
+	if ((err = db_query(db, a, DB_LEGAL_BASIS_LIST, DB_NOARGS, &r)) != KP_OK)
+		return err;
+	list = json_array();
+	for (i = 0; i < r.nrows; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "code",
+		                                      db_cell(&r, i, 0), "law", db_cell(&r, i, 1),
+		                                      "title", db_cell(&r, i, 2), "child_related",
+		                                      db_i64(&r, i, 3) != 0));
+	*out = json_pack("{s:o}", "legal_bases", list);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_actor *who,
+                               long long citizen_id, json_t **out)
+{
+	struct caseload_citizen c;
+	struct db_res r;
+	json_t *list, **top;
+	enum kp_err err;
+	size_t i, j;
+
+	*out = NULL;
+	if ((err = caseload_read(db, a, who, citizen_id, "child-related", &c)) != KP_OK)
+		return err;
+	if ((err = db_query(db, a, DB_PLAN_GOALS, DB_ARGS(DB_I64(c.plan_id)), &r)) != KP_OK)
+		return err;
+	list = json_array();
+	/* top[i]: row i as a listed child-related goal, for its sub-goals to
+	 * find; rows come by id, so a parent comes before its sub-goals. */
+	top = arena_alloc(a, sizeof(json_t *) * (r.nrows + 1));
+	for (i = 0; i < r.nrows; i++) {
+		long long parent = db_i64(&r, i, 1);
+		json_t *g, *into = list;
+
+		if (db_i64(&r, i, 8) == 0)
+			continue;
+		g = plan_goal_json(&r, i);
+		if (parent != 0) {
+			into = NULL;
+			for (j = i; j-- > 0;)
+				if (db_i64(&r, j, 0) == parent) {
+					if (top[j] != NULL && db_cell(&r, j, 1) == NULL)
+						into = json_object_get(top[j], "subgoals");
+					break;
+				}
+			if (into == NULL) {
+				/* Its goal is not child-related: listed on its own. */
+				json_object_set_new(g, "parent_goal_id", json_integer(parent));
+				into = list;
+			}
+		}
+		if (into == list)
+			top[i] = g;
+		json_array_append_new(into, g);
+	}
+	*out = json_pack("{s:{s:I, s:s}, s:o}", "citizen", "id", (json_int_t)c.id, "name", c.name,
+	                 "goals", list);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}

@@ -1,0 +1,338 @@
+/* meeting.c: network meetings and follow-ups of a plan (see meeting.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "caseload.h"
+#include "meeting.h"
+#include "validate.h"
+
+const char *const meeting_kind_names[MEETING__MAX + 1] = {
+	[MEETING_NETWORK] = "network", [MEETING_FOLLOW_UP] = "follow_up", [MEETING__MAX] = NULL};
+
+static const struct vfield participant_fields[] = {
+	{"name", V_TEXT, true, 1, MEETING_NAME_MAX, NULL},
+	{"role", V_TEXT, true, 1, MEETING_ROLE_MAX, NULL},
+	{"professional", V_BOOL, true, 0, 0, NULL},
+};
+
+/* The value of n ASCII digits, or -1. */
+static int digits(const char *s, size_t n)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil), so no time zone is ever consulted. */
+static long long days_from_civil(int y, int m, int d)
+{
+	long long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+bool meeting_time_parse(const char *s, time_t *out)
+{
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y, mo, d, h, mi, se, len;
+
+	if (s == NULL || strlen(s) != MEETING_TIME_LEN || s[4] != '-' || s[7] != '-' ||
+	    s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+		return false;
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	h = digits(s + 11, 2);
+	mi = digits(s + 14, 2);
+	se = digits(s + 17, 2);
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+	    se < 0 || se > 59)
+		return false;
+	len = mdays[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	if (d > len)
+		return false;
+	*out = (time_t)(days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se);
+	return true;
+}
+
+/* "YYYY-MM-DD HH:MM:SS" in UTC, as the database takes it. */
+static void db_time(time_t t, char out[32])
+{
+	struct tm tm;
+
+	strftime(out, 32, "%Y-%m-%d %H:%M:%S", gmtime_r(&t, &tm));
+}
+
+static enum kp_err bad(struct arena *a, struct kp_fail *f, const char *code, const char *field,
+                       const char *what)
+{
+	return KP_FAIL(f, KP_EINVAL, code, arena_printf(a, "%s: %s", field, what));
+}
+
+/* The checks of the body validator for one text, for callers other than a
+ * request. */
+static enum kp_err text_check(struct arena *a, const char *name, const char *s, long long min,
+                              long long max, struct kp_fail *f)
+{
+	size_t len, n;
+
+	if (s == NULL)
+		return min > 0 ? bad(a, f, "missing_field", name, "is required") : KP_OK;
+	len = strlen(s);
+	if (!text_chars_ok(s, len))
+		return bad(a, f, "invalid_field", name, "holds control characters");
+	n = utf8_count(s, len);
+	if (min > 0 && (n == 0 || text_blank(s, len)))
+		return bad(a, f, "invalid_field", name, "must not be empty");
+	if ((long long)n < min || (long long)n > max)
+		return bad(a, f, "invalid_field", name,
+		           arena_printf(a, "must be %lld to %lld characters", min, max));
+	return KP_OK;
+}
+
+enum kp_err meeting_check(struct arena *a, const struct meeting_in *in, struct kp_fail *f)
+{
+	enum kp_err err;
+	time_t t;
+	size_t i;
+
+	if ((int)in->kind < 0 || in->kind >= MEETING__MAX)
+		return bad(a, f, "invalid_field", "kind", "is not one of the allowed values");
+	if (in->starts_at == NULL)
+		return bad(a, f, "missing_field", "starts_at", "is required");
+	if (!meeting_time_parse(in->starts_at, &t))
+		return bad(a, f, "invalid_field", "starts_at",
+		           "must be a real UTC time written as 2026-12-01T10:00:00Z");
+	if ((err = text_check(a, "place", in->place, 1, MEETING_PLACE_MAX, f)) != KP_OK ||
+	    (err = text_check(a, "agenda", in->agenda, 0, MEETING_AGENDA_MAX, f)) != KP_OK)
+		return err;
+	if (in->participants == NULL)
+		return KP_OK;
+	if (!json_is_array(in->participants))
+		return bad(a, f, "invalid_field", "participants", "must be an array");
+	if (json_array_size(in->participants) > MEETING_PARTICIPANTS_MAX)
+		return bad(a, f, "invalid_field", "participants",
+		           arena_printf(a, "must have 0 to %d entries", MEETING_PARTICIPANTS_MAX));
+	for (i = 0; i < json_array_size(in->participants); i++) {
+		const json_t *p = json_array_get(in->participants, i);
+
+		if (!json_is_object(p))
+			return bad(a, f, "invalid_field", arena_printf(a, "participants[%zu]", i),
+			           "must be an object with name, role and professional");
+		err = validate_body(a, p, participant_fields,
+		                    sizeof(participant_fields) / sizeof(participant_fields[0]), f);
+		if (err != KP_OK) {
+			/* "role: must be ..." becomes "participants[2].role: must be ...". */
+			if (f != NULL && f->message != NULL)
+				f->message = arena_printf(a, "participants[%zu].%s", i, f->message);
+			return err;
+		}
+	}
+	return KP_OK;
+}
+
+/* The participants as stored (in may be NULL: none): only the three known
+ * members, compact. The text is malloc'ed (free it); NULL when out of
+ * memory. */
+static char *participants_text(const json_t *in)
+{
+	json_t *list = json_array(), *p;
+	char *text;
+	size_t i;
+
+	if (list == NULL)
+		return NULL;
+	json_array_foreach(in, i, p)
+		json_array_append_new(list, json_pack("{s:O, s:O, s:O}", "name",
+		                                      json_object_get(p, "name"), "role",
+		                                      json_object_get(p, "role"), "professional",
+		                                      json_object_get(p, "professional")));
+	text = json_dumps(list, JSON_COMPACT);
+	json_decref(list);
+	return text;
+}
+
+/* A row of DB_MEETING_GET, _LIST or _UPCOMING as JSON (new reference). */
+static json_t *meeting_json(const struct db_res *r, size_t i)
+{
+	const char *held = db_cell(r, i, 6);
+	json_t *parts = json_loads(db_cell(r, i, 5), 0, NULL);
+
+	if (!json_is_array(parts)) {
+		fprintf(stderr, "meeting_json: the participants of meeting %lld do not parse\n",
+		        db_i64(r, i, 0));
+		json_decref(parts);
+		parts = json_array();
+	}
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)db_i64(r, i, 0),
+	                 "kind", db_cell(r, i, 1), "starts_at", db_cell(r, i, 2), "place",
+	                 db_cell(r, i, 3), "agenda", db_cell(r, i, 4), "participants", parts,
+	                 "held_at", held != NULL ? json_string(held) : json_null());
+}
+
+static json_t *meetings_json(const struct db_res *r)
+{
+	json_t *list = json_array();
+	size_t i;
+
+	for (i = 0; list != NULL && i < r->nrows; i++)
+		json_array_append_new(list, meeting_json(r, i));
+	return list;
+}
+
+enum kp_err meeting_create(struct db *db, struct arena *a, const struct kp_actor *who,
+                           long long citizen_id, const struct meeting_in *in, json_t **out,
+                           struct kp_fail *f)
+{
+	struct caseload_citizen c;
+	struct db_res r;
+	unsigned long long id;
+	char starts[32], *parts = NULL;
+	bool open = false;
+	enum kp_err err;
+	time_t t;
+
+	*out = NULL;
+	if ((err = meeting_check(a, in, f)) != KP_OK)
+		return err;
+	meeting_time_parse(in->starts_at, &t);
+	db_time(t, starts);
+	if ((parts = participants_text(in->participants)) == NULL) {
+		err = KP_EINTERNAL;
+		goto out;
+	}
+	err = caseload_open(db, a, who, citizen_id, "meeting_added", "meetings", &c);
+	if (err != KP_OK)
+		goto out;
+	open = true;
+	err = db_exec(db, DB_MEETING_INSERT,
+	              DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id), DB_STR(meeting_kind_names[in->kind]),
+	                      DB_STR(starts), DB_STR(in->place),
+	                      DB_STR(in->agenda != NULL ? in->agenda : ""), DB_STR(parts),
+	                      DB_I64(who->id)),
+	              NULL, &id);
+	if (err != KP_OK)
+		goto out;
+	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64((long long)id)), &r)) != KP_OK)
+		goto out;
+	if (r.nrows != 1) {
+		err = KP_EINTERNAL;
+		goto out;
+	}
+	if ((err = db_commit(db)) != KP_OK)
+		goto out;
+	open = false;
+	if ((*out = meeting_json(&r, 0)) == NULL)
+		err = KP_EINTERNAL;
+out:
+	if (err != KP_OK && open)
+		db_rollback(db);
+	free(parts);
+	return err;
+}
+
+enum kp_err meeting_list(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long citizen_id, time_t now, json_t **out)
+{
+	struct caseload_citizen c;
+	struct db_res list, fu;
+	char at[32];
+	enum kp_err err;
+
+	*out = NULL;
+	if ((err = caseload_read(db, a, who, citizen_id, "meetings", &c)) != KP_OK)
+		return err;
+	db_time(now, at);
+	if ((err = db_query(db, a, DB_MEETING_LIST, DB_ARGS(DB_I64(c.plan_id)), &list)) != KP_OK ||
+	    (err = db_query(db, a, DB_MEETING_FOLLOW_UPS,
+	                    DB_ARGS(DB_STR(at), DB_STR(at), DB_I64(c.plan_id)), &fu)) != KP_OK)
+		return err;
+	if (fu.nrows != 1)
+		return KP_EINTERNAL;
+	*out = json_pack("{s:o, s:{s:I, s:I, s:I}}", "meetings", meetings_json(&list), "follow_ups",
+	                 "due", (json_int_t)db_i64(&fu, 0, 0), "done",
+	                 (json_int_t)db_i64(&fu, 0, 1), "outstanding",
+	                 (json_int_t)db_i64(&fu, 0, 2));
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long meeting_id, time_t now, json_t **out, struct kp_fail *f)
+{
+	struct caseload_citizen c;
+	struct db_res r, lock;
+	char at[32];
+	bool open = false;
+	enum kp_err err;
+
+	*out = NULL;
+	/* An unknown meeting answers as one of another caseload does. */
+	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(meeting_id)), &r)) != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_ENOTFOUND;
+	err = caseload_open(db, a, who, db_i64(&r, 0, 7), "meeting_held",
+	                    arena_printf(a, "meeting %lld", meeting_id), &c);
+	if (err != KP_OK)
+		return err;
+	open = true;
+	err = db_query(db, a, DB_MEETING_LOCK, DB_ARGS(DB_I64(meeting_id), DB_I64(c.id)), &lock);
+	if (err != KP_OK)
+		goto out;
+	if (lock.nrows != 1) {
+		err = KP_ENOTFOUND;
+		goto out;
+	}
+	if (db_cell(&lock, 0, 0) != NULL) {
+		err = KP_FAIL(f, KP_ECONFLICT, "already_held", "this meeting is already marked as held");
+		goto out;
+	}
+	db_time(now, at);
+	err = db_exec(db, DB_MEETING_HELD, DB_ARGS(DB_STR(at), DB_I64(meeting_id)), NULL, NULL);
+	if (err != KP_OK)
+		goto out;
+	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(meeting_id)), &r)) != KP_OK)
+		goto out;
+	if (r.nrows != 1) {
+		err = KP_EINTERNAL;
+		goto out;
+	}
+	if ((err = db_commit(db)) != KP_OK)
+		goto out;
+	open = false;
+	if ((*out = meeting_json(&r, 0)) == NULL)
+		err = KP_EINTERNAL;
+out:
+	if (err != KP_OK && open)
+		db_rollback(db);
+	return err;
+}
+
+enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long plan_id, time_t now,
+                             json_t **out)
+{
+	struct db_res r;
+	char at[32];
+	enum kp_err err;
+
+	*out = NULL;
+	db_time(now, at);
+	err = db_query(db, a, DB_MEETING_UPCOMING, DB_ARGS(DB_I64(plan_id), DB_STR(at)), &r);
+	if (err != KP_OK)
+		return err;
+	*out = json_pack("{s:o}", "meetings", meetings_json(&r));
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}

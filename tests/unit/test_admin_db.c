@@ -1,0 +1,998 @@
+/* test_admin_db.c: the caseworker's changes against a real MariaDB: goals,
+ * decisions on proposals (also two at once), superseding, comments, the
+ * approval queue, the contact person, consent, and the audit rows each
+ * writes in its own transaction. Each test makes its own staff, citizens
+ * and plans. Skipped when KAPTAJN_TEST_CONFIG is not set. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "caseload.h"
+#include "config.h"
+#include "consent.h"
+#include "db.h"
+#include "goal.h"
+#include "plan.h"
+#include "proposal.h"
+#include "staff.h"
+
+static struct kp_config cfg;
+static struct db *db;
+static struct arena *a;
+
+/*
+ * Plan p1 of citizen c1: caseworker cw, contact person ct, a goal with a
+ * sub-goal. Plan p2 of citizen c2: caseworker other (not c1's), and a goal.
+ * spare is a second contact person, idle a contact person no longer active.
+ */
+struct fixture {
+	long long p1, p2, c1, c2, cw_id, other_id, ct_id, spare_id, goal, sub, goal2;
+	struct kp_actor cw, other, ct, citizen;
+};
+
+static void setup(void)
+{
+	const char *path = getenv("KAPTAJN_TEST_CONFIG");
+	char err[256];
+
+	if (path == NULL || *path == '\0')
+		cr_skip_test("KAPTAJN_TEST_CONFIG is not set");
+	cr_assert_eq(config_load(&cfg, path, err, sizeof(err)), 0, "%s", err);
+	db = db_new(&cfg, false);
+	cr_assert_eq(db_connect(db), KP_OK);
+	a = arena_new();
+}
+
+static void teardown(void)
+{
+	db_free(db);
+	arena_free(a);
+	config_free(&cfg);
+}
+
+static long long insert(enum db_stmt st, const struct db_arg *args, size_t n)
+{
+	unsigned long long id = 0;
+
+	cr_assert_eq(db_exec(db, st, args, n, NULL, &id), KP_OK, "insert (stmt %d)", (int)st);
+	return (long long)id;
+}
+
+static long long staff(long long plan, const char *tag, const char *role, const char *title)
+{
+	/* The plan id makes the login subject unique across runs. */
+	return insert(DB_SEED_STAFF,
+	              DB_ARGS(DB_STR(arena_printf(a, "test-%s-%lld", tag, plan)),
+	                      DB_STR(arena_printf(a, "Test %s", tag)), DB_STR(role), DB_STR(title),
+	                      DB_STR("+45 00 00 00 00"), DB_STR("test@kommune.example")));
+}
+
+static long long goal(long long plan, long long parent, const char *title, const char *basis)
+{
+	return insert(DB_SEED_GOAL,
+	              DB_ARGS(DB_I64(plan), parent ? DB_I64(parent) : DB_NULL, DB_STR(title),
+	                      DB_STR("Beskrivelse"), DB_STR("job"), DB_STR(basis), DB_STR("active"),
+	                      DB_STR("4.5"), DB_I64(0), DB_NULL));
+}
+
+static void make(struct fixture *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->p1 = insert(DB_SEED_PLAN, DB_ARGS(DB_NULL));
+	f->p2 = insert(DB_SEED_PLAN, DB_ARGS(DB_NULL));
+	f->cw_id = staff(f->p1, "cw", "caseworker", "Koordinerende sagsbehandler");
+	f->other_id = staff(f->p1, "other", "caseworker", "Koordinerende sagsbehandler");
+	f->ct_id = staff(f->p1, "ct", "contact", "Mentor");
+	f->spare_id = staff(f->p1, "spare", "contact", "Bostøtte");
+	f->c1 = insert(DB_SEED_CITIZEN, DB_ARGS(DB_I64(f->p1), DB_NULL, DB_STR("Test Borger"),
+	                                        DB_I64(f->cw_id), DB_I64(f->ct_id)));
+	f->c2 = insert(DB_SEED_CITIZEN, DB_ARGS(DB_I64(f->p2), DB_NULL, DB_STR("Test Anden"),
+	                                        DB_I64(f->other_id), DB_NULL));
+	f->goal = goal(f->p1, 0, "Mål", "LAB §30 a");
+	f->sub = goal(f->p1, f->goal, "Delmål", "LAB §175");
+	f->goal2 = goal(f->p2, 0, "Andet mål", "LAB §30 a");
+	insert(DB_HISTORY_INSERT, DB_ARGS(DB_I64(f->p1), DB_I64(1), DB_STR("system"), DB_NULL,
+	                                  DB_NULL, DB_STR("Planen er oprettet"), DB_STR("test")));
+	insert(DB_HISTORY_INSERT, DB_ARGS(DB_I64(f->p2), DB_I64(1), DB_STR("system"), DB_NULL,
+	                                  DB_NULL, DB_STR("Planen er oprettet"), DB_STR("test")));
+	f->cw = (struct kp_actor){KP_ACTOR_STAFF, f->cw_id, 0, "Test cw", "caseworker", "t-cw"};
+	f->other = (struct kp_actor){KP_ACTOR_STAFF, f->other_id, 0, "Test other", "caseworker",
+	                             "t-other"};
+	f->ct = (struct kp_actor){KP_ACTOR_STAFF, f->ct_id, 0, "Test ct", "contact", "t-ct"};
+	f->citizen = (struct kp_actor){KP_ACTOR_CITIZEN, f->c1, f->p1, "Test Borger", NULL, "t-c"};
+}
+
+static long long version_of(long long citizen)
+{
+	json_t *plan;
+	long long v;
+
+	cr_assert_eq(plan_get(db, a, citizen, &plan, &v), KP_OK);
+	json_decref(plan);
+	return v;
+}
+
+static size_t history_rows(long long plan)
+{
+	json_t *h;
+	size_t n;
+
+	cr_assert_eq(plan_history(db, a, plan, &h), KP_OK);
+	n = json_array_size(json_object_get(h, "versions"));
+	json_decref(h);
+	return n;
+}
+
+/* The newest history line of plan. */
+static char *last_summary(long long plan)
+{
+	json_t *h;
+	char *s;
+
+	cr_assert_eq(plan_history(db, a, plan, &h), KP_OK);
+	s = arena_strdup(a, json_string_value(json_object_get(
+	                            json_array_get(json_object_get(h, "versions"), 0), "summary")));
+	json_decref(h);
+	return s;
+}
+
+/* Audit rows of citizen with action (and actor id, if not 0). */
+static size_t audit_rows(long long citizen, const char *action, long long actor)
+{
+	json_t *out, *e;
+	size_t i, n = 0;
+
+	cr_assert_eq(audit_list(db, a, citizen, &out), KP_OK);
+	json_array_foreach(json_object_get(out, "entries"), i, e) {
+		if (strcmp(json_string_value(json_object_get(e, "action")), action) != 0)
+			continue;
+		if (actor != 0 &&
+		    json_integer_value(json_object_get(json_object_get(e, "actor"), "id")) != actor)
+			continue;
+		n++;
+	}
+	json_decref(out);
+	return n;
+}
+
+/* The goal with id in citizen's plan (top level or sub-goal), a borrowed
+ * reference into *plan, which the caller decrefs. */
+static json_t *find_goal(long long citizen, long long id, json_t **plan)
+{
+	json_t *g, *s;
+	long long v;
+	size_t i, j;
+
+	cr_assert_eq(plan_get(db, a, citizen, plan, &v), KP_OK);
+	json_array_foreach(json_object_get(*plan, "goals"), i, g) {
+		if (json_integer_value(json_object_get(g, "id")) == id)
+			return g;
+		json_array_foreach(json_object_get(g, "subgoals"), j, s)
+			if (json_integer_value(json_object_get(s, "id")) == id)
+				return s;
+	}
+	return NULL;
+}
+
+static size_t goal_count(long long citizen)
+{
+	json_t *plan;
+	long long v;
+	size_t n;
+
+	cr_assert_eq(plan_get(db, a, citizen, &plan, &v), KP_OK);
+	n = json_array_size(json_object_get(plan, "goals"));
+	json_decref(plan);
+	return n;
+}
+
+static long long propose(struct fixture *f, enum proposal_kind kind, long long goal_id,
+                         const char *title)
+{
+	struct proposal_in in = {kind, goal_id, title, NULL, "fordi"};
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id;
+
+	cr_assert_eq(proposal_create(db, a, &f->citizen, &in, &out, &fail), KP_OK);
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	return id;
+}
+
+/* The status of proposal id as the citizen sees it. */
+static char *status_of(struct fixture *f, long long id)
+{
+	json_t *out, *p;
+	char *s = NULL;
+	size_t i;
+
+	cr_assert_eq(proposal_list(db, a, &f->citizen, &out), KP_OK);
+	json_array_foreach(json_object_get(out, "proposals"), i, p)
+		if (json_integer_value(json_object_get(p, "id")) == id)
+			s = arena_strdup(a, json_string_value(json_object_get(p, "status")));
+	json_decref(out);
+	cr_assert_not_null(s, "proposal %lld not listed", id);
+	return s;
+}
+
+static struct proposal_decision approve_new(const char *area, const char *basis)
+{
+	struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+
+	d.goal.area = area;
+	d.goal.legal_basis = basis;
+	return d;
+}
+
+TestSuite(admin_db, .init = setup, .fini = teardown, .timeout = 60);
+
+/* ------------------------------------------------------------- goals */
+
+Test(admin_db, goal_create_raises_the_version_by_one_with_a_history_row_and_an_audit_row)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	in.title = "Kørekort";
+	in.area = "education";
+	in.legal_basis = "LAB §30 a";
+	in.has_hours = true;
+	in.hours = 3;
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	cr_assert_eq(v, 2);
+	cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "active");
+	cr_assert_str_eq(json_string_value(json_object_get(out, "description")), "");
+	cr_assert_float_eq(json_real_value(json_object_get(out, "hours_per_week")), 3.0, 1e-9);
+	cr_assert(json_is_false(json_object_get(out, "child_related")));
+	json_decref(out);
+	cr_assert_eq(version_of(f.c1), 2);
+	cr_assert_eq(history_rows(f.p1), 2);
+	cr_assert_str_eq(last_summary(f.p1), "Mål tilføjet: Kørekort");
+	cr_assert_eq(audit_rows(f.c1, "goal_added", f.cw_id), 1);
+}
+
+Test(admin_db, goal_create_with_an_unknown_legal_basis_changes_nothing_and_leaves_no_audit_row)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	in.title = "X";
+	in.area = "job";
+	in.legal_basis = "LAB §999";
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_EINVAL);
+	cr_assert_str_eq(fail.code, "unknown_legal_basis");
+	cr_assert_null(out);
+	cr_assert_eq(version_of(f.c1), 1);
+	cr_assert_eq(goal_count(f.c1), 1);
+	cr_assert_eq(audit_rows(f.c1, "goal_added", 0), 0, "the audit row went with the rollback");
+}
+
+Test(admin_db, goal_create_is_child_related_by_its_legal_basis_or_by_the_flag)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	in.title = "Familiebehandling";
+	in.area = "family";
+	in.legal_basis = "BL §32";
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	cr_assert(json_is_true(json_object_get(out, "child_related")));
+	json_decref(out);
+	in.legal_basis = "SEL §85";
+	in.child_related = 1;
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	cr_assert(json_is_true(json_object_get(out, "child_related")));
+	json_decref(out);
+	in.child_related = 0;
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	cr_assert(json_is_false(json_object_get(out, "child_related")));
+	json_decref(out);
+}
+
+Test(admin_db, goal_create_under_a_sub_goal_is_invalid_parent)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	in.title = "Barnebarn";
+	in.area = "job";
+	in.legal_basis = "LAB §30 a";
+	in.parent_id = f.sub;
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_EINVAL);
+	cr_assert_str_eq(fail.code, "invalid_parent");
+	cr_assert_eq(version_of(f.c1), 1);
+}
+
+Test(admin_db, goal_create_under_another_plans_goal_is_not_found)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	in.title = "Fremmed";
+	in.area = "job";
+	in.legal_basis = "LAB §30 a";
+	in.parent_id = f.goal2;
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_ENOTFOUND);
+	cr_assert_eq(version_of(f.c2), 1);
+	cr_assert_eq(version_of(f.c1), 1);
+}
+
+Test(admin_db, goal_create_under_a_goal_adds_a_sub_goal)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out, *plan, *g;
+	long long v;
+
+	make(&f);
+	in.title = "Nyt delmål";
+	in.area = "job";
+	in.legal_basis = "LAB §30 a";
+	in.parent_id = f.goal;
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	json_decref(out);
+	g = find_goal(f.c1, f.goal, &plan);
+	cr_assert_eq(json_array_size(json_object_get(g, "subgoals")), 2);
+	json_decref(plan);
+	cr_assert_str_eq(last_summary(f.p1), "Delmål tilføjet: Nyt delmål");
+}
+
+Test(admin_db, goal_in_another_caseload_is_not_found_and_a_denied_row_is_kept)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	in.title = "X";
+	in.area = "job";
+	in.legal_basis = "LAB §30 a";
+	cr_assert_eq(goal_create(db, a, &f.other, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_ENOTFOUND);
+	cr_assert_eq(version_of(f.c1), 1);
+	cr_assert_eq(audit_rows(f.c1, "denied", f.other_id), 1);
+	cr_assert_eq(audit_rows(f.c1, "goal_added", 0), 0);
+}
+
+Test(admin_db, goal_update_with_a_stale_version_is_refused)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out, *plan;
+	long long v;
+
+	make(&f);
+	in.status = "on-hold";
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, 2, &out, &v, &fail), KP_ESTALE);
+	cr_assert_str_eq(fail.code, "stale_version");
+	cr_assert_str_eq(json_string_value(json_object_get(find_goal(f.c1, f.goal, &plan),
+	                                                   "status")), "active");
+	json_decref(plan);
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, 1, &out, &v, &fail), KP_OK);
+	cr_assert_eq(v, 2);
+	cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "on-hold");
+	cr_assert_eq(json_array_size(json_object_get(out, "subgoals")), 1);
+	json_decref(out);
+	cr_assert_str_eq(last_summary(f.p1), "Mål sat på pause: Mål");
+}
+
+Test(admin_db, goal_update_of_another_plans_goal_is_not_found)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	in.status = "completed";
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal2, &in, PLAN_ANY_VERSION, &out, &v,
+	                         &fail), KP_ENOTFOUND);
+	cr_assert_eq(version_of(f.c1), 1);
+	cr_assert_eq(version_of(f.c2), 1);
+}
+
+Test(admin_db, goal_update_with_nothing_to_change_is_invalid)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, PLAN_ANY_VERSION, &out, &v,
+	                         &fail), KP_EINVAL);
+	cr_assert_eq(version_of(f.c1), 1);
+}
+
+Test(admin_db, goal_update_keeps_absent_fields_and_null_hours_clears)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	in.has_hours = true;
+	in.hours_null = true;
+	in.title = "Nyt navn";
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, PLAN_ANY_VERSION, &out, &v,
+	                         &fail), KP_OK);
+	cr_assert(json_is_null(json_object_get(out, "hours_per_week")));
+	cr_assert_str_eq(json_string_value(json_object_get(out, "title")), "Nyt navn");
+	cr_assert_str_eq(json_string_value(json_object_get(out, "description")), "Beskrivelse");
+	cr_assert_str_eq(json_string_value(json_object_get(out, "legal_basis")), "LAB §30 a");
+	cr_assert_str_eq(json_string_value(json_object_get(out, "area")), "job");
+	json_decref(out);
+}
+
+Test(admin_db, child_related_export_lists_only_child_related_goals)
+{
+	struct fixture f;
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out, *goals;
+	long long v, child;
+
+	make(&f);
+	in.title = "Familie";
+	in.area = "family";
+	in.legal_basis = "BL §32";
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	child = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	in.title = "Samvær";
+	in.legal_basis = "BL §19";
+	in.parent_id = child;
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(goal_child_related(db, a, &f.ct, f.c1, &out), KP_OK);
+	goals = json_object_get(out, "goals");
+	cr_assert_eq(json_array_size(goals), 1, "the job goal is not child-related");
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(goals, 0), "id")), child);
+	cr_assert_eq(json_array_size(json_object_get(json_array_get(goals, 0), "subgoals")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(json_object_get(out, "citizen"), "id")),
+	             f.c1);
+	json_decref(out);
+	cr_assert_eq(audit_rows(f.c1, "read", f.ct_id), 1);
+	cr_assert_eq(goal_child_related(db, a, &f.other, f.c1, &out), KP_ENOTFOUND);
+}
+
+/* --------------------------------------------------------- decisions */
+
+Test(admin_db, approving_add_goal_makes_an_active_goal_and_raises_the_version_by_one)
+{
+	struct fixture f;
+	struct proposal_decision d = approve_new("health", "SEL §85");
+	struct kp_fail fail = {0};
+	json_t *out, *p;
+	long long id, v, gid;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_ADD_GOAL, 0, "Svømning");
+	cr_assert_eq(version_of(f.c1), 1, "proposing does not change the plan");
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_OK);
+	cr_assert_eq(v, 2);
+	cr_assert_eq(json_integer_value(json_object_get(out, "plan_version")), 2);
+	p = json_object_get(out, "proposal");
+	cr_assert_str_eq(json_string_value(json_object_get(p, "status")), "approved");
+	cr_assert_eq(json_integer_value(json_object_get(
+	                     json_object_get(json_object_get(p, "decision"), "by"), "id")), f.cw_id);
+	gid = json_integer_value(json_object_get(json_object_get(p, "goal"), "id"));
+	json_decref(out);
+	cr_assert_eq(goal_count(f.c1), 2);
+	{
+		json_t *plan, *g = find_goal(f.c1, gid, &plan);
+
+		cr_assert_not_null(g);
+		cr_assert_str_eq(json_string_value(json_object_get(g, "title")), "Svømning");
+		cr_assert_str_eq(json_string_value(json_object_get(g, "status")), "active");
+		cr_assert_str_eq(json_string_value(json_object_get(g, "legal_basis")), "SEL §85");
+		json_decref(plan);
+	}
+	cr_assert_eq(history_rows(f.p1), 2);
+	cr_assert_str_eq(last_summary(f.p1), "Forslag godkendt: Svømning");
+	cr_assert_eq(audit_rows(f.c1, "proposal_approved", f.cw_id), 1);
+	cr_assert_str_eq(status_of(&f, id), "approved");
+}
+
+Test(admin_db, approving_add_goal_without_area_or_legal_basis_changes_nothing)
+{
+	struct fixture f;
+	struct proposal_decision d = approve_new(NULL, "SEL §85");
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_ADD_GOAL, 0, "Svømning");
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_EINVAL);
+	cr_assert_str_eq(fail.code, "missing_field");
+	cr_assert_not_null(strstr(fail.message, "area"));
+	d = approve_new("health", NULL);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_EINVAL);
+	cr_assert_not_null(strstr(fail.message, "legal_basis"));
+	d = approve_new("health", "SEL §0");
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_EINVAL);
+	cr_assert_str_eq(fail.code, "unknown_legal_basis");
+	cr_assert_eq(version_of(f.c1), 1);
+	cr_assert_str_eq(status_of(&f, id), "pending");
+	cr_assert_eq(audit_rows(f.c1, "proposal_approved", 0), 0);
+}
+
+Test(admin_db, approving_change_goal_writes_the_proposed_title_to_the_goal)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out, *plan, *g;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_CHANGE_GOAL, f.goal, "Bedre mål");
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_OK);
+	cr_assert_eq(v, 2);
+	json_decref(out);
+	g = find_goal(f.c1, f.goal, &plan);
+	cr_assert_str_eq(json_string_value(json_object_get(g, "title")), "Bedre mål");
+	cr_assert_str_eq(json_string_value(json_object_get(g, "description")), "Beskrivelse",
+	                 "a description the proposal left out is kept");
+	json_decref(plan);
+	cr_assert_str_eq(last_summary(f.p1), "Forslag godkendt: Bedre mål");
+}
+
+Test(admin_db, approving_retire_goal_cancels_the_goal)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out, *plan;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.sub, NULL);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_OK);
+	cr_assert_eq(v, 2);
+	json_decref(out);
+	cr_assert_str_eq(json_string_value(json_object_get(find_goal(f.c1, f.sub, &plan),
+	                                                   "status")), "cancelled");
+	json_decref(plan);
+	cr_assert_eq(history_rows(f.p1), 2);
+}
+
+Test(admin_db, rejecting_keeps_the_version_and_records_the_reason)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = false, .reason = "Ikke nu", .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out, *list, *p;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_OK);
+	cr_assert_eq(v, 1);
+	cr_assert_eq(json_integer_value(json_object_get(out, "plan_version")), 1);
+	json_decref(out);
+	cr_assert_eq(version_of(f.c1), 1);
+	cr_assert_eq(history_rows(f.p1), 1);
+	/* The citizen sees the decision. */
+	cr_assert_eq(proposal_list(db, a, &f.citizen, &list), KP_OK);
+	p = json_array_get(json_object_get(list, "proposals"), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(p, "status")), "rejected");
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(p, "decision"),
+	                                                   "reason")), "Ikke nu");
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(p, "decision"), "by")),
+	                 "Test cw");
+	json_decref(list);
+	cr_assert_eq(audit_rows(f.c1, "proposal_rejected", f.cw_id), 1);
+}
+
+Test(admin_db, rejecting_without_a_reason_is_refused)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = false, .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_EINVAL);
+	cr_assert_str_eq(fail.code, "missing_field");
+	cr_assert_not_null(strstr(fail.message, "reason"));
+	cr_assert_str_eq(status_of(&f, id), "pending");
+}
+
+Test(admin_db, deciding_twice_is_a_conflict)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+	struct proposal_decision r = {.approve = false, .reason = "nej", .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &r, &out, &v, &fail), KP_ECONFLICT);
+	cr_assert_str_eq(fail.code, "already_decided");
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_ECONFLICT);
+	cr_assert_eq(version_of(f.c1), 2);
+	cr_assert_str_eq(status_of(&f, id), "approved");
+}
+
+Test(admin_db, deciding_a_withdrawn_proposal_is_a_conflict)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(proposal_withdraw(db, a, &f.citizen, id, &out, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_ECONFLICT);
+	cr_assert_str_eq(fail.code, "not_pending");
+	cr_assert_eq(version_of(f.c1), 1);
+}
+
+Test(admin_db, deciding_outside_the_caseload_is_not_found_and_denied_is_logged)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(proposal_decide(db, a, &f.other, id, &d, &out, &v, &fail), KP_ENOTFOUND);
+	cr_assert_eq(audit_rows(f.c1, "denied", f.other_id), 1);
+	cr_assert_str_eq(status_of(&f, id), "pending");
+	cr_assert_eq(version_of(f.c1), 1);
+	/* An unknown proposal is as unknown. */
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id + 1000000, &d, &out, &v, &fail),
+	             KP_ENOTFOUND);
+}
+
+Test(admin_db, a_contact_person_cannot_decide)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(proposal_decide(db, a, &f.ct, id, &d, &out, &v, &fail), KP_EFORBIDDEN);
+	cr_assert_str_eq(status_of(&f, id), "pending");
+}
+
+/* Runs proposal_decide on a handle of its own in a child process, after a
+ * byte arrives on go (if go >= 0); the result goes to out as an int. */
+static pid_t decide_in_child(struct fixture *f, long long id, int go, int out)
+{
+	pid_t pid = fork();
+
+	cr_assert_neq(pid, -1);
+	if (pid == 0) {
+		struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+		struct db *mine = db_new(&cfg, false);
+		struct arena *am = arena_new();
+		struct kp_fail fail = {0};
+		json_t *res = NULL;
+		long long v;
+		char c;
+		int err;
+
+		if (go >= 0 && read(go, &c, 1) != 1)
+			_exit(2);
+		err = (int)proposal_decide(mine, am, &f->cw, id, &d, &res, &v, &fail);
+		json_decref(res);
+		/* Never touch the parent's connection; leave without atexit. */
+		_exit(write(out, &err, sizeof(err)) == sizeof(err) ? 0 : 3);
+	}
+	return pid;
+}
+
+static int child_result(int fd, pid_t pid)
+{
+	int err = -1, status;
+
+	cr_assert_eq(read(fd, &err, sizeof(err)), (ssize_t)sizeof(err));
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return err;
+}
+
+Test(admin_db, a_decision_waits_for_the_row_lock_and_then_finds_it_decided)
+{
+	struct fixture f;
+	struct db_res r;
+	long long id;
+	int fds[2], status;
+	pid_t pid;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	/* Handle 1 is the first caseworker, half-way through a decision. */
+	cr_assert_eq(db_begin(db), KP_OK);
+	cr_assert_eq(db_query(db, a, DB_PROPOSAL_LOCK_DECIDE, DB_ARGS(DB_I64(id), DB_I64(f.c1)), &r),
+	             KP_OK);
+	cr_assert_eq(r.nrows, 1);
+	cr_assert_eq(db_exec(db, DB_PROPOSAL_DECIDE,
+	                     DB_ARGS(DB_STR("approved"), DB_I64(f.cw_id), DB_NULL, DB_NULL,
+	                             DB_I64(id)), NULL, NULL), KP_OK);
+	cr_assert_eq(pipe(fds), 0);
+	pid = decide_in_child(&f, id, -1, fds[1]);
+	usleep(700 * 1000);
+	cr_assert_eq(waitpid(pid, &status, WNOHANG), 0, "the second decision must wait");
+	cr_assert_eq(db_commit(db), KP_OK);
+	cr_assert_eq(child_result(fds[0], pid), KP_ECONFLICT);
+	cr_assert_eq(version_of(f.c1), 1, "the loser changed nothing");
+	cr_assert_eq(audit_rows(f.c1, "proposal_approved", 0), 0,
+	             "the loser's audit row went with its rollback");
+}
+
+Test(admin_db, two_decisions_at_once_approve_exactly_once)
+{
+	struct fixture f;
+	int go[2], res[2], r1, r2;
+	pid_t p1, p2;
+	long long id;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(pipe(go), 0);
+	cr_assert_eq(pipe(res), 0);
+	p1 = decide_in_child(&f, id, go[0], res[1]);
+	p2 = decide_in_child(&f, id, go[0], res[1]);
+	cr_assert_eq(write(go[1], "gg", 2), 2);
+	r1 = child_result(res[0], p1 > p2 ? p2 : p1);
+	r2 = child_result(res[0], p1 > p2 ? p1 : p2);
+	cr_assert((r1 == KP_OK && r2 == KP_ECONFLICT) || (r1 == KP_ECONFLICT && r2 == KP_OK),
+	          "got %d and %d", r1, r2);
+	cr_assert_eq(version_of(f.c1), 2);
+	cr_assert_eq(history_rows(f.p1), 2);
+	cr_assert_eq(audit_rows(f.c1, "proposal_approved", f.cw_id), 1);
+}
+
+/* -------------------------------------------- superseding, the queue */
+
+Test(admin_db, a_newer_proposal_on_the_same_goal_supersedes_the_older_one)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	json_t *out, *p;
+	long long old, other, add, newer;
+
+	make(&f);
+	old = propose(&f, PROPOSAL_CHANGE_GOAL, f.goal, "Første bud");
+	other = propose(&f, PROPOSAL_RETIRE_GOAL, f.sub, NULL);
+	add = propose(&f, PROPOSAL_ADD_GOAL, 0, "Nyt");
+	newer = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_str_eq(status_of(&f, old), "superseded");
+	cr_assert_str_eq(status_of(&f, other), "pending", "another goal's proposal stays");
+	cr_assert_str_eq(status_of(&f, add), "pending");
+	cr_assert_str_eq(status_of(&f, newer), "pending");
+	cr_assert_eq(proposal_queue(db, a, &f.cw, "superseded", &out, &fail), KP_OK);
+	cr_assert_eq(json_array_size(json_object_get(out, "proposals")), 1);
+	p = json_array_get(json_object_get(out, "proposals"), 0);
+	cr_assert_eq(json_integer_value(json_object_get(p, "id")), old);
+	cr_assert_eq(json_integer_value(json_object_get(p, "superseded_by")), newer);
+	cr_assert_str_eq(json_string_value(json_object_get(p, "title")), "Første bud",
+	                 "the old row is kept as it was");
+	cr_assert_not_null(json_object_get(p, "closed_at"));
+	json_decref(out);
+}
+
+Test(admin_db, the_queue_holds_the_caseload_only_oldest_first_with_comments)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	json_t *out, *list, *c;
+	long long first, second;
+	size_t i;
+
+	make(&f);
+	first = propose(&f, PROPOSAL_ADD_GOAL, 0, "Første");
+	second = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(proposal_comment(db, a, &f.ct, second, "Godt tænkt", &c, &fail), KP_OK);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(c, "by"), "role")),
+	                 "contact");
+	json_decref(c);
+	cr_assert_eq(proposal_comment(db, a, &f.cw, second, "Enig", &c, &fail), KP_OK);
+	json_decref(c);
+	cr_assert_eq(proposal_queue(db, a, &f.cw, "pending", &out, &fail), KP_OK);
+	list = json_object_get(out, "proposals");
+	cr_assert_eq(json_array_size(list), 2);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(list, 0), "id")), first);
+	cr_assert_eq(json_integer_value(json_object_get(json_array_get(list, 1), "id")), second);
+	cr_assert_eq(json_array_size(json_object_get(json_array_get(list, 0), "comments")), 0);
+	cr_assert_eq(json_array_size(json_object_get(json_array_get(list, 1), "comments")), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(
+	                         json_array_get(list, 1), "comments"), 0), "text")), "Godt tænkt");
+	json_decref(out);
+	cr_assert_eq(audit_rows(f.c1, "read", f.cw_id), 1, "one read row per citizen listed");
+	/* The other caseworker sees none of it, and reads nothing of c1. */
+	cr_assert_eq(proposal_queue(db, a, &f.other, "pending", &out, &fail), KP_OK);
+	json_array_foreach(json_object_get(out, "proposals"), i, c)
+		cr_assert_neq(json_integer_value(json_object_get(json_object_get(c, "citizen"), "id")),
+		              f.c1);
+	json_decref(out);
+	cr_assert_eq(audit_rows(f.c1, "read", f.other_id), 0);
+	cr_assert_eq(proposal_queue(db, a, &f.cw, "open", &out, &fail), KP_EINVAL);
+	cr_assert_str_eq(fail.code, "invalid_field");
+}
+
+Test(admin_db, comments_go_on_pending_proposals_of_the_caseload_only)
+{
+	struct fixture f;
+	struct proposal_decision d = {.approve = true, .goal = GOAL_IN_NONE};
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long id, v;
+
+	make(&f);
+	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
+	cr_assert_eq(proposal_comment(db, a, &f.other, id, "x", &out, &fail), KP_ENOTFOUND);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, id, &d, &out, &v, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(proposal_comment(db, a, &f.ct, id, "for sent", &out, &fail), KP_ECONFLICT);
+	cr_assert_str_eq(fail.code, "not_pending");
+	cr_assert_null(out);
+	cr_assert_eq(audit_rows(f.c1, "proposal_commented", 0), 0);
+}
+
+/* ---------------------------------------------- contact, consent, audit */
+
+Test(admin_db, only_an_active_contact_person_can_be_assigned)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	cr_assert_eq(staff_assign_contact(db, a, &f.cw, f.c1, f.other_id, PLAN_ANY_VERSION, &out, &v,
+	                                  &fail), KP_EINVAL);
+	cr_assert_str_eq(fail.code, "not_a_contact");
+	cr_assert_eq(staff_assign_contact(db, a, &f.cw, f.c1, 999999999, PLAN_ANY_VERSION, &out, &v,
+	                                  &fail), KP_EINVAL);
+	cr_assert_eq(version_of(f.c1), 1);
+	cr_assert_eq(audit_rows(f.c1, "contact_assigned", 0), 0);
+}
+
+Test(admin_db, assigning_a_contact_raises_the_version_and_moves_the_caseload)
+{
+	struct fixture f;
+	struct kp_actor spare;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v;
+
+	make(&f);
+	cr_assert_eq(staff_assign_contact(db, a, &f.cw, f.c1, f.spare_id, 1, &out, &v, &fail), KP_OK);
+	cr_assert_eq(v, 2);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(out, "contact"), "role")),
+	                 "Bostøtte");
+	json_decref(out);
+	cr_assert_str_eq(last_summary(f.p1), "Ny kontaktperson: Test spare");
+	/* The same again changes nothing. */
+	cr_assert_eq(staff_assign_contact(db, a, &f.cw, f.c1, f.spare_id, PLAN_ANY_VERSION, &out, &v,
+	                                  &fail), KP_OK);
+	cr_assert_eq(v, 2);
+	json_decref(out);
+	cr_assert_eq(version_of(f.c1), 2);
+	/* The old contact has lost the citizen, the new one has them. */
+	spare = f.ct;
+	spare.id = f.spare_id;
+	cr_assert_eq(goal_child_related(db, a, &f.ct, f.c1, &out), KP_ENOTFOUND);
+	cr_assert_eq(goal_child_related(db, a, &spare, f.c1, &out), KP_OK);
+	json_decref(out);
+}
+
+Test(admin_db, consent_rows_are_only_added_and_the_version_stays)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	json_t *out, *plan;
+	struct kp_keys keys = {{0}, {0}};
+	long long v;
+
+	make(&f);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "given", &out, &fail), KP_OK);
+	cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "given");
+	json_decref(out);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "withdrawn", &out, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "maybe", &out, &fail), KP_EINVAL);
+	cr_assert_eq(consent_record(db, a, &f.other, f.c1, "given", &out, &fail), KP_ENOTFOUND);
+	cr_assert_eq(version_of(f.c1), 1);
+	cr_assert_eq(caseload_plan(db, a, &keys, &f.cw, f.c1, &plan, &v), KP_OK);
+	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(plan, "consent"),
+	                                                   "status")), "withdrawn");
+	json_decref(plan);
+	cr_assert_eq(audit_rows(f.c1, "consent_given", f.cw_id), 1);
+	cr_assert_eq(audit_rows(f.c1, "consent_withdrawn", f.cw_id), 1);
+}
+
+Test(admin_db, an_audit_row_is_rolled_back_with_its_change)
+{
+	struct fixture f;
+	struct caseload_citizen c;
+
+	make(&f);
+	cr_assert_eq(caseload_open(db, a, &f.cw, f.c1, "goal_added", "goal", &c), KP_OK);
+	cr_assert_eq(audit_rows(f.c1, "goal_added", f.cw_id), 1, "written in the transaction");
+	db_rollback(db);
+	cr_assert_eq(audit_rows(f.c1, "goal_added", f.cw_id), 0);
+}
+
+Test(admin_db, the_audit_chain_holds_after_the_caseworkers_changes)
+{
+	struct fixture f;
+	struct proposal_decision d = approve_new("job", "LAB §91");
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v, broken;
+
+	make(&f);
+	in.title = "Kæde";
+	in.area = "job";
+	in.legal_basis = "LAB §30 a";
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(proposal_decide(db, a, &f.cw, propose(&f, PROPOSAL_ADD_GOAL, 0, "Ny"), &d, &out,
+	                             &v, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(proposal_decide(db, a, &f.other, propose(&f, PROPOSAL_ADD_GOAL, 0, "Nej"), &d,
+	                             &out, &v, &fail), KP_ENOTFOUND);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "given", &out, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(audit_verify(db, stderr, &broken), 0, "broken at row %lld", broken);
+}

@@ -128,6 +128,10 @@ enum kp_err request_if_match(struct req *r, long long *version)
 	*version = PLAN_ANY_VERSION;
 	if (h == NULL || strcmp(h, "*") == 0)
 		return KP_OK;
+	/* nginx marks an ETag weak when it compresses the answer; the
+	 * version in it is the same. */
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
 	len = strlen(h);
 	if (len >= 3 && h[0] == '"' && h[len - 1] == '"' &&
 	    (*version = parse_id(h + 1, len - 2)) > 0)

@@ -22,7 +22,7 @@ KP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 KP_PKGS=(libfcgi-dev libmariadb-dev libjwt-dev libmbedtls-dev libcriterion-dev
          libjansson-dev mariadb-server nginx pkg-config cmake gcc curl)
-KP_PKGS_TEST=(wrk clang)
+KP_PKGS_TEST=(wrk clang chromium)
 
 kp_log()  { printf '==> %s\n' "$*" >&2; }
 kp_warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -52,10 +52,13 @@ kp_install() {
 	local want=("${KP_PKGS[@]}") missing=() p
 	if [ "${1:-}" = --tests ]; then
 		want+=("${KP_PKGS_TEST[@]}")
-		# The machine may carry a newer Node.js than Debian's: keep it.
+	fi
+	# The tests and the portal's build (web/, kp_web_build) need Node.js.
+	# The machine may carry a newer Node.js than Debian's: keep it.
+	if [ "${1:-}" = --tests ] || [ -f "$KP_REPO/web/package.json" ]; then
 		if ! command -v node >/dev/null 2>&1; then
 			want+=(nodejs npm)
-		elif ! command -v npm >/dev/null 2>&1 && kp_npm_dirs | grep -q .; then
+		elif ! command -v npm >/dev/null 2>&1; then
 			want+=(npm)
 		fi
 	fi
@@ -118,6 +121,37 @@ kp_npm_install() {
 		fi
 		touch "$KP_REPO/$d/node_modules"
 	done
+}
+
+# kp_web_build: the citizen portal's build. Installs web/'s npm packages
+# (npm ci when web/package-lock.json exists) and copies Det Fælles
+# Designsystem's CSS, JS, fonts and icons from web/node_modules/dkfds/dist
+# into web/assets/dkfds/ (git-ignored), which nginx serves as they are: no
+# CDN, nothing fetched at run time.
+kp_web_build() {
+	local web=$KP_REPO/web src dst
+	[ -f "$web/package.json" ] || return 0
+	if [ ! -d "$web/node_modules" ] || [ "$web/package.json" -nt "$web/node_modules" ] ||
+		{ [ -f "$web/package-lock.json" ] && [ "$web/package-lock.json" -nt "$web/node_modules" ]; }; then
+		kp_log "npm install in web"
+		if [ -f "$web/package-lock.json" ]; then
+			(cd "$web" && npm ci --no-audit --no-fund) || return 1
+		else
+			(cd "$web" && npm install --no-audit --no-fund) || return 1
+		fi
+		touch "$web/node_modules"
+	fi
+	src=$web/node_modules/dkfds/dist
+	dst=$web/assets/dkfds
+	[ -f "$src/css/dkfds-borgerdk.min.css" ] || { kp_warn "no dkfds in web/node_modules"; return 1; }
+	kp_log "copying Det Fælles Designsystem into web/assets/dkfds"
+	rm -rf "$dst.new"
+	mkdir -p "$dst.new" || return 1
+	cp -R "$src/css" "$src/js" "$src/img" "$src/fonts" "$dst.new/" || return 1
+	[ -f "$src/LICENSE.md" ] && cp "$src/LICENSE.md" "$dst.new/"
+	rm -rf "$dst.old"
+	[ -d "$dst" ] && mv "$dst" "$dst.old"
+	mv "$dst.new" "$dst" && rm -rf "$dst.old"
 }
 
 # True when tests/unit holds C sources (CMake refuses an empty executable).

@@ -8,15 +8,17 @@
 //   KAPTAJN_CONFIG     the program's config file (db_name is read from it)
 //   KAPTAJN_DB_SOCKET  MariaDB's unix socket; the OS user connects as itself
 //                      (unset: the database checks are left out)
+//   KAPTAJN_BIN        the program, for `kaptajn verify-audit` (unset:
+//                      build/kaptajn; the audit-chain checks need the config)
 //
 // Against a stack of your own:
 //   scripts/stack start var/mine 38123
 //   eval "$(scripts/stack env var/mine)"; export KAPTAJN_URL KAPTAJN_VAR \
-//     KAPTAJN_CONFIG KAPTAJN_DB_SOCKET
+//     KAPTAJN_CONFIG KAPTAJN_DB_SOCKET KAPTAJN_BIN
 //   node --test tests/integration/            (one file: give its path)
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -673,4 +675,232 @@ export async function holdCitizens(...subs) {
     }
   }
   return release;
+}
+
+// ------------------------------------------------ staff (admin pool)
+
+export const ADMIN = '/admin/api/v1';
+export const STAFF_ISSUER = 'https://dev-idp.kaptajn.invalid/staff';
+export const STAFF_COOKIE = 'kaptajn_staff_session';
+
+/** POST /admin/api/v1/session with this id_token (or any body given as opts). */
+export function postStaffSession(idToken, opts = {}) {
+  const o = idToken === undefined ? opts : { json: { id_token: idToken }, ...opts };
+  return request('POST', `${ADMIN}/session`, o);
+}
+
+/** The value of the kaptajn_staff_session cookie set by an answer, or null. */
+export function staffCookieOf(res) {
+  for (const line of res.setCookie) {
+    const m = /^\s*kaptajn_staff_session=([^;]*)/.exec(line);
+    if (m) return m[1];
+  }
+  return null;
+}
+
+/** A logged-in staff member: { cookie, csrf, staff }, sent on every call. */
+export class StaffSession {
+  constructor({ cookie, csrf, staff, setCookie, sub }) {
+    this.cookie = cookie; // "kaptajn_staff_session=VALUE"
+    this.csrf = csrf;
+    this.staff = staff; // { id, name, role }
+    this.setCookie = setCookie;
+    this.sub = sub;
+  }
+
+  /** Like request(), with this session's cookie and CSRF token; pass
+   * cookie: null or csrf: null (or another value) to override them. Paths
+   * are full ones ('/admin/api/v1/citizens'). */
+  request(method, urlPath, opts = {}) {
+    const o = { ...opts };
+    if (!('cookie' in o)) o.cookie = this.cookie;
+    if (!('csrf' in o)) o.csrf = this.csrf;
+    return request(method, urlPath, o);
+  }
+  get(p, o) { return this.request('GET', p, o); }
+  post(p, json, o = {}) { return this.request('POST', p, json === undefined ? o : { json, ...o }); }
+  put(p, json, o = {}) { return this.request('PUT', p, json === undefined ? o : { json, ...o }); }
+  patch(p, json, o = {}) { return this.request('PATCH', p, json === undefined ? o : { json, ...o }); }
+  del(p, o) { return this.request('DELETE', p, o); }
+
+  /** GET /admin/api/v1/citizens, asserted 200; returns the list. */
+  async citizens() {
+    const body = expectJson(await this.get(`${ADMIN}/citizens`), 200);
+    assert.ok(body && Array.isArray(body.citizens), `citizens: ${JSON.stringify(body).slice(0, 200)}`);
+    return body.citizens;
+  }
+  /** GET /admin/api/v1/citizens/{id}/plan, asserted 200; { plan, etag, res }. */
+  async plan(citizenId) {
+    const res = await this.get(`${ADMIN}/citizens/${citizenId}/plan`);
+    const plan = expectJson(res, 200);
+    return { plan, etag: res.headers.etag, res };
+  }
+}
+
+/**
+ * Logs in the demo staff member sub (a dev IdP token with aud
+ * kaptajn-admin); asserts 201 and the kaptajn_staff_session cookie.
+ */
+export async function loginStaff(sub, { alg } = {}) {
+  const token = await devToken({ sub, aud: ADMIN_AUD, alg });
+  const res = await postStaffSession(token);
+  const body = expectJson(res, 201);
+  const value = staffCookieOf(res);
+  assert.ok(value, `staff login of ${sub} set no ${STAFF_COOKIE} cookie: ${JSON.stringify(res.setCookie)}`);
+  assert.equal(typeof body.csrf_token, 'string', 'csrf_token');
+  assert.ok(body.staff && body.staff.id !== undefined, `staff: ${JSON.stringify(body)}`);
+  return new StaffSession({
+    cookie: `${STAFF_COOKIE}=${value}`,
+    csrf: body.csrf_token,
+    staff: body.staff,
+    setCookie: res.setCookie,
+    sub,
+  });
+}
+
+const citizenIdCache = new Map();
+/** The id of the demo citizen sub (as its own login reports it). */
+export async function citizenId(sub) {
+  if (!citizenIdCache.has(sub)) citizenIdCache.set(sub, (await login(sub)).citizen.id);
+  return citizenIdCache.get(sub);
+}
+
+const staffIdCache = new Map();
+/** The staff id of the demo staff member sub (as its own login reports it). */
+export async function staffId(sub) {
+  if (!staffIdCache.has(sub)) staffIdCache.set(sub, (await loginStaff(sub)).staff.id);
+  return staffIdCache.get(sub);
+}
+
+// ------------------------------------------------------ audit log
+
+/** The X-Request-Id nginx gave an answer (the audit rows carry it). */
+export function requestIdOf(res) {
+  const rid = res.headers['x-request-id'];
+  assert.ok(typeof rid === 'string' && /^[0-9A-Za-z-]{1,64}$/.test(rid), `no usable X-Request-Id: ${describeRes(res)}`);
+  return rid;
+}
+
+/**
+ * The audit rows one request wrote, oldest first, as { id, actor_kind,
+ * staff_id, role, citizen_id, action, object }. Null when there is no
+ * database.
+ */
+export function auditRowsOf(res) {
+  if (!HAVE_DB) return null;
+  const rid = requestIdOf(res);
+  return sql(`SELECT id, actor_kind, COALESCE(actor_staff_id, ''), actor_role, COALESCE(citizen_id, ''), action, object
+                FROM audit_log WHERE request_id = '${rid}' ORDER BY id`).map(
+    ([id, kind, staff, role, citizen, action, object]) => ({
+      id: Number(id), actor_kind: kind, staff_id: staff === '' ? null : Number(staff), role,
+      citizen_id: citizen === '' ? null : Number(citizen), action, object: object ?? '',
+    }),
+  );
+}
+
+/** Asserts that a refused request wrote no audit row but "denied" ones. */
+export function assertNoChangeAudited(res, what = 'the refused request') {
+  // An answer nginx gave itself (413 and the like) reached no worker.
+  if (!HAVE_DB || !res.headers['x-request-id']) return;
+  const rows = auditRowsOf(res);
+  if (rows === null) return;
+  const changes = rows.filter((r) => r.action !== 'denied' && r.action !== 'read');
+  assert.deepEqual(changes, [], `${what} wrote change rows to the audit log`);
+}
+
+/** The newest audit row's id (0 when empty). */
+export function auditMaxId() {
+  return Number(sql('SELECT COALESCE(MAX(id), 0) FROM audit_log')[0][0]);
+}
+
+// The tamper test edits one audit row for a moment; every other check of
+// the chain takes this lock so that it never sees that moment.
+export const AUDIT_CHAIN_LOCK = 'audit-chain';
+
+/**
+ * Runs `kaptajn verify-audit --config $KAPTAJN_CONFIG` as it is, without
+ * the lock; resolves to { status, out (stdout and stderr) }. Asynchronous,
+ * so that this process's own requests go on while it runs.
+ */
+export function runVerifyAudit() {
+  const bin = process.env.KAPTAJN_BIN || path.join(process.env.KAPTAJN_REPO || process.cwd(), 'build', 'kaptajn');
+  const conf = process.env.KAPTAJN_CONFIG;
+  assert.ok(conf, 'KAPTAJN_CONFIG is not set');
+  return new Promise((resolve, reject) => {
+    execFile(bin, ['verify-audit', '--config', conf], { encoding: 'utf8', timeout: 60000 }, (err, stdout, stderr) => {
+      if (err && typeof err.code !== 'number') return reject(err);
+      resolve({ status: err ? err.code : 0, out: `${stdout || ''}${stderr || ''}` });
+    });
+  });
+}
+
+/** runVerifyAudit() while holding the audit-chain lock. */
+export async function verifyAudit() {
+  const release = await holdCitizens(AUDIT_CHAIN_LOCK);
+  try {
+    return await runVerifyAudit();
+  } finally {
+    release();
+    process.removeListener('exit', release);
+  }
+}
+
+/** Adds a test to the current suite: the audit chain is intact. */
+export function auditChainTest() {
+  it('the audit chain is intact after this file (kaptajn verify-audit exits 0)', async (t) => {
+    if (!process.env.KAPTAJN_CONFIG) return t.skip('KAPTAJN_CONFIG is not set');
+    const r = await verifyAudit();
+    assert.equal(r.status, 0, `verify-audit: ${r.out}`);
+    assert.match(r.out, /chain intact/);
+  });
+}
+
+// ------------------------------------------- admin "nothing changed"
+
+/**
+ * What the database holds of a citizen beyond dbPlanState: the plan's goals,
+ * proposals with their decisions and comments, meetings, consents, and the
+ * citizen's contact, caseworker and course outcome. Null without a database.
+ */
+export function dbCitizenState(citizen, planId) {
+  if (!HAVE_DB) return null;
+  const c = sqlInt(citizen);
+  const p = sqlInt(planId);
+  return {
+    citizen: sql(`SELECT contact_id, caseworker_id, course_outcome, course_ended_at, course_ended_by FROM citizens WHERE id = ${c}`),
+    goals: sql(`SELECT id, parent_id, SHA2(CONCAT_WS('|', title, description, area, legal_basis, status, hours_per_week, child_related), 256), updated_at
+                  FROM goals WHERE plan_id = ${p} ORDER BY id`),
+    proposals: sql(`SELECT id, status, closed_at, decided_by, SHA2(COALESCE(decision_reason, ''), 256), superseded_by
+                      FROM proposals WHERE plan_id = ${p} ORDER BY id`),
+    comments: sql(`SELECT COUNT(*), COALESCE(MAX(k.id), 0) FROM proposal_comments k JOIN proposals q ON q.id = k.proposal_id WHERE q.plan_id = ${p}`),
+    meetings: sql(`SELECT id, kind, starts_at, held_at, SHA2(CONCAT_WS('|', place, agenda, participants), 256) FROM meetings WHERE plan_id = ${p} ORDER BY id`),
+    consents: sql(`SELECT COUNT(*), COALESCE(MAX(id), 0) FROM consents WHERE citizen_id = ${c}`),
+  };
+}
+
+/**
+ * Everything a refused admin request must leave alone, as the citizen (a
+ * logged-in Session) sees it and as the database holds it: the plan and its
+ * ETag, the citizen's proposals and contact, and dbCitizenState.
+ */
+export async function citizenSnapshot(session) {
+  const snap = await planSnapshot(session);
+  const proposals = expectJson(await session.get('/api/v1/proposals'), 200);
+  const contact = expectJson(await session.get('/api/v1/contact'), 200);
+  return { snap, proposals, contact, db: dbCitizenState(session.citizen.id, snap.plan.id) };
+}
+
+/**
+ * Asserts that nothing of citizenSnapshot changed, and (given the refused
+ * answer) that the request wrote no change to the audit log.
+ */
+export async function assertCitizenUnchanged(session, before, res, what = 'the refused request') {
+  const after = await citizenSnapshot(session);
+  assert.deepEqual(after.snap.plan, before.snap.plan, `${what} changed the plan`);
+  assert.equal(after.snap.etag, before.snap.etag, `${what} changed the ETag`);
+  assert.deepEqual(after.snap.db, before.snap.db, `${what} changed the plan in the database`);
+  assert.deepEqual(after.proposals, before.proposals, `${what} changed the citizen's proposals`);
+  assert.deepEqual(after.contact, before.contact, `${what} changed the contact person`);
+  assert.deepEqual(after.db, before.db, `${what} changed the citizen's data in the database`);
+  if (res) assertNoChangeAudited(res, what);
 }

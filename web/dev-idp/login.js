@@ -93,6 +93,7 @@ function personButton(user) {
   const li = document.createElement('li');
   const button = document.createElement('button');
   button.type = 'button';
+  button.className = 'button button-secondary';
   button.dataset.sub = user.sub;
   let label = user.name;
   if (user.kind === 'staff') {

@@ -1,0 +1,109 @@
+// api: the citizen API over fetch. Every unsafe call carries the CSRF token
+// that the login left in sessionStorage; every failure becomes an ApiError
+// whose kind says what the citizen should be told.
+
+const CSRF_KEY = 'kaptajn.csrf';
+const TIMEOUT_MS = 20000;
+
+/**
+ * kind:
+ *   'auth'     401, or 403 for a missing/invalid CSRF token: log in again
+ *   'stale'    412: the plan changed (If-Match)
+ *   'conflict' 409: the change no longer fits the plan
+ *   'gone'     404
+ *   'invalid'  400, 413, 415: the input was refused
+ *   'busy'     429, 503
+ *   'server'   any other 5xx or an unreadable answer
+ *   'network'  no answer at all (offline, dropped, timed out)
+ */
+export class ApiError extends Error {
+  constructor(kind, status, code, message) {
+    super(message || kind);
+    this.kind = kind;
+    this.status = status;
+    this.code = code || '';
+  }
+}
+
+export function csrfToken() {
+  try {
+    return sessionStorage.getItem(CSRF_KEY) || '';
+  } catch {
+    return '';
+  }
+}
+
+export function forgetSession() {
+  try {
+    sessionStorage.removeItem(CSRF_KEY);
+  } catch {
+    /* nothing kept */
+  }
+}
+
+function kindOf(status, code) {
+  if (status === 401) return 'auth';
+  if (status === 403 && /^csrf/.test(code)) return 'auth';
+  if (status === 412) return 'stale';
+  if (status === 409) return 'conflict';
+  if (status === 404) return 'gone';
+  if (status === 400 || status === 413 || status === 415 || status === 422) return 'invalid';
+  if (status === 429 || status === 503) return 'busy';
+  return 'server';
+}
+
+/**
+ * One call. opts.json: a body to send; opts.ifMatch: the plan's ETag.
+ * Resolves to { status, etag, data } for 2xx; rejects with an ApiError.
+ */
+export async function call(method, path, opts = {}) {
+  const headers = { Accept: 'application/json' };
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store', redirect: 'error' };
+  if (opts.json !== undefined) {
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+    init.body = JSON.stringify(opts.json);
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = csrfToken();
+    if (token) headers['X-CSRF-Token'] = token;
+  }
+  if (opts.ifMatch) headers['If-Match'] = opts.ifMatch;
+
+  const ctrl = new AbortController();
+  const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+  init.signal = ctrl.signal;
+  let res;
+  try {
+    res = await fetch(path, init);
+  } catch (err) {
+    throw new ApiError('network', 0, '', err && err.message);
+  } finally {
+    clearTimeout(timer);
+  }
+
+  let data = null;
+  let text = '';
+  try {
+    text = await res.text();
+  } catch (err) {
+    throw new ApiError('network', res.status, '', err && err.message);
+  }
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (res.ok) {
+    if (text && data === null) throw new ApiError('server', res.status, 'bad_json', 'unreadable answer');
+    return { status: res.status, etag: res.headers.get('ETag') || '', data };
+  }
+  const err = (data && data.error) || {};
+  throw new ApiError(kindOf(res.status, err.code || ''), res.status, err.code, err.message);
+}
+
+export const get = (path) => call('GET', path);
+export const post = (path, json, opts = {}) => call('POST', path, { ...opts, json });
+export const put = (path, json, opts = {}) => call('PUT', path, { ...opts, json });
+export const del = (path, opts = {}) => call('DELETE', path, opts);

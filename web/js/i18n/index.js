@@ -1,0 +1,90 @@
+// i18n: t(key, values) looks a text up in the current language. Danish is
+// loaded with the page; English only when chosen. The choice is kept in
+// sessionStorage (it ends with the tab), never in the URL.
+
+import da from './da.js';
+
+const LANG_KEY = 'kaptajn.lang';
+const loaders = { da: async () => da, en: async () => (await import('./en.js')).default };
+
+let dict = da;
+
+function lookup(d, key) {
+  let v = d;
+  for (const part of key.split('.')) {
+    if (v == null || typeof v !== 'object') return undefined;
+    v = v[part];
+  }
+  return v;
+}
+
+/** The text for key ("plan.heading"), its {placeholders} filled from
+ * values; a function entry is called with values. Falls back to Danish,
+ * then to the key itself (so a missing text shows, rather than breaks). */
+export function t(key, values = {}) {
+  let v = lookup(dict, key);
+  if (v === undefined && dict !== da) v = lookup(da, key);
+  if (v === undefined) return key;
+  if (typeof v === 'function') return v(values);
+  if (typeof v !== 'string') return v;
+  return v.replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
+}
+
+/** True when key names a text in the current language (or Danish). */
+export function has(key) {
+  return lookup(dict, key) !== undefined || lookup(da, key) !== undefined;
+}
+
+export function lang() {
+  return dict.lang;
+}
+
+export function locale() {
+  return dict.locale;
+}
+
+/** The language chosen in this tab, or Danish. */
+export function savedLang() {
+  try {
+    const v = sessionStorage.getItem(LANG_KEY);
+    return v in loaders ? v : 'da';
+  } catch {
+    return 'da';
+  }
+}
+
+/** Switches to code ('da' or 'en'); resolves when its texts are loaded. */
+export async function setLang(code) {
+  if (!(code in loaders)) code = 'da';
+  dict = await loaders[code]();
+  document.documentElement.lang = dict.lang;
+  try {
+    if (code === 'da') sessionStorage.removeItem(LANG_KEY);
+    else sessionStorage.setItem(LANG_KEY, code);
+  } catch {
+    /* storage off: the choice lasts until reload */
+  }
+}
+
+/** "23. nov. 2026 kl. 10.32" / "23 Nov 2026 at 10:32" from an ISO time. */
+export function dateTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso || '');
+  const date = new Intl.DateTimeFormat(dict.locale, { day: 'numeric', month: 'short', year: 'numeric' }).format(d);
+  const time = new Intl.DateTimeFormat(dict.locale, { hour: '2-digit', minute: '2-digit' }).format(d);
+  return t('common.dateTime', { date, time });
+}
+
+/** "mandag den 30. november 2026 kl. 09.30" from an ISO time. */
+export function dateTimeLong(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso || '');
+  const date = new Intl.DateTimeFormat(dict.locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(d);
+  const time = new Intl.DateTimeFormat(dict.locale, { hour: '2-digit', minute: '2-digit' }).format(d);
+  return t('common.dateTime', { date, time });
+}
+
+/** A number as people write it here: "1,5" in Danish, "1.5" in English. */
+export function number(n) {
+  return new Intl.NumberFormat(dict.locale, { maximumFractionDigits: 1 }).format(n);
+}

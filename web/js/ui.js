@@ -1,0 +1,220 @@
+// ui: pieces shared by the views – alerts that say plainly what went
+// wrong, the text editor that never drops what the citizen wrote, the
+// flash message, and the way back to the login.
+
+import { h, icon, newId } from './dom.js';
+import * as drafts from './drafts.js';
+import { t } from './i18n/index.js';
+
+export const TEXT_MAX = 2000; // dreams and reasons (the API's limit)
+export const TITLE_MAX = 200;
+export const DESCRIPTION_MAX = 4000;
+
+const RETURN_KEY = 'kaptajn.return';
+// Where the login lives: the dev IdP's page in development; in production
+// nginx points this path at the municipality's MitID broker.
+export const LOGIN_URL = '/dev-idp/';
+
+/** Leaves for the login page; the route (never any data) comes back. */
+export function goLogin() {
+  try {
+    const route = location.hash.startsWith('#/') ? location.hash : '#/plan';
+    sessionStorage.setItem(RETURN_KEY, route);
+  } catch {
+    /* then the plan page it is */
+  }
+  location.assign(LOGIN_URL);
+}
+
+/** The route to go back to after a login, once. */
+export function takeReturnRoute() {
+  try {
+    const r = sessionStorage.getItem(RETURN_KEY);
+    sessionStorage.removeItem(RETURN_KEY);
+    return r && /^#\/[a-z/-]*$/.test(r) ? r : '';
+  } catch {
+    return '';
+  }
+}
+
+export function clearReturnRoute() {
+  try {
+    sessionStorage.removeItem(RETURN_KEY);
+  } catch {
+    /* nothing kept */
+  }
+}
+
+/** Says text to screen readers through the page's one polite live
+ * region (#announce in index.html), which is always there. */
+export function announce(text) {
+  const el = document.getElementById('announce');
+  if (!el) return;
+  el.textContent = '';
+  setTimeout(() => {
+    el.textContent = text;
+  }, 50);
+}
+
+const ALERT_ICONS = { info: 'info', success: 'success', warning: 'warning', error: 'error' };
+
+/** A Det Fælles Designsystem alert. body: text or nodes. */
+export function alert(variant, body, { heading, actions, role } = {}) {
+  const el = h(
+    'div',
+    { class: `alert alert-${variant}`, role: role === 'none' ? null : role || (variant === 'error' || variant === 'warning' ? 'alert' : null) },
+    icon(ALERT_ICONS[variant], 'alert-icon'),
+    h(
+      'div',
+      { class: 'alert-body' },
+      heading ? h('p', { class: 'alert-heading' }, heading) : null,
+      h('p', { class: 'alert-text' }, body),
+      actions && actions.length ? h('div', { class: 'alert-actions' }, actions) : null,
+    ),
+  );
+  return el;
+}
+
+/**
+ * An alert for an ApiError (or any error): what happened, whether the
+ * citizen's text is still there (kept), and what to do: log in again, or
+ * try again (retry, a function).
+ */
+export function errorAlert(err, { kept = false, retry } = {}) {
+  const kind = (err && err.kind) || 'server';
+  const lines = [t(`errors.${kind === 'invalid' && err.code === 'payload_too_large' ? 'tooLong' : kind}`)];
+  if (kind === 'stale') lines.push(t('errors.staleAction'));
+  if (kind === 'auth') lines.push(t('errors.authAction'));
+  if (kept) lines.push(t('errors.kept'));
+  const actions = [];
+  if (kind === 'auth') {
+    actions.push(h('button', { type: 'button', class: 'button button-primary', onclick: goLogin }, t('common.loginAgain')));
+  } else if (retry && (kind === 'network' || kind === 'busy' || kind === 'server')) {
+    actions.push(h('button', { type: 'button', class: 'button button-secondary', onclick: retry }, t('common.tryAgain')));
+  }
+  return alert(kind === 'stale' || kind === 'conflict' ? 'warning' : 'error', lines.join(' '), { actions });
+}
+
+// Messages tied to a draft, kept across a re-render of its view (memory
+// only): key -> { err } or { info }.
+export const notices = new Map();
+
+/**
+ * A textarea that keeps every keystroke in the drafts store under
+ * draftKey, counts characters against max, and shows the notice for its
+ * key. onSave(text) returns a promise; it rejects with an ApiError to
+ * keep the editor open (the text is untouched either way).
+ */
+export function textEditor({ draftKey, label, initial = '', max = TEXT_MAX, onSave, onCancel, saveLabel, extraActions = [] }) {
+  const id = newId('txt');
+  const d = drafts.get(draftKey);
+  const value = d && typeof d.text === 'string' ? d.text : initial;
+  if (!d) drafts.set(draftKey, { text: value });
+
+  const counter = h('span', { class: 'form-hint character-limit', id: `${id}-count`, 'aria-hidden': 'true' });
+  const counterSr = h('span', { class: 'sr-only', 'aria-live': 'polite' });
+  const limitHint = h('span', { class: 'sr-only', id: `${id}-limit` }, t('common.charsLimit', { n: max }));
+  const area = h('textarea', {
+    class: 'form-input',
+    id,
+    name: 'text',
+    rows: 4,
+    required: true,
+    'aria-describedby': `${id}-limit ${id}-count`,
+    dataset: { draftKey },
+  });
+  area.value = value;
+  const msg = h('div', { class: 'editor-message' });
+  const save = h('button', { type: 'submit', class: 'button button-primary' }, saveLabel || t('common.save'));
+  const cancel = h('button', { type: 'button', class: 'button button-secondary' }, t('common.cancel'));
+  const group = h('div', { class: 'form-group' }, h('label', { class: 'form-label', for: id }, label), limitHint, area, counter, counterSr);
+  const form = h('form', { class: 'editor', novalidate: true }, group, msg, h('div', { class: 'button-row' }, save, cancel, extraActions));
+
+  let srTimer = 0;
+  function count() {
+    const n = [...area.value].length;
+    const over = n > max;
+    counter.textContent = over ? t('common.charsOver', { n: n - max }) : t('common.charsLeft', { n: max - n });
+    group.classList.toggle('form-error', over);
+    if (over) area.setAttribute('aria-invalid', 'true');
+    else area.removeAttribute('aria-invalid');
+    clearTimeout(srTimer);
+    srTimer = setTimeout(() => {
+      counterSr.textContent = counter.textContent;
+    }, 1000);
+  }
+  count();
+
+  function showNotice() {
+    const n = notices.get(draftKey);
+    msg.replaceChildren();
+    if (!n) return;
+    if (n.err) msg.append(errorAlert(n.err, { kept: true, retry: () => form.requestSubmit() }));
+    else if (n.info) msg.append(alert('info', n.info));
+  }
+  showNotice();
+
+  area.addEventListener('input', () => {
+    drafts.update(draftKey, { text: area.value });
+    count();
+  });
+
+  let busy = false;
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (busy) return;
+    const text = area.value;
+    if (text.trim() === '' || [...text].length > max) {
+      notices.delete(draftKey);
+      msg.replaceChildren(alert('error', t(text.trim() === '' ? 'errors.empty' : 'errors.tooLong')));
+      area.focus();
+      return;
+    }
+    busy = true;
+    save.disabled = true;
+    save.textContent = t('plan.dreamSaving');
+    form.setAttribute('aria-busy', 'true');
+    try {
+      await onSave(text);
+      notices.delete(draftKey);
+    } catch (err) {
+      notices.set(draftKey, { err });
+      if (form.isConnected) showNotice();
+    } finally {
+      busy = false;
+      save.disabled = false;
+      save.textContent = saveLabel || t('common.save');
+      form.removeAttribute('aria-busy');
+    }
+  });
+
+  cancel.addEventListener('click', () => {
+    drafts.remove(draftKey);
+    notices.delete(draftKey);
+    onCancel();
+  });
+
+  return { form, area };
+}
+
+/** The link back to the plan, at the top of every other page. */
+export function backLink() {
+  return h('div', null, h('a', { class: 'back-link', href: '#/plan' }, icon('chevron-left'), t('common.back')));
+}
+
+/** A grey placeholder block for content on its way (no layout jump). */
+export function skeleton(lines = 1, cls = '') {
+  const box = h('div', { class: `skeleton ${cls}`.trim(), 'aria-hidden': 'true' });
+  for (let i = 0; i < lines; i++) box.append(h('span', { class: 'skeleton-line' }));
+  return box;
+}
+
+/** A page heading that the router focuses after a navigation. */
+export function pageHeading(text) {
+  return h('h1', { tabindex: '-1', class: 'page-heading' }, text);
+}
+
+/** A status badge (Det Fælles Designsystem's badge). */
+export function badge(text, variant) {
+  return h('span', { class: `badge${variant ? ` badge-${variant}` : ''}` }, text);
+}

@@ -1,0 +1,58 @@
+// Hvem har set mine data: which staff read or changed the citizen's data,
+// newest first (GET /api/v1/access-log).
+
+import * as api from '../api.js';
+import { h, fill } from '../dom.js';
+import { t, dateTime, has } from '../i18n/index.js';
+import { lostSession } from '../state.js';
+import { errorAlert, pageHeading, backLink, skeleton } from '../ui.js';
+
+function what(e) {
+  const action = has(`access.actions.${e.action}`) ? t(`access.actions.${e.action}`) : e.action || '';
+  const obj = e.object && has(`access.objects.${e.object}`) ? t(`access.objects.${e.object}`) : '';
+  return obj ? `${action} ${obj}` : action;
+}
+
+function who(actor) {
+  if (!actor) return '';
+  const role = actor.role && has(`roles.${actor.role}`) ? t(`roles.${actor.role}`) : actor.role;
+  return role ? `${actor.name} (${role})` : actor.name || '';
+}
+
+export async function render(view, ctx) {
+  fill(view, backLink(), pageHeading(t('access.heading')), h('p', null, t('access.intro')), skeleton(3, 'skeleton-card'), skeleton(3, 'skeleton-card'));
+  let entries;
+  try {
+    const res = await api.get('/api/v1/access-log');
+    entries = (res.data && res.data.entries) || [];
+  } catch (err) {
+    if (!ctx.isCurrent()) return;
+    if (err.kind === 'auth') {
+      lostSession();
+      return ctx.render({ focus: false });
+    }
+    fill(view, backLink(), pageHeading(t('access.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  fill(
+    view,
+    backLink(),
+    pageHeading(t('access.heading')),
+    h('p', null, t('access.intro')),
+    entries.length
+      ? h(
+          'ol',
+          { class: 'access-list' },
+          entries.map((e) =>
+            h(
+              'li',
+              { class: 'access-item' },
+              h('p', { class: 'access-what' }, h('span', { class: 'weight-semibold' }, who(e.actor)), ' – ', what(e)),
+              h('p', { class: 'history-meta' }, h('time', { datetime: e.at }, dateTime(e.at))),
+            ),
+          ),
+        )
+      : h('p', { class: 'empty' }, t('access.empty')),
+  );
+}

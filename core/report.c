@@ -98,12 +98,22 @@ enum kp_err report_overview(struct db *db, struct arena *a, json_t **out)
 
 	*out = NULL;
 	memset(&total, 0, sizeof(total));
-	if ((err = db_query(db, a, DB_REPORT_CASEWORKERS, DB_NOARGS, &cw)) != KP_OK ||
-	    (err = db_query(db, a, DB_REPORT_CITIZENS, DB_NOARGS, &cit)) != KP_OK ||
-	    (err = db_query(db, a, DB_REPORT_PENDING, DB_NOARGS, &pend)) != KP_OK ||
-	    (err = db_query(db, a, DB_REPORT_DECISIONS, DB_NOARGS, &dec)) != KP_OK ||
-	    (err = db_query(db, a, DB_REPORT_CONTACTS, DB_NOARGS, &con)) != KP_OK ||
-	    (err = db_query(db, a, DB_REPORT_STAFF, DB_NOARGS, &st)) != KP_OK)
+	/* One snapshot for all six queries, so the numbers agree. */
+	if ((err = db_begin(db)) != KP_OK)
+		return err;
+	err = db_query(db, a, DB_REPORT_CASEWORKERS, DB_NOARGS, &cw);
+	if (err == KP_OK)
+		err = db_query(db, a, DB_REPORT_CITIZENS, DB_NOARGS, &cit);
+	if (err == KP_OK)
+		err = db_query(db, a, DB_REPORT_PENDING, DB_NOARGS, &pend);
+	if (err == KP_OK)
+		err = db_query(db, a, DB_REPORT_DECISIONS, DB_NOARGS, &dec);
+	if (err == KP_OK)
+		err = db_query(db, a, DB_REPORT_CONTACTS, DB_NOARGS, &con);
+	if (err == KP_OK)
+		err = db_query(db, a, DB_REPORT_STAFF, DB_NOARGS, &st);
+	db_rollback(db);
+	if (err != KP_OK)
 		goto out;
 	n = cw.nrows;
 	g = arena_alloc(a, sizeof(*g) * (n + 1));

@@ -441,15 +441,13 @@ describe('staff reads: caseload, plan view, audit, access log, reports', { skip:
     assert.ok(body.total.outcomes && typeof body.total.outcomes === 'object', 'outcomes');
   });
 
-  it('the report\'s total pending_proposals and active_citizens are the sums over the caseworkers', async () => {
-    for (let i = 0; ; i++) {
-      const body = expectJson(await mette.get(`${ADMIN}/reports/overview`), 200);
-      const sum = (f) => body.per_caseworker.reduce((n, r) => n + r[f], 0);
-      if (sum('pending_proposals') !== body.total.pending_proposals && i < 10) continue; // moved meanwhile
-      assert.equal(sum('pending_proposals'), body.total.pending_proposals);
-      assert.equal(sum('active_citizens'), body.total.active_citizens);
-      break;
-    }
+  // A citizen with no caseworker yet counts in the total but under nobody.
+  it('the report\'s per-caseworker pending_proposals and active_citizens add up to no more than the total', async () => {
+    const body = expectJson(await mette.get(`${ADMIN}/reports/overview`), 200);
+    const sum = (f) => body.per_caseworker.reduce((n, r) => n + r[f], 0);
+    assert.ok(sum('pending_proposals') <= body.total.pending_proposals);
+    assert.ok(sum('active_citizens') <= body.total.active_citizens);
+    assert.ok(sum('active_citizens') > 0);
   });
 
   it('the report\'s total pending_proposals is the database\'s count of pending proposals', { skip: !HAVE_DB && 'no database' }, async () => {

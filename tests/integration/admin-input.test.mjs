@@ -20,6 +20,7 @@ describe('bad input to the admin endpoints', { skip: SKIP }, () => {
   let anna; // citizen session
   let aid;
   let mette;
+  let other; // another session of mette's, for a foreign CSRF token
   let proposalId; // a pending proposal of anna's
   let goalId; // a goal this file added to anna's plan (for PATCH), if it could
   let jonasId;
@@ -28,6 +29,7 @@ describe('bad input to the admin endpoints', { skip: SKIP }, () => {
     anna = await login('anna');
     aid = await citizenId('anna');
     mette = await loginStaff('mette');
+    other = await loginStaff('mette');
     jonasId = (await loginStaff('jonas')).staff.id;
     proposalId = expectJson(await anna.post('/api/v1/proposals', { kind: 'add_goal', title: 'Input', reason: marker('input') }), 201).id;
     const g = await mette.post(`${ADMIN}/citizens/${aid}/goals`, {
@@ -95,7 +97,6 @@ describe('bad input to the admin endpoints', { skip: SKIP }, () => {
       const codeText = code === undefined ? '' : ` ${[].concat(code).join('/')}`;
       it(`${e.name} with ${what} is ${status}${codeText} and changes nothing`, async (t) => {
         if (e.needs && !e.needs()) return t.skip('could not add a goal to change (POST /goals)');
-        const other = await loginStaff('mette');
         const m = marker('badadm');
         const req = make(e, m, other);
         const before_ = await citizenSnapshot(anna);

@@ -866,16 +866,34 @@ export function dbCitizenState(citizen, planId) {
   if (!HAVE_DB) return null;
   const c = sqlInt(citizen);
   const p = sqlInt(planId);
-  return {
-    citizen: sql(`SELECT contact_id, caseworker_id, course_outcome, course_ended_at, course_ended_by FROM citizens WHERE id = ${c}`),
-    goals: sql(`SELECT id, parent_id, SHA2(CONCAT_WS('|', title, description, area, legal_basis, status, hours_per_week, child_related), 256), updated_at
-                  FROM goals WHERE plan_id = ${p} ORDER BY id`),
-    proposals: sql(`SELECT id, status, closed_at, decided_by, SHA2(COALESCE(decision_reason, ''), 256), superseded_by
-                      FROM proposals WHERE plan_id = ${p} ORDER BY id`),
-    comments: sql(`SELECT COUNT(*), COALESCE(MAX(k.id), 0) FROM proposal_comments k JOIN proposals q ON q.id = k.proposal_id WHERE q.plan_id = ${p}`),
-    meetings: sql(`SELECT id, kind, starts_at, held_at, SHA2(CONCAT_WS('|', place, agenda, participants), 256) FROM meetings WHERE plan_id = ${p} ORDER BY id`),
-    consents: sql(`SELECT COUNT(*), COALESCE(MAX(id), 0) FROM consents WHERE citizen_id = ${c}`),
-  };
+  return sqlBatch({
+    citizen: `SELECT contact_id, caseworker_id, course_outcome, course_ended_at, course_ended_by FROM citizens WHERE id = ${c}`,
+    goals: `SELECT id, parent_id, SHA2(CONCAT_WS('|', title, description, area, legal_basis, status, hours_per_week, child_related), 256), updated_at
+              FROM goals WHERE plan_id = ${p} ORDER BY id`,
+    proposals: `SELECT id, status, closed_at, decided_by, SHA2(COALESCE(decision_reason, ''), 256), superseded_by
+                  FROM proposals WHERE plan_id = ${p} ORDER BY id`,
+    comments: `SELECT COUNT(*), COALESCE(MAX(k.id), 0) FROM proposal_comments k JOIN proposals q ON q.id = k.proposal_id WHERE q.plan_id = ${p}`,
+    meetings: `SELECT id, kind, starts_at, held_at, SHA2(CONCAT_WS('|', place, agenda, participants), 256) FROM meetings WHERE plan_id = ${p} ORDER BY id`,
+    consents: `SELECT COUNT(*), COALESCE(MAX(id), 0) FROM consents WHERE citizen_id = ${c}`,
+  });
+}
+
+/**
+ * Several queries in one client run (one connection, one process):
+ * { name: query } in, { name: rows } out, rows as sql() gives them.
+ */
+export function sqlBatch(queries) {
+  const names = Object.keys(queries);
+  const sep = `--kt-batch-${crypto.randomBytes(4).toString('hex')}--`;
+  const rows = sql(names.map((n) => `${queries[n]}; SELECT '${sep}'`).join('; '));
+  const out = {};
+  let i = 0;
+  for (const n of names) {
+    out[n] = [];
+    for (; i < rows.length && !(rows[i].length === 1 && rows[i][0] === sep); i++) out[n].push(rows[i]);
+    i++;
+  }
+  return out;
 }
 
 /**

@@ -14,6 +14,7 @@
 #include "config.h"
 #include "course.h"
 #include "db.h"
+#include "dbtest.h"
 #include "meeting.h"
 #include "report.h"
 #include "validate.h"
@@ -24,22 +25,12 @@ static struct arena *a;
 
 static void setup(void)
 {
-	const char *path = getenv("KAPTAJN_TEST_CONFIG");
-	char err[256];
-
-	if (path == NULL || *path == '\0')
-		cr_skip_test("KAPTAJN_TEST_CONFIG is not set");
-	cr_assert_eq(config_load(&cfg, path, err, sizeof(err)), 0, "%s", err);
-	db = db_new(&cfg, false);
-	cr_assert_eq(db_connect(db), KP_OK);
-	a = arena_new();
+	dbtest_open(&cfg, &db, &a);
 }
 
 static void teardown(void)
 {
-	db_free(db);
-	arena_free(a);
-	config_free(&cfg);
+	dbtest_close(&cfg, db, a);
 }
 
 /* A staff member whose sub no earlier run has used. */

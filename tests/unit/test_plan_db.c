@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "dbtest.h"
 #include "plan.h"
 #include "proposal.h"
 #include "session.h"
@@ -24,22 +25,12 @@ struct fixture {
 
 static void setup(void)
 {
-	const char *path = getenv("KAPTAJN_TEST_CONFIG");
-	char err[256];
-
-	if (path == NULL || *path == '\0')
-		cr_skip_test("KAPTAJN_TEST_CONFIG is not set");
-	cr_assert_eq(config_load(&cfg, path, err, sizeof(err)), 0, "%s", err);
-	db = db_new(&cfg, false);
-	cr_assert_eq(db_connect(db), KP_OK);
-	a = arena_new();
+	dbtest_open(&cfg, &db, &a);
 }
 
 static void teardown(void)
 {
-	db_free(db);
-	arena_free(a);
-	config_free(&cfg);
+	dbtest_close(&cfg, db, a);
 }
 
 static void make(struct fixture *f)

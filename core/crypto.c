@@ -185,7 +185,7 @@ void kp_hex_encode(const void *in, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int hex_value(char c)
+int kp_hex_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -230,7 +230,7 @@ int kp_keys_load(struct kp_keys *k, const char *path, char *err, size_t errlen)
 		goto out;
 	}
 	for (i = 0; i < 32; i++) {
-		int hi = hex_value(buf[2 * i]), lo = hex_value(buf[2 * i + 1]);
+		int hi = kp_hex_value(buf[2 * i]), lo = kp_hex_value(buf[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			snprintf(err, errlen, "keys: %s: not hex", path);

@@ -193,12 +193,29 @@ static json_t *meetings_json(const struct db_res *r)
 	return list;
 }
 
+/* Inside the change's transaction: reads meeting id back, commits and
+ * makes its JSON. An error before the commit leaves the transaction open
+ * for the caller to roll back. */
+static enum kp_err meeting_commit(struct db *db, struct arena *a, long long id, json_t **out)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(id)), &r)) != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_EINTERNAL;
+	if ((err = db_commit(db)) != KP_OK)
+		return err;
+	*out = meeting_json(&r, 0);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
 enum kp_err meeting_create(struct db *db, struct arena *a, const struct kp_actor *who,
                            long long citizen_id, const struct meeting_in *in, json_t **out,
                            struct kp_fail *f)
 {
 	struct caseload_citizen c;
-	struct db_res r;
 	unsigned long long id;
 	char starts[32], *parts = NULL;
 	bool open = false;
@@ -226,17 +243,8 @@ enum kp_err meeting_create(struct db *db, struct arena *a, const struct kp_actor
 	              NULL, &id);
 	if (err != KP_OK)
 		goto out;
-	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64((long long)id)), &r)) != KP_OK)
-		goto out;
-	if (r.nrows != 1) {
-		err = KP_EINTERNAL;
-		goto out;
-	}
-	if ((err = db_commit(db)) != KP_OK)
-		goto out;
-	open = false;
-	if ((*out = meeting_json(&r, 0)) == NULL)
-		err = KP_EINTERNAL;
+	err = meeting_commit(db, a, (long long)id, out);
+	open = err != KP_OK;
 out:
 	if (err != KP_OK && open)
 		db_rollback(db);
@@ -304,17 +312,8 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
 	err = db_exec(db, DB_MEETING_HELD, DB_ARGS(DB_STR(at), DB_I64(meeting_id)), NULL, NULL);
 	if (err != KP_OK)
 		goto out;
-	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(meeting_id)), &r)) != KP_OK)
-		goto out;
-	if (r.nrows != 1) {
-		err = KP_EINTERNAL;
-		goto out;
-	}
-	if ((err = db_commit(db)) != KP_OK)
-		goto out;
-	open = false;
-	if ((*out = meeting_json(&r, 0)) == NULL)
-		err = KP_EINTERNAL;
+	err = meeting_commit(db, a, meeting_id, out);
+	open = err != KP_OK;
 out:
 	if (err != KP_OK && open)
 		db_rollback(db);

@@ -43,6 +43,33 @@ static enum kp_err token_use_once(struct db *db, const struct token_claims *c)
 	return err == KP_ECONFLICT ? KP_EAUTH : err;
 }
 
+/*
+ * What both logins share: verifies the token, begins the transaction and
+ * uses the token's jti once. KP_OK leaves the transaction open; any other
+ * answer has closed it. Reasons go to the log, never to the client.
+ */
+static enum kp_err login_begin(const struct login_ctx *lc, const char *token, size_t len,
+                               time_t now, struct token_claims *c, struct kp_fail *f)
+{
+	const char *why = "";
+	enum kp_err err;
+
+	if (token_verify(lc->keyset, lc->policy, token, len, now, c, &why) != KP_OK) {
+		fprintf(stderr, "login refused: %s\n", why);
+		return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
+	}
+	if ((err = db_begin(lc->db)) != KP_OK)
+		return err;
+	if ((err = token_use_once(lc->db, c)) != KP_OK) {
+		db_rollback(lc->db);
+		if (err == KP_EAUTH) {
+			fprintf(stderr, "login refused: token replayed\n");
+			KP_FAIL(f, err, "invalid_token", "the ID token is not valid");
+		}
+	}
+	return err;
+}
+
 enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, const char *token,
                                   size_t len, time_t now, struct session_new *out,
                                   struct kp_actor *who, struct kp_fail *f)
@@ -50,26 +77,15 @@ enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, c
 	struct token_claims c;
 	struct db_res r;
 	uint8_t lookup[KP_SHA256_LEN];
-	const char *why = "";
 	enum kp_err err;
 
 	memset(who, 0, sizeof(*who));
-	err = token_verify(lc->keyset, lc->policy, token, len, now, &c, &why);
-	if (err != KP_OK) {
-		fprintf(stderr, "login refused: %s\n", why);
-		return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
-	}
-	kp_cpr_lookup(lc->keys, c.cpr, lookup);
-	kp_wipe(c.cpr, sizeof(c.cpr));
-	if ((err = db_begin(lc->db)) != KP_OK)
+	err = login_begin(lc, token, len, now, &c, f);
+	if (err == KP_OK)
+		kp_cpr_lookup(lc->keys, c.cpr, lookup);
+	kp_wipe(&c, sizeof(c));
+	if (err != KP_OK)
 		return err;
-	if ((err = token_use_once(lc->db, &c)) != KP_OK) {
-		if (err == KP_EAUTH) {
-			fprintf(stderr, "login refused: token replayed\n");
-			KP_FAIL(f, err, "invalid_token", "the ID token is not valid");
-		}
-		goto fail;
-	}
 	err = db_query(lc->db, a, DB_CITIZEN_BY_CPR, DB_ARGS(DB_BLOB(lookup, sizeof(lookup))), &r);
 	if (err != KP_OK)
 		goto fail;
@@ -81,9 +97,9 @@ enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, c
 	who->kind = KP_ACTOR_CITIZEN;
 	who->id = db_i64(&r, 0, 0);
 	who->name = db_cell(&r, 0, 1);
+	/* The jti is used in the same commit that opens the session. */
 	if ((err = session_open(lc->db, lc->rng, "citizen", who->id, 0, now, out)) != KP_OK)
 		goto fail;
-	/* The jti must stay used even if this row is the only one written. */
 	return db_commit(lc->db);
 fail:
 	db_rollback(lc->db);
@@ -96,24 +112,11 @@ enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, con
 {
 	struct token_claims c;
 	struct db_res r;
-	const char *why = "";
 	enum kp_err err;
 
 	memset(who, 0, sizeof(*who));
-	err = token_verify(lc->keyset, lc->policy, token, len, now, &c, &why);
-	if (err != KP_OK) {
-		fprintf(stderr, "staff login refused: %s\n", why);
-		return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
-	}
-	if ((err = db_begin(lc->db)) != KP_OK)
+	if ((err = login_begin(lc, token, len, now, &c, f)) != KP_OK)
 		return err;
-	if ((err = token_use_once(lc->db, &c)) != KP_OK) {
-		if (err == KP_EAUTH) {
-			fprintf(stderr, "staff login refused: token replayed\n");
-			KP_FAIL(f, err, "invalid_token", "the ID token is not valid");
-		}
-		goto fail;
-	}
 	if ((err = db_query(lc->db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(c.sub)), &r)) != KP_OK)
 		goto fail;
 	/* The municipality's login says what the person is; a role taken away

@@ -141,17 +141,6 @@ enum kp_err request_if_match(struct req *r, long long *version)
 	               "If-Match must be the plan's ETag, such as \"7\"");
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Finds name=value in an x-www-form-urlencoded string, decoded; NULL if
  * absent or if it decodes to a NUL byte. */
 static const char *form_find(struct req *r, const char *p, const char *name)
@@ -172,9 +161,9 @@ static const char *form_find(struct req *r, const char *p, const char *name)
 		for (v = p + nlen + 1; v < end; v++) {
 			if (*v == '+') {
 				*o++ = ' ';
-			} else if (*v == '%' && end - v >= 3 && hexval(v[1]) >= 0 &&
-			           hexval(v[2]) >= 0) {
-				char c = (char)(hexval(v[1]) << 4 | hexval(v[2]));
+			} else if (*v == '%' && end - v >= 3 && kp_hex_value(v[1]) >= 0 &&
+			           kp_hex_value(v[2]) >= 0) {
+				char c = (char)(kp_hex_value(v[1]) << 4 | kp_hex_value(v[2]));
 
 				if (c == '\0')
 					return NULL;

@@ -36,6 +36,8 @@ size_t kp_b64url_encode(const void *in, size_t n, char *out, size_t outcap);
  * refused. Returns 0 and the length in *outlen, or -1. */
 int kp_b64url_decode(const char *in, size_t len, uint8_t *out, size_t outcap,
                      size_t *outlen);
+/* The value of a hex digit (either case), or -1. */
+int kp_hex_value(char c);
 /* Lowercase hex; out needs 2n+1 bytes. */
 void kp_hex_encode(const void *in, size_t n, char *out);
 

@@ -132,7 +132,7 @@ static const struct {
 	[KP_ESTALE] = {"precondition_failed", 412},
 	[KP_ETOOBIG] = {"payload_too_large", 413},
 	[KP_EMEDIA] = {"unsupported_media_type", 415},
-	[KP_ERATE] = {"too_many_requests", 429},
+	[KP_ERATE] = {"rate_limited", 429},
 	[KP_EINTERNAL] = {"internal_error", 500},
 	[KP_EUNAVAIL] = {"service_unavailable", 503},
 	[KP_ERETRY] = {"service_unavailable", 503},

@@ -6,6 +6,43 @@
 #include "caseload.h"
 #include "plan.h"
 
+/* Whether an access reaches the whole shared plan (the household's dreams
+ * and goals), and so every member of it, not one person's own records
+ * (contact, consent, meetings, course, a proposal's comments). */
+static bool shared_plan_access(const char *action, const char *object)
+{
+	static const char *const changes[] = {"goal_added", "goal_changed", "proposal_approved"};
+	size_t i;
+
+	if (strcmp(action, "read") == 0)
+		return strcmp(object, "plan") == 0 || strcmp(object, "child-related") == 0;
+	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++)
+		if (strcmp(action, changes[i]) == 0)
+			return true;
+	return false;
+}
+
+/* The audit rows of an access: one for the citizen, and one for each other
+ * member of a household plan when the access reaches the shared plan, so
+ * every member's access log shows who saw or changed their data. */
+static enum kp_err caseload_audit(struct db *db, struct arena *a, const struct kp_actor *who,
+                                  long long citizen_id, long long plan_id, const char *action,
+                                  const char *object)
+{
+	struct db_res m;
+	enum kp_err err;
+	size_t i;
+
+	if ((err = audit_write(db, a, who, citizen_id, action, object)) != KP_OK ||
+	    !shared_plan_access(action, object))
+		return err;
+	err = db_query(db, a, DB_HOUSEHOLD_MEMBERS, DB_ARGS(DB_I64(plan_id), DB_I64(citizen_id)),
+	               &m);
+	for (i = 0; err == KP_OK && i < m.nrows; i++)
+		err = audit_write(db, a, who, db_i64(&m, i, 0), action, object);
+	return err;
+}
+
 enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor *who,
                           long long citizen_id, const char *action, const char *object,
                           struct caseload_citizen *out)
@@ -31,7 +68,7 @@ enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor 
 	out->id = db_i64(&r, 0, 0);
 	out->plan_id = db_i64(&r, 0, 1);
 	out->name = db_cell(&r, 0, 2);
-	if ((err = audit_write(db, a, who, citizen_id, action, object)) != KP_OK)
+	if ((err = caseload_audit(db, a, who, citizen_id, out->plan_id, action, object)) != KP_OK)
 		goto fail;
 	return KP_OK;
 fail:

@@ -24,6 +24,20 @@ static const char *const sql[DB_STMT__MAX] = {
 		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name"
 		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id"
 		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
+	/* The columns of DB_SESSION_GET_CITIZEN, then those of DB_PLAN_HEAD
+	 * (from column 6), then the kept plan document's version and text: the
+	 * citizen's plan read in one round trip. */
+	[DB_SESSION_GET_CITIZEN_PLAN] =
+		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name,"
+		" p.id, p.version,"
+		" (SELECT MAX(a.version) FROM plan_acceptances a"
+		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
+		" st.name, st.title, st.phone, st.email, d.version, d.doc"
+		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id"
+		" JOIN plans p ON p.id = c.plan_id"
+		" LEFT JOIN staff st ON st.id = c.contact_id"
+		" LEFT JOIN plan_docs d ON d.plan_id = p.id"
+		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
 	[DB_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
 	[DB_SESSION_END] =
 		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
@@ -44,6 +58,14 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_PLAN_GOALS] =
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
 		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id",
+	/* Keeps the newer of two documents: doc is set before version, so
+	 * both compare against the stored version. */
+	[DB_PLAN_DOC_STORE] =
+		"INSERT INTO plan_docs (plan_id, version, doc) VALUES (?, ?, ?)"
+		" ON DUPLICATE KEY UPDATE"
+		" doc = IF(VALUES(version) > version, VALUES(doc), doc),"
+		" built_at = IF(VALUES(version) > version, NOW(6), built_at),"
+		" version = GREATEST(version, VALUES(version))",
 	[DB_PLAN_LOCK] = "SELECT version FROM plans WHERE id = ? FOR UPDATE",
 	[DB_PLAN_BUMP] =
 		"UPDATE plans SET version = version + 1, updated_at = NOW(6) WHERE id = ?",
@@ -406,6 +428,8 @@ enum kp_err db_connect(struct db *db)
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET collation_connection = 'utf8mb4_danish_ci'");
 	/* A lock held elsewhere answers within seconds, not after InnoDB's 50. */
 	mysql_options(m, MYSQL_INIT_COMMAND, "SET innodb_lock_wait_timeout = 3");
+	/* So does a table or metadata lock (LOCK TABLES, DDL), not after a day. */
+	mysql_options(m, MYSQL_INIT_COMMAND, "SET lock_wait_timeout = 3");
 	if (mysql_real_connect(m, NULL, c->db_user, c->db_password, c->db_name, 0,
 	                       c->db_socket, db->multi ? CLIENT_MULTI_STATEMENTS : 0) == NULL) {
 		fprintf(stderr, "db_connect: %s\n", mysql_error(m));

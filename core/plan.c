@@ -32,35 +32,27 @@ json_t *plan_goal_json(const struct db_res *r, size_t i)
 	                 "child_related", db_i64(r, i, 8) != 0, "subgoals");
 }
 
-enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_t **out,
-                     long long *version)
+/* The plan's dreams and goals, sub-goals under their goal, as two new
+ * arrays in *dreams_out and *goals_out (two queries). */
+static enum kp_err plan_content(struct db *db, struct arena *a, long long plan_id,
+                                json_t **dreams_out, json_t **goals_out)
 {
-	struct db_res head, dreams, goals;
-	json_t *plan = NULL, *jd, *jg, **byrow = NULL;
-	long long plan_id;
+	struct db_res dreams, goals;
+	json_t *jd, *jg, **byrow;
 	enum kp_err err;
 	size_t i, j;
 
-	*out = NULL;
-	/* The version is read before the content, so an ETag is never newer
-	 * than what it is sent with. */
-	err = db_query(db, a, DB_PLAN_HEAD, DB_ARGS(DB_I64(citizen_id)), &head);
-	if (err != KP_OK)
-		return err;
-	if (head.nrows != 1)
-		return KP_ENOTFOUND;
-	plan_id = db_i64(&head, 0, 0);
 	if ((err = db_query(db, a, DB_PLAN_DREAMS, DB_ARGS(DB_I64(plan_id)), &dreams)) != KP_OK ||
 	    (err = db_query(db, a, DB_PLAN_GOALS, DB_ARGS(DB_I64(plan_id)), &goals)) != KP_OK)
 		return err;
-
-	*version = db_i64(&head, 0, 1);
-	plan = json_pack("{s:I, s:I, s:o, s:[], s:[], s:o}", "id", (json_int_t)plan_id,
-	                 "version", (json_int_t)*version, "accepted_version", jid(&head, 0, 2),
-	                 "dreams", "goals", "contact", contact_json(&head, 0, 3));
-	if (plan == NULL)
+	jd = json_array();
+	jg = json_array();
+	byrow = arena_alloc(a, sizeof(json_t *) * (goals.nrows + 1));
+	if (jd == NULL || jg == NULL || byrow == NULL) {
+		json_decref(jd);
+		json_decref(jg);
 		return KP_EINTERNAL;
-	jd = json_object_get(plan, "dreams");
+	}
 	for (i = 0; i < dreams.nrows; i++)
 		json_array_append_new(jd, json_pack("{s:I, s:s, s:I}", "id",
 		                                    (json_int_t)db_i64(&dreams, i, 0), "text",
@@ -68,8 +60,6 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 		                                    (json_int_t)db_i64(&dreams, i, 1)));
 	/* Goals come ordered by id, and a sub-goal is made after its parent:
 	 * one pass puts each under its parent, found among the rows before it. */
-	jg = json_object_get(plan, "goals");
-	byrow = arena_alloc(a, sizeof(json_t *) * (goals.nrows + 1));
 	for (i = 0; i < goals.nrows; i++) {
 		long long parent = db_i64(&goals, i, 1);
 		json_t *g = plan_goal_json(&goals, i), *into = jg;
@@ -83,8 +73,113 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 				}
 		json_array_append_new(into, g);
 	}
+	*dreams_out = jd;
+	*goals_out = jg;
+	return KP_OK;
+}
+
+enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_t **out,
+                     long long *version)
+{
+	struct db_res head;
+	json_t *plan, *jd, *jg;
+	long long plan_id;
+	enum kp_err err;
+
+	*out = NULL;
+	/* The version is read before the content, so an ETag is never newer
+	 * than what it is sent with. */
+	err = db_query(db, a, DB_PLAN_HEAD, DB_ARGS(DB_I64(citizen_id)), &head);
+	if (err != KP_OK)
+		return err;
+	if (head.nrows != 1)
+		return KP_ENOTFOUND;
+	plan_id = db_i64(&head, 0, 0);
+	if ((err = plan_content(db, a, plan_id, &jd, &jg)) != KP_OK)
+		return err;
+	*version = db_i64(&head, 0, 1);
+	plan = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)plan_id, "version",
+	                 (json_int_t)*version, "accepted_version", jid(&head, 0, 2), "dreams", jd,
+	                 "goals", jg, "contact", contact_json(&head, 0, 3));
+	if (plan == NULL)
+		return KP_EINTERNAL;
 	*out = plan;
 	return KP_OK;
+}
+
+/* Dumps obj compactly into the arena (no outer braces when inner); steals
+ * obj. NULL when out of memory. */
+static char *json_text(struct arena *a, json_t *obj, bool inner)
+{
+	char *text = NULL, *copy = NULL;
+	size_t n;
+
+	if (obj != NULL)
+		text = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	json_decref(obj);
+	if (text == NULL)
+		return NULL;
+	n = strlen(text);
+	if (!inner)
+		copy = arena_strndup(a, text, n);
+	else if (n >= 2)
+		copy = arena_strndup(a, text + 1, n - 2);
+	free(text);
+	return copy;
+}
+
+/* The "dreams" and "goals" members of the plan, as JSON text without the
+ * braces, built from the tables and kept in plan_docs for its version. */
+static enum kp_err plan_doc_build(struct db *db, struct arena *a, long long plan_id,
+                                  long long version, const char **doc)
+{
+	json_t *jd, *jg;
+	enum kp_err err;
+	char *text;
+
+	if ((err = plan_content(db, a, plan_id, &jd, &jg)) != KP_OK)
+		return err;
+	text = json_text(a, json_pack("{s:o, s:o}", "dreams", jd, "goals", jg), true);
+	if (text == NULL)
+		return KP_EINTERNAL;
+	/* Content read after the version may be newer than it; kept under that
+	 * version it is harmless, since the version has then moved on and the
+	 * row is never valid. A failed store costs only the next read's time. */
+	err = db_exec(db, DB_PLAN_DOC_STORE, DB_ARGS(DB_I64(plan_id), DB_I64(version), DB_STR(text)),
+	              NULL, NULL);
+	if (err != KP_OK)
+		fprintf(stderr, "plan %lld: keeping its document failed: %s\n", plan_id,
+		        kp_strerror(err));
+	*doc = text;
+	return KP_OK;
+}
+
+enum kp_err plan_render(struct db *db, struct arena *a, const struct db_res *head, size_t col,
+                        const char **json, long long *version)
+{
+	long long plan_id;
+	const char *doc, *contact, *accepted;
+	enum kp_err err;
+
+	*json = NULL;
+	if (head->nrows != 1 || db_cell(head, 0, col) == NULL)
+		return KP_ENOTFOUND;
+	plan_id = db_i64(head, 0, col);
+	*version = db_i64(head, 0, col + 1);
+	doc = db_cell(head, 0, col + 8);
+	if (doc == NULL || db_cell(head, 0, col + 7) == NULL ||
+	    db_i64(head, 0, col + 7) != *version) {
+		if ((err = plan_doc_build(db, a, plan_id, *version, &doc)) != KP_OK)
+			return err;
+	}
+	accepted = db_cell(head, 0, col + 2);
+	contact = json_text(a, contact_json(head, 0, col + 3), false);
+	if (contact == NULL)
+		return KP_EINTERNAL;
+	*json = arena_printf(a, "{\"id\":%lld,\"version\":%lld,\"accepted_version\":%s,%s,"
+	                        "\"contact\":%s}",
+	                     plan_id, *version, accepted != NULL ? accepted : "null", doc, contact);
+	return *json != NULL ? KP_OK : KP_EINTERNAL;
 }
 
 enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id, long long want,

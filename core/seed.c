@@ -544,6 +544,9 @@ int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, long 
 		snprintf(name, sizeof(name), "Bench Borger %ld", n);
 		p.citizens[0].cpr = cpr;
 		p.citizens[0].name = name;
+		/* Both caseworkers get a caseload, so that load tests have
+		 * decisions for each of them to make. */
+		p.citizens[0].caseworker = n % 2 == 1 ? "mette" : "peter";
 		if ((err = plan_seed(db, a, keys, rng, &p, NULL)) != KP_OK) {
 			db_rollback(db);
 			goto out;

@@ -138,8 +138,11 @@ fail:
 	return err;
 }
 
-enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind,
-                         const char *cookie, size_t len, time_t now, struct session *s)
+/* Looks the session up with stmt, whose first columns are those of
+ * DB_SESSION_GET_CITIZEN or DB_SESSION_GET_STAFF; *r keeps the row. */
+static enum kp_err session_lookup(struct db *db, struct arena *a, enum kp_actor_kind kind,
+                                  enum db_stmt stmt, const char *cookie, size_t len, time_t now,
+                                  struct session *s, struct db_res *row)
 {
 	bool staff = kind == KP_ACTOR_STAFF;
 	long long created, last_seen, idle = staff ? SESSION_IDLE_STAFF : SESSION_IDLE_CITIZEN;
@@ -147,11 +150,11 @@ enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind
 	enum kp_err err;
 
 	memset(s, 0, sizeof(*s));
+	memset(row, 0, sizeof(*row));
 	if (len != SESSION_TOKEN_LEN)
 		return KP_EAUTH;
 	kp_sha256(cookie, len, s->id_hash);
-	err = db_query(db, a, staff ? DB_SESSION_GET_STAFF : DB_SESSION_GET_CITIZEN,
-	               DB_ARGS(DB_BLOB(s->id_hash, sizeof(s->id_hash))), &r);
+	err = db_query(db, a, stmt, DB_ARGS(DB_BLOB(s->id_hash, sizeof(s->id_hash))), &r);
 	if (err != KP_OK)
 		return err;
 	if (r.nrows != 1 || db_cell_len(&r, 0, 1) != KP_SHA256_LEN)
@@ -178,7 +181,25 @@ enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind
 		if (err != KP_OK)
 			return err;
 	}
+	*row = r;
 	return KP_OK;
+}
+
+enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind,
+                         const char *cookie, size_t len, time_t now, struct session *s)
+{
+	struct db_res row;
+
+	return session_lookup(db, a, kind,
+	                      kind == KP_ACTOR_STAFF ? DB_SESSION_GET_STAFF : DB_SESSION_GET_CITIZEN,
+	                      cookie, len, now, s, &row);
+}
+
+enum kp_err session_find_plan(struct db *db, struct arena *a, const char *cookie, size_t len,
+                              time_t now, struct session *s, struct db_res *head)
+{
+	return session_lookup(db, a, KP_ACTOR_CITIZEN, DB_SESSION_GET_CITIZEN_PLAN, cookie, len, now,
+	                      s, head);
 }
 
 enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,

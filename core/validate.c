@@ -52,6 +52,35 @@ bool text_blank(const char *s, size_t len)
 	return true;
 }
 
+const char *text_log_safe(struct arena *a, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, n = 0;
+	char *out, *o;
+
+	if (s == NULL)
+		return NULL;
+	for (i = 0; s[i] != '\0'; i++)
+		n += ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\') ? 4 : 1;
+	if (n == i)
+		return s;
+	o = out = arena_alloc(a, n + 1);
+	for (i = 0; s[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f || c == '\\') {
+			*o++ = '\\';
+			*o++ = 'x';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		} else {
+			*o++ = (char)c;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 long long parse_id(const char *s, size_t len)
 {
 	long long v = 0;

@@ -13,23 +13,30 @@ static const char *opt_text(const json_t *body, const char *name)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-enum kp_err h_admin_meeting_create(struct req *r)
+void h_admin_meeting_body(const json_t *body, struct meeting_in *in)
 {
-	struct meeting_in in = {0};
-	const char *kind = opt_text(r->body, "kind");
-	const json_t *parts = json_object_get(r->body, "participants");
-	json_t *out;
-	enum kp_err err;
+	const char *kind = opt_text(body, "kind");
+	const json_t *parts = json_object_get(body, "participants");
 	int k;
 
+	memset(in, 0, sizeof(*in));
 	for (k = 0; k < MEETING__MAX; k++)
 		if (kind != NULL && strcmp(kind, meeting_kind_names[k]) == 0)
 			break;
-	in.kind = (enum meeting_kind)k;
-	in.starts_at = opt_text(r->body, "starts_at");
-	in.place = opt_text(r->body, "place");
-	in.agenda = opt_text(r->body, "agenda");
-	in.participants = json_is_null(parts) ? NULL : parts;
+	in->kind = (enum meeting_kind)k;
+	in->starts_at = opt_text(body, "starts_at");
+	in->place = opt_text(body, "place");
+	in->agenda = opt_text(body, "agenda");
+	in->participants = json_is_null(parts) ? NULL : parts;
+}
+
+enum kp_err h_admin_meeting_create(struct req *r)
+{
+	struct meeting_in in;
+	json_t *out;
+	enum kp_err err;
+
+	h_admin_meeting_body(r->body, &in);
 	err = meeting_create(r->w->db, r->a, &r->sess.who, r->ids[0], &in, &out, &r->fail);
 	if (err == KP_OK)
 		respond_json(r, 201, out);

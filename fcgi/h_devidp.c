@@ -67,9 +67,7 @@ enum kp_err h_devidp_token(struct req *r)
 		fprintf(stderr, "devidp: %s\n", err);
 		return KP_EINTERNAL;
 	}
-	r->status = 200;
-	r->text = arena_strdup(r->a, token);
-	r->text_type = "text/plain; charset=utf-8";
+	respond_text(r, 200, "text/plain; charset=utf-8", arena_strdup(r->a, token));
 	free(token);
 	return KP_OK;
 }

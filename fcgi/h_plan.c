@@ -6,13 +6,13 @@
 enum kp_err h_plan_get(struct req *r)
 {
 	long long version;
-	json_t *out;
-	enum kp_err err = plan_get(r->w->db, r->a, r->sess.who.id, &out, &version);
+	const char *json;
+	enum kp_err err = plan_render(r->w->db, r->a, &r->head, SESSION_PLAN_COL, &json, &version);
 
 	if (err != KP_OK)
 		return err;
 	respond_etag(r, version);
-	respond_json(r, 200, out);
+	respond_text(r, 200, "application/json; charset=utf-8", json);
 	return KP_OK;
 }
 

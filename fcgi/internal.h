@@ -55,6 +55,7 @@ struct req {
 	const char *raw_body;      /* the bytes, for form bodies */
 	size_t raw_len;
 	struct session sess;       /* for routes that need a session */
+	struct db_res head;        /* R_PLAN: the session's row with the plan head */
 	/* The answer. */
 	int status;
 	json_t *out;               /* JSON body, or NULL */
@@ -73,6 +74,7 @@ typedef enum kp_err (*handler_fn)(struct req *r);
 #define R_JSON 0x4     /* takes a JSON body checked against body[] */
 #define R_FORM 0x8     /* takes a form body (dev IdP) */
 #define R_CASEWORKER 0x10 /* staff: only a coordinating caseworker (403 otherwise) */
+#define R_PLAN 0x20    /* citizen: the session query reads the plan head too */
 
 struct route {
 	enum http_method method;
@@ -102,10 +104,39 @@ enum kp_err request_body(struct req *r, const struct route *rt);
 /* The version in an If-Match header: PLAN_ANY_VERSION when absent or "*",
  * KP_EINVAL (bad_if_match) when it is not "N". */
 enum kp_err request_if_match(struct req *r, long long *version);
-/* A form field of an x-www-form-urlencoded body, decoded; NULL if absent. */
+/* A form field of an x-www-form-urlencoded body, decoded; NULL if absent,
+ * "" if it holds an encoded NUL byte. */
 const char *request_form(struct req *r, const char *name);
 
+/* The pure parts of reading a request: no libfcgi, no database; the
+ * functions above call them, and so do the fuzz harnesses (tests/fuzz/). */
+/* The method named by REQUEST_METHOD (M_OTHER for NULL or any other). */
+enum http_method request_method(const char *name);
+/* The media type check of a route that takes a body: KP_OK, or KP_EMEDIA
+ * with f set when ct (CONTENT_TYPE, may be NULL) is not its type. */
+enum kp_err request_media_check(const struct route *rt, const char *ct, struct kp_fail *f);
+/* CONTENT_LENGTH (NULL or empty: 0) into *len: KP_OK when it is a number
+ * from 0 to REQ_BODY_MAX; KP_EINVAL or KP_ETOOBIG with f set otherwise. */
+enum kp_err request_content_length(const char *cl, long long *len, struct kp_fail *f);
+/* Parses len bytes of raw as JSON into *body (a new reference the caller
+ * frees, also when the validator refuses it; NULL when it is not JSON) and
+ * checks it against rt's body fields. KP_OK or KP_EINVAL with f set (its
+ * message in arena a). */
+enum kp_err request_json(struct arena *a, const char *raw, size_t len, const struct route *rt,
+                         json_t **body, struct kp_fail *f);
+/* An If-Match value (NULL when absent), as request_if_match. */
+enum kp_err request_if_match_parse(const char *h, long long *version, struct kp_fail *f);
+/* Finds name=value in an x-www-form-urlencoded string s (may be NULL),
+ * decoded into arena a; NULL if absent or if it decodes to a NUL byte. */
+const char *request_form_find(struct arena *a, const char *s, const char *name);
+
 /* route.c */
+/* Finds the route of method and path in table: the route, with its {id}
+ * parameters in ids and *nids; or NULL with allow (allowcap bytes) holding
+ * the methods the path takes ("GET, POST"), empty when none. Pure. */
+const struct route *route_find(const struct route *table, size_t n, enum http_method method,
+                               const char *path, long long ids[2], size_t *nids, char *allow,
+                               size_t allowcap);
 /* Finds the route, checks method, session, CSRF and body, runs the
  * handler (again on KP_ERETRY) and fills r's answer. */
 void route_dispatch(struct req *r, const struct route *table, size_t n);
@@ -113,6 +144,9 @@ void route_dispatch(struct req *r, const struct route *table, size_t n);
 /* respond.c */
 /* Sets a JSON answer; steals out. */
 void respond_json(struct req *r, int status, json_t *out);
+/* Sets a text answer of the given media type; text must outlive the
+ * request (the arena). */
+void respond_text(struct req *r, int status, const char *type, const char *text);
 /* Sets the error answer for err (using r->fail when set). */
 void respond_error(struct req *r, enum kp_err err);
 /* Adds a header line "Name: value" (copied into the arena). */
@@ -128,7 +162,8 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
              int workers, const char *pidfile);
 const char *pool_name(enum pool_kind p);
 
-/* A parameter of the query string, decoded; NULL if absent. */
+/* A parameter of the query string, decoded; NULL if absent, "" if it holds
+ * an encoded NUL byte. */
 const char *request_query(struct req *r, const char *name);
 
 /* Handlers. */
@@ -161,6 +196,9 @@ enum kp_err h_admin_staff(struct req *r);
 enum kp_err h_admin_contact_put(struct req *r);
 enum kp_err h_admin_consent(struct req *r);
 enum kp_err h_admin_meeting_create(struct req *r);
+/* The meeting in a validated body; its strings point into body. Pure. */
+struct meeting_in;
+void h_admin_meeting_body(const json_t *body, struct meeting_in *in);
 enum kp_err h_admin_meeting_list(struct req *r);
 enum kp_err h_admin_meeting_held(struct req *r);
 enum kp_err h_admin_course_end(struct req *r);

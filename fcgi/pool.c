@@ -2,14 +2,16 @@
  * socket, forks single-threaded workers on it and respawns any that dies,
  * so a crash (or libfcgi's abort on a crafted record) costs one request,
  * not the pool. Each worker seeds its own random generator and opens its
- * own database connection after the fork. SIGTERM drains: workers finish
- * the request in hand, then exit. */
+ * own database connection after the fork. SIGTERM drains: the socket's
+ * path goes, so no new connection comes; workers finish the request in
+ * hand and those already queued on the socket, then exit. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -22,7 +24,6 @@
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t child_flag;
-static volatile sig_atomic_t listen_fd = -1;
 
 static const char *const pool_names[POOL__MAX] = {
 	[POOL_CITIZEN] = "citizen", [POOL_ADMIN] = "admin", [POOL_DEVIDP] = "devidp"};
@@ -32,20 +33,9 @@ const char *pool_name(enum pool_kind p)
 	return (unsigned)p < POOL__MAX ? pool_names[p] : "?";
 }
 
-/* In a worker the signal is unblocked only around accept: closing the
- * listening socket there makes a waiting accept() fail, and a request in
- * hand is finished before the flag is seen. */
-static void on_term_worker(int sig)
-{
-	(void)sig;
-	stop_flag = 1;
-	if (listen_fd >= 0) {
-		close(listen_fd);
-		listen_fd = -1;
-	}
-}
-
-static void on_term_supervisor(int sig)
+/* Workers and supervisor take the signal only inside pselect() and
+ * sigsuspend(), so a request in hand is finished before the flag is seen. */
+static void on_term(int sig)
 {
 	(void)sig;
 	stop_flag = 1;
@@ -131,6 +121,28 @@ static void worker_serve(struct req *r, enum pool_kind pool)
 	}
 }
 
+/* Waits until a connection is queued on the (non-blocking) listening
+ * socket, with SIGTERM taken only during the wait. Once stopping, it does
+ * not wait: 1 while connections are queued, then 0. -1 on an error. */
+static int worker_wait(int fd, const sigset_t *unblocked)
+{
+	struct timespec zero = {0, 0};
+	fd_set rd;
+	int n;
+
+	for (;;) {
+		FD_ZERO(&rd);
+		FD_SET(fd, &rd);
+		n = pselect(fd + 1, &rd, NULL, NULL, stop_flag ? &zero : NULL, unblocked);
+		if (n > 0)
+			return 1;
+		if (n == 0)
+			return 0;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
 static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
 {
 	struct sigaction sa;
@@ -146,32 +158,28 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &term, NULL);
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term_worker;
-	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	listen_fd = fd;
 	if (worker_init(&w, cfg, pool) != 0)
 		_exit(3);
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, fd, 0) != 0)
 		_exit(3);
-	sigprocmask(SIG_BLOCK, &term, NULL);
 	for (;;) {
 		long long started;
-		int rc;
+		int rc = worker_wait(fd, &none);
 
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (stop_flag)
+		if (rc == 0)
 			break;
-		rc = FCGX_Accept_r(&fcgx);
-		sigprocmask(SIG_BLOCK, &term, NULL);
+		/* The socket is non-blocking: a connection another worker took
+		 * first makes accept fail with EAGAIN, and we wait again. */
+		if (rc > 0 && (rc = FCGX_Accept_r(&fcgx)) == -EAGAIN)
+			continue;
 		if (rc < 0) {
-			if (stop_flag)
-				break;
 			/* A failing accept is not retried in a tight loop; the
 			 * supervisor starts a fresh worker after a run of them. */
 			if (++failures > 100)
@@ -246,12 +254,14 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		return 1;
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	/* Workers wait in pselect() and accept without blocking (worker_wait). */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (pidfile != NULL && write_pidfile(pidfile) != 0) {
 		fprintf(stderr, "pool: cannot write %s\n", pidfile);
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term_supervisor;
+	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = on_child;
@@ -305,8 +315,10 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	}
 
 	fprintf(stderr, "pool %s: draining\n", pool_name(pool));
-	close(fd);
+	/* No new connection can come; the queued ones stay for the workers,
+	 * which hold the socket open until they have served them. */
 	unlink(socket_path);
+	close(fd);
 	for (i = 0; i < workers; i++)
 		if (pids[i] > 0)
 			kill(pids[i], SIGTERM);

@@ -20,21 +20,24 @@ const char *request_param(struct req *r, const char *name)
 	return v != NULL ? arena_strdup(r->a, v) : NULL;
 }
 
-void request_read(struct req *r, struct worker *w, FCGX_Request *fcgx)
+enum http_method request_method(const char *name)
 {
-	const char *m;
 	size_t i;
 
+	for (i = 0; name != NULL && i < M_OTHER; i++)
+		if (strcmp(name, method_names[i]) == 0)
+			return (enum http_method)i;
+	return M_OTHER;
+}
+
+void request_read(struct req *r, struct worker *w, FCGX_Request *fcgx)
+{
 	memset(r, 0, sizeof(*r));
 	r->w = w;
 	r->a = w->arena;
 	r->fcgx = fcgx;
 	r->now = time(NULL);
-	m = FCGX_GetParam("REQUEST_METHOD", fcgx->envp);
-	r->method = M_OTHER;
-	for (i = 0; m != NULL && i < M_OTHER; i++)
-		if (strcmp(m, method_names[i]) == 0)
-			r->method = (enum http_method)i;
+	r->method = request_method(FCGX_GetParam("REQUEST_METHOD", fcgx->envp));
 	r->method_name = method_names[r->method];
 	/* DOCUMENT_URI is nginx's normalised path without the query. */
 	r->path = request_param(r, "DOCUMENT_URI");
@@ -74,33 +77,63 @@ static bool media_is_form(const char *ct)
 	       (ct[n] == '\0' || ct[n] == ';');
 }
 
-enum kp_err request_body(struct req *r, const struct route *rt)
+enum kp_err request_media_check(const struct route *rt, const char *ct, struct kp_fail *f)
 {
-	const char *ct = FCGX_GetParam("CONTENT_TYPE", r->fcgx->envp);
-	const char *cl = FCGX_GetParam("CONTENT_LENGTH", r->fcgx->envp);
-	long long len = 0;
-	char *buf;
-	int got;
-	json_error_t jerr;
-
 	if ((rt->flags & R_JSON) && !media_is_json(ct))
-		return KP_FAIL(&r->fail, KP_EMEDIA, "unsupported_media_type",
+		return KP_FAIL(f, KP_EMEDIA, "unsupported_media_type",
 		               "send the body as application/json; charset=utf-8");
 	if ((rt->flags & R_FORM) && !media_is_form(ct))
-		return KP_FAIL(&r->fail, KP_EMEDIA, "unsupported_media_type",
+		return KP_FAIL(f, KP_EMEDIA, "unsupported_media_type",
 		               "send the body as application/x-www-form-urlencoded");
+	return KP_OK;
+}
+
+enum kp_err request_content_length(const char *cl, long long *len, struct kp_fail *f)
+{
+	*len = 0;
+	if (cl != NULL && *cl != '\0') {
+		char *end;
+
+		*len = strtoll(cl, &end, 10);
+		if (*end != '\0' || *len < 0) {
+			*len = 0;
+			return KP_FAIL(f, KP_EINVAL, "bad_request", "bad Content-Length");
+		}
+	}
+	if (*len > REQ_BODY_MAX)
+		return KP_FAIL(f, KP_ETOOBIG, "payload_too_large", "the body is larger than 64 KiB");
+	return KP_OK;
+}
+
+enum kp_err request_json(struct arena *a, const char *raw, size_t len, const struct route *rt,
+                         json_t **body, struct kp_fail *f)
+{
+	json_error_t jerr;
+
+	/* jansson refuses invalid UTF-8 and \u0000; depth is capped by it. */
+	*body = json_loadb(raw, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (*body == NULL)
+		return KP_FAIL(f, KP_EINVAL, "invalid_json",
+		               arena_printf(a, "the body is not valid JSON (at byte %d)",
+		                            jerr.position));
+	return validate_body(a, *body, rt->body, rt->nbody, f);
+}
+
+enum kp_err request_body(struct req *r, const struct route *rt)
+{
+	long long len = 0;
+	enum kp_err err;
+	char *buf;
+	int got;
+
+	if ((err = request_media_check(rt, FCGX_GetParam("CONTENT_TYPE", r->fcgx->envp),
+	                               &r->fail)) != KP_OK)
+		return err;
 	/* The body is read once; a retried request parses it again. */
 	if (r->raw_body == NULL) {
-		if (cl != NULL && *cl != '\0') {
-			char *end;
-
-			len = strtoll(cl, &end, 10);
-			if (*end != '\0' || len < 0)
-				return KP_FAIL(&r->fail, KP_EINVAL, "bad_request", "bad Content-Length");
-		}
-		if (len > REQ_BODY_MAX)
-			return KP_FAIL(&r->fail, KP_ETOOBIG, "payload_too_large",
-			               "the body is larger than 64 KiB");
+		if ((err = request_content_length(FCGX_GetParam("CONTENT_LENGTH", r->fcgx->envp), &len,
+		                                  &r->fail)) != KP_OK)
+			return err;
 		buf = arena_alloc(r->a, (size_t)len + 1);
 		got = len > 0 ? FCGX_GetStr(buf, (int)len, r->fcgx->in) : 0;
 		if (got != (int)len)
@@ -111,18 +144,11 @@ enum kp_err request_body(struct req *r, const struct route *rt)
 	}
 	if (!(rt->flags & R_JSON))
 		return KP_OK;
-	/* jansson refuses invalid UTF-8 and \u0000; depth is capped by it. */
-	r->body = json_loadb(r->raw_body, r->raw_len, JSON_REJECT_DUPLICATES, &jerr);
-	if (r->body == NULL)
-		return KP_FAIL(&r->fail, KP_EINVAL, "invalid_json",
-		               arena_printf(r->a, "the body is not valid JSON (at byte %d)",
-		                            jerr.position));
-	return validate_body(r->a, r->body, rt->body, rt->nbody, &r->fail);
+	return request_json(r->a, r->raw_body, r->raw_len, rt, &r->body, &r->fail);
 }
 
-enum kp_err request_if_match(struct req *r, long long *version)
+enum kp_err request_if_match_parse(const char *h, long long *version, struct kp_fail *f)
 {
-	const char *h = FCGX_GetParam("HTTP_IF_MATCH", r->fcgx->envp);
 	size_t len;
 
 	*version = PLAN_ANY_VERSION;
@@ -137,13 +163,20 @@ enum kp_err request_if_match(struct req *r, long long *version)
 	    (*version = parse_id(h + 1, len - 2)) > 0)
 		return KP_OK;
 	*version = PLAN_ANY_VERSION;
-	return KP_FAIL(&r->fail, KP_EINVAL, "bad_if_match",
+	return KP_FAIL(f, KP_EINVAL, "bad_if_match",
 	               "If-Match must be the plan's ETag, such as \"7\"");
 }
 
-/* Finds name=value in an x-www-form-urlencoded string, decoded; NULL if
- * absent or if it decodes to a NUL byte. */
-static const char *form_find(struct req *r, const char *p, const char *name)
+enum kp_err request_if_match(struct req *r, long long *version)
+{
+	return request_if_match_parse(FCGX_GetParam("HTTP_IF_MATCH", r->fcgx->envp), version,
+	                              &r->fail);
+}
+
+/* A value holding an encoded NUL byte is no valid value: it comes back as
+ * the empty string, which every caller refuses, and never as NULL, which
+ * would read as absent ("role=caseworker%00" listing every role). */
+const char *request_form_find(struct arena *a, const char *p, const char *name)
 {
 	size_t nlen = strlen(name);
 	const char *end;
@@ -157,7 +190,7 @@ static const char *form_find(struct req *r, const char *p, const char *name)
 		end = p + strcspn(p, "&");
 		if ((size_t)(end - p) <= nlen || strncmp(p, name, nlen) != 0 || p[nlen] != '=')
 			continue;
-		o = out = arena_alloc(r->a, (size_t)(end - p));
+		o = out = arena_alloc(a, (size_t)(end - p));
 		for (v = p + nlen + 1; v < end; v++) {
 			if (*v == '+') {
 				*o++ = ' ';
@@ -166,7 +199,7 @@ static const char *form_find(struct req *r, const char *p, const char *name)
 				char c = (char)(kp_hex_value(v[1]) << 4 | kp_hex_value(v[2]));
 
 				if (c == '\0')
-					return NULL;
+					return "";
 				*o++ = c;
 				v += 2;
 			} else {
@@ -181,10 +214,10 @@ static const char *form_find(struct req *r, const char *p, const char *name)
 
 const char *request_form(struct req *r, const char *name)
 {
-	return form_find(r, r->raw_body, name);
+	return request_form_find(r->a, r->raw_body, name);
 }
 
 const char *request_query(struct req *r, const char *name)
 {
-	return form_find(r, r->query, name);
+	return request_form_find(r->a, r->query, name);
 }

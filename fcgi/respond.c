@@ -64,6 +64,15 @@ void respond_json(struct req *r, int status, json_t *out)
 	r->text = NULL;
 }
 
+void respond_text(struct req *r, int status, const char *type, const char *text)
+{
+	json_decref(r->out);
+	r->out = NULL;
+	r->status = status;
+	r->text = text;
+	r->text_type = type;
+}
+
 void respond_error(struct req *r, enum kp_err err)
 {
 	const char *code = r->fail.code, *msg = r->fail.message;
@@ -118,7 +127,9 @@ void respond_send(struct req *r, long long started_us)
 		FCGX_PutStr(body != NULL ? body : r->text, (int)len, out);
 	free(body);
 	gettimeofday(&tv, NULL);
-	/* One line per request: no query string, no personal data. */
-	fprintf(stderr, "access rid=%s %s %s %d %lldus\n", r->request_id, r->method_name, r->path,
-	        status, (long long)tv.tv_sec * 1000000 + tv.tv_usec - started_us);
+	/* One line per request: no query string, no personal data. The path
+	 * is nginx's decoded one: "%0A" in a URL is a newline here. */
+	fprintf(stderr, "access rid=%s %s %s %d %lldus\n", text_log_safe(r->a, r->request_id),
+	        r->method_name, text_log_safe(r->a, r->path), status,
+	        (long long)tv.tv_sec * 1000000 + tv.tv_usec - started_us);
 }

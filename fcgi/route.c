@@ -2,11 +2,18 @@
  * runs: path, method, session, CSRF token and body. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "validate.h"
 
 #define ROUTE_ATTEMPTS 3
+/* A retry starts only this early in a request. A deadlock, or a connection
+ * lost to a database restart, fails at once and is worth another go; an
+ * attempt that took longer waited on a lock (3 s) or a read timeout
+ * (db_timeout): the database is stalled, and another attempt would only
+ * carry the answer past nginx's fastcgi_read_timeout. */
+#define ROUTE_RETRY_WINDOW_MS 2000
 
 /* Matches path against pattern; {id} takes a positive decimal id. */
 static bool route_match(const char *pattern, const char *path, long long ids[2], size_t *nids)
@@ -52,8 +59,12 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 		                             staff ? SESSION_COOKIE_STAFF : SESSION_COOKIE, &clen);
 		if (cookie == NULL)
 			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized", "log in first");
-		err = session_find(r->w->db, r->a, staff ? KP_ACTOR_STAFF : KP_ACTOR_CITIZEN, cookie,
-		                   clen, r->now, &r->sess);
+		if (rt->flags & R_PLAN)
+			err = session_find_plan(r->w->db, r->a, cookie, clen, r->now, &r->sess,
+			                        &r->head);
+		else
+			err = session_find(r->w->db, r->a, staff ? KP_ACTOR_STAFF : KP_ACTOR_CITIZEN,
+			                   cookie, clen, r->now, &r->sess);
 		if (err == KP_EAUTH)
 			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized",
 			               "your session has ended; log in again");
@@ -79,6 +90,14 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 	return KP_OK;
 }
 
+static long long route_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void route_reset_answer(struct req *r)
 {
 	json_decref(r->out);
@@ -90,32 +109,42 @@ static void route_reset_answer(struct req *r)
 	memset(&r->fail, 0, sizeof(r->fail));
 }
 
-void route_dispatch(struct req *r, const struct route *table, size_t n)
+const struct route *route_find(const struct route *table, size_t n, enum http_method method,
+                               const char *path, long long ids[2], size_t *nids, char *allow,
+                               size_t allowcap)
 {
-	const struct route *rt = NULL;
-	char allow[64] = "";
-	enum kp_err err = KP_OK;
+	static const char *const names[M__MAX] = {
+		[M_GET] = "GET", [M_POST] = "POST", [M_PUT] = "PUT",
+		[M_PATCH] = "PATCH", [M_DELETE] = "DELETE"};
 	size_t i;
-	int attempt;
 
+	if (allowcap > 0)
+		allow[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (!route_match(table[i].pattern, r->path, r->ids, &r->nids))
+		if (!route_match(table[i].pattern, path, ids, nids))
 			continue;
-		if (table[i].method == r->method ||
-		    (r->method == M_HEAD && table[i].method == M_GET)) {
-			rt = &table[i];
-			break;
-		}
-		if (strlen(allow) + 10 < sizeof(allow)) {
-			static const char *const names[M__MAX] = {
-				[M_GET] = "GET", [M_POST] = "POST", [M_PUT] = "PUT",
-				[M_PATCH] = "PATCH", [M_DELETE] = "DELETE"};
-
+		if (table[i].method == method || (method == M_HEAD && table[i].method == M_GET))
+			return &table[i];
+		if (allowcap > 0 && names[table[i].method] != NULL &&
+		    strlen(allow) + 10 < allowcap) {
 			if (*allow != '\0')
 				strcat(allow, ", ");
 			strcat(allow, names[table[i].method]);
 		}
 	}
+	*nids = 0;
+	return NULL;
+}
+
+void route_dispatch(struct req *r, const struct route *table, size_t n)
+{
+	const struct route *rt;
+	char allow[64];
+	enum kp_err err = KP_OK;
+	long long started;
+	int attempt;
+
+	rt = route_find(table, n, r->method, r->path, r->ids, &r->nids, allow, sizeof(allow));
 	if (rt == NULL) {
 		if (*allow != '\0') {
 			respond_header(r, "Allow", allow);
@@ -125,11 +154,13 @@ void route_dispatch(struct req *r, const struct route *table, size_t n)
 		}
 		return;
 	}
-	/* The route matched again above for this one; take its ids. */
-	route_match(rt->pattern, r->path, r->ids, &r->nids);
+	started = route_now_ms();
 	for (attempt = 0; attempt < ROUTE_ATTEMPTS; attempt++) {
-		if (attempt > 0)
+		if (attempt > 0) {
+			if (route_now_ms() - started >= ROUTE_RETRY_WINDOW_MS)
+				break;
 			route_reset_answer(r);
+		}
 		if ((err = route_checks(r, rt)) == KP_OK)
 			err = rt->fn(r);
 		if (err != KP_ERETRY)

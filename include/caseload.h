@@ -20,7 +20,9 @@ struct caseload_citizen {
 /*
  * Begins a transaction and finds citizen_id in who's caseload. If it is not
  * there, writes a "denied" audit row, commits and returns KP_ENOTFOUND.
- * Otherwise writes the audit row (action, object) and returns KP_OK with the
+ * Otherwise writes the audit row (action, object), and the same row for
+ * each other member of a household plan when the access reaches the shared
+ * plan (its reads, goals and approved proposals), and returns KP_OK with the
  * transaction still open: the caller makes its change and commits, or rolls
  * back (and the audit row with it).
  */

@@ -21,6 +21,17 @@
 enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_t **out,
                      long long *version);
 
+/*
+ * The citizen's plan as JSON text, from a plan head row (head, from column
+ * col: plan id, version, accepted version, the contact's name, title, phone
+ * and email, then the kept document's version and text, as
+ * DB_SESSION_GET_CITIZEN_PLAN reads them). No further query when the kept
+ * document is of the plan's version; else it is built (two queries) and
+ * kept. *json is in a; *version is the plan's version, for the ETag.
+ */
+enum kp_err plan_render(struct db *db, struct arena *a, const struct db_res *head, size_t col,
+                        const char **json, long long *version);
+
 /* One goal row (the columns of DB_PLAN_GOALS) as the plan shows it, with an
  * empty "subgoals" array. A new reference; NULL when out of memory. */
 json_t *plan_goal_json(const struct db_res *r, size_t row);

@@ -23,7 +23,8 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
               FILE *log);
 
 /* Seeds count benchmark citizens ("bench-1".."bench-N"), each with a small
- * plan. Returns 0 or -1. */
+ * plan, the odd ones in Mette's caseload and the even ones in Peter's.
+ * Returns 0 or -1. */
 int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, long count, FILE *log);
 
 /* The fake CPR number of benchmark citizen n (1..999999): a real date and a

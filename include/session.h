@@ -70,6 +70,12 @@ enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, con
  * in a), KP_EAUTH, or a database error. */
 enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind,
                          const char *cookie, size_t len, time_t now, struct session *s);
+/* session_find for a citizen that also reads the head of the citizen's plan
+ * in the same query: *head is the row, the plan head from column
+ * SESSION_PLAN_COL on (see plan_render). */
+#define SESSION_PLAN_COL 6
+enum kp_err session_find_plan(struct db *db, struct arena *a, const char *cookie, size_t len,
+                              time_t now, struct session *s, struct db_res *head);
 /* session_find for a citizen. */
 enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,
                             time_t now, struct session *s);

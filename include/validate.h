@@ -47,6 +47,12 @@ bool text_chars_ok(const char *s, size_t len);
 /* True when s is only white space (ASCII and the common Unicode spaces). */
 bool text_blank(const char *s, size_t len);
 
+/* A copy of s (in arena a) fit for one log line: C0 controls, DEL and the
+ * backslash are written as \xNN, so that text from a request (a decoded
+ * path may hold a newline) cannot forge or break log lines. NULL stays
+ * NULL. */
+const char *text_log_safe(struct arena *a, const char *s);
+
 /* Parses a decimal id of 1-18 digits, no sign, no leading zero; 0 on
  * anything else (ids start at 1). */
 long long parse_id(const char *s, size_t len);

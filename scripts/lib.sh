@@ -22,7 +22,9 @@ KP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 KP_PKGS=(libfcgi-dev libmariadb-dev libjwt-dev libmbedtls-dev libcriterion-dev
          libjansson-dev mariadb-server nginx pkg-config cmake gcc curl)
-KP_PKGS_TEST=(wrk clang chromium)
+# libclang-rt-14-dev holds libFuzzer (clang only recommends it); valgrind
+# runs one stack under memcheck.
+KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium)
 
 kp_log()  { printf '==> %s\n' "$*" >&2; }
 kp_warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -433,14 +435,19 @@ kp_pool_ready() { [ -S "$1" ] && kp_pid_of "$2" "$1" >/dev/null; }
 
 # kp_pool_start BIN POOL [WORKERS]: (re)starts one FastCGI pool on
 # RUN/POOL.sock; a running one is stopped first, so a rebuilt binary is
-# picked up. Its log (access log and errors) is LOG/POOL.log.
+# picked up. Its log (access log and errors) is LOG/POOL.log. When
+# KAPTAJN_WRAP is set, the pool runs under that command (split into words,
+# e.g. "valgrind --log-file=..."); it must keep the pool's pid, as valgrind
+# does, since the pid file and the stop go by it.
 kp_pool_start() {
 	local bin=$1 pool=$2 workers=${3:-2}
 	local sock=$KP_RUN/$pool.sock pidf=$KP_RUN/$pool.pid log=$KP_LOG/$pool.log
+	local -a wrap=()
+	[ -n "${KAPTAJN_WRAP:-}" ] && read -r -a wrap <<<"$KAPTAJN_WRAP"
 	kp_stop "$pidf" "$sock" "$pool pool"
 	rm -f "$sock"
-	kp_log "starting the $pool pool ($workers workers)"
-	setsid "$bin" serve --config "$KP_CONF" --pool "$pool" --socket "$sock" \
+	kp_log "starting the $pool pool ($workers workers)${wrap[0]:+ under ${wrap[0]}}"
+	setsid "${wrap[@]}" "$bin" serve --config "$KP_CONF" --pool "$pool" --socket "$sock" \
 		--workers "$workers" --pidfile "$pidf" </dev/null >>"$log" 2>&1 &
 	local launched=$!
 	if ! KP_WAIT_PID=$launched kp_wait_for 20 kp_pool_ready "$sock" "$pidf"; then
@@ -456,13 +463,100 @@ kp_pool_start() {
 	fi
 }
 
+# The fuzz targets: tests/fuzz/fuzz_<target>.c, built as build-fuzz/fuzz_<target>.
+KP_FUZZ_TARGETS=(request json route cookie token)
+
+# kp_fuzz_build: builds the libFuzzer harnesses into build-fuzz/ (clang,
+# ASan + UBSan); the program and the unit tests are not built there.
+kp_fuzz_build() {
+	kp_build build-fuzz -DCMAKE_C_COMPILER=clang -DKAPTAJN_FUZZ=ON -DKAPTAJN_TESTS=OFF \
+		-DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1"
+}
+
+# kp_fuzz TARGET SECONDS DIR: fuzzes one target for SECONDS from a copy of
+# its seed corpus in DIR/corpus (the committed tests/fuzz/corpus/ is never
+# written), with its dictionary when it has one. The output is DIR/fuzz.log;
+# a crash, leak, timeout or broken property leaves its input in DIR
+# (crash-*, leak-*, timeout-*, oom-*) and returns non-zero.
+kp_fuzz() {
+	local target=$1 secs=$2 dir=$3 max_len
+	local bin=$KP_REPO/build-fuzz/fuzz_$target
+	local -a opts=()
+	[ -x "$bin" ] || { kp_warn "no $bin (kp_fuzz_build first)"; return 1; }
+	# Inputs a little over each parser's own cap.
+	case $target in
+	json) max_len=70000 ;;       # bodies: 64 KiB
+	token) max_len=9000 ;;       # TOKEN_MAX_LEN 8192
+	request) max_len=8192 ;;
+	*) max_len=4096 ;;
+	esac
+	[ -f "$KP_REPO/tests/fuzz/$target.dict" ] && opts+=("-dict=$KP_REPO/tests/fuzz/$target.dict")
+	rm -rf "$dir"
+	mkdir -p "$dir/corpus" || return 1
+	cp "$KP_REPO/tests/fuzz/corpus/$target"/* "$dir/corpus/" || return 1
+	# Leaks are bugs here too; fast unwinding keeps the fuzzer quick.
+	ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	TMPDIR=$dir "$bin" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+		-max_len="$max_len" -print_final_stats=1 -artifact_prefix="$dir/" "${opts[@]}" \
+		"$dir/corpus" </dev/null >"$dir/fuzz.log" 2>&1
+}
+
 # Escapes a replacement for sed's s|...|...|.
 kp_sed_repl() { printf '%s' "$1" | sed -e 's/[\\|&]/\\&/g'; }
 
+# Rate limits per client address (nginx limit_req), production values by
+# default: logins 10 a minute with a burst of 20, writes 10 a second with a
+# burst of 50. A rate is N r/s or N r/m; a burst is a count.
+KP_RATE_LOGIN_DEFAULT=10r/m
+KP_RATE_LOGIN_BURST_DEFAULT=20
+KP_RATE_WRITE_DEFAULT=10r/s
+KP_RATE_WRITE_BURST_DEFAULT=50
+
+# Loose limits for test stacks, where every test file, the soak and the
+# benchmark log in and write from 127.0.0.1 at once, thousands a second;
+# values already in the environment are kept.
+kp_rate_limits_loose() {
+	export KAPTAJN_RATE_LOGIN=${KAPTAJN_RATE_LOGIN:-100000r/s}
+	export KAPTAJN_RATE_LOGIN_BURST=${KAPTAJN_RATE_LOGIN_BURST:-100000}
+	export KAPTAJN_RATE_WRITE=${KAPTAJN_RATE_WRITE:-100000r/s}
+	export KAPTAJN_RATE_WRITE_BURST=${KAPTAJN_RATE_WRITE_BURST:-100000}
+}
+
+# kp_rate_check NAME VALUE rate|burst: refuses a value nginx would misread.
+kp_rate_check() {
+	case $3 in
+	rate) [[ $2 =~ ^[1-9][0-9]{0,5}r/[sm]$ ]] ;;
+	*) [[ $2 =~ ^[0-9]{1,6}$ ]] ;;
+	esac || { kp_warn "$1=$2 is not a $3 (rates: 10r/s, 30r/m; bursts: 0-999999)"; return 1; }
+}
+
+# kp_rate_interval RATE: the whole seconds (at least 1) between two
+# requests at RATE (N r/s or N r/m), for Retry-After.
+kp_rate_interval() {
+	local n=${1%r/*} per=1
+	[ "${1##*/}" = m ] && per=60
+	printf '%s\n' $(((per + n - 1) / n))
+}
+
 # kp_nginx_render PORT DEV: renders nginx/kaptajn.conf.in and its includes
-# into VAR/nginx/ and checks the result with nginx -t.
+# into VAR/nginx/ and checks the result with nginx -t. The rate limits come
+# from KAPTAJN_RATE_LOGIN, KAPTAJN_RATE_LOGIN_BURST, KAPTAJN_RATE_WRITE and
+# KAPTAJN_RATE_WRITE_BURST (defaults above).
 kp_nginx_render() {
 	local port=$1 dev=${2:-1} user devconf f
+	local rl=${KAPTAJN_RATE_LOGIN:-$KP_RATE_LOGIN_DEFAULT}
+	local rlb=${KAPTAJN_RATE_LOGIN_BURST:-$KP_RATE_LOGIN_BURST_DEFAULT}
+	local rw=${KAPTAJN_RATE_WRITE:-$KP_RATE_WRITE_DEFAULT}
+	local rwb=${KAPTAJN_RATE_WRITE_BURST:-$KP_RATE_WRITE_BURST_DEFAULT}
+	kp_rate_check KAPTAJN_RATE_LOGIN "$rl" rate || return 1
+	kp_rate_check KAPTAJN_RATE_LOGIN_BURST "$rlb" burst || return 1
+	kp_rate_check KAPTAJN_RATE_WRITE "$rw" rate || return 1
+	kp_rate_check KAPTAJN_RATE_WRITE_BURST "$rwb" burst || return 1
+	local retry i1 i2
+	i1=$(kp_rate_interval "$rl")
+	i2=$(kp_rate_interval "$rw")
+	retry=$((i1 > i2 ? i1 : i2))
 	devconf="dev-idp-off.conf"
 	[ "$dev" = 1 ] && devconf="dev-idp-on.conf"
 	user='# (not started as root: no user directive)'
@@ -476,6 +570,11 @@ kp_nginx_render() {
 		-e "s|@WEB@|$(kp_sed_repl "$KP_REPO/web")|g"
 		-e "s|@USER@|$(kp_sed_repl "$user")|g"
 		-e "s|@DEVIDP_CONF@|$devconf|g"
+		-e "s|@RATE_LOGIN@|$rl|g"
+		-e "s|@RATE_LOGIN_BURST@|$rlb|g"
+		-e "s|@RATE_WRITE@|$rw|g"
+		-e "s|@RATE_WRITE_BURST@|$rwb|g"
+		-e "s|@RATE_RETRY_AFTER@|$retry|g"
 	)
 	for f in "$KP_REPO"/nginx/*.conf; do
 		sed "${subst[@]}" "$f" >"$KP_NGINX/$(basename "$f")"
@@ -553,15 +652,16 @@ kp_stack_start() {
 	kp_log "stack up in $KP_VAR on http://127.0.0.1:$port/"
 }
 
-# kp_stack_stop VAR: stops what the stack in VAR started, by pid: nginx,
-# the pools, then MariaDB. Leaves the data in place.
+# kp_stack_stop VAR [SECONDS]: stops what the stack in VAR started, by pid:
+# nginx, the pools (each given SECONDS to drain and exit, default 15), then
+# MariaDB. Leaves the data in place.
 kp_stack_stop() {
-	local var=$1 pool
+	local var=$1 secs=${2:-15} pool
 	[ -d "$var" ] || return 0
 	kp_stack_paths "$var"
 	kp_stop "$KP_RUN/nginx.pid" "$KP_NGINX/nginx.conf" nginx
 	for pool in citizen admin devidp; do
-		kp_stop "$KP_RUN/$pool.pid" "$KP_RUN/$pool.sock" "$pool pool"
+		kp_stop "$KP_RUN/$pool.pid" "$KP_RUN/$pool.sock" "$pool pool" "$secs"
 		rm -f "$KP_RUN/$pool.sock"
 	done
 	kp_stop "$KP_RUN/mysqld.pid" "$KP_DATADIR" MariaDB 60

@@ -6,9 +6,9 @@
 // VAR/screenshots/.
 //
 // The steps run in order and share one browser context, as one person's
-// visit does. The caseworker's part (approve.step) uses the admin API for
-// now; when the admin pages exist it becomes a second context that logs in
-// as Mette and approves there.
+// visit does. The caseworker's part is a second context: Mette logs in to
+// the caseworker pages through the dev IdP and approves the proposal in
+// her approval queue.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -17,16 +17,18 @@ import {
   BASE,
   SKIP,
   PHONE,
+  adminSettled,
   assertAxe,
   browserSession,
   citizenApi,
   holdCitizen,
   launch,
+  layoutShiftOnLoad,
+  loginStaffThroughDevIdp,
   loginThroughDevIdp,
   marker,
   phoneContext,
   shot,
-  staffApi,
   startShots,
   unexpectedConsoleErrors,
   waitForPlan,
@@ -35,7 +37,7 @@ import {
 
 const CITIZEN = 'anna';
 const CITIZEN_NAME = 'Anna Jensen';
-const CASEWORKER = 'mette';
+const CASEWORKER_NAME = 'Mette Sørensen';
 
 describe('citizen portal on a phone', { skip: SKIP }, () => {
   let browser;
@@ -127,23 +129,7 @@ describe('citizen portal on a phone', { skip: SKIP }, () => {
     assert.equal(await contact.getByRole('link', { name: new RegExp(`Skriv til ${first}`) }).getAttribute('href'), `mailto:${c.email}`);
 
     // A fresh load: how far did anything move while the data came in?
-    await page.evaluate(() => {
-      window.__cls = 0;
-    });
-    await page.reload();
-    await page.evaluate(
-      () =>
-        new Promise((resolve) => {
-          window.__cls = 0;
-          new PerformanceObserver((list) => {
-            for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
-          }).observe({ type: 'layout-shift', buffered: true });
-          setTimeout(resolve, 50);
-        }),
-    );
-    await waitForPlan(page);
-    await page.waitForTimeout(300);
-    const cls = await page.evaluate(() => window.__cls);
+    const cls = await layoutShiftOnLoad(page, waitForPlan);
     assert.ok(cls < 0.05, `cumulative layout shift ${cls.toFixed(3)} (want < 0.05)`);
     await assertAxe(page, 'Min plan');
     await shot(page, 'plan');
@@ -370,35 +356,44 @@ describe('citizen portal on a phone', { skip: SKIP }, () => {
     await page.locator('.proposal-card', { hasText: reason }).getByText('Trukket tilbage').waitFor();
   });
 
-  // The caseworker's part. Today through the admin API; with the admin
-  // pages, a second phone/desktop context logs in as the caseworker there.
+  // The caseworker's part, in a browser of her own.
   let approved = false;
-  it('the caseworker approves the proposal (admin API)', async (t) => {
-    const staff = await staffApi(CASEWORKER);
-    const list = await staff.request('GET', '/admin/api/v1/proposals?status=pending');
-    if (list.status === 404) {
-      t.skip('the admin API has no proposal queue yet');
-      return;
-    }
-    assert.equal(list.status, 200, list.text);
-    const p = list.json.proposals.find((x) => x.title === proposalTitle || String(x.reason).includes(mark));
-    assert.ok(p, 'the proposal is in the caseworker\'s queue');
-    const d = await staff.request('POST', `/admin/api/v1/proposals/${p.id}/decision`, {
-      decision: 'approve',
-      reason: 'God idé – vi finder et køreskoleforløb sammen.',
+  it('the caseworker logs in to the caseworker pages and approves the proposal in her queue', async () => {
+    const staffCtx = await phoneContext(browser);
+    const { page: admin, seen: adminSeen } = await watchedPage(staffCtx);
+    try {
+      await admin.goto(`${BASE}/admin/`);
+      await loginStaffThroughDevIdp(admin, CASEWORKER_NAME);
+      await adminSettled(admin);
+      await admin.getByRole('navigation', { name: 'Hovedmenu' }).getByRole('link', { name: 'Forslag' }).click();
+      await admin.waitForURL((u) => u.hash === '#/forslag');
+      await adminSettled(admin);
+      const card = admin.locator('.proposal-card', { hasText: proposalTitle });
+      await card.waitFor();
+      assert.match(await card.innerText(), /Fra Anna Jensen/);
+      await card.getByRole('button', { name: /^Godkend forslaget fra Anna Jensen/ }).click();
       // A new goal needs what only the caseworker sets.
-      area: 'job',
-      legal_basis: 'LAB §91',
-      hours_per_week: 2,
-    });
-    assert.equal(d.status, 200, d.text);
+      await card.getByRole('combobox', { name: 'Område' }).selectOption('job');
+      await card.getByRole('combobox', { name: /^Lovgrundlag/ }).selectOption('LAB §91');
+      await card.getByRole('textbox', { name: /^Timer om ugen/ }).fill('2');
+      await card.getByRole('textbox', { name: /^Besked til borgeren/ }).fill('God idé – vi finder et køreskoleforløb sammen.');
+      await assertAxe(admin, 'the approval queue with an approval open');
+      await shot(admin, 'caseworker-approves');
+      await card.getByRole('button', { name: 'Godkend forslaget' }).click();
+      await admin.locator('#queue-live', { hasText: 'Forslaget fra Anna Jensen er godkendt.' }).waitFor();
+      assert.equal(await admin.locator('.proposal-card', { hasText: proposalTitle }).count(), 0, 'the proposal left the queue');
+      await shot(admin, 'caseworker-approved');
+      assert.deepEqual(unexpectedConsoleErrors(adminSeen), [], 'no console errors on the caseworker pages');
+    } finally {
+      await staffCtx.close();
+    }
     approved = true;
 
     await page.goto(`${BASE}/#/forslag`);
     await page.reload(); // the page was open already: fetch anew
-    const card = page.locator('.proposal-card', { hasText: proposalTitle });
-    await card.getByText('Godkendt', { exact: true }).waitFor();
-    assert.match(await card.innerText(), /God idé – vi finder et køreskoleforløb sammen\./);
+    const mine = page.locator('.proposal-card', { hasText: proposalTitle });
+    await mine.getByText('Godkendt', { exact: true }).waitFor();
+    assert.match(await mine.innerText(), /God idé – vi finder et køreskoleforløb sammen\./);
     await shot(page, 'proposal-approved');
   });
 
@@ -423,7 +418,8 @@ describe('citizen portal on a phone', { skip: SKIP }, () => {
     await page.locator('.history-list').getByText(/drøm/i).first().waitFor();
     await shot(page, 'accept-conflict');
     await page.getByRole('button', { name: new RegExp(`Ja, jeg siger ja til planen \\(version ${plan.version + 1}\\)`) }).click();
-    await page.getByText('Tak. Du har sagt ja til planen.').waitFor();
+    // In the page (the live region #announce says it too, for screen readers).
+    await page.locator('#view').getByText('Tak. Du har sagt ja til planen.').waitFor();
     const now = (await api.request('GET', '/api/v1/plan')).json;
     assert.equal(now.accepted_version, now.version, 'the yes is recorded for the current version');
     await shot(page, 'accepted');

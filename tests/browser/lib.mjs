@@ -1,6 +1,7 @@
-// lib.mjs: helpers for the browser tests of the citizen portal, which
-// drive Debian's Chromium (/usr/bin/chromium) through playwright-core
-// against a whole stack started by scripts/test, at a phone's size.
+// lib.mjs: helpers for the browser tests of the citizen portal and the
+// caseworker pages, which drive Debian's Chromium (/usr/bin/chromium)
+// through playwright-core against a whole stack started by scripts/test,
+// at a phone's size.
 //
 // Environment (as for tests/integration; set by scripts/test):
 //   KAPTAJN_URL        base URL of nginx; unset: every test file skips
@@ -128,6 +129,40 @@ export async function assertAxe(page, what) {
   assert.deepEqual(found, [], `axe on ${what}:\n  ${found.join('\n  ')}`);
 }
 
+/** Reloads the page and sums the layout shifts (CLS) until ready(page)
+ * resolves and 300 ms more: how far anything moved while data came in. */
+export async function layoutShiftOnLoad(page, ready) {
+  await page.reload();
+  await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        window.__cls = 0;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
+        }).observe({ type: 'layout-shift', buffered: true });
+        setTimeout(resolve, 50);
+      }),
+  );
+  await ready(page);
+  await page.waitForTimeout(300);
+  return page.evaluate(() => window.__cls);
+}
+
+/**
+ * Presses Tab until the element whose accessible text (aria-label or
+ * text) is label has focus, asserting at every stop that the focus is
+ * visible (a ring of 2px or more). At most limit presses.
+ */
+export async function tabTo(page, label, limit = 150) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focusVisible(page);
+    assert.ok(f.ring, `focus on ${f.tag} "${f.text.slice(0, 60)}" is visible`);
+    if (f.text === label) return;
+  }
+  assert.fail(`${limit} presses of Tab did not reach "${label}"`);
+}
+
 /** Waits until the plan page shows the plan (not its placeholders). */
 export async function waitForPlan(page) {
   await page.waitForSelector('.plan-page:not([aria-busy]) #dreams-heading');
@@ -142,6 +177,24 @@ export async function loginThroughDevIdp(page, name = 'Anna Jensen') {
   await page.waitForURL(`${BASE}/dev-idp/`);
   await page.getByRole('button', { name, exact: true }).click();
   await page.waitForURL((u) => u.pathname === '/' && u.hash.startsWith('#/'));
+}
+
+/**
+ * Logs in to the caseworker pages through their "Log ind" and the dev
+ * IdP's page, as the staff member named (e.g. 'Mette Sørensen'), and waits
+ * for the page the caseworker pages land on.
+ */
+export async function loginStaffThroughDevIdp(page, name) {
+  await page.getByRole('button', { name: /^(Log ind|Log in)$/ }).click();
+  await page.waitForURL((u) => u.pathname === '/dev-idp/');
+  await page.getByRole('button', { name: new RegExp(`^${name} \\(`) }).click();
+  await page.waitForURL((u) => u.pathname === '/admin/' && u.hash.startsWith('#/'));
+}
+
+/** Waits until the caseworker page shows its data (no placeholders). */
+export async function adminSettled(page) {
+  await page.getByRole('heading', { level: 1 }).first().waitFor();
+  await page.waitForSelector('.skeleton', { state: 'detached' });
 }
 
 // ----------------------------------------------------- API (outside)
@@ -199,14 +252,40 @@ export const citizenApi = (sub) => apiLogin(sub, 'kaptajn-citizen', '/api/v1/ses
 /** A staff member's admin API session. */
 export const staffApi = (sub) => apiLogin(sub, 'kaptajn-admin', '/admin/api/v1/session', 'kaptajn_staff_session');
 
-/** The browser's own session as an ApiSession: its cookie and the CSRF
- * token the portal keeps in sessionStorage. */
-export async function browserSession(page) {
+/** The browser's own session as an ApiSession: its session cookie and
+ * the CSRF token the site keeps in sessionStorage – the citizen portal's
+ * (kaptajn_session, kaptajn.csrf) unless told otherwise. */
+export async function browserSession(page, { cookie = 'kaptajn_session', csrfKey = 'kaptajn.csrf' } = {}) {
   const cookies = await page.context().cookies();
-  const c = cookies.find((k) => k.name === 'kaptajn_session');
-  assert.ok(c, 'the browser has no kaptajn_session cookie');
-  const csrf = await page.evaluate(() => sessionStorage.getItem('kaptajn.csrf'));
-  return new ApiSession(`kaptajn_session=${c.value}`, csrf);
+  const c = cookies.find((k) => k.name === cookie);
+  assert.ok(c, `the browser has no ${cookie} cookie`);
+  const csrf = await page.evaluate((key) => sessionStorage.getItem(key), csrfKey);
+  return new ApiSession(`${cookie}=${c.value}`, csrf);
+}
+
+/** The browser's staff session on the caseworker pages. */
+export const browserStaffSession = (page) => browserSession(page, { cookie: 'kaptajn_staff_session', csrfKey: 'kaptajn.admin.csrf' });
+
+/** A second browser context in which the demo citizen sub is logged in
+ * (its session cookie only, as on another device); returns its page. */
+export async function citizenPage(browser, sub) {
+  const api = await citizenApi(sub);
+  const ctx = await phoneContext(browser);
+  const [name, value] = api.cookie.split('=');
+  await ctx.addCookies([{ name, value, url: BASE, httpOnly: true, secure: true, sameSite: 'Strict' }]);
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(10000);
+  return { ctx, page, api };
+}
+
+/** The focused element: its tag, its accessible text (aria-label or
+ * text), and whether it shows a focus ring of 2px or more. */
+export function focusVisible(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const s = getComputedStyle(el);
+    return { tag: el.tagName, text: (el.getAttribute('aria-label') || el.textContent || '').trim(), ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 };
+  });
 }
 
 // ------------------------------------------------------------- locks

@@ -7,10 +7,17 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   SKIP, assertHistory, assertNotInDb, assertUnchanged, dreamCleaner, expectError, expectJson, expectStatus,
-  holdCitizens, login, marker, planSnapshot, no5xxTest,
+  ADMIN, HAVE_DB, auditRowsOf, citizenId, holdCitizens, login, loginStaff, marker, planSnapshot, no5xxTest,
+  nowSecond, second,
 } from './lib.mjs';
 
 const DREAMS = '/api/v1/plan/dreams';
+
+/** The entries of sub's access log made by staff member name since t0. */
+async function accessesBy(sub, name, t0) {
+  const { entries } = expectJson(await (await login(sub)).get('/api/v1/access-log'), 200);
+  return entries.filter((e) => second(e.at) >= t0 - 1 && e.actor.name === name);
+}
 
 describe('household plan', { skip: SKIP }, () => {
   let release;
@@ -172,6 +179,36 @@ describe('household plan', { skip: SKIP }, () => {
     const after_ = (await sofie.plan()).plan;
     assert.equal(after_.version, plan.version);
     assert.equal(after_.accepted_version, plan.version);
+  });
+
+  it('a caseworker reading one member\'s plan is in both members\' access logs: the plan shows both', async () => {
+    const peter = await loginStaff('peter');
+    const t0 = nowSecond();
+    expectJson(await peter.get(`${ADMIN}/citizens/${await citizenId('lars')}/plan`), 200);
+    for (const sub of ['lars', 'sofie']) {
+      const seen = await accessesBy(sub, peter.staff.name, t0);
+      assert.ok(seen.some((e) => e.action === 'read'), `peter's read of the shared plan is not in ${sub}'s access log`);
+    }
+  });
+
+  it('a caseworker reading one member\'s own meetings is audited for that member only', { skip: !HAVE_DB && 'no database' }, async () => {
+    const peter = await loginStaff('peter');
+    const lars = await citizenId('lars');
+    const res = await peter.get(`${ADMIN}/citizens/${lars}/meetings`);
+    expectJson(res, 200);
+    const rows = auditRowsOf(res);
+    assert.deepEqual(rows.map((r) => [r.citizen_id, r.action, r.object]), [[lars, 'read', 'meetings']]);
+  });
+
+  it('a goal added through one member is audited for both members', { skip: !HAVE_DB && 'no database' }, async () => {
+    const peter = await loginStaff('peter');
+    const [lars, sofie] = [await citizenId('lars'), await citizenId('sofie')];
+    const res = await peter.post(`${ADMIN}/citizens/${lars}/goals`, {
+      title: `Fælles mål ${marker()}`, description: '', area: 'housing', legal_basis: 'SEL §85',
+    });
+    expectJson(res, 201);
+    const rows = auditRowsOf(res);
+    assert.deepEqual(rows.map((r) => [r.citizen_id, r.action]).sort(), [[lars, 'goal_added'], [sofie, 'goal_added']].sort());
   });
 
   no5xxTest();

@@ -47,8 +47,8 @@ const REQUEST_TIMEOUT_MS = 20000;
 
 // ---------------------------------------------------------------- HTTP
 
-function target() {
-  const u = new URL(BASE);
+function target(base = BASE) {
+  const u = new URL(base);
   return { host: u.hostname, port: Number(u.port) || 80 };
 }
 
@@ -74,6 +74,7 @@ function parseJson(text) {
  *                  limit, which none of these tests is about, and which
  *                  passed nothing on) is retried after Retry-After, for up
  *                  to about 30 s
+ *   opts.base      another stack's base URL (default KAPTAJN_URL)
  * Resolves to { status, headers, body (Buffer), text, json, setCookie }.
  * Never rejects for an HTTP status; rejects on a network error or timeout.
  */
@@ -87,7 +88,7 @@ export async function request(method, urlPath, opts = {}) {
 }
 
 function requestOnce(method, urlPath, opts) {
-  const { host, port } = target();
+  const { host, port } = target(opts.base);
   const headers = {};
   let body = null;
   if (opts.json !== undefined) {
@@ -152,8 +153,8 @@ function requestOnce(method, urlPath, opts) {
  * refuses to make) and reads until the server closes. Resolves to
  * { status, headers (lower-case names), text, json, raw }.
  */
-export function rawRequest(bytes, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
-  const { host, port } = target();
+export function rawRequest(bytes, { timeoutMs = REQUEST_TIMEOUT_MS, base } = {}) {
+  const { host, port } = target(base);
   return new Promise((resolve, reject) => {
     const chunks = [];
     const sock = net.connect({ host, port });
@@ -289,18 +290,12 @@ export function sessionCookieOf(res) {
   return null;
 }
 
-/** A logged-in citizen: the cookie and CSRF token, sent on every call. */
-export class Session {
-  constructor({ cookie, csrf, citizen, setCookie, sub }) {
-    this.cookie = cookie; // "kaptajn_session=VALUE"
-    this.csrf = csrf;
-    this.citizen = citizen;
-    this.setCookie = setCookie;
-    this.sub = sub;
-  }
-
-  /** Like request(), with this session's cookie and CSRF token; pass
-   * cookie: null or csrf: null (or another value) to override them. */
+/**
+ * A logged-in session of either pool: request() and the verb helpers send
+ * its cookie and CSRF token; pass cookie: null or csrf: null (or another
+ * value) to override them. Paths are full ones ('/admin/api/v1/citizens').
+ */
+class ApiSession {
   request(method, urlPath, opts = {}) {
     const o = { ...opts };
     if (!('cookie' in o)) o.cookie = this.cookie;
@@ -310,7 +305,21 @@ export class Session {
   get(p, o) { return this.request('GET', p, o); }
   post(p, json, o = {}) { return this.request('POST', p, json === undefined ? o : { json, ...o }); }
   put(p, json, o = {}) { return this.request('PUT', p, json === undefined ? o : { json, ...o }); }
+  patch(p, json, o = {}) { return this.request('PATCH', p, json === undefined ? o : { json, ...o }); }
   del(p, o) { return this.request('DELETE', p, o); }
+}
+
+/** A logged-in citizen: the cookie and CSRF token, sent on every call. */
+export class Session extends ApiSession {
+  constructor({ cookie, csrf, citizen, setCookie, sub }) {
+    super();
+    this.cookie = cookie; // "kaptajn_session=VALUE"
+    this.csrf = csrf;
+    this.citizen = citizen;
+    this.setCookie = setCookie;
+    this.sub = sub;
+  }
+
 
   /** GET /api/v1/plan, asserted 200; returns { plan, etag, res }. */
   async plan() {
@@ -456,13 +465,14 @@ export const HAVE_DB = Boolean(process.env.KAPTAJN_DB_SOCKET);
 /**
  * Runs SQL through the mariadb client as the OS user; returns the rows as
  * arrays of strings (tab-separated batch output; NULL is the string "NULL").
+ * opts.socket: another stack's MariaDB socket (its database is kaptajn).
  */
-export function sql(query) {
-  assert.ok(HAVE_DB, 'KAPTAJN_DB_SOCKET is not set');
+export function sql(query, { socket } = {}) {
+  assert.ok(socket || HAVE_DB, 'KAPTAJN_DB_SOCKET is not set');
   const out = execFileSync(
     'mariadb',
-    ['--no-defaults', `--socket=${process.env.KAPTAJN_DB_SOCKET}`, `--user=${os.userInfo().username}`,
-      '--batch', '--skip-column-names', '--default-character-set=utf8mb4', dbName(), '-e', query],
+    ['--no-defaults', `--socket=${socket || process.env.KAPTAJN_DB_SOCKET}`, `--user=${os.userInfo().username}`,
+      '--batch', '--skip-column-names', '--default-character-set=utf8mb4', socket ? 'kaptajn' : dbName(), '-e', query],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15000 },
   );
   return out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
@@ -679,6 +689,11 @@ export async function holdCitizens(...subs) {
 
 // ------------------------------------------------ staff (admin pool)
 
+/** The second of an ISO time ("at"), for comparisons at the logs' resolution. */
+export const second = (iso) => Math.floor(Date.parse(iso) / 1000);
+/** Now, in whole seconds. */
+export const nowSecond = () => Math.floor(Date.now() / 1000);
+
 export const ADMIN = '/admin/api/v1';
 export const STAFF_ISSUER = 'https://dev-idp.kaptajn.invalid/staff';
 export const STAFF_COOKIE = 'kaptajn_staff_session';
@@ -699,8 +714,9 @@ export function staffCookieOf(res) {
 }
 
 /** A logged-in staff member: { cookie, csrf, staff }, sent on every call. */
-export class StaffSession {
+export class StaffSession extends ApiSession {
   constructor({ cookie, csrf, staff, setCookie, sub }) {
+    super();
     this.cookie = cookie; // "kaptajn_staff_session=VALUE"
     this.csrf = csrf;
     this.staff = staff; // { id, name, role }
@@ -708,20 +724,6 @@ export class StaffSession {
     this.sub = sub;
   }
 
-  /** Like request(), with this session's cookie and CSRF token; pass
-   * cookie: null or csrf: null (or another value) to override them. Paths
-   * are full ones ('/admin/api/v1/citizens'). */
-  request(method, urlPath, opts = {}) {
-    const o = { ...opts };
-    if (!('cookie' in o)) o.cookie = this.cookie;
-    if (!('csrf' in o)) o.csrf = this.csrf;
-    return request(method, urlPath, o);
-  }
-  get(p, o) { return this.request('GET', p, o); }
-  post(p, json, o = {}) { return this.request('POST', p, json === undefined ? o : { json, ...o }); }
-  put(p, json, o = {}) { return this.request('PUT', p, json === undefined ? o : { json, ...o }); }
-  patch(p, json, o = {}) { return this.request('PATCH', p, json === undefined ? o : { json, ...o }); }
-  del(p, o) { return this.request('DELETE', p, o); }
 
   /** GET /admin/api/v1/citizens, asserted 200; returns the list. */
   async citizens() {
@@ -788,14 +790,25 @@ export function requestIdOf(res) {
  */
 export function auditRowsOf(res) {
   if (!HAVE_DB) return null;
-  const rid = requestIdOf(res);
-  return sql(`SELECT id, actor_kind, COALESCE(actor_staff_id, ''), actor_role, COALESCE(citizen_id, ''), action, object
-                FROM audit_log WHERE request_id = '${rid}' ORDER BY id`).map(
-    ([id, kind, staff, role, citizen, action, object]) => ({
+  return auditRowsOfAll([res])[0];
+}
+
+/**
+ * auditRowsOf for many answers in one query: a list of row lists, in the
+ * order of the answers. Null when there is no database.
+ */
+export function auditRowsOfAll(answers) {
+  if (!HAVE_DB) return null;
+  const rids = answers.map(requestIdOf);
+  if (rids.length === 0) return [];
+  const rows = sql(`SELECT request_id, id, actor_kind, COALESCE(actor_staff_id, ''), actor_role, COALESCE(citizen_id, ''), action, object
+                FROM audit_log WHERE request_id IN (${rids.map((r) => `'${r}'`).join(', ')}) ORDER BY id`);
+  return rids.map((rid) => rows.filter((r) => r[0] === rid).map(
+    ([, id, kind, staff, role, citizen, action, object]) => ({
       id: Number(id), actor_kind: kind, staff_id: staff === '' ? null : Number(staff), role,
       citizen_id: citizen === '' ? null : Number(citizen), action, object: object ?? '',
     }),
-  );
+  ));
 }
 
 /** Asserts that a refused request wrote no audit row but "denied" ones. */
@@ -921,4 +934,21 @@ export async function assertCitizenUnchanged(session, before, res, what = 'the r
   assert.deepEqual(after.contact, before.contact, `${what} changed the contact person`);
   assert.deepEqual(after.db, before.db, `${what} changed the citizen's data in the database`);
   if (res) assertNoChangeAudited(res, what);
+}
+
+// ------------------------------------------------ after an attack
+
+/**
+ * Adds a test to the current suite: after `what`, both pools answer
+ * healthz 200, and a demo citizen (anna by default) logs in and reads the
+ * plan as usual.
+ */
+export function healthyTest(what, sub = 'anna') {
+  it(`after ${what}: both pools are healthy and ${sub} logs in and reads the plan`, async () => {
+    expectJson(await request('GET', '/api/v1/healthz'), 200);
+    expectJson(await request('GET', `${ADMIN}/healthz`), 200);
+    const s = await login(sub);
+    const { plan } = await s.plan();
+    assert.ok(Number.isInteger(plan.version) && plan.version >= 1, `plan version: ${plan.version}`);
+  });
 }

@@ -3,9 +3,11 @@
 // requests that are refused, so it takes no lock.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import { SKIP, expectError, expectStatus, login, no5xxTest, rawRequest, request } from './lib.mjs';
+import { SKIP, VAR, expectError, expectStatus, login, no5xxTest, rawRequest, request } from './lib.mjs';
 
 function host() {
   return new URL(process.env.KAPTAJN_URL).host;
@@ -109,6 +111,16 @@ describe('routing and nginx errors', { skip: SKIP }, () => {
       assert.equal(res.headers['x-content-type-options'], 'nosniff', `${res.status}`);
       assert.match(res.headers['cache-control'] || '', /no-store/, `${res.status}`);
     }
+  });
+
+  it('a %0A in the path cannot forge a line of the access log', { skip: !VAR && 'KAPTAJN_VAR is not set' }, async () => {
+    // nginx decodes the path it passes: %0A arrives as a newline.
+    const marker = `forged${Date.now()}${process.pid}`;
+    const forged = `access rid=${marker} GET /api/v1/plan 200 1us`;
+    expectError(await request('GET', `/api/v1/x%0A${encodeURIComponent(forged)}`), 404, 'not_found');
+    const log = fs.readFileSync(path.join(VAR, 'log', 'citizen.log'), 'utf8');
+    assert.ok(!log.split('\n').some((line) => line.startsWith(`access rid=${marker}`)), 'a forged access line');
+    assert.ok(log.includes(`/api/v1/x\\x0a${forged} 404 `), 'the path is logged on its own line, escaped');
   });
 
   it('GET /api/v1/healthz needs no session', async () => {

@@ -154,6 +154,29 @@ Test(validate, a_huge_unknown_name_is_echoed_short_and_valid_utf8)
 	arena_free(a);
 }
 
+Test(log, a_decoded_newline_cannot_forge_a_log_line)
+{
+	struct arena *a = arena_new();
+	const char *path = "/api/v1/x\naccess rid=forged GET /api/v1/plan 200 1us";
+	const char *out = text_log_safe(a, path);
+
+	cr_assert_null(strchr(out, '\n'));
+	cr_assert_str_eq(out, "/api/v1/x\\x0aaccess rid=forged GET /api/v1/plan 200 1us");
+	arena_free(a);
+}
+
+Test(log, controls_del_and_backslash_are_escaped_and_utf8_kept)
+{
+	struct arena *a = arena_new();
+
+	cr_assert_str_eq(text_log_safe(a, "a\x1b[31m\r\t\x7f\\x0a"),
+	                 "a\\x1b[31m\\x0d\\x09\\x7f\\x5cx0a");
+	cr_assert_str_eq(text_log_safe(a, "/api/v1/plan/dr\xc3\xb8m"), "/api/v1/plan/dr\xc3\xb8m");
+	cr_assert_str_eq(text_log_safe(a, ""), "");
+	cr_assert_null(text_log_safe(a, NULL));
+	arena_free(a);
+}
+
 Test(ids, parse_id_takes_only_plain_positive_decimals)
 {
 	cr_assert_eq(parse_id("42", 2), 42);

@@ -301,3 +301,100 @@ Test(plan_db, an_idle_or_too_old_session_is_refused_and_a_live_one_found)
 	/* Once ended, an idle session stays dead. */
 	cr_assert_eq(session_citizen(db, a, idle, strlen(idle), now - 1000, &s), KP_EAUTH);
 }
+
+/* The citizen's plan read through the session (one query), as JSON. */
+static json_t *plan_via_session(const char *cookie, long long *version)
+{
+	struct session s;
+	struct db_res head;
+	const char *text;
+	json_t *plan;
+
+	cr_assert_eq(session_find_plan(db, a, cookie, strlen(cookie), time(NULL), &s, &head), KP_OK);
+	cr_assert_eq(plan_render(db, a, &head, SESSION_PLAN_COL, &text, version), KP_OK);
+	plan = json_loads(text, 0, NULL);
+	cr_assert_not_null(plan, "not JSON: %s", text);
+	return plan;
+}
+
+Test(plan_db, the_kept_plan_document_equals_the_plan_and_follows_every_change)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	char c1[SESSION_TOKEN_LEN + 1], c2[SESSION_TOKEN_LEN + 1];
+	long long v, v2, vg;
+	json_t *fast, *slow, *dream;
+	time_t now = time(NULL);
+
+	make(&f);
+	snprintf(c1, sizeof(c1), "DOC1%039lld", f.plan);
+	snprintf(c2, sizeof(c2), "DOC2%039lld", f.plan);
+	session_row(c1, f.c1, now - 10, now - 5);
+	session_row(c2, f.c2, now - 10, now - 5);
+
+	/* First read builds the document; the second reads it back: both equal
+	 * what plan_get builds from the tables. */
+	fast = plan_via_session(c1, &v);
+	cr_assert_eq(plan_get(db, a, f.c1, &slow, &vg), KP_OK);
+	cr_assert_eq(v, vg);
+	cr_assert(json_equal(fast, slow), "the read through the session differs from plan_get");
+	json_decref(fast);
+	fast = plan_via_session(c1, &v2);
+	cr_assert_eq(v2, v);
+	cr_assert(json_equal(fast, slow), "the kept document differs from plan_get");
+	json_decref(fast);
+	json_decref(slow);
+
+	/* A change raises the version: the next read shows it, for both
+	 * members of the household, each with their own accepted version. */
+	cr_assert_eq(dream_create(db, a, &f.p2, "Et nyt drømmehus", PLAN_ANY_VERSION, &dream, &v2,
+	                          &fail), KP_OK);
+	json_decref(dream);
+	cr_assert_eq(v2, v + 1);
+	cr_assert_eq(plan_accept(db, a, &f.p1, v2, &dream, &fail), KP_OK);
+	json_decref(dream);
+	fast = plan_via_session(c1, &v);
+	cr_assert_eq(v, v2);
+	cr_assert_eq(json_array_size(json_object_get(fast, "dreams")), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(
+	                     json_array_get(json_object_get(fast, "dreams"), 0), "text")),
+	                 "Et nyt drømmehus");
+	cr_assert_eq(json_integer_value(json_object_get(fast, "accepted_version")), v2);
+	cr_assert_eq(plan_get(db, a, f.c1, &slow, &vg), KP_OK);
+	cr_assert(json_equal(fast, slow));
+	json_decref(fast);
+	json_decref(slow);
+	fast = plan_via_session(c2, &v);
+	cr_assert(json_is_null(json_object_get(fast, "accepted_version")));
+	cr_assert_eq(plan_get(db, a, f.c2, &slow, &vg), KP_OK);
+	cr_assert(json_equal(fast, slow));
+	json_decref(fast);
+	json_decref(slow);
+}
+
+Test(plan_db, an_older_plan_document_never_replaces_a_newer_one)
+{
+	struct fixture f;
+	char c1[SESSION_TOKEN_LEN + 1];
+	struct session s;
+	struct db_res r;
+	long long v;
+	json_t *plan;
+	time_t now = time(NULL);
+
+	make(&f);
+	snprintf(c1, sizeof(c1), "DOC3%039lld", f.plan);
+	session_row(c1, f.c1, now - 10, now - 5);
+	/* A document kept for a later version (as a reader that saw it would
+	 * keep it) stays; the reader of the current version builds its own
+	 * and does not overwrite it. */
+	cr_assert_eq(db_exec(db, DB_PLAN_DOC_STORE,
+	                     DB_ARGS(DB_I64(f.plan), DB_I64(99), DB_STR("\"dreams\":[],\"goals\":[]")),
+	                     NULL, NULL), KP_OK);
+	plan = plan_via_session(c1, &v);
+	cr_assert_eq(v, 1);
+	cr_assert_eq(json_array_size(json_object_get(plan, "goals")), 1, "built from the tables");
+	json_decref(plan);
+	cr_assert_eq(session_find_plan(db, a, c1, strlen(c1), now, &s, &r), KP_OK);
+	cr_assert_eq(db_i64(&r, 0, SESSION_PLAN_COL + 7), 99, "the newer document was replaced");
+}

@@ -1,8 +1,16 @@
 // Development login: lists the demo people from /dev-idp/users, gets a
 // signed ID token for the one picked from /dev-idp/token, and trades it for
 // a session at the citizen or admin API. Not part of production.
+//
+// What the session answer gives goes to sessionStorage under the keys of
+// the site that logs in (web/js/site.js): the citizen portal's kaptajn.*,
+// the caseworker pages' kaptajn.admin.* (the CSRF token, and who the staff
+// member is, to show the name and the actions of the role).
 
-const CSRF_KEY = 'kaptajn.csrf';
+const KEYS = {
+  citizen: { csrf: 'kaptajn.csrf' },
+  staff: { csrf: 'kaptajn.admin.csrf', who: 'kaptajn.admin.staff' },
+};
 
 const ROLE_NAMES = {
   caseworker: 'koordinerende sagsbehandler',
@@ -79,7 +87,12 @@ async function login(user) {
     if (!session || typeof session.csrf_token !== 'string') {
       throw new Error('Login mislykkedes: svaret manglede csrf_token.');
     }
-    sessionStorage.setItem(CSRF_KEY, session.csrf_token);
+    const keys = KEYS[staff ? 'staff' : 'citizen'];
+    sessionStorage.setItem(keys.csrf, session.csrf_token);
+    if (keys.who && session.staff) {
+      const { id, name, role } = session.staff;
+      sessionStorage.setItem(keys.who, JSON.stringify({ id, name, role }));
+    }
     statusEl.textContent = `Logget ind som ${user.name}.`;
     window.location.assign(staff ? '/admin/' : '/');
   } catch (err) {
@@ -132,6 +145,11 @@ async function main() {
     (user.kind === 'staff' ? staff : citizens).append(personButton(user));
   }
   statusEl.textContent = users.length ? 'Vælg en person.' : 'Der er ingen demopersoner (er databasen seedet?).';
+  // From the caseworker pages' "Log ind": the staff first.
+  if (new URLSearchParams(location.search).get('for') === 'staff') {
+    const section = staff.closest('section');
+    section.parentNode.insertBefore(section, citizens.closest('section'));
+  }
 }
 
 main();

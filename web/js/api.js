@@ -1,8 +1,10 @@
-// api: the citizen API over fetch. Every unsafe call carries the CSRF token
-// that the login left in sessionStorage; every failure becomes an ApiError
-// whose kind says what the citizen should be told.
+// api: the JSON API over fetch, for both sites (the citizen API and the
+// admin API). Every unsafe call carries the CSRF token that the login left
+// in sessionStorage (under this site's key); every failure becomes an
+// ApiError whose kind says what the person should be told.
 
-const CSRF_KEY = 'kaptajn.csrf';
+import { storageKey } from './site.js';
+
 const TIMEOUT_MS = 20000;
 
 /**
@@ -27,7 +29,7 @@ export class ApiError extends Error {
 
 export function csrfToken() {
   try {
-    return sessionStorage.getItem(CSRF_KEY) || '';
+    return sessionStorage.getItem(storageKey('csrf')) || '';
   } catch {
     return '';
   }
@@ -35,7 +37,7 @@ export function csrfToken() {
 
 export function forgetSession() {
   try {
-    sessionStorage.removeItem(CSRF_KEY);
+    sessionStorage.removeItem(storageKey('csrf'));
   } catch {
     /* nothing kept */
   }
@@ -106,4 +108,5 @@ export async function call(method, path, opts = {}) {
 export const get = (path) => call('GET', path);
 export const post = (path, json, opts = {}) => call('POST', path, { ...opts, json });
 export const put = (path, json, opts = {}) => call('PUT', path, { ...opts, json });
+export const patch = (path, json, opts = {}) => call('PATCH', path, { ...opts, json });
 export const del = (path, opts = {}) => call('DELETE', path, opts);

@@ -1,16 +1,23 @@
-// drafts: what the citizen is writing and has not sent yet. Kept in memory
-// and mirrored to sessionStorage on every keystroke, so it survives an
-// expired session, a conflict, a dropped connection and the round trip to
-// the login page – but never the tab: no localStorage, never in a URL.
-// A draft is removed only once the server has taken it.
+// drafts: what the citizen (or caseworker) is writing and has not sent yet.
+// Kept in memory and mirrored to sessionStorage on every keystroke, so it
+// survives an expired session, a conflict, a dropped connection and the
+// round trip to the login page – but never the tab: no localStorage, never
+// in a URL. A draft is removed only once the server has taken it.
 
-const KEY = 'kaptajn.drafts';
-const TEXT_FIELDS = ['text', 'title', 'description', 'reason'];
-let mem = load();
+import { storageKey } from './site.js';
+
+const TEXT_FIELDS = ['text', 'title', 'description', 'reason', 'place', 'agenda'];
+let cache = null;
+
+// Read on first use, so that the site has said which key is its own.
+function mem() {
+  if (!cache) cache = load();
+  return cache;
+}
 
 function load() {
   try {
-    const v = JSON.parse(sessionStorage.getItem(KEY) || '{}');
+    const v = JSON.parse(sessionStorage.getItem(storageKey('drafts')) || '{}');
     return v && typeof v === 'object' ? v : {};
   } catch {
     return {};
@@ -19,44 +26,44 @@ function load() {
 
 function persist() {
   try {
-    if (Object.keys(mem).length) sessionStorage.setItem(KEY, JSON.stringify(mem));
-    else sessionStorage.removeItem(KEY);
+    if (Object.keys(mem()).length) sessionStorage.setItem(storageKey('drafts'), JSON.stringify(mem()));
+    else sessionStorage.removeItem(storageKey('drafts'));
   } catch {
     /* storage full or off: the memory copy still holds it */
   }
 }
 
-/** The draft under key ("dream:new", "dream:7", "proposal"), or undefined. */
+/** The draft under key ("dream:new", "dream:7", "proposal", "reject:12"), or undefined. */
 export function get(key) {
-  return mem[key];
+  return mem()[key];
 }
 
 export function has(key) {
-  return Object.prototype.hasOwnProperty.call(mem, key);
+  return Object.prototype.hasOwnProperty.call(mem(), key);
 }
 
 export function set(key, value) {
-  mem[key] = value;
+  mem()[key] = value;
   persist();
 }
 
 /** Merges fields into the draft under key. */
 export function update(key, fields) {
-  mem[key] = { ...(mem[key] || {}), ...fields };
+  mem()[key] = { ...(mem()[key] || {}), ...fields };
   persist();
 }
 
 export function remove(key) {
   if (!has(key)) return;
-  delete mem[key];
+  delete mem()[key];
   persist();
 }
 
 /** The keys of all drafts that hold text the citizen wrote (a draft with
  * a base, the text it started from, counts once it differs from it). */
 export function pending() {
-  return Object.keys(mem).filter((k) => {
-    const v = mem[k];
+  return Object.keys(mem()).filter((k) => {
+    const v = mem()[k];
     if (!v || (typeof v.base === 'string' && v.text === v.base)) return false; // opened, not changed
     return TEXT_FIELDS.some((f) => typeof v[f] === 'string' && v[f].trim() !== '');
   });
@@ -64,6 +71,6 @@ export function pending() {
 
 /** Forgets every draft (on an explicit log-out). */
 export function clear() {
-  mem = {};
+  cache = {};
   persist();
 }

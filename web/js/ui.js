@@ -1,37 +1,34 @@
-// ui: pieces shared by the views – alerts that say plainly what went
-// wrong, the text editor that never drops what the citizen wrote, the
+// ui: pieces shared by the views of both sites – alerts that say plainly
+// what went wrong, the text editor that never drops what was written, the
 // flash message, and the way back to the login.
 
 import { h, icon, newId } from './dom.js';
 import * as drafts from './drafts.js';
 import { t } from './i18n/index.js';
+import { site, storageKey } from './site.js';
 
 export const TEXT_MAX = 2000; // dreams and reasons (the API's limit)
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 4000;
 
-const RETURN_KEY = 'kaptajn.return';
-// Where the login lives: the dev IdP's page in development; in production
-// nginx points this path at the municipality's MitID broker.
-export const LOGIN_URL = '/dev-idp/';
-
-/** Leaves for the login page; the route (never any data) comes back. */
+/** Leaves for the login page (site.loginUrl); the route (never any
+ * data: routes hold at most opaque numeric ids) comes back. */
 export function goLogin() {
   try {
-    const route = location.hash.startsWith('#/') ? location.hash : '#/plan';
-    sessionStorage.setItem(RETURN_KEY, route);
+    const route = location.hash.startsWith('#/') ? location.hash : site.home;
+    sessionStorage.setItem(storageKey('return'), route);
   } catch {
-    /* then the plan page it is */
+    /* then the home page it is */
   }
-  location.assign(LOGIN_URL);
+  location.assign(site.loginUrl);
 }
 
 /** The route to go back to after a login, once. */
 export function takeReturnRoute() {
   try {
-    const r = sessionStorage.getItem(RETURN_KEY);
-    sessionStorage.removeItem(RETURN_KEY);
-    return r && /^#\/[a-z/-]*$/.test(r) ? r : '';
+    const r = sessionStorage.getItem(storageKey('return'));
+    sessionStorage.removeItem(storageKey('return'));
+    return r && /^#\/[a-z0-9/-]*$/.test(r) ? r : '';
   } catch {
     return '';
   }
@@ -39,7 +36,7 @@ export function takeReturnRoute() {
 
 export function clearReturnRoute() {
   try {
-    sessionStorage.removeItem(RETURN_KEY);
+    sessionStorage.removeItem(storageKey('return'));
   } catch {
     /* nothing kept */
   }
@@ -172,7 +169,7 @@ export function textEditor({ draftKey, label, initial = '', max = TEXT_MAX, onSa
     }
     busy = true;
     save.disabled = true;
-    save.textContent = t('plan.dreamSaving');
+    save.textContent = t('common.saving');
     form.setAttribute('aria-busy', 'true');
     try {
       await onSave(text);
@@ -197,9 +194,10 @@ export function textEditor({ draftKey, label, initial = '', max = TEXT_MAX, onSa
   return { form, area };
 }
 
-/** The link back to the plan, at the top of every other page. */
-export function backLink() {
-  return h('div', null, h('a', { class: 'back-link', href: '#/plan' }, icon('chevron-left'), t('common.back')));
+/** The link back (to the site's home page unless href is given), at the
+ * top of every other page. */
+export function backLink(href = site.home, text = t('common.back')) {
+  return h('div', null, h('a', { class: 'back-link', href }, icon('chevron-left'), text));
 }
 
 /** A grey placeholder block for content on its way (no layout jump). */
@@ -212,6 +210,79 @@ export function skeleton(lines = 1, cls = '') {
 /** A page heading that the router focuses after a navigation. */
 export function pageHeading(text) {
   return h('h1', { tabindex: '-1', class: 'page-heading' }, text);
+}
+
+/** A live "characters left" count under a field with a limit of max
+ * code points (hidden from screen readers, which hear the limit once). */
+export function charCounter(input, max) {
+  const el = h('span', { class: 'form-hint character-limit', 'aria-hidden': 'true' });
+  const update = () => {
+    const n = [...input.value].length;
+    el.textContent = n > max ? t('common.charsOver', { n: n - max }) : t('common.charsLeft', { n: max - n });
+  };
+  input.addEventListener('input', update);
+  update();
+  return el;
+}
+
+/** Fills box with the error summary of a form – heading, then each error
+ * ({ text, target }) as a link that moves focus to its field – and
+ * focuses it; or empties it. Returns true when there were no errors. */
+export function errorSummary(box, errors, heading) {
+  box.replaceChildren();
+  if (!errors.length) return true;
+  const links = errors.map((e) =>
+    h(
+      'li',
+      null,
+      h(
+        'a',
+        {
+          href: '#',
+          onclick: (ev) => {
+            ev.preventDefault();
+            if (e.target) e.target.focus();
+          },
+        },
+        e.text,
+      ),
+    ),
+  );
+  box.append(
+    h(
+      'div',
+      { class: 'alert alert-error', role: 'alert' },
+      icon('error', 'alert-icon'),
+      h('div', { class: 'alert-body' }, h('p', { class: 'alert-heading' }, heading), h('ul', { class: 'alert-text nobullet-list' }, links)),
+    ),
+  );
+  box.focus();
+  return false;
+}
+
+/**
+ * Sends a form once at a time: on submit, validate() (false stops), then
+ * the button says busyText and the form is aria-busy while send() runs
+ * (send handles its own errors); then both are as before.
+ */
+export function onSubmit(form, button, { idleText, busyText, validate = () => true, send }) {
+  let sending = false;
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    if (sending || !validate()) return;
+    sending = true;
+    button.disabled = true;
+    button.textContent = busyText;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      await send();
+    } finally {
+      sending = false;
+      button.disabled = false;
+      button.textContent = idleText;
+      form.removeAttribute('aria-busy');
+    }
+  });
 }
 
 /** A status badge (Det Fælles Designsystem's badge). */

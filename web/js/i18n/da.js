@@ -54,6 +54,7 @@ export default {
 
   common: {
     save: 'Gem',
+    saving: 'Gemmer …',
     cancel: 'Fortryd',
     edit: 'Ret',
     delete: 'Slet',
@@ -110,7 +111,6 @@ export default {
     dreamDeleteNo: 'Nej, behold den',
     dreamSaved: 'Din drøm er gemt.',
     dreamDeleted: 'Drømmen er slettet.',
-    dreamSaving: 'Gemmer …',
     dreamGoneSaveNew: 'Gem som ny drøm',
     draftRestored: 'Din tekst er hentet frem igen. Tryk Gem for at sende den.',
     goalsHeading: 'Mine mål',
@@ -138,33 +138,7 @@ export default {
     moreHeading: 'Mere om din plan',
   },
 
-  areas: {
-    job: 'Job',
-    education: 'Uddannelse',
-    health: 'Sundhed',
-    social: 'Socialt',
-    family: 'Familie',
-    housing: 'Bolig',
-    economy: 'Økonomi',
-  },
-
-  goalStatus: {
-    proposed: 'Foreslået',
-    accepted: 'Aftalt',
-    active: 'I gang',
-    'on-hold': 'Sat på pause',
-    completed: 'Nået',
-    cancelled: 'Stoppet',
-    rejected: 'Ikke aftalt',
-  },
-
   hours: (v) => (v.n === 1 ? 'Cirka 1 time om ugen' : `Cirka ${v.text} timer om ugen`),
-
-  meetingKinds: {
-    network: 'Netværksmøde',
-    follow_up: 'Opfølgning',
-    followup: 'Opfølgning',
-  },
 
   propose: {
     heading: 'Foreslå en ændring',

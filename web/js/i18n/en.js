@@ -52,6 +52,7 @@ export default {
 
   common: {
     save: 'Save',
+    saving: 'Saving …',
     cancel: 'Cancel',
     edit: 'Edit',
     delete: 'Delete',
@@ -106,7 +107,6 @@ export default {
     dreamDeleteNo: 'No, keep it',
     dreamSaved: 'Your dream is saved.',
     dreamDeleted: 'The dream is deleted.',
-    dreamSaving: 'Saving …',
     dreamGoneSaveNew: 'Save as a new dream',
     draftRestored: 'Your text is back. Press Save to send it.',
     goalsHeading: 'My goals',
@@ -134,33 +134,7 @@ export default {
     moreHeading: 'More about your plan',
   },
 
-  areas: {
-    job: 'Work',
-    education: 'Education',
-    health: 'Health',
-    social: 'Social',
-    family: 'Family',
-    housing: 'Housing',
-    economy: 'Money',
-  },
-
-  goalStatus: {
-    proposed: 'Proposed',
-    accepted: 'Agreed',
-    active: 'In progress',
-    'on-hold': 'On hold',
-    completed: 'Reached',
-    cancelled: 'Stopped',
-    rejected: 'Not agreed',
-  },
-
   hours: (v) => (v.n === 1 ? 'About 1 hour a week' : `About ${v.text} hours a week`),
-
-  meetingKinds: {
-    network: 'Network meeting',
-    follow_up: 'Follow-up',
-    followup: 'Follow-up',
-  },
 
   propose: {
     heading: 'Propose a change',

@@ -1,13 +1,25 @@
-// i18n: t(key, values) looks a text up in the current language. Danish is
-// loaded with the page; English only when chosen. The choice is kept in
-// sessionStorage (it ends with the tab), never in the URL.
+// i18n: t(key, values) looks a text up in the current language. Each site
+// keeps its texts in one place per language (the citizen portal in this
+// folder, the caseworker pages in admin/js/i18n/) and hands them over with
+// useTexts(): Danish is loaded with the page, English only when chosen. The
+// choice is kept in sessionStorage (it ends with the tab), never in the URL,
+// and holds for both sites.
 
-import da from './da.js';
+import terms from './terms.js';
 
 const LANG_KEY = 'kaptajn.lang';
-const loaders = { da: async () => da, en: async () => (await import('./en.js')).default };
-
+let da = {};
+let loaders = { da: async () => da };
 let dict = da;
+
+/** The site's texts: danish (the dictionary itself) and loadEnglish (a
+ * function resolving to the English one), each over the shared terms.
+ * Called once, before boot. */
+export function useTexts(danish, loadEnglish) {
+  da = { ...terms.da, ...danish };
+  dict = da;
+  loaders = { da: async () => da, en: async () => ({ ...terms.en, ...(await loadEnglish()) }) };
+}
 
 function lookup(d, key) {
   let v = d;

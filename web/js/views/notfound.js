@@ -1,7 +1,8 @@
-// A route that does not exist.
+// A route that does not exist (both sites).
 
 import { h, fill } from '../dom.js';
 import { t } from '../i18n/index.js';
+import { site } from '../site.js';
 import { state } from '../state.js';
 import { pageHeading } from '../ui.js';
 
@@ -10,6 +11,6 @@ export async function render(view) {
     view,
     pageHeading(t('notFound.heading')),
     h('p', null, t('notFound.text')),
-    h('p', null, h('a', { href: state.session === 'in' ? '#/plan' : '#/' }, t(state.session === 'in' ? 'common.back' : 'titles.login'))),
+    h('p', null, h('a', { href: state.session === 'in' ? site.home : '#/' }, t(state.session === 'in' ? 'common.back' : 'titles.login'))),
   );
 }

@@ -4,11 +4,11 @@
 // conflict or a dropped connection.
 
 import * as api from '../api.js';
-import { h, fill, icon, newId } from '../dom.js';
+import { h, fill, newId } from '../dom.js';
 import * as drafts from '../drafts.js';
 import { t } from '../i18n/index.js';
 import { state, loadPlan, lostSession, allGoals, setFlash } from '../state.js';
-import { alert, errorAlert, pageHeading, backLink, skeleton, TEXT_MAX, TITLE_MAX, DESCRIPTION_MAX } from '../ui.js';
+import { alert, charCounter, errorAlert, errorSummary, onSubmit, pageHeading, backLink, skeleton, TEXT_MAX, TITLE_MAX, DESCRIPTION_MAX } from '../ui.js';
 
 const KEY = 'proposal';
 const KINDS = [
@@ -34,17 +34,6 @@ export async function render(view, ctx) {
   }
   if (!ctx.isCurrent()) return;
   draw(view);
-}
-
-function counterFor(input, max) {
-  const el = h('span', { class: 'form-hint character-limit', 'aria-hidden': 'true' });
-  const update = () => {
-    const n = [...input.value].length;
-    el.textContent = n > max ? t('common.charsOver', { n: n - max }) : t('common.charsLeft', { n: max - n });
-  };
-  input.addEventListener('input', update);
-  update();
-  return el;
 }
 
 function draw(view) {
@@ -91,7 +80,7 @@ function draw(view) {
     h('span', { class: 'form-hint', id: `${ids.title}-hint` }, t('propose.titleHint')),
     titleError,
     title,
-    counterFor(title, TITLE_MAX),
+    charCounter(title, TITLE_MAX),
   );
   const desc = h('textarea', { class: 'form-input', id: ids.desc, name: 'description', rows: 3 });
   desc.value = d.description || '';
@@ -100,7 +89,7 @@ function draw(view) {
     { class: 'form-group' },
     h('label', { class: 'form-label', for: ids.desc }, t('propose.descriptionLabel'), h('span', { class: 'weight-normal' }, ` ${t('common.optional')}`)),
     desc,
-    counterFor(desc, DESCRIPTION_MAX),
+    charCounter(desc, DESCRIPTION_MAX),
   );
 
   // The reason, always.
@@ -114,7 +103,7 @@ function draw(view) {
     h('span', { class: 'form-hint', id: `${ids.reason}-hint` }, t('propose.reasonHint')),
     reasonError,
     reason,
-    counterFor(reason, TEXT_MAX),
+    charCounter(reason, TEXT_MAX),
   );
 
   const summary = h('div', { class: 'form-summary', tabindex: '-1' });
@@ -187,78 +176,34 @@ function draw(view) {
     let reasonMsg = reason.value.trim() ? '' : t('propose.needReason');
     if ([...reason.value].length > TEXT_MAX) reasonMsg = t('errors.tooLong');
     setError(reasonGroup, reasonError, reason, reasonMsg);
-    const list = Object.values(errors);
-    summary.replaceChildren();
-    if (list.length) {
-      summary.append(
-        h(
-          'div',
-          { class: 'alert alert-error', role: 'alert' },
-          icon('error', 'alert-icon'),
-          h(
-            'div',
-            { class: 'alert-body' },
-            h('p', { class: 'alert-heading' }, t('propose.errorSummary')),
-            h(
-              'ul',
-              { class: 'alert-text nobullet-list' },
-              list.map((e) =>
-                h(
-                  'li',
-                  null,
-                  h(
-                    'a',
-                    {
-                      href: '#',
-                      onclick: (ev) => {
-                        ev.preventDefault();
-                        if (e.target) e.target.focus();
-                      },
-                    },
-                    e.text,
-                  ),
-                ),
-              ),
-            ),
-          ),
-        ),
-      );
-      summary.focus();
-    }
-    return list.length === 0;
+    return errorSummary(summary, Object.values(errors), t('propose.errorSummary'));
   }
 
-  let busy = false;
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    if (busy) return;
-    keep();
-    msg.replaceChildren();
-    if (!validate()) return;
-    const k = kind();
-    const body = { kind: k, reason: reason.value };
-    if (k !== 'add_goal') body.goal_id = Number(select.value);
-    if (k !== 'retire_goal') {
-      if (title.value.trim()) body.title = title.value.trim();
-      if (desc.value.trim()) body.description = desc.value;
-    }
-    busy = true;
-    submit.disabled = true;
-    submit.textContent = t('propose.sending');
-    form.setAttribute('aria-busy', 'true');
-    try {
-      await api.post('/api/v1/proposals', body);
-      drafts.remove(KEY);
-      setFlash('success', t('propose.sent'));
-      location.hash = '#/forslag';
-    } catch (err) {
-      msg.replaceChildren(errorAlert(err, { kept: true, retry: () => form.requestSubmit() }));
-    } finally {
-      busy = false;
-      submit.disabled = false;
-      submit.textContent = t('propose.submit');
-      form.removeAttribute('aria-busy');
-    }
+  onSubmit(form, submit, {
+    idleText: t('propose.submit'),
+    busyText: t('propose.sending'),
+    validate: () => {
+      keep();
+      msg.replaceChildren();
+      return validate();
+    },
+    send: async () => {
+      const k = kind();
+      const body = { kind: k, reason: reason.value };
+      if (k !== 'add_goal') body.goal_id = Number(select.value);
+      if (k !== 'retire_goal') {
+        if (title.value.trim()) body.title = title.value.trim();
+        if (desc.value.trim()) body.description = desc.value;
+      }
+      try {
+        await api.post('/api/v1/proposals', body);
+        drafts.remove(KEY);
+        setFlash('success', t('propose.sent'));
+        location.hash = '#/forslag';
+      } catch (err) {
+        msg.replaceChildren(errorAlert(err, { kept: true, retry: () => form.requestSubmit() }));
+      }
+    },
   });
 
   const restored = drafts.pending().includes(KEY);

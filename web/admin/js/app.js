@@ -1,0 +1,104 @@
+// app: the caseworker pages' entry. Hash routes with at most opaque
+// numeric ids in them (never a name or CPR number), page titles without
+// personal data, and the header. The shell, the API client, drafts and
+// the login, not-found and accessibility pages are the citizen portal's
+// own modules (/js/), here with this site's texts and sessionStorage keys.
+
+import * as api from '/js/api.js';
+import * as drafts from '/js/drafts.js';
+import { t, setLang, savedLang, useTexts } from '/js/i18n/index.js';
+import { createShell, currentHash } from '/js/shell.js';
+import { setSite, storageKey } from '/js/site.js';
+import { state, setFlash } from '/js/state.js';
+import { takeReturnRoute } from '/js/ui.js';
+import da from './i18n/da.js';
+import { API, me } from './common.js';
+import * as caseloadView from './views/caseload.js';
+import * as loginView from '/js/views/login.js';
+
+setSite({ prefix: 'kaptajn.admin', home: '#/borgere', loginUrl: '/dev-idp/?for=staff' });
+useTexts(da, async () => (await import('./i18n/en.js')).default);
+
+const view = (name) => () => import(`./views/${name}.js`);
+const ROUTES = [
+  [/^#\/borgere$/, 'titles.caseload', async () => caseloadView],
+  [/^#\/borger\/(\d+)$/, 'titles.citizen', view('citizen')],
+  [/^#\/borger\/(\d+)\/nyt-maal$/, 'titles.goalNew', view('goal')],
+  [/^#\/borger\/(\d+)\/nyt-maal\/(\d+)$/, 'titles.goalNew', view('goal')],
+  [/^#\/borger\/(\d+)\/maal\/(\d+)$/, 'titles.goalEdit', view('goal')],
+  [/^#\/borger\/(\d+)\/kontaktperson$/, 'titles.contact', view('contact')],
+  [/^#\/borger\/(\d+)\/moeder$/, 'titles.meetings', view('meetings')],
+  [/^#\/borger\/(\d+)\/log$/, 'titles.audit', view('audit')],
+  [/^#\/forslag$/, 'titles.queue', view('queue')],
+  [/^#\/rapport$/, 'titles.report', view('report')],
+];
+const PUBLIC = {
+  '#/tilgaengelighed': { title: 'titles.accessibility', load: () => import('/js/views/accessibility.js') },
+};
+const LOGIN = { title: 'titles.login', load: async () => loginView };
+const NOT_FOUND = { title: 'titles.notFound', load: () => import('/js/views/notfound.js') };
+
+function pick(hash) {
+  if (PUBLIC[hash]) return PUBLIC[hash];
+  if (hash === '#/') return state.session === 'in' ? pick('#/borgere') : LOGIN;
+  for (const [re, title, load] of ROUTES) {
+    const m = re.exec(hash);
+    if (!m) continue;
+    if (state.session !== 'in') return LOGIN;
+    // The route's numbers: the citizen, then a goal (edit) or a parent
+    // goal (a new sub-goal).
+    const params = { citizen: m[1], goal: hash.includes('/maal/') ? m[2] : undefined, parent: hash.includes('/nyt-maal/') ? m[2] : undefined };
+    return { title, load, params };
+  }
+  return NOT_FOUND;
+}
+
+async function endSession() {
+  try {
+    await api.del(`${API}/session`);
+  } catch {
+    // Already gone (401) is as good as logged out; anything else: the
+    // session dies at its idle timeout, and this tab forgets it now.
+  }
+  api.forgetSession();
+  try {
+    sessionStorage.removeItem(storageKey('staff'));
+  } catch {
+    /* nothing kept */
+  }
+  state.session = 'out';
+  state.loginNotice = 'loggedOut';
+}
+
+/** The header's own parts: who is logged in, the menu (hidden, not
+ * removed, while logged out: nothing below it moves). */
+function frame() {
+  const m = me();
+  const inNow = state.session === 'in';
+  document.getElementById('me').textContent = m && inNow ? t('me.who', { name: m.name }) : '';
+  const nav = document.getElementById('admin-nav');
+  nav.setAttribute('aria-label', t('navLabel'));
+  nav.classList.toggle('admin-nav-off', !inNow);
+  nav.toggleAttribute('aria-hidden', !inNow);
+}
+
+const { render, start } = createShell({ pick, loggedIn: () => state.session === 'in', endSession, frame });
+
+async function boot() {
+  await setLang(savedLang());
+  // Logged in as far as this tab knows: the login left a CSRF token. The
+  // first API call says whether the session still lives (a 401 brings the
+  // login page back, with any text kept).
+  state.session = api.csrfToken() ? 'in' : 'out';
+  if (state.session === 'out' && drafts.pending().length) state.loginNotice = 'expired';
+  start();
+  if (state.session === 'in') {
+    const back = takeReturnRoute();
+    if (back && back !== currentHash()) history.replaceState(null, '', back);
+    else if (currentHash() === '#/') history.replaceState(null, '', '#/borgere');
+    if (drafts.pending().length) setFlash('info', t('draftRestored'));
+  }
+  await render({ focus: false });
+}
+
+boot();

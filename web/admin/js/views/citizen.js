@@ -1,0 +1,143 @@
+// A citizen's plan as staff see it (GET /citizens/{id}/plan, an audited
+// read): who the citizen is (the CPR number hidden until asked for),
+// consent, versions and what changed since the citizen's last yes, the
+// citizen's dreams, the goals with sub-goals, status, hours and legal
+// basis, and the contact person – with the caseworker's ways to change
+// them. A citizen outside the caseload is "not found", with nothing shown.
+
+import { h, fill, icon } from '/js/dom.js';
+import { t, dateTime } from '/js/i18n/index.js';
+import { backLink, skeleton } from '/js/ui.js';
+import { actionLink, citizenPlan, citizenTop, factList, goalFacts, loadFailed, mayDecide, named } from '../common.js';
+
+export async function render(view, ctx) {
+  const id = ctx.params.citizen;
+  fill(
+    view,
+    backLink(),
+    h('div', { 'aria-busy': 'true', class: 'citizen-page' }, h('p', { class: 'sr-only', role: 'status' }, t('loading')), skeleton(1, 'skeleton-heading'), skeleton(1, 'skeleton-tabs'), skeleton(4, 'skeleton-card'), skeleton(5, 'skeleton-card'), skeleton(5, 'skeleton-card')),
+  );
+  let plan;
+  try {
+    ({ plan } = await citizenPlan(id));
+  } catch (err) {
+    loadFailed(view, ctx, err, t('titles.citizen'), () => render(view, ctx));
+    return;
+  }
+  if (!ctx.isCurrent()) return;
+  const decide = mayDecide();
+  fill(
+    view,
+    h(
+      'div',
+      { class: 'citizen-page' },
+      citizenTop(id, plan.citizen.name, 'plan'),
+      facts(plan),
+      changes(plan),
+      dreams(plan),
+      goals(id, plan, decide),
+      contact(id, plan, decide),
+    ),
+  );
+}
+
+function cprFact(cpr) {
+  if (!cpr) return t('citizen.cprMissing');
+  const masked = `${cpr.slice(0, 6)}-••••`;
+  const value = h('span', { class: 'cpr-value' }, masked);
+  const button = h('button', { type: 'button', class: 'function-link cpr-toggle', 'aria-expanded': 'false' }, t('citizen.cprShow'));
+  button.addEventListener('click', () => {
+    const open = button.getAttribute('aria-expanded') !== 'true';
+    value.textContent = open ? cpr : masked;
+    button.textContent = t(open ? 'citizen.cprHide' : 'citizen.cprShow');
+    button.setAttribute('aria-expanded', String(open));
+  });
+  return h('span', { class: 'cpr' }, value, ' ', button);
+}
+
+function facts(plan) {
+  const c = plan.consent || { status: 'none' };
+  return factList([
+    [t('citizen.cpr'), cprFact(plan.citizen.cpr)],
+    [t('citizen.consent'), c.at ? `${named('citizen.consentStatus', c.status)}, ${dateTime(c.at)}` : named('citizen.consentStatus', c.status)],
+    [t('citizen.version'), String(plan.version)],
+    [t('citizen.accepted'), plan.accepted_version ? t('common.version', { n: plan.accepted_version }) : t('citizen.acceptedNone')],
+    plan.household && plan.household.length ? [t('citizen.household'), plan.household.map((p) => p.name).join(', ')] : null,
+  ]);
+}
+
+function section(idName, heading, ...body) {
+  return h('section', { class: 'plan-section', 'aria-labelledby': idName }, h('h2', { id: idName }, heading), body);
+}
+
+function changes(plan) {
+  const list = plan.changes_since_accepted || [];
+  if (!list.length) return null;
+  return section(
+    'changes-heading',
+    t('citizen.changesHeading'),
+    h(
+      'ul',
+      { class: 'change-list' },
+      list.map((v) => h('li', null, h('span', { class: 'weight-semibold' }, t('common.version', { n: v.version })), ` – ${v.summary} `, h('span', { class: 'history-meta' }, dateTime(v.at)))),
+    ),
+  );
+}
+
+function dreams(plan) {
+  const list = plan.dreams || [];
+  return section(
+    'dreams-heading',
+    t('citizen.dreamsHeading'),
+    list.length
+      ? h('ul', { class: 'dream-list' }, list.map((d) => h('li', { class: 'dream-card' }, h('blockquote', { class: 'dream-text' }, d.text))))
+      : h('p', { class: 'empty' }, t('citizen.dreamsEmpty')),
+  );
+}
+
+function goalCard(id, g, decide, sub) {
+  return h(
+    'li',
+    { class: sub ? 'subgoal' : 'goal-card' },
+    h(sub ? 'h4' : 'h3', { class: sub ? 'subgoal-title' : 'goal-title' }, g.title),
+    g.description ? h('p', { class: 'goal-description' }, g.description) : null,
+    goalFacts(g),
+    decide ? h('p', { class: 'goal-action' }, actionLink(`#/borger/${id}/maal/${g.id}`, 'edit', t('common.edit'), t('citizen.goalEditAria', { title: g.title }))) : null,
+    !sub && g.subgoals && g.subgoals.length
+      ? [h('h4', { class: 'subgoals-heading' }, t('citizen.subgoalsHeading')), h('ul', { class: 'subgoal-list' }, g.subgoals.map((s) => goalCard(id, s, decide, true)))]
+      : null,
+    !sub && decide
+      ? h('p', { class: 'goal-action' }, actionLink(`#/borger/${id}/nyt-maal/${g.id}`, 'plus', t('citizen.subgoalAdd'), t('citizen.subgoalAddAria', { title: g.title })))
+      : null,
+  );
+}
+
+function goals(id, plan, decide) {
+  const list = plan.goals || [];
+  return section(
+    'goals-heading',
+    t('citizen.goalsHeading'),
+    list.length ? h('ul', { class: 'goal-list' }, list.map((g) => goalCard(id, g, decide, false))) : h('p', { class: 'empty' }, t('citizen.goalsEmpty')),
+    decide ? h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/nyt-maal` }, icon('plus'), t('citizen.goalAdd'))) : null,
+  );
+}
+
+function contact(id, plan, decide) {
+  const c = plan.contact;
+  return section(
+    'contact-heading',
+    t('citizen.contactHeading'),
+    c && c.name
+      ? h(
+          'div',
+          { class: 'contact-card' },
+          h('p', { class: 'contact-name' }, c.name),
+          c.role ? h('p', { class: 'contact-role' }, c.role) : null,
+          h('p', { class: 'contact-lines' }, [c.phone, c.email].filter(Boolean).join(' · ')),
+        )
+      : h('p', { class: 'empty' }, t('citizen.contactNone')),
+    decide
+      ? h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/kontaktperson` }, icon('person'), t(c && c.name ? 'citizen.contactChange' : 'citizen.contactAssign')))
+      : null,
+  );
+}

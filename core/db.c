@@ -12,6 +12,7 @@
 #include <mysqld_error.h>
 
 #include "db.h"
+#include "stamp.h"
 
 static const char *const sql[DB_STMT__MAX] = {
 	[DB_PING] = "SELECT 1",
@@ -354,7 +355,30 @@ struct db {
 	MYSQL *conn;             /* NULL while disconnected */
 	MYSQL_STMT *stmt[DB_STMT__MAX];
 	bool multi;
+	bool in_tx;              /* between db_begin and db_commit/db_rollback */
+	bool changed;            /* the transaction ran a statement that changes */
 };
+
+/* Writes that no citizen's plan answer shows: they leave the host's change
+ * counter (stamp.h) alone. Every other statement that is not a SELECT
+ * raises it once it is committed. */
+static const enum db_stmt quiet[] = {
+	DB_SESSION_INSERT, DB_SESSION_TOUCH, DB_TOKEN_USE, DB_TOKEN_PURGE,
+	DB_PLAN_DOC_STORE, DB_AUDIT_INSERT, DB_AUDIT_HEAD_SET,
+};
+
+/* Whether statement st changes what a plan answer can show. */
+static bool db_stmt_changes(enum db_stmt st)
+{
+	size_t i;
+
+	if (strncmp(sql[st], "SELECT", 6) == 0)
+		return false;
+	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
+		if (quiet[i] == st)
+			return false;
+	return true;
+}
 
 /* Every entry of the table is filled. */
 static int db_table_checked(void)
@@ -396,6 +420,8 @@ static void db_disconnect(struct db *db)
 		mysql_close(db->conn);
 		db->conn = NULL;
 	}
+	/* The server rolls back what a lost connection had not committed. */
+	db->in_tx = db->changed = false;
 }
 
 void db_free(struct db *db)
@@ -537,6 +563,12 @@ static enum kp_err db_run(struct db *db, enum db_stmt st, const struct db_arg *a
 		return db_error(db, s, st, "bind");
 	if (mysql_stmt_execute(s) != 0)
 		return db_error(db, s, st, "execute");
+	if (db_stmt_changes(st)) {
+		if (db->in_tx)
+			db->changed = true;
+		else
+			stamp_bump();
+	}
 	*out = s;
 	return KP_OK;
 }
@@ -657,24 +689,37 @@ static enum kp_err db_simple(struct db *db, const char *q, const char *what)
 
 enum kp_err db_begin(struct db *db)
 {
-	return db_simple(db, "START TRANSACTION", "begin");
+	enum kp_err err = db_simple(db, "START TRANSACTION", "begin");
+
+	db->in_tx = err == KP_OK;
+	db->changed = false;
+	return err;
 }
 
 enum kp_err db_commit(struct db *db)
 {
 	enum kp_err err;
+	bool changed = db->changed;
 
+	db->in_tx = db->changed = false;
 	if (db->conn == NULL)
 		return KP_ERETRY;
-	if (mysql_commit(db->conn) == 0)
+	if (mysql_commit(db->conn) == 0) {
+		if (changed)
+			stamp_bump();
 		return KP_OK;
+	}
 	err = db_error(db, NULL, DB_STMT__MAX, "commit");
-	/* A commit cut off may have been applied: never run it again. */
+	/* A commit cut off may have been applied: never run it again, and
+	 * count it as a change. */
+	if (changed)
+		stamp_bump();
 	return err == KP_ERETRY && db->conn == NULL ? KP_EUNAVAIL : err;
 }
 
 void db_rollback(struct db *db)
 {
+	db->in_tx = db->changed = false;
 	if (db->conn != NULL && mysql_rollback(db->conn) != 0)
 		db_error(db, NULL, DB_STMT__MAX, "rollback");
 }

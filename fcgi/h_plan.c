@@ -7,10 +7,16 @@ enum kp_err h_plan_get(struct req *r)
 {
 	long long version;
 	const char *json;
-	enum kp_err err = plan_render(r->w->db, r->a, &r->head, SESSION_PLAN_COL, &json, &version);
+	enum kp_err err;
 
-	if (err != KP_OK)
+	if (r->plan_body != NULL) {
+		respond_etag(r, r->plan_version);
+		respond_text(r, 200, "application/json; charset=utf-8", r->plan_body);
+		return KP_OK;
+	}
+	if ((err = plan_render(r->w->db, r->a, &r->head, SESSION_PLAN_COL, &json, &version)) != KP_OK)
 		return err;
+	plan_cache_put(r, json, version);
 	respond_etag(r, version);
 	respond_text(r, 200, "application/json; charset=utf-8", json);
 	return KP_OK;

@@ -56,6 +56,9 @@ struct req {
 	size_t raw_len;
 	struct session sess;       /* for routes that need a session */
 	struct db_res head;        /* R_PLAN: the session's row with the plan head */
+	uint64_t plan_stamp;       /* R_PLAN: the change counter before the lookup */
+	const char *plan_body;     /* R_PLAN: a kept answer (plan_cache.c), or NULL */
+	long long plan_version;    /* its version */
 	/* The answer. */
 	int status;
 	json_t *out;               /* JSON body, or NULL */
@@ -129,6 +132,16 @@ enum kp_err request_if_match_parse(const char *h, long long *version, struct kp_
 /* Finds name=value in an x-www-form-urlencoded string s (may be NULL),
  * decoded into arena a; NULL if absent or if it decodes to a NUL byte. */
 const char *request_form_find(struct arena *a, const char *s, const char *name);
+
+/* plan_cache.c: answers to GET /api/v1/plan kept in the worker's memory
+ * while the host's change counter (stamp.h) stands still. */
+/* Notes the counter; call before the session lookup. */
+void plan_cache_begin(struct req *r);
+/* Whether an answer is kept for the session cookie: then r->plan_body and
+ * r->plan_version hold it. */
+bool plan_cache_get(struct req *r, const char *cookie, size_t len);
+/* Keeps body (the answer of version) for the session r looked up. */
+void plan_cache_put(struct req *r, const char *body, long long version);
 
 /* route.c */
 /* Finds the route of method and path in table: the route, with its {id}

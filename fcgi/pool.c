@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "stamp.h"
 
 #define POOL_MAX_WORKERS 64
 #define POOL_DRAIN_SECONDS 20
@@ -256,6 +257,15 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	/* Workers wait in pselect() and accept without blocking (worker_wait). */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	/* Mapped before the fork, so that every worker shares it. */
+	if (cfg->change_file != NULL && *cfg->change_file != '\0') {
+		char err[256];
+
+		if (stamp_attach(cfg->change_file, err, sizeof(err)) != 0) {
+			fprintf(stderr, "pool: %s\n", err);
+			return 1;
+		}
+	}
 	if (pidfile != NULL && write_pidfile(pidfile) != 0) {
 		fprintf(stderr, "pool: cannot write %s\n", pidfile);
 		return 1;

@@ -128,8 +128,10 @@ void respond_send(struct req *r, long long started_us)
 	free(body);
 	gettimeofday(&tv, NULL);
 	/* One line per request: no query string, no personal data. The path
-	 * is nginx's decoded one: "%0A" in a URL is a newline here. */
-	fprintf(stderr, "access rid=%s %s %s %d %lldus\n", text_log_safe(r->a, r->request_id),
+	 * is nginx's decoded one: "%0A" in a URL is a newline here. "kept":
+	 * the answer came from the worker's memory (plan_cache.c). */
+	fprintf(stderr, "access rid=%s %s %s %d %lldus%s\n", text_log_safe(r->a, r->request_id),
 	        r->method_name, text_log_safe(r->a, r->path), status,
-	        (long long)tv.tv_sec * 1000000 + tv.tv_usec - started_us);
+	        (long long)tv.tv_sec * 1000000 + tv.tv_usec - started_us,
+	        r->plan_body != NULL ? " kept" : "");
 }

@@ -33,7 +33,7 @@ describe('MariaDB stopped and started under load', { skip: SKIP }, () => {
         // (it connects on first use), rather than crash-looping.
         const victim = pids.citizen[0];
         process.kill(victim, 'SIGKILL');
-        const now = await stack.waitWorkers('citizen', 2, 5000);
+        const now = await stack.waitWorkers('citizen', 2, 5000, [victim]);
         pids.citizen = now;
         await sleep(2000);
         assert.deepEqual(stack.workerPids('citizen'), now, 'a worker born during the outage did not stay up');

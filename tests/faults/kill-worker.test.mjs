@@ -28,7 +28,7 @@ describe('kill -9 of a worker under load', { skip: SKIP }, () => {
           const victims = all ? pids : [pids[Math.floor(Math.random() * pids.length)]];
           for (const pid of victims) process.kill(pid, 'SIGKILL');
           for (const pid of victims) killed.push({ pool, pid, at: Math.round(rec.now()) });
-          const after = await stack.waitWorkers(pool, 3, 5000);
+          const after = await stack.waitWorkers(pool, 3, 5000, victims);
           assert.deepEqual(after.filter((p) => victims.includes(p)), [], `${pool} workers still listed`);
           await sleep(1200);
         }
@@ -57,12 +57,14 @@ describe('kill -9 of a worker under load', { skip: SKIP }, () => {
       const before = stack.sql(`SELECT version FROM plans WHERE id = ${planId}`)[0][0];
       const holder = await stack.holder();
       let held;
+      let victims = [];
       try {
         await holder.send(`BEGIN; SELECT version FROM plans WHERE id = ${planId} FOR UPDATE`);
         const text = marker('held');
         held = anna.call('dream_create', 'POST', '/api/v1/plan/dreams', { json: { text } });
         await sleep(500);
-        for (const pid of stack.workerPids('citizen')) process.kill(pid, 'SIGKILL');
+        victims = stack.workerPids('citizen');
+        for (const pid of victims) process.kill(pid, 'SIGKILL');
         const { r } = await held;
         assert.equal(r.status, 502, `the held write: ${r.status} ${r.text}`);
         assert.deepEqual(answerProblems([r], [502]), []);
@@ -72,7 +74,7 @@ describe('kill -9 of a worker under load', { skip: SKIP }, () => {
       } finally {
         await holder.release();
       }
-      await stack.waitWorkers('citizen', 3, 5000);
+      await stack.waitWorkers('citizen', 3, 5000, victims);
       await healthy(httpc, 'citizen');
       const c = await assertConsistent(stack, rec.records);
       t.diagnostic(`writes checked: ${c.checked}, lost: ${c.lost.length}`);

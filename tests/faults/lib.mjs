@@ -212,9 +212,14 @@ export class Stack {
     return sup ? childrenOf(sup) : [];
   }
 
-  /** Waits until the pool has its full count of live workers again. */
-  async waitWorkers(pool, n = this.workers, timeoutMs = 10000) {
-    await waitUntil(`${n} ${pool} workers`, () => this.workerPids(pool).length === n, timeoutMs);
+  /**
+   * Waits until the pool has its full count of live workers again, none of
+   * them among gone (pids just killed: a SIGKILL takes a moment to land,
+   * and until then the victim still counts as alive).
+   */
+  async waitWorkers(pool, n = this.workers, timeoutMs = 10000, gone = []) {
+    const ready = (pids) => pids.length === n && !pids.some((p) => gone.includes(p));
+    await waitUntil(`${n} ${pool} workers`, () => ready(this.workerPids(pool)), timeoutMs);
     return this.workerPids(pool);
   }
 
@@ -522,14 +527,15 @@ export function etagVersion(etag) {
 
 /** A logged-in person: call() sends with the session and records. */
 class Session {
-  constructor(httpc, rec, { who, cookie, csrf, id }) {
-    Object.assign(this, { http: httpc, rec, who, cookie, csrf, id });
+  constructor(httpc, rec, { kind, who, cookie, csrf, id }) {
+    Object.assign(this, { http: httpc, rec, kind, who, cookie, csrf, id });
     this.goals = new Map(); // staff: citizen id -> goals in the plan, as last read
   }
 
   async call(op, method, urlPath, opts = {}) {
     const res = await this.http.request(method, urlPath, { cookie: this.cookie, csrf: this.csrf, ...opts });
     const r = this.rec.add(this.who, op, method, urlPath, res);
+    if (this.kind === 'citizen') r.citizenId = this.id;
     return { res, r };
   }
 }
@@ -556,7 +562,7 @@ async function login(httpc, rec, kind, sub, label) {
     const token = await devToken(httpc, sub, k.aud);
     const res = await httpc.request('POST', k.path, { json: { id_token: token } });
     if (res.status === 201) {
-      return new Session(httpc, rec, { who: label, cookie: cookieOf(res, k.cookie), csrf: res.json.csrf_token, id: k.who(res.json).id });
+      return new Session(httpc, rec, { kind, who: label, cookie: cookieOf(res, k.cookie), csrf: res.json.csrf_token, id: k.who(res.json).id });
     }
     await sleep(250);
   }
@@ -1032,16 +1038,63 @@ export async function consistency(stack, records = []) {
 }
 
 /** Asserts lostWrites and consistency together; returns their figures. */
+/**
+ * Citizens' plan reads older than a change answered before they began:
+ * a read of version v that started after a write to the same plan (the
+ * citizen's own, or a caseworker's decision) had been answered with a
+ * version above v. With plan answers kept in the workers' memory
+ * (fcgi/plan_cache.c) this is what a missed change would look like.
+ * Returns { checked, stale: [descriptions] }.
+ */
+export function staleReads(stack, records) {
+  const ids = new Set();
+  for (const r of records) {
+    if (r.citizenId) ids.add(r.citizenId);
+    if (r.write && r.write.citizenId) ids.add(r.write.citizenId);
+  }
+  const planOf = new Map();
+  for (const part of chunks([...ids])) {
+    for (const [id, plan] of stack.sql(`SELECT id, plan_id FROM citizens WHERE id IN (${sqlList(part)})`)) planOf.set(Number(id), Number(plan));
+  }
+  // Answered changes per plan, by the moment their answer came.
+  const changes = new Map();
+  for (const r of records) {
+    const w = r.write;
+    if (!w || w.kind === 'accept' || !Number.isInteger(w.version)) continue;
+    const plan = planOf.get(Number(w.citizenId || r.citizenId));
+    if (plan === undefined) continue;
+    if (!changes.has(plan)) changes.set(plan, []);
+    changes.get(plan).push({ end: r.end, version: w.version, what: `${r.who} ${w.kind}` });
+  }
+  for (const list of changes.values()) list.sort((a, b) => a.end - b.end);
+  const stale = [];
+  let checked = 0;
+  for (const r of records) {
+    if (r.op !== 'plan' || r.status !== 200 || !r.citizenId) continue;
+    const v = etagVersion(r.etag);
+    const list = changes.get(planOf.get(r.citizenId));
+    if (v === null || !list) continue;
+    checked++;
+    // A millisecond of margin: ms is rounded.
+    const began = r.end - r.ms - 1;
+    const newer = list.find((c) => c.end < began && c.version > v);
+    if (newer) stale.push(`${r.who} read version ${v} at ${Math.round(began)} ms, after ${newer.what} answered version ${newer.version} at ${Math.round(newer.end)} ms (rid ${r.rid})`);
+  }
+  return { checked, stale };
+}
+
 export async function assertConsistent(stack, records) {
   const lw = lostWrites(stack, records);
   assert.deepEqual(lw.lost, [], 'writes answered 2xx that are not in the database');
+  const sr = staleReads(stack, records);
+  assert.deepEqual(sr.stale.slice(0, 10), [], 'plan reads older than a change answered before them');
   const c = await consistency(stack, records);
   assert.deepEqual(c.versionGaps, [], 'plan versions do not match their history');
   assert.deepEqual(c.doubleDecisions, [], 'a proposal was decided twice');
   assert.deepEqual(c.duplicates, [], 'a write was applied twice');
   assert.deepEqual(c.badDecisions, [], 'proposals with a half-written decision');
   assert.ok(c.auditOk, `kaptajn verify-audit: ${c.auditOut}`);
-  return { ...lw, ...c };
+  return { ...lw, ...c, staleChecked: sr.checked };
 }
 
 /** Asserts races: of two decisions at once, one 200 and one 409 (when both were answered). */

@@ -12,7 +12,7 @@ import path from 'node:path';
 
 import {
   ANSWER_BOUND_MS, REPO, SKIP, Stack, Http, Recorder, alive, answerProblems, consistency, figures, healthy,
-  loginStaff, lostWrites, people, raceProblems, rssKib, sleep, slowAnswers, startLoad, twin,
+  loginStaff, lostWrites, people, raceProblems, rssKib, sleep, slowAnswers, staleReads, startLoad, twin,
 } from '../faults/lib.mjs';
 
 const num = (name, def) => {
@@ -108,8 +108,9 @@ async function main() {
       await load.stop();
     }
     const seconds = (Date.now() - started) / 1000;
-    await stack.waitWorkers('citizen', WORKERS);
-    await stack.waitWorkers('admin', WORKERS);
+    const killed = kills.map((k) => k.pid);
+    await stack.waitWorkers('citizen', WORKERS, undefined, killed);
+    await stack.waitWorkers('admin', WORKERS, undefined, killed);
     const rssEnd = workerRss(stack);
     await healthy(httpc, 'citizen');
     await healthy(httpc, 'admin');
@@ -132,6 +133,8 @@ async function main() {
     check(races.length === 0, `racing decisions: ${races.slice(0, 5).join('; ')}`);
     const lw = lostWrites(stack, recs);
     check(lw.lost.length === 0, `lost writes: ${lw.lost.slice(0, 10).join('; ')}`);
+    const sr = staleReads(stack, recs);
+    check(sr.stale.length === 0, `stale plan reads: ${sr.stale.slice(0, 5).join('; ')}`);
     const c = await consistency(stack, recs);
     check(c.versionGaps.length === 0, `version gaps: ${c.versionGaps.slice(0, 10).join('; ')}`);
     check(c.doubleDecisions.length === 0, `double decisions: ${c.doubleDecisions.slice(0, 10).join('; ')}`);
@@ -161,6 +164,7 @@ async function main() {
     console.log(`failed answers      ${failed.length} (502/504/none) for ${kills.length} kills; 503: ${recs.filter((r) => r.status === 503).length}, outside the outage: ${stray503.length}`);
     console.log(`races               ${rec.races.length} double decisions tried, ${races200} with one 200 and one 409, ${races.length} wrong`);
     console.log(`lost writes         ${lw.lost.length} of ${lw.checked} checked`);
+    console.log(`stale plan reads    ${sr.stale.length} of ${sr.checked} checked`);
     console.log(`double decisions    ${c.doubleDecisions.length}`);
     console.log(`version gaps        ${c.versionGaps.length}`);
     console.log(`applied twice       ${c.duplicates.length} (keep-alive resets resent: ${httpc.keepAliveRetries})`);

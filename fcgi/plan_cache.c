@@ -14,7 +14,8 @@
  *     limit) and it is within its absolute lifetime.
  * So a kept answer is the one the database would give, as of at most
  * PLAN_CACHE_MS ago. Without a change counter (config change_file unset)
- * nothing is kept. */
+ * nothing is kept. One slot per session hash, the newest answer wins a
+ * slot; at most PLAN_CACHE_BUDGET bytes of answers in all. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -25,6 +26,9 @@
 #define PLAN_CACHE_SLOTS 4096
 #define PLAN_CACHE_MS 1000
 #define PLAN_CACHE_BODY_MAX (16 * 1024)
+/* What the kept answers may hold in all, per worker: the worker's memory
+ * stays bounded whatever the plans' size. */
+#define PLAN_CACHE_BUDGET (8 * 1024 * 1024)
 
 struct plan_cache_slot {
 	uint8_t key[KP_SHA256_LEN]; /* the session id's hash */
@@ -38,6 +42,7 @@ struct plan_cache_slot {
 };
 
 static struct plan_cache_slot slots[PLAN_CACHE_SLOTS];
+static size_t held; /* the slots' body capacities, summed */
 
 static long long plan_cache_now_ms(void)
 {
@@ -91,10 +96,13 @@ void plan_cache_put(struct req *r, const char *body, long long version)
 	s = plan_cache_slot(r->sess.id_hash);
 	s->used = false;
 	if (len + 1 > s->cap) {
-		char *b = realloc(s->body, len + 1);
+		char *b;
 
-		if (b == NULL)
+		if (held - s->cap + len + 1 > PLAN_CACHE_BUDGET)
 			return;
+		if ((b = realloc(s->body, len + 1)) == NULL)
+			return;
+		held = held - s->cap + len + 1;
 		s->body = b;
 		s->cap = len + 1;
 	}

@@ -561,8 +561,12 @@ static enum kp_err db_run(struct db *db, enum db_stmt st, const struct db_arg *a
 	}
 	if (nargs > 0 && mysql_stmt_bind_param(s, bind) != 0)
 		return db_error(db, s, st, "bind");
-	if (mysql_stmt_execute(s) != 0)
+	if (mysql_stmt_execute(s) != 0) {
+		/* A write whose answer was lost may have been applied. */
+		if (!db->in_tx && db_stmt_changes(st))
+			stamp_bump();
 		return db_error(db, s, st, "execute");
+	}
 	if (db_stmt_changes(st)) {
 		if (db->in_tx)
 			db->changed = true;

@@ -192,3 +192,13 @@ Test(stamp_db, a_rolled_back_or_quiet_transaction_leaves_it)
 	cr_assert_eq(db_commit(db), KP_OK);
 	cr_assert_eq(stamp_read(), 0);
 }
+
+/* A write whose answer was lost may have been applied: any failed write
+ * outside a transaction counts as a change. Here one that surely failed
+ * (no such plan) stands in for it. */
+Test(stamp_db, a_failed_write_outside_a_transaction_counts)
+{
+	cr_assert_neq(db_exec(db, DB_DREAM_INSERT, DB_ARGS(DB_I64(-1), DB_I64(-1), DB_STR("x")), NULL,
+	                      NULL), KP_OK);
+	cr_assert_eq(stamp_read(), 1);
+}

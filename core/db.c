@@ -14,6 +14,24 @@
 #include "db.h"
 #include "stamp.h"
 
+/* Column lists that two statements share, so that their column numbers
+ * cannot drift apart (SESSION_PLAN_COL, plan_render). */
+#define SQL_SESSION_CITIZEN_COLS \
+	"s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name"
+#define SQL_SESSION_CITIZEN_FROM \
+	" FROM sessions s JOIN citizens c ON c.id = s.citizen_id"
+#define SQL_SESSION_CITIZEN_WHERE \
+	" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL"
+/* A plan's head as the citizen c sees it: id, version, c's last yes, the
+ * contact person. */
+#define SQL_PLAN_HEAD_COLS \
+	"p.id, p.version," \
+	" (SELECT MAX(a.version) FROM plan_acceptances a" \
+	"   WHERE a.plan_id = p.id AND a.citizen_id = c.id)," \
+	" st.name, st.title, st.phone, st.email"
+#define SQL_PLAN_HEAD_JOINS \
+	" JOIN plans p ON p.id = c.plan_id LEFT JOIN staff st ON st.id = c.contact_id"
+
 static const char *const sql[DB_STMT__MAX] = {
 	[DB_PING] = "SELECT 1",
 	[DB_MIGRATION_LIST] = "SELECT name, checksum FROM schema_migrations ORDER BY name",
@@ -22,37 +40,22 @@ static const char *const sql[DB_STMT__MAX] = {
 		"INSERT INTO sessions (id_hash, kind, citizen_id, staff_id, csrf_hash,"
 		" created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[DB_SESSION_GET_CITIZEN] =
-		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name"
-		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id"
-		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
+		"SELECT " SQL_SESSION_CITIZEN_COLS SQL_SESSION_CITIZEN_FROM SQL_SESSION_CITIZEN_WHERE,
 	/* The columns of DB_SESSION_GET_CITIZEN, then those of DB_PLAN_HEAD
 	 * (from column 6), then the kept plan document's version and text: the
 	 * citizen's plan read in one round trip. */
 	[DB_SESSION_GET_CITIZEN_PLAN] =
-		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name,"
-		" p.id, p.version,"
-		" (SELECT MAX(a.version) FROM plan_acceptances a"
-		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
-		" st.name, st.title, st.phone, st.email, d.version, d.doc"
-		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id"
-		" JOIN plans p ON p.id = c.plan_id"
-		" LEFT JOIN staff st ON st.id = c.contact_id"
-		" LEFT JOIN plan_docs d ON d.plan_id = p.id"
-		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
+		"SELECT " SQL_SESSION_CITIZEN_COLS ", " SQL_PLAN_HEAD_COLS ", d.version, d.doc"
+		SQL_SESSION_CITIZEN_FROM SQL_PLAN_HEAD_JOINS
+		" LEFT JOIN plan_docs d ON d.plan_id = p.id" SQL_SESSION_CITIZEN_WHERE,
 	[DB_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
 	[DB_SESSION_END] =
 		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
 	[DB_TOKEN_USE] = "INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)",
 	[DB_TOKEN_PURGE] = "DELETE FROM used_tokens WHERE expires_at < ? LIMIT 1000",
 	[DB_CITIZEN_BY_CPR] = "SELECT id, name FROM citizens WHERE cpr_lookup = ?",
-	[DB_PLAN_HEAD] =
-		"SELECT p.id, p.version,"
-		" (SELECT MAX(a.version) FROM plan_acceptances a"
-		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
-		" st.name, st.title, st.phone, st.email"
-		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
-		" LEFT JOIN staff st ON st.id = c.contact_id"
-		" WHERE c.id = ?",
+	[DB_PLAN_HEAD] = "SELECT " SQL_PLAN_HEAD_COLS " FROM citizens c" SQL_PLAN_HEAD_JOINS
+	                 " WHERE c.id = ?",
 	[DB_PLAN_DREAMS] =
 		"SELECT id, citizen_id, text FROM dreams"
 		" WHERE plan_id = ? AND deleted_at IS NULL ORDER BY id",
@@ -703,21 +706,19 @@ enum kp_err db_begin(struct db *db)
 enum kp_err db_commit(struct db *db)
 {
 	enum kp_err err;
-	bool changed = db->changed;
+	bool ok, changed = db->changed;
 
 	db->in_tx = db->changed = false;
 	if (db->conn == NULL)
 		return KP_ERETRY;
-	if (mysql_commit(db->conn) == 0) {
-		if (changed)
-			stamp_bump();
-		return KP_OK;
-	}
-	err = db_error(db, NULL, DB_STMT__MAX, "commit");
-	/* A commit cut off may have been applied: never run it again, and
-	 * count it as a change. */
+	ok = mysql_commit(db->conn) == 0;
+	/* A commit cut off may have been applied too: it counts as a change. */
 	if (changed)
 		stamp_bump();
+	if (ok)
+		return KP_OK;
+	err = db_error(db, NULL, DB_STMT__MAX, "commit");
+	/* Never run it again. */
 	return err == KP_ERETRY && db->conn == NULL ? KP_EUNAVAIL : err;
 }
 

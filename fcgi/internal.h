@@ -130,7 +130,7 @@ enum kp_err request_json(struct arena *a, const char *raw, size_t len, const str
 /* An If-Match value (NULL when absent), as request_if_match. */
 enum kp_err request_if_match_parse(const char *h, long long *version, struct kp_fail *f);
 /* Finds name=value in an x-www-form-urlencoded string s (may be NULL),
- * decoded into arena a; NULL if absent or if it decodes to a NUL byte. */
+ * decoded into arena a; NULL if absent, "" if it holds an encoded NUL byte. */
 const char *request_form_find(struct arena *a, const char *s, const char *name);
 
 /* plan_cache.c: answers to GET /api/v1/plan kept in the worker's memory

@@ -455,8 +455,10 @@ kp_pool_start() {
 	kp_log "starting the $pool pool ($workers workers)${wrap[0]:+ under ${wrap[0]}}"
 	setsid "${wrap[@]}" "$bin" serve --config "$KP_CONF" --pool "$pool" --socket "$sock" \
 		--workers "$workers" --pidfile "$pidf" </dev/null >>"$log" 2>&1 &
-	local launched=$!
-	if ! KP_WAIT_PID=$launched kp_wait_for 20 kp_pool_ready "$sock" "$pidf"; then
+	local launched=$! wait=20
+	# Under valgrind a pool starts many times slower.
+	[ "${#wrap[@]}" -gt 0 ] && wait=120
+	if ! KP_WAIT_PID=$launched kp_wait_for "$wait" kp_pool_ready "$sock" "$pidf"; then
 		if kp_alive "$launched" && [ -S "$sock" ] && [ ! -s "$pidf" ]; then
 			kp_warn "$pool pool wrote no pid file; recording pid $launched"
 			printf '%s\n' "$launched" >"$pidf"

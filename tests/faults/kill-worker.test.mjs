@@ -62,7 +62,7 @@ describe('kill -9 of a worker under load', { skip: SKIP }, () => {
         await holder.send(`BEGIN; SELECT version FROM plans WHERE id = ${planId} FOR UPDATE`);
         const text = marker('held');
         held = anna.call('dream_create', 'POST', '/api/v1/plan/dreams', { json: { text } });
-        await sleep(500);
+        await stack.waitLockWait();
         victims = stack.workerPids('citizen');
         for (const pid of victims) process.kill(pid, 'SIGKILL');
         const { r } = await held;

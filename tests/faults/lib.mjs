@@ -32,7 +32,6 @@ export { sleep };
 export const DB_TIMEOUT_S = 5;
 export const ANSWER_BOUND_MS = 2000 + 2 * DB_TIMEOUT_S * 1000 + 1000;
 // nginx's fastcgi_read_timeout: nothing may come near it.
-export const NGINX_READ_TIMEOUT_MS = 15000;
 // The client's own limit: longer than nginx's, so a hang shows as a 504.
 const CLIENT_TIMEOUT_MS = 30000;
 
@@ -274,6 +273,16 @@ export class Stack {
     const r = await run('mariadb', [...this.mariadbArgs(), '-e', query], { timeoutMs: 30000 });
     if (r.code !== 0) throw new Error(`sql: ${r.err}`);
     return r.out.split('\n').filter((l) => l !== '').map((l) => l.split('\t'));
+  }
+
+  /**
+   * Waits until some transaction waits on a row lock: a write that reached
+   * a worker and the database and now waits on what holder() holds.
+   */
+  async waitLockWait(timeoutMs = 10000) {
+    await waitUntil('a write waiting on the held lock', async () =>
+      (await this.sqlAsync("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'"))[0][0] !== '0',
+    timeoutMs, 20);
   }
 
   /**
@@ -1037,7 +1046,6 @@ export async function consistency(stack, records = []) {
   };
 }
 
-/** Asserts lostWrites and consistency together; returns their figures. */
 /**
  * Citizens' plan reads older than a change answered before they began:
  * a read of version v that started after a write to the same plan (the
@@ -1083,6 +1091,7 @@ export function staleReads(stack, records) {
   return { checked, stale };
 }
 
+/** Asserts lostWrites, staleReads and consistency together; returns their figures. */
 export async function assertConsistent(stack, records) {
   const lw = lostWrites(stack, records);
   assert.deepEqual(lw.lost, [], 'writes answered 2xx that are not in the database');

@@ -56,7 +56,7 @@ describe('reload and stop under load', { skip: SKIP }, () => {
         await holder.send(`BEGIN; SELECT version FROM plans WHERE id = ${planId} FOR UPDATE`);
         const text = marker('term');
         held = anna.call('dream_create', 'POST', '/api/v1/plan/dreams', { json: { text } });
-        await sleep(300);
+        await stack.waitLockWait();
         termAt = rec.now();
         process.kill(sup, 'SIGTERM');
         await sleep(700);

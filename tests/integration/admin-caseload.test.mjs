@@ -13,6 +13,7 @@ import {
   auditChainTest, auditRowsOf, citizenId, devClaims, expectError, expectJson, holdCitizens, login, loginStaff,
   request, sql, sqlInt, no5xxTest,
   nowSecond, second,
+  flatGoals,
 } from './lib.mjs';
 
 const CITIZEN_FIELDS = ['id', 'name', 'household_id', 'plan_id', 'plan_version', 'accepted_version',
@@ -37,11 +38,6 @@ async function steady(read, dbRead) {
     const b = dbRead();
     if (JSON.stringify(a) === JSON.stringify(b) || i >= 20) return [v, b];
   }
-}
-
-/** All goals of a plan, sub-goals included, flat. */
-function flatGoals(goals) {
-  return (goals || []).flatMap((g) => [g, ...flatGoals(g.subgoals)]);
 }
 
 describe('staff reads: caseload, plan view, audit, access log, reports', { skip: SKIP }, () => {

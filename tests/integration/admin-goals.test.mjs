@@ -11,12 +11,8 @@ import {
   ADMIN, HAVE_DB, SKIP,
   assertCitizenUnchanged, auditChainTest, auditRowsOf, citizenId, citizenSnapshot, expectError, expectJson,
   holdCitizens, login, loginStaff, marker, no5xxTest,
+  flatGoals,
 } from './lib.mjs';
-
-/** All goals of a plan, sub-goals included, flat. */
-function flatGoals(goals) {
-  return (goals || []).flatMap((g) => [g, ...flatGoals(g.subgoals)]);
-}
 
 describe('goals written by the caseworker', { skip: SKIP }, () => {
   let release;
@@ -225,6 +221,38 @@ describe('goals written by the caseworker', { skip: SKIP }, () => {
     assert.equal(after_.legal_basis, g.legal_basis);
     assert.equal(after_.area, g.area);
   });
+
+  // If-Match on the caseworker's changes: the plan's ETag, as for the
+  // citizen's; a stale one is 412, a malformed one 400, and neither changes
+  // anything.
+  it('a goal and a goal change with the plan\'s ETag in If-Match go through', async () => {
+    const { etag } = await lars.plan();
+    const body = expectJson(await peter.post(GOALS(), goal(), { headers: { 'If-Match': etag } }), 201);
+    made.push(body.goal.id);
+    const now = (await lars.plan()).etag;
+    expectJson(await peter.patch(`${GOALS()}/${body.goal.id}`, { status: 'on-hold' }, { headers: { 'If-Match': now } }), 200);
+  });
+  for (const [what, ifMatch, status, code] of [
+    ['a stale If-Match', (v) => `"${v - 1}"`, 412, 'stale_version'],
+    ['a malformed If-Match', () => '"abc"', 400, 'bad_if_match'],
+    ['an If-Match of a list', (v) => `"${v}", "${v - 1}"`, 400, 'bad_if_match'],
+  ]) {
+    it(`a goal with ${what} is ${status} ${code} and changes nothing`, async () => {
+      const before_ = await citizenSnapshot(lars);
+      const v = (await lars.plan()).plan.version;
+      const res = await peter.post(GOALS(), goal(), { headers: { 'If-Match': ifMatch(v) } });
+      expectError(res, status, code);
+      await assertCitizenUnchanged(lars, before_, res);
+    });
+    it(`a goal change with ${what} is ${status} ${code} and changes nothing`, async () => {
+      const { goal: g } = await create();
+      const before_ = await citizenSnapshot(lars);
+      const v = (await lars.plan()).plan.version;
+      const res = await peter.patch(`${GOALS()}/${g.id}`, { status: 'on-hold' }, { headers: { 'If-Match': ifMatch(v) } });
+      expectError(res, status, code);
+      await assertCitizenUnchanged(lars, before_, res);
+    });
+  }
 
   for (const [what, body, code] of [
     ['an unknown status', { status: 'finished' }, 'invalid_field'],

@@ -12,14 +12,10 @@ import {
   ADMIN, HAVE_DB, SKIP,
   assertCitizenUnchanged, auditChainTest, auditRowsOf, citizenId, citizenSnapshot, expectError, expectJson,
   holdCitizens, login, loginStaff, marker, withdrawTestProposals, no5xxTest,
+  flatGoals,
 } from './lib.mjs';
 
 const GOAL_FIELDS = { area: 'job', legal_basis: 'LAB §30 a' };
-
-/** All goals of a plan, sub-goals included, flat. */
-function flatGoals(goals) {
-  return (goals || []).flatMap((g) => [g, ...flatGoals(g.subgoals)]);
-}
 
 describe('approval queue: proposals, comments, decisions', { skip: SKIP }, () => {
   let release;

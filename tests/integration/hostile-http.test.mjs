@@ -174,6 +174,7 @@ describe('hostile HTTP: headers, query strings, bodies, deep JSON, slow clients'
       });
     }
     it('after the deep JSON on every route, anna\'s plan, proposals and database are as before, and no change was audited', async () => {
+      assert.equal(answers.length, routes.length * Object.keys(deep).length, 'not every route was sent deep JSON');
       await assertCitizenUnchanged(anna, snap, null, 'deep JSON');
       const rows = auditRowsOfAll(answers);
       if (rows) assert.deepEqual(rows.flat().filter((r) => r.action !== 'read' && r.action !== 'denied'), []);

@@ -539,6 +539,11 @@ export function assertNotInDb(needle) {
 // ------------------------------------------------------- plan helpers
 
 /** A unique ASCII marker, safe from any JSON or SQL escaping. */
+/** All goals of a plan, sub-goals included, flat. */
+export function flatGoals(goals) {
+  return (goals || []).flatMap((g) => [g, ...flatGoals(g.subgoals)]);
+}
+
 export function marker(label = 'm') {
   return `kt-${label}-${crypto.randomBytes(6).toString('hex')}`;
 }

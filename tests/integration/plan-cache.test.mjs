@@ -19,6 +19,7 @@ import {
   ADMIN, HAVE_DB, SKIP, VAR,
   citizenId, expectError, expectJson, holdCitizens, login, loginStaff, marker, requestIdOf, sql, sqlInt,
   no5xxTest,
+  flatGoals,
 } from './lib.mjs';
 
 const CACHE_MS = 1000;
@@ -49,8 +50,6 @@ function keptFlags(answers) {
     return / kept$/.test(line);
   });
 }
-
-const flatGoals = (goals) => (goals || []).flatMap((g) => [g, ...flatGoals(g.subgoals)]);
 
 describe('plan answers kept in memory', { skip: NEED }, () => {
   let release;
@@ -88,10 +87,18 @@ describe('plan answers kept in memory', { skip: NEED }, () => {
   }
 
   /** Reads until some answer came from memory (each worker holds its own). */
+  let warmedAt = 0;
   async function warm(s) {
     const answers = await reads(s);
+    warmedAt = performance.now();
     assert.ok(keptFlags(answers).some(Boolean), 'no read of twelve was answered from memory');
     return answers;
+  }
+  /** After a change: the answers kept by warm() are still within the bound,
+   * so the reads that follow test that the change put them aside. */
+  function stillKept() {
+    const ms = performance.now() - warmedAt;
+    assert.ok(ms < CACHE_MS, `the change took until ${Math.round(ms)} ms after the kept reads: nothing was left to put aside`);
   }
 
   it('a repeated read is answered from memory, the same bytes and ETag as from the database', async () => {
@@ -117,6 +124,7 @@ describe('plan answers kept in memory', { skip: NEED }, () => {
     const body = expectJson(await mette.post(`${ADMIN}/citizens/${mid}/goals`,
       { title, description: '', area: 'job', legal_basis: 'LAB §30 a' }), 201);
     goals.push(body.goal.id);
+    stillKept();
     for (const res of await reads(m, 8)) {
       const plan = JSON.parse(res.text);
       assert.ok(flatGoals(plan.goals).some((g) => g.id === body.goal.id && g.title === title), 'a read after the change lacks the goal');
@@ -127,9 +135,11 @@ describe('plan answers kept in memory', { skip: NEED }, () => {
   it('a new contact person is in the very next read; so is the old one put back', async () => {
     await warm(m);
     expectJson(await mette.put(`${ADMIN}/citizens/${mid}/contact`, { staff_id: helle.staff.id }), 200);
+    stillKept();
     for (const res of await reads(m, 8)) assert.equal(JSON.parse(res.text).contact.name, helle.staff.name);
     await warm(m);
     expectJson(await mette.put(`${ADMIN}/citizens/${mid}/contact`, { staff_id: original.id }), 200);
+    stillKept();
     for (const res of await reads(m, 8)) assert.equal(JSON.parse(res.text).contact.name, original.name);
   });
 
@@ -138,6 +148,7 @@ describe('plan answers kept in memory', { skip: NEED }, () => {
     const text = `Drøm ${marker('kept')}`;
     const made = expectJson(await m.post('/api/v1/plan/dreams', { text }), 201);
     dreams.push(made.id);
+    stillKept();
     for (const res of await reads(m, 8)) {
       assert.ok(JSON.parse(res.text).dreams.some((d) => d.id === made.id && d.text === text), 'a read after the change lacks the dream');
     }
@@ -147,6 +158,7 @@ describe('plan answers kept in memory', { skip: NEED }, () => {
     const s = await login('mohammed');
     await warm(s);
     assert.equal((await s.del('/api/v1/session')).status, 204);
+    stillKept();
     for (let i = 0; i < 8; i++) expectError(await s.get('/api/v1/plan'), 401);
     // The other session of the same citizen is not touched.
     expectJson(await m.get('/api/v1/plan'), 200);

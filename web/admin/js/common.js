@@ -68,13 +68,10 @@ export function showError(msg, err, form, { gone, focus = true } = {}) {
   if (err.kind === 'auth') state.loginNotice = 'expired';
 }
 
-/** The plan's ETag now (after a 412), or old when it cannot be had. */
-export async function freshEtag(id, old) {
-  try {
-    return (await citizenPlan(id)).etag;
-  } catch {
-    return old; // the next try says what is wrong
-  }
+/** The plan's ETag now (after a 412). A failed read throws: the caller
+ * says what went wrong rather than that the new version was fetched. */
+export async function freshEtag(id) {
+  return (await citizenPlan(id)).etag;
 }
 
 // Lists that change seldom: fetched once per page load.
@@ -159,11 +156,7 @@ export function goalFacts(g) {
   if (typeof g.hours_per_week === 'number') facts.push([t('goal.hours'), number(g.hours_per_week)]);
   facts.push([t('goal.legalBasis'), g.legal_basis]);
   if (g.child_related) facts.push([t('goal.childRelated'), t('common.yes')]);
-  return h(
-    'dl',
-    { class: 'goal-facts' },
-    facts.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v))),
-  );
+  return factList(facts, 'goal-facts');
 }
 
 /** A facts list: [[label, value], ...] as a <dl> (value: text or node). */

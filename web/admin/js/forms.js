@@ -130,7 +130,7 @@ export function legalOptions(bases, chooseText) {
   return [['', chooseText], ...[...byLaw].map(([law, options]) => ({ group: law, options }))];
 }
 
-export const AREAS = ['job', 'education', 'health', 'social', 'family', 'housing', 'economy'];
+const AREAS = ['job', 'education', 'health', 'social', 'family', 'housing', 'economy'];
 
 /** Options for the area picker. */
 export function areaOptions() {

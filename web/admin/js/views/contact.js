@@ -64,8 +64,17 @@ export async function render(view, ctx) {
         setFlash('success', t('contact.saved', { name: res.data.contact.name }));
         location.hash = `#/borger/${id}`;
       } catch (err) {
-        if (err.kind === 'stale') etag = await freshEtag(id, etag);
-        showError(msg, err, form);
+        let shown = err;
+        if (err.kind === 'stale') {
+          // Take the plan's new version; if that read fails, say so
+          // instead of that the new version was fetched.
+          try {
+            etag = await freshEtag(id);
+          } catch (again) {
+            shown = again;
+          }
+        }
+        showError(msg, shown, form);
       }
     },
   });

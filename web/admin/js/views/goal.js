@@ -9,7 +9,7 @@ import * as api from '/js/api.js';
 import { h, fill } from '/js/dom.js';
 import * as drafts from '/js/drafts.js';
 import { t, number } from '/js/i18n/index.js';
-import { setFlash } from '/js/state.js';
+import { allGoals, setFlash } from '/js/state.js';
 import { alert, onSubmit, pageHeading, skeleton, TITLE_MAX, DESCRIPTION_MAX } from '/js/ui.js';
 import { backToPlan, citizenPath, citizenPlan, freshEtag, legalBases, loadFailed, mayDecide, showError } from '../common.js';
 import { areaOptions, checker, field, legalOptions, parseHours } from '../forms.js';
@@ -36,8 +36,8 @@ export async function render(view, ctx) {
     return;
   }
   if (!ctx.isCurrent()) return;
-  const flat = (plan.goals || []).flatMap((g) => [g, ...(g.subgoals || [])]);
-  const goal = editing ? flat.find((g) => String(g.id) === String(goalId)) : null;
+  const hit = editing ? allGoals(plan).find(({ goal: g }) => String(g.id) === String(goalId)) : null;
+  const goal = hit ? hit.goal : null;
   if (editing && !goal) {
     fill(view, backToPlan(citizen), pageHeading(heading), alert('warning', t('goal.notFound')));
     return;
@@ -155,9 +155,17 @@ function draw(view, ctx, s) {
       setFlash('success', t(goal ? 'goal.saved' : 'goal.added'));
       location.hash = `#/borger/${citizen}`;
     } catch (err) {
-      // A plan that moved: take its new version, keep every field.
-      if (err.kind === 'stale') s.etag = await freshEtag(citizen, s.etag);
-      showError(msg, err, form);
+      // A plan that moved: take its new version, keep every field. If
+      // that read fails, say so instead of that the new version was fetched.
+      let shown = err;
+      if (err.kind === 'stale') {
+        try {
+          s.etag = await freshEtag(citizen);
+        } catch (again) {
+          shown = again;
+        }
+      }
+      showError(msg, shown, form);
     }
   }
 

@@ -9,7 +9,7 @@ import { h, fill, icon, newId } from '/js/dom.js';
 import * as drafts from '/js/drafts.js';
 import { t, dateTime, dateTimeLong } from '/js/i18n/index.js';
 import { alert, announce, onSubmit, skeleton, DESCRIPTION_MAX, TITLE_MAX } from '/js/ui.js';
-import { API, citizenPath, citizenPlan, citizenTop, loadFailed, me, named, roleName, showError } from '../common.js';
+import { API, citizenPath, citizenPlan, citizenTop, factList, loadFailed, me, named, roleName, showError } from '../common.js';
 import { checker, field, radios } from '../forms.js';
 
 const PARTICIPANTS_MAX = 30;
@@ -34,7 +34,7 @@ function participantText(p) {
   return p.role ? `${p.name} (${p.role})` : p.name;
 }
 
-function meetingCard(m, view, ctx, id) {
+function meetingCard(m, view, ctx, id, plan) {
   const when = dateTimeLong(m.starts_at);
   const facts = [[t('meetings.place'), m.place]];
   if (m.agenda) facts.push([t('meetings.agenda'), h('span', { class: 'pre-line' }, m.agenda)]);
@@ -44,7 +44,7 @@ function meetingCard(m, view, ctx, id) {
     { class: 'meeting-card' },
     h('h3', { class: 'meeting-title' }, named('meetingKinds', m.kind)),
     h('p', { class: 'meeting-time' }, icon('calendar-month'), h('time', { datetime: m.starts_at }, when)),
-    h('dl', { class: 'meeting-facts' }, facts.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', null, v)))),
+    factList(facts, 'meeting-facts'),
     m.held_at
       ? h('p', { class: 'meeting-held' }, icon('check'), t('meetings.heldAt', { at: dateTime(m.held_at) }))
       : h(
@@ -52,7 +52,7 @@ function meetingCard(m, view, ctx, id) {
           { class: 'goal-action' },
           h(
             'button',
-            { type: 'button', class: 'button button-secondary', 'aria-label': t('meetings.markHeldAria', { when }), onclick: () => markHeld(m.id, view, ctx, id) },
+            { type: 'button', class: 'button button-secondary', 'aria-label': t('meetings.markHeldAria', { when }), onclick: (ev) => markHeld(ev.currentTarget, m.id, view, ctx, id, plan) },
             icon('check'),
             t('meetings.markHeld'),
           ),
@@ -79,7 +79,7 @@ function draw(view, ctx, id, plan, data) {
       'section',
       { class: 'plan-section', 'aria-labelledby': 'open-heading' },
       h('h2', { id: 'open-heading', tabindex: '-1' }, t('meetings.upcomingHeading')),
-      open.length ? h('ul', { class: 'meeting-list' }, open.map((m) => meetingCard(m, view, ctx, id))) : h('p', { class: 'empty' }, t('meetings.empty')),
+      open.length ? h('ul', { class: 'meeting-list' }, open.map((m) => meetingCard(m, view, ctx, id, plan))) : h('p', { class: 'empty' }, t('meetings.empty')),
     ),
     newMeeting(id, plan, view, ctx),
     held.length
@@ -87,15 +87,18 @@ function draw(view, ctx, id, plan, data) {
           'section',
           { class: 'plan-section', 'aria-labelledby': 'held-heading' },
           h('h2', { id: 'held-heading' }, t('meetings.heldHeading')),
-          h('ul', { class: 'meeting-list' }, held.map((m) => meetingCard(m, view, ctx, id))),
+          h('ul', { class: 'meeting-list' }, held.map((m) => meetingCard(m, view, ctx, id, plan))),
         )
       : null,
   );
 }
 
-async function reload(view, ctx, id, focusSel) {
+/** Draws the page again with the meetings fetched anew; plan is the one
+ * already drawn (only the citizen's name is taken from it), so the plan
+ * is not read – and its reading logged – once more. */
+async function reload(view, ctx, id, plan, focusSel) {
   try {
-    const [{ plan }, { data }] = await Promise.all([citizenPlan(id), api.get(citizenPath(id, 'meetings'))]);
+    const { data } = await api.get(citizenPath(id, 'meetings'));
     if (!ctx.isCurrent()) return;
     draw(view, ctx, id, plan, data);
   } catch (err) {
@@ -106,16 +109,19 @@ async function reload(view, ctx, id, focusSel) {
   if (el) el.focus();
 }
 
-async function markHeld(meetingId, view, ctx, id) {
+async function markHeld(button, meetingId, view, ctx, id, plan) {
+  // Disabled at once, so a double click sends once.
+  button.disabled = true;
   try {
     await api.post(`${API}/meetings/${encodeURIComponent(meetingId)}/held`);
     liveMessage = { variant: 'success', text: t('meetings.markedHeld') };
   } catch (err) {
+    button.disabled = false; // free to try again
     if (err.kind === 'auth') return loadFailed(view, ctx, err, '');
     liveMessage = err.kind === 'conflict' ? { variant: 'info', text: t('meetings.alreadyHeld') } : { variant: 'error', text: t(`errors.${err.kind}`) };
   }
   announce(liveMessage.text);
-  await reload(view, ctx, id, '#open-heading');
+  await reload(view, ctx, id, plan, '#open-heading');
 }
 
 // ------------------------------------------------------ a new meeting
@@ -264,7 +270,7 @@ function newMeeting(id, plan, view, ctx) {
       drafts.remove(key);
       liveMessage = { variant: 'success', text: t('meetings.created') };
       announce(liveMessage.text);
-      await reload(view, ctx, id, '#open-heading');
+      await reload(view, ctx, id, plan, '#open-heading');
     },
   });
 

@@ -13,7 +13,7 @@ import * as drafts from '/js/drafts.js';
 import { t, dateTime } from '/js/i18n/index.js';
 import { state } from '/js/state.js';
 import { alert, announce, notices, onSubmit, pageHeading, skeleton, textEditor, TEXT_MAX } from '/js/ui.js';
-import { API, legalBases, loadFailed, mayDecide, named, roleName, showError } from '../common.js';
+import { API, factList, legalBases, loadFailed, mayDecide, named, roleName, showError } from '../common.js';
 import { areaOptions, checker, field, legalOptions, parseHours } from '../forms.js';
 
 let filterCitizen = ''; // the citizen id the list is narrowed to ('' for all)
@@ -135,7 +135,7 @@ function card(p, view, ctx, bases) {
       h('a', { href: `#/borger/${p.citizen.id}` }, t('queue.from', { name: p.citizen.name })),
       h('span', { class: 'proposal-date' }, t('queue.sentAt', { at: dateTime(p.created_at) })),
     ),
-    facts.length ? h('dl', { class: 'meeting-facts' }, facts.map(([k, v]) => h('div', null, h('dt', null, k), h('dd', { class: 'pre-line' }, v)))) : null,
+    facts.length ? factList(facts.map(([k, v]) => [k, h('span', { class: 'pre-line' }, v)]), 'meeting-facts') : null,
     h('p', { class: 'proposal-label' }, t('queue.reason')),
     h('blockquote', { class: 'proposal-reason' }, p.reason),
     comments.length
@@ -151,13 +151,13 @@ function card(p, view, ctx, bases) {
         ]
       : null,
     mayDecide() ? decision(p, view, ctx, bases) : null,
-    comment(p, view, ctx),
+    comment(p, view, ctx, bases),
   );
 }
 
 // ---------------------------------------------------------- comments
 
-function comment(p, view, ctx) {
+function comment(p, view, ctx, bases) {
   const key = `comment:${p.id}`;
   if (!drafts.has(key)) {
     return h(
@@ -172,7 +172,7 @@ function comment(p, view, ctx) {
           dataset: { focusKey: `comment-${p.id}` },
           onclick: () => {
             drafts.set(key, { text: '' });
-            redrawCard(p, view, ctx, `[data-draft-key="${key}"]`);
+            redrawCard(p, view, ctx, bases, `[data-draft-key="${key}"]`);
           },
         },
         icon('chat'),
@@ -200,23 +200,20 @@ function comment(p, view, ctx) {
         announce(liveMessage.text);
         await load(view, ctx, '#queue-live');
       },
-      onCancel: () => redrawCard(p, view, ctx, `[data-focus-key="comment-${p.id}"]`),
+      onCancel: () => redrawCard(p, view, ctx, bases, `[data-focus-key="comment-${p.id}"]`),
     }).form,
   );
 }
 
-/** Draws one card again in place (a form opened or closed). */
-function redrawCard(p, view, ctx, focusSel) {
+/** Draws one card again in place (a form opened or closed), with the
+ * legal bases the list was drawn with. */
+function redrawCard(p, view, ctx, bases, focusSel) {
   const old = view.querySelector(`[data-proposal="${p.id}"]`);
   if (!old) return;
-  legalBases()
-    .catch(() => [])
-    .then((bases) => {
-      const fresh = card(p, view, ctx, mayDecide() ? bases : []);
-      old.replaceWith(fresh);
-      const el = focusSel && fresh.querySelector(focusSel);
-      if (el) el.focus();
-    });
+  const fresh = card(p, view, ctx, bases);
+  old.replaceWith(fresh);
+  const el = focusSel && fresh.querySelector(focusSel);
+  if (el) el.focus();
 }
 
 // --------------------------------------------------------- decisions
@@ -227,7 +224,7 @@ function decision(p, view, ctx, bases) {
   if (!d) {
     const open = (mode) => () => {
       drafts.set(key, { mode, reason: '' });
-      redrawCard(p, view, ctx, mode === 'reject' || p.kind !== 'add_goal' ? 'textarea' : 'select');
+      redrawCard(p, view, ctx, bases, mode === 'reject' || p.kind !== 'add_goal' ? 'textarea' : 'select');
     };
     return h(
       'div',
@@ -260,7 +257,7 @@ function decision(p, view, ctx, bases) {
   const submit = h('button', { type: 'submit', class: 'button button-primary' }, sendText);
   const cancel = secondary(t('common.cancel'), () => {
     forget(key);
-    redrawCard(p, view, ctx, `[data-focus-key="${approve ? 'approve' : 'reject'}-${p.id}"]`);
+    redrawCard(p, view, ctx, bases, `[data-focus-key="${approve ? 'approve' : 'reject'}-${p.id}"]`);
   });
   const form = h(
     'form',

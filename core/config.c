@@ -23,7 +23,6 @@ static const struct {
 	{"staff_audience", offsetof(struct kp_config, staff_audience)},
 	{"staff_jwks", offsetof(struct kp_config, staff_jwks)},
 	{"dev_idp_dir", offsetof(struct kp_config, dev_idp_dir)},
-	{"change_file", offsetof(struct kp_config, change_file)},
 };
 
 static char *trim(char *s)

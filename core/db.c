@@ -12,25 +12,6 @@
 #include <mysqld_error.h>
 
 #include "db.h"
-#include "stamp.h"
-
-/* Column lists that two statements share, so that their column numbers
- * cannot drift apart (SESSION_PLAN_COL, plan_render). */
-#define SQL_SESSION_CITIZEN_COLS \
-	"s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name"
-#define SQL_SESSION_CITIZEN_FROM \
-	" FROM sessions s JOIN citizens c ON c.id = s.citizen_id"
-#define SQL_SESSION_CITIZEN_WHERE \
-	" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL"
-/* A plan's head as the citizen c sees it: id, version, c's last yes, the
- * contact person. */
-#define SQL_PLAN_HEAD_COLS \
-	"p.id, p.version," \
-	" (SELECT MAX(a.version) FROM plan_acceptances a" \
-	"   WHERE a.plan_id = p.id AND a.citizen_id = c.id)," \
-	" st.name, st.title, st.phone, st.email"
-#define SQL_PLAN_HEAD_JOINS \
-	" JOIN plans p ON p.id = c.plan_id LEFT JOIN staff st ON st.id = c.contact_id"
 
 static const char *const sql[DB_STMT__MAX] = {
 	[DB_PING] = "SELECT 1",
@@ -39,29 +20,39 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_SESSION_INSERT] =
 		"INSERT INTO sessions (id_hash, kind, citizen_id, staff_id, csrf_hash,"
 		" created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	/* Three primary-key reads: every citizen request pays this, and the
+	 * plan read needs nothing more while its parts are kept. */
 	[DB_SESSION_GET_CITIZEN] =
-		"SELECT " SQL_SESSION_CITIZEN_COLS SQL_SESSION_CITIZEN_FROM SQL_SESSION_CITIZEN_WHERE,
-	/* The columns of DB_SESSION_GET_CITIZEN, then those of DB_PLAN_HEAD
-	 * (from column 6), then the kept plan document's version and text: the
-	 * citizen's plan read in one round trip. */
-	[DB_SESSION_GET_CITIZEN_PLAN] =
-		"SELECT " SQL_SESSION_CITIZEN_COLS ", " SQL_PLAN_HEAD_COLS ", d.version, d.doc"
-		SQL_SESSION_CITIZEN_FROM SQL_PLAN_HEAD_JOINS
-		" LEFT JOIN plan_docs d ON d.plan_id = p.id" SQL_SESSION_CITIZEN_WHERE,
+		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name,"
+		" p.version, c.rev"
+		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id JOIN plans p ON p.id = c.plan_id"
+		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
+	[DB_CITIZEN_HEAD] =
+		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email"
+		" FROM citizens c LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
+	/* The yes is monotonic: a citizen says yes to the current version only. */
+	[DB_CITIZEN_ACCEPTED_SET] =
+		"UPDATE citizens SET accepted_version = GREATEST(COALESCE(accepted_version, 0), ?),"
+		" rev = rev + 1 WHERE id = ?",
 	[DB_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
 	[DB_SESSION_END] =
 		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
 	[DB_TOKEN_USE] = "INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)",
 	[DB_TOKEN_PURGE] = "DELETE FROM used_tokens WHERE expires_at < ? LIMIT 1000",
 	[DB_CITIZEN_BY_CPR] = "SELECT id, name FROM citizens WHERE cpr_lookup = ?",
-	[DB_PLAN_HEAD] = "SELECT " SQL_PLAN_HEAD_COLS " FROM citizens c" SQL_PLAN_HEAD_JOINS
-	                 " WHERE c.id = ?",
+	/* A plan's head as the citizen c sees it: id, version, c's last yes,
+	 * the contact person. */
+	[DB_PLAN_HEAD] =
+		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email"
+		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
+		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 	[DB_PLAN_DREAMS] =
 		"SELECT id, citizen_id, text FROM dreams"
 		" WHERE plan_id = ? AND deleted_at IS NULL ORDER BY id",
 	[DB_PLAN_GOALS] =
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
 		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id",
+	[DB_PLAN_DOC_GET] = "SELECT version, doc FROM plan_docs WHERE plan_id = ?",
 	/* Keeps the newer of two documents: doc is set before version, so
 	 * both compare against the stored version. */
 	[DB_PLAN_DOC_STORE] =
@@ -86,8 +77,9 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_DREAM_GET] =
 		"SELECT citizen_id, text FROM dreams"
 		" WHERE id = ? AND plan_id = ? AND deleted_at IS NULL",
-	[DB_DREAM_UPDATE] = "UPDATE dreams SET text = ?, updated_at = NOW(6) WHERE id = ?",
-	[DB_DREAM_DELETE] = "UPDATE dreams SET deleted_at = NOW(6) WHERE id = ?",
+	[DB_DREAM_UPDATE] =
+		"UPDATE dreams SET text = ?, updated_at = NOW(6) WHERE id = ? AND plan_id = ?",
+	[DB_DREAM_DELETE] = "UPDATE dreams SET deleted_at = NOW(6) WHERE id = ? AND plan_id = ?",
 	[DB_ACCEPTANCE_INSERT] =
 		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, request_id)"
 		" VALUES (?, ?, ?, ?)",
@@ -128,6 +120,9 @@ static const char *const sql[DB_STMT__MAX] = {
 		"INSERT INTO citizens (plan_id, household_id, name, caseworker_id, contact_id)"
 		" VALUES (?, ?, ?, ?, ?)",
 	[DB_SEED_CITIZEN_CPR] = "UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?",
+	/* The seed writes a new plan whole, in the transaction that makes it:
+	 * nobody has read it, and nothing needs raising. */
+	[DB_SEED_DREAM] = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
 	[DB_SEED_GOAL] =
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
 		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -190,7 +185,8 @@ static const char *const sql[DB_STMT__MAX] = {
 		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[DB_GOAL_UPDATE] =
 		"UPDATE goals SET title = ?, description = ?, area = ?, legal_basis = ?,"
-		" hours_per_week = ?, child_related = ?, status = ?, updated_at = NOW(6) WHERE id = ?",
+		" hours_per_week = ?, child_related = ?, status = ?, updated_at = NOW(6)"
+		" WHERE id = ? AND plan_id = ?",
 	/* Columns as DB_PLAN_GOALS. */
 	[DB_GOAL_WITH_SUBGOALS] =
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
@@ -255,7 +251,8 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_STAFF_LIST] =
 		"SELECT id, name, role, title FROM staff WHERE active AND (? IS NULL OR role = ?)"
 		" ORDER BY name, id",
-	[DB_CITIZEN_CONTACT_SET] = "UPDATE citizens SET contact_id = ? WHERE id = ?",
+	[DB_CITIZEN_CONTACT_SET] =
+		"UPDATE citizens SET contact_id = ?, rev = rev + 1 WHERE id = ? AND NOT contact_id <=> ?",
 	[DB_CONSENT_INSERT] =
 		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by, request_id)"
 		" VALUES (?, ?, ?, ?, ?)",
@@ -353,33 +350,129 @@ static const char *const sql[DB_STMT__MAX] = {
 		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR, 'seed')",
 };
 
+/* What a statement does to what the plan answers show (db.h, at the
+ * transactions): it changes a plan's dreams or goals, or what a citizen's
+ * answer shows besides; or it raises a plan's version or a citizen's rev.
+ * arg is the index of the statement's parameter that names that plan or
+ * citizen. A statement not listed does neither. */
+enum db_mark { DB_MARK_NONE, DB_MARK_PLAN, DB_MARK_CITIZEN };
+
+struct db_fact {
+	enum db_mark changes;
+	unsigned char changes_arg;
+	enum db_mark raises;
+	unsigned char raises_arg;
+};
+
+static const struct db_fact facts[DB_STMT__MAX] = {
+	[DB_DREAM_INSERT] = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0},
+	[DB_DREAM_UPDATE] = {DB_MARK_PLAN, 2, DB_MARK_NONE, 0},
+	[DB_DREAM_DELETE] = {DB_MARK_PLAN, 1, DB_MARK_NONE, 0},
+	[DB_GOAL_INSERT] = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0},
+	[DB_GOAL_UPDATE] = {DB_MARK_PLAN, 8, DB_MARK_NONE, 0},
+	[DB_PLAN_BUMP] = {DB_MARK_NONE, 0, DB_MARK_PLAN, 0},
+	[DB_ACCEPTANCE_INSERT] = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0},
+	[DB_CITIZEN_ACCEPTED_SET] = {DB_MARK_NONE, 0, DB_MARK_CITIZEN, 1},
+	[DB_CITIZEN_CONTACT_SET] = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1},
+	[DB_SEED_ACCEPTANCE] = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0},
+};
+
+/* The column counts of the statements whose rows are read by name (db.h). */
+static const unsigned char stmt_cols[DB_STMT__MAX] = {
+	[DB_SESSION_GET_CITIZEN] = SC__MAX,
+	[DB_SESSION_GET_STAFF] = SS__MAX,
+	[DB_CITIZEN_HEAD] = CH__MAX,
+	[DB_PLAN_DOC_GET] = PD__MAX,
+};
+
+/* A plan or citizen a transaction changed or raised. */
+struct db_mark_key {
+	enum db_mark mark;
+	long long id;
+};
+
+#define DB_TX_MARKS 16
+
 struct db {
 	const struct kp_config *cfg;
 	MYSQL *conn;             /* NULL while disconnected */
 	MYSQL_STMT *stmt[DB_STMT__MAX];
 	bool multi;
-	bool in_tx;              /* between db_begin and db_commit/db_rollback */
-	bool changed;            /* the transaction ran a statement that changes */
+	bool in_tx;              /* between db_tx_begin and db_tx_end */
+	/* What the transaction changed (owes) and raised (paid), see facts. */
+	struct db_mark_key owed[DB_TX_MARKS], paid[DB_TX_MARKS];
+	size_t nowed, npaid;
+	bool overflow;           /* more marks than fit: the commit is refused */
 };
 
-/* Writes that no citizen's plan answer shows: they leave the host's change
- * counter (stamp.h) alone. Every other statement that is not a SELECT
- * raises it once it is committed. */
-static const enum db_stmt quiet[] = {
-	DB_SESSION_INSERT, DB_SESSION_TOUCH, DB_TOKEN_USE, DB_TOKEN_PURGE,
-	DB_PLAN_DOC_STORE, DB_AUDIT_INSERT, DB_AUDIT_HEAD_SET,
-};
+static void db_marks_clear(struct db *db)
+{
+	db->nowed = db->npaid = 0;
+	db->overflow = false;
+}
 
-/* Whether statement st changes what a plan answer can show. */
-static bool db_stmt_changes(enum db_stmt st)
+static void db_mark_add(struct db *db, struct db_mark_key *list, size_t *n, enum db_mark m,
+                        long long id)
 {
 	size_t i;
 
-	if (strncmp(sql[st], "SELECT", 6) == 0)
+	for (i = 0; i < *n; i++)
+		if (list[i].mark == m && list[i].id == id)
+			return;
+	if (*n == DB_TX_MARKS) {
+		db->overflow = true;
+		return;
+	}
+	list[*n].mark = m;
+	list[(*n)++].id = id;
+}
+
+/* Notes what statement st with args changes and raises. KP_EINTERNAL for
+ * a change outside a transaction that the statement does not raise itself. */
+static enum kp_err db_mark_note(struct db *db, enum db_stmt st, const struct db_arg *args,
+                                size_t nargs)
+{
+	const struct db_fact *f = &facts[st];
+
+	if (f->changes == DB_MARK_NONE && f->raises == DB_MARK_NONE)
+		return KP_OK;
+	if (f->changes_arg >= nargs || f->raises_arg >= nargs) {
+		fprintf(stderr, "db: stmt %d: the marked parameter is missing\n", (int)st);
+		return KP_EINTERNAL;
+	}
+	if (!db->in_tx) {
+		if (f->changes == DB_MARK_NONE ||
+		    (f->changes == f->raises && f->changes_arg == f->raises_arg))
+			return KP_OK;
+		fprintf(stderr, "db: stmt %d changes a plan answer outside a transaction\n", (int)st);
+		return KP_EINTERNAL;
+	}
+	if (f->changes != DB_MARK_NONE)
+		db_mark_add(db, db->owed, &db->nowed, f->changes, args[f->changes_arg].i);
+	if (f->raises != DB_MARK_NONE)
+		db_mark_add(db, db->paid, &db->npaid, f->raises, args[f->raises_arg].i);
+	return KP_OK;
+}
+
+/* Whether the transaction raised every plan version and citizen rev whose
+ * answer it changed. */
+static bool db_marks_paid(const struct db *db)
+{
+	size_t i, j;
+
+	if (db->overflow)
 		return false;
-	for (i = 0; i < sizeof(quiet) / sizeof(quiet[0]); i++)
-		if (quiet[i] == st)
+	for (i = 0; i < db->nowed; i++) {
+		for (j = 0; j < db->npaid; j++)
+			if (db->paid[j].mark == db->owed[i].mark && db->paid[j].id == db->owed[i].id)
+				break;
+		if (j == db->npaid) {
+			fprintf(stderr, "db: a transaction changed %s %lld without raising its %s\n",
+			        db->owed[i].mark == DB_MARK_PLAN ? "plan" : "citizen", db->owed[i].id,
+			        db->owed[i].mark == DB_MARK_PLAN ? "version" : "rev");
 			return false;
+		}
+	}
 	return true;
 }
 
@@ -424,7 +517,8 @@ static void db_disconnect(struct db *db)
 		db->conn = NULL;
 	}
 	/* The server rolls back what a lost connection had not committed. */
-	db->in_tx = db->changed = false;
+	db->in_tx = false;
+	db_marks_clear(db);
 }
 
 void db_free(struct db *db)
@@ -521,6 +615,12 @@ static enum kp_err db_prepared(struct db *db, enum db_stmt st, MYSQL_STMT **out)
 		mysql_stmt_close(s);
 		return err;
 	}
+	if (stmt_cols[st] != 0 && mysql_stmt_field_count(s) != stmt_cols[st]) {
+		fprintf(stderr, "db: stmt %d returns %u columns, its enum names %u\n", (int)st,
+		        mysql_stmt_field_count(s), (unsigned)stmt_cols[st]);
+		mysql_stmt_close(s);
+		return KP_EINTERNAL;
+	}
 	mysql_stmt_attr_set(s, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
 	db->stmt[st] = s;
 	*out = s;
@@ -564,18 +664,10 @@ static enum kp_err db_run(struct db *db, enum db_stmt st, const struct db_arg *a
 	}
 	if (nargs > 0 && mysql_stmt_bind_param(s, bind) != 0)
 		return db_error(db, s, st, "bind");
-	if (mysql_stmt_execute(s) != 0) {
-		/* A write whose answer was lost may have been applied. */
-		if (!db->in_tx && db_stmt_changes(st))
-			stamp_bump();
+	if ((err = db_mark_note(db, st, args, nargs)) != KP_OK)
+		return err;
+	if (mysql_stmt_execute(s) != 0)
 		return db_error(db, s, st, "execute");
-	}
-	if (db_stmt_changes(st)) {
-		if (db->in_tx)
-			db->changed = true;
-		else
-			stamp_bump();
-	}
 	*out = s;
 	return KP_OK;
 }
@@ -694,39 +786,63 @@ static enum kp_err db_simple(struct db *db, const char *q, const char *what)
 	return KP_OK;
 }
 
-enum kp_err db_begin(struct db *db)
+enum kp_err db_tx_begin(struct db *db)
 {
 	enum kp_err err = db_simple(db, "START TRANSACTION", "begin");
 
 	db->in_tx = err == KP_OK;
-	db->changed = false;
+	db_marks_clear(db);
 	return err;
+}
+
+/* Rolls back; harmless outside a transaction or on a lost connection. */
+static void db_tx_rollback(struct db *db)
+{
+	db->in_tx = false;
+	db_marks_clear(db);
+	if (db->conn != NULL && mysql_rollback(db->conn) != 0)
+		db_error(db, NULL, DB_STMT__MAX, "rollback");
+}
+
+enum kp_err db_tx_end(struct db *db, enum kp_err err)
+{
+	if (err == KP_OK && !db->in_tx) {
+		/* A lost connection ended it, and the server rolled it back. */
+		if (db->conn == NULL)
+			return KP_ERETRY;
+		fprintf(stderr, "db_tx_end: no transaction is open\n");
+		err = KP_EINTERNAL;
+	}
+	if (err == KP_OK && !db_marks_paid(db))
+		err = KP_EINTERNAL;
+	if (err != KP_OK) {
+		db_tx_rollback(db);
+		return err;
+	}
+	db->in_tx = false;
+	db_marks_clear(db);
+	if (db->conn == NULL)
+		return KP_ERETRY;
+	if (mysql_commit(db->conn) == 0)
+		return KP_OK;
+	err = db_error(db, NULL, DB_STMT__MAX, "commit");
+	/* A commit cut off may have been applied: never run it again. */
+	return err == KP_ERETRY && db->conn == NULL ? KP_EUNAVAIL : err;
+}
+
+enum kp_err db_begin(struct db *db)
+{
+	return db_tx_begin(db);
 }
 
 enum kp_err db_commit(struct db *db)
 {
-	enum kp_err err;
-	bool ok, changed = db->changed;
-
-	db->in_tx = db->changed = false;
-	if (db->conn == NULL)
-		return KP_ERETRY;
-	ok = mysql_commit(db->conn) == 0;
-	/* A commit cut off may have been applied too: it counts as a change. */
-	if (changed)
-		stamp_bump();
-	if (ok)
-		return KP_OK;
-	err = db_error(db, NULL, DB_STMT__MAX, "commit");
-	/* Never run it again. */
-	return err == KP_ERETRY && db->conn == NULL ? KP_EUNAVAIL : err;
+	return db_tx_end(db, KP_OK);
 }
 
 void db_rollback(struct db *db)
 {
-	db->in_tx = db->changed = false;
-	if (db->conn != NULL && mysql_rollback(db->conn) != 0)
-		db_error(db, NULL, DB_STMT__MAX, "rollback");
+	db_tx_rollback(db);
 }
 
 enum kp_err db_run_script(struct db *db, const char *text, size_t len, char *err, size_t errlen)

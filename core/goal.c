@@ -144,7 +144,7 @@ enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long l
 	                       DB_STR(in->area != NULL ? in->area : db_cell(&r, 0, 3)), DB_STR(basis),
 	                       DB_OPTSTR(hours), DB_I64(flag || child),
 	                       DB_STR(in->status != NULL ? in->status : db_cell(&r, 0, 7)),
-	                       DB_I64(goal_id)),
+	                       DB_I64(goal_id), DB_I64(plan_id)),
 	               NULL, NULL);
 }
 

@@ -154,32 +154,51 @@ static enum kp_err plan_doc_build(struct db *db, struct arena *a, long long plan
 	return KP_OK;
 }
 
-enum kp_err plan_render(struct db *db, struct arena *a, const struct db_res *head, size_t col,
-                        const char **json, long long *version)
+enum kp_err plan_doc(struct db *db, struct arena *a, long long plan_id, long long version,
+                     const char **doc)
 {
-	long long plan_id;
-	const char *doc, *contact, *accepted;
+	struct db_res r;
 	enum kp_err err;
 
-	*json = NULL;
-	if (head->nrows != 1 || db_cell(head, 0, col) == NULL)
-		return KP_ENOTFOUND;
-	plan_id = db_i64(head, 0, col);
-	*version = db_i64(head, 0, col + 1);
-	doc = db_cell(head, 0, col + 8);
-	if (doc == NULL || db_cell(head, 0, col + 7) == NULL ||
-	    db_i64(head, 0, col + 7) != *version) {
-		if ((err = plan_doc_build(db, a, plan_id, *version, &doc)) != KP_OK)
-			return err;
+	*doc = NULL;
+	err = db_query(db, a, DB_PLAN_DOC_GET, DB_ARGS(DB_I64(plan_id)), &r);
+	if (err != KP_OK)
+		return err;
+	if (r.nrows == 1 && db_cell(&r, 0, PD_VERSION) != NULL &&
+	    db_i64(&r, 0, PD_VERSION) == version) {
+		*doc = db_cell(&r, 0, PD_DOC);
+		return KP_OK;
 	}
-	accepted = db_cell(head, 0, col + 2);
-	contact = json_text(a, contact_json(head, 0, col + 3), false);
+	return plan_doc_build(db, a, plan_id, version, doc);
+}
+
+enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_id,
+                              const char **part, long long *rev)
+{
+	const char *accepted, *contact;
+	struct db_res r;
+	enum kp_err err;
+
+	*part = NULL;
+	err = db_query(db, a, DB_CITIZEN_HEAD, DB_ARGS(DB_I64(citizen_id)), &r);
+	if (err != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_ENOTFOUND;
+	*rev = db_i64(&r, 0, CH_REV);
+	accepted = db_cell(&r, 0, CH_ACCEPTED);
+	contact = json_text(a, contact_json(&r, 0, CH_CONTACT_NAME), false);
 	if (contact == NULL)
 		return KP_EINTERNAL;
-	*json = arena_printf(a, "{\"id\":%lld,\"version\":%lld,\"accepted_version\":%s,%s,"
-	                        "\"contact\":%s}",
-	                     plan_id, *version, accepted != NULL ? accepted : "null", doc, contact);
-	return *json != NULL ? KP_OK : KP_EINTERNAL;
+	*part = arena_printf(a, "\"accepted_version\":%s,\"contact\":%s",
+	                     accepted != NULL ? accepted : "null", contact);
+	return KP_OK;
+}
+
+const char *plan_answer(struct arena *a, long long plan_id, long long version, const char *part,
+                        const char *doc)
+{
+	return arena_printf(a, "{\"id\":%lld,\"version\":%lld,%s,%s}", plan_id, version, part, doc);
 }
 
 enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id, long long want,
@@ -250,10 +269,10 @@ static enum kp_err dream_change(struct db *db, struct arena *a, const struct kp_
 
 	if (out != NULL)
 		*out = NULL;
-	if ((err = db_begin(db)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
 	if ((err = plan_lock(db, a, who->plan_id, want, &current, f)) != KP_OK)
-		goto fail;
+		goto out;
 	switch (op) {
 	case DREAM_CREATE:
 		err = db_exec(db, DB_DREAM_INSERT,
@@ -261,28 +280,26 @@ static enum kp_err dream_change(struct db *db, struct arena *a, const struct kp_
 		break;
 	case DREAM_UPDATE:
 		if ((err = dream_find(db, a, who, dream_id, f)) == KP_OK)
-			err = db_exec(db, DB_DREAM_UPDATE, DB_ARGS(DB_STR(text), DB_I64(dream_id)),
+			err = db_exec(db, DB_DREAM_UPDATE,
+			              DB_ARGS(DB_STR(text), DB_I64(dream_id), DB_I64(who->plan_id)),
 			              NULL, NULL);
 		break;
 	case DREAM_DELETE:
 		if ((err = dream_find(db, a, who, dream_id, f)) == KP_OK)
-			err = db_exec(db, DB_DREAM_DELETE, DB_ARGS(DB_I64(dream_id)), NULL, NULL);
+			err = db_exec(db, DB_DREAM_DELETE, DB_ARGS(DB_I64(dream_id), DB_I64(who->plan_id)),
+			              NULL, NULL);
 		break;
 	}
-	if (err != KP_OK)
-		goto fail;
-	if ((err = plan_bump(db, who->plan_id, current + 1, who, summary[op])) != KP_OK)
-		goto fail;
-	if ((err = db_commit(db)) != KP_OK)
+	if (err == KP_OK)
+		err = plan_bump(db, who->plan_id, current + 1, who, summary[op]);
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
 	*version = current + 1;
 	if (out != NULL && (*out = json_pack("{s:I, s:s, s:I}", "id", (json_int_t)id, "text", text,
 	                                     "author_id", (json_int_t)who->id)) == NULL)
 		return KP_EINTERNAL;
 	return KP_OK;
-fail:
-	db_rollback(db);
-	return err;
 }
 
 enum kp_err dream_create(struct db *db, struct arena *a, const struct kp_actor *who,
@@ -309,42 +326,39 @@ enum kp_err dream_delete(struct db *db, struct arena *a, const struct kp_actor *
 enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long version, json_t **out, struct kp_fail *f)
 {
+	char at[32];
+	struct tm tm;
+	time_t now;
 	long long current;
 	enum kp_err err;
 
 	*out = NULL;
-	if ((err = db_begin(db)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
 	/* The lock keeps the version from moving between the check and the
 	 * row that records the yes. */
 	if ((err = plan_lock(db, a, who->plan_id, PLAN_ANY_VERSION, &current, f)) != KP_OK)
-		goto fail;
+		goto out;
 	if (version != current) {
 		err = KP_FAIL(f, KP_ECONFLICT, "version_conflict",
 		              arena_printf(a, "version %lld is not the current version (%lld)",
 		                           version, current));
-		goto fail;
+		goto out;
 	}
 	err = db_exec(db, DB_ACCEPTANCE_INSERT,
 	              DB_ARGS(DB_I64(who->plan_id), DB_I64(who->id), DB_I64(version),
 	                      DB_STR(who->request_id ? who->request_id : "")),
 	              NULL, NULL);
-	if (err != KP_OK)
-		goto fail;
-	if ((err = db_commit(db)) != KP_OK)
+	if (err == KP_OK)
+		err = db_exec(db, DB_CITIZEN_ACCEPTED_SET, DB_ARGS(DB_I64(version), DB_I64(who->id)),
+		              NULL, NULL);
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
-	{
-		char at[32];
-		time_t now = time(NULL);
-		struct tm tm;
-
-		strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-		*out = json_pack("{s:I, s:s}", "version", (json_int_t)version, "accepted_at", at);
-	}
+	now = time(NULL);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
+	*out = json_pack("{s:I, s:s}", "version", (json_int_t)version, "accepted_at", at);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
-fail:
-	db_rollback(db);
-	return err;
 }
 
 enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, json_t **out)

@@ -167,7 +167,7 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 			return err;
 	}
 	for (i = 0; i < 4 && p->dreams[i].text != NULL; i++)
-		if ((err = db_exec(db, DB_DREAM_INSERT,
+		if ((err = db_exec(db, DB_SEED_DREAM,
 		                   DB_ARGS(DB_I64(id), DB_I64(cids[p->dreams[i].author]),
 		                           DB_STR(p->dreams[i].text)),
 		                   NULL, NULL)) != KP_OK)
@@ -386,6 +386,11 @@ static enum kp_err demo_versions_seed(struct db *db, struct arena *a, const stru
 		              DB_ARGS(DB_I64(s[y->plan].plan), DB_I64(s[y->plan].citizens[y->citizen]),
 		                      DB_I64(y->version), DB_I64(y->hours_ago)),
 		              NULL, NULL);
+		if (err == KP_OK)
+			err = db_exec(db, DB_CITIZEN_ACCEPTED_SET,
+			              DB_ARGS(DB_I64(y->version),
+			                      DB_I64(s[y->plan].citizens[y->citizen])),
+			              NULL, NULL);
 	}
 	return err;
 }

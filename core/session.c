@@ -138,74 +138,58 @@ fail:
 	return err;
 }
 
-/* Looks the session up with stmt, whose first columns are those of
- * DB_SESSION_GET_CITIZEN or DB_SESSION_GET_STAFF; *r keeps the row. */
-static enum kp_err session_lookup(struct db *db, struct arena *a, enum kp_actor_kind kind,
-                                  enum db_stmt stmt, const char *cookie, size_t len, time_t now,
-                                  struct session *s, struct db_res *row)
+/* Where each session statement has the row's common part: the actor's
+ * id, the CSRF hash, when the session began and was last seen. */
+static const struct session_cols {
+	enum db_stmt stmt;
+	int id, csrf, created, last_seen;
+} session_cols[2] = {
+	{DB_SESSION_GET_CITIZEN, SC_CITIZEN_ID, SC_CSRF_HASH, SC_CREATED, SC_LAST_SEEN},
+	{DB_SESSION_GET_STAFF, SS_STAFF_ID, SS_CSRF_HASH, SS_CREATED, SS_LAST_SEEN},
+};
+
+enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind,
+                         const char *cookie, size_t len, time_t now, struct session *s)
 {
 	bool staff = kind == KP_ACTOR_STAFF;
-	long long created, last_seen, idle = staff ? SESSION_IDLE_STAFF : SESSION_IDLE_CITIZEN;
+	const struct session_cols *c = &session_cols[staff];
+	long long idle = staff ? SESSION_IDLE_STAFF : SESSION_IDLE_CITIZEN;
+	long long created, last_seen;
 	struct db_res r;
 	enum kp_err err;
 
 	memset(s, 0, sizeof(*s));
-	memset(row, 0, sizeof(*row));
 	if (len != SESSION_TOKEN_LEN)
 		return KP_EAUTH;
 	kp_sha256(cookie, len, s->id_hash);
-	err = db_query(db, a, stmt, DB_ARGS(DB_BLOB(s->id_hash, sizeof(s->id_hash))), &r);
+	err = db_query(db, a, c->stmt, DB_ARGS(DB_BLOB(s->id_hash, sizeof(s->id_hash))), &r);
 	if (err != KP_OK)
 		return err;
-	if (r.nrows != 1 || db_cell_len(&r, 0, 1) != KP_SHA256_LEN)
+	if (r.nrows != 1 || db_cell_len(&r, 0, c->csrf) != KP_SHA256_LEN)
 		return KP_EAUTH;
-	created = db_i64(&r, 0, 2);
-	last_seen = db_i64(&r, 0, 3);
+	created = db_i64(&r, 0, c->created);
+	last_seen = db_i64(&r, 0, c->last_seen);
 	if (now - last_seen > idle || now - created > SESSION_ABSOLUTE) {
 		session_end(db, s, now);
 		return KP_EAUTH;
 	}
 	s->who.kind = kind;
-	s->who.id = db_i64(&r, 0, 0);
-	memcpy(s->csrf_hash, db_cell(&r, 0, 1), KP_SHA256_LEN);
+	s->who.id = db_i64(&r, 0, c->id);
+	memcpy(s->csrf_hash, db_cell(&r, 0, c->csrf), KP_SHA256_LEN);
 	if (staff) {
-		s->who.name = db_cell(&r, 0, 4);
-		s->who.role = db_cell(&r, 0, 5);
+		s->who.name = db_cell(&r, 0, SS_NAME);
+		s->who.role = db_cell(&r, 0, SS_ROLE);
 	} else {
-		s->who.plan_id = db_i64(&r, 0, 4);
-		s->who.name = db_cell(&r, 0, 5);
+		s->who.plan_id = db_i64(&r, 0, SC_PLAN_ID);
+		s->who.name = db_cell(&r, 0, SC_NAME);
+		s->plan_version = db_i64(&r, 0, SC_PLAN_VERSION);
+		s->rev = db_i64(&r, 0, SC_REV);
 	}
-	if (now - last_seen >= SESSION_TOUCH_EVERY) {
-		err = db_exec(db, DB_SESSION_TOUCH,
-		              DB_ARGS(DB_I64(now), DB_BLOB(s->id_hash, sizeof(s->id_hash))), NULL, NULL);
-		if (err != KP_OK)
-			return err;
-	}
-	*row = r;
+	if (now - last_seen >= SESSION_TOUCH_EVERY)
+		return db_exec(db, DB_SESSION_TOUCH,
+		               DB_ARGS(DB_I64(now), DB_BLOB(s->id_hash, sizeof(s->id_hash))), NULL,
+		               NULL);
 	return KP_OK;
-}
-
-enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind,
-                         const char *cookie, size_t len, time_t now, struct session *s)
-{
-	struct db_res row;
-
-	return session_lookup(db, a, kind,
-	                      kind == KP_ACTOR_STAFF ? DB_SESSION_GET_STAFF : DB_SESSION_GET_CITIZEN,
-	                      cookie, len, now, s, &row);
-}
-
-enum kp_err session_find_plan(struct db *db, struct arena *a, const char *cookie, size_t len,
-                              time_t now, struct session *s, struct db_res *head)
-{
-	return session_lookup(db, a, KP_ACTOR_CITIZEN, DB_SESSION_GET_CITIZEN_PLAN, cookie, len, now,
-	                      s, head);
-}
-
-enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,
-                            time_t now, struct session *s)
-{
-	return session_find(db, a, KP_ACTOR_CITIZEN, cookie, len, now, s);
 }
 
 bool session_csrf_ok(const struct session *s, const char *token, size_t len)
@@ -222,29 +206,4 @@ enum kp_err session_end(struct db *db, const struct session *s, time_t now)
 {
 	return db_exec(db, DB_SESSION_END,
 	               DB_ARGS(DB_I64(now), DB_BLOB(s->id_hash, sizeof(s->id_hash))), NULL, NULL);
-}
-
-const char *session_cookie_find(const char *header, const char *name, size_t *len)
-{
-	size_t nlen = strlen(name);
-	const char *p = header;
-
-	if (header == NULL)
-		return NULL;
-	while (*p != '\0') {
-		const char *end;
-
-		while (*p == ' ' || *p == '\t' || *p == ';')
-			p++;
-		end = p + strcspn(p, ";");
-		if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
-			*len = (size_t)(end - p - (ptrdiff_t)nlen - 1);
-			/* Trailing blanks are not part of the value. */
-			while (*len > 0 && (p[nlen + *len] == ' ' || p[nlen + *len] == '\t'))
-				(*len)--;
-			return p + nlen + 1;
-		}
-		p = end;
-	}
-	return NULL;
 }

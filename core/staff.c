@@ -62,8 +62,8 @@ enum kp_err staff_assign_contact(struct db *db, struct arena *a, const struct kp
 	}
 	if ((err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK)
 		goto fail;
-	err = db_exec(db, DB_CITIZEN_CONTACT_SET, DB_ARGS(DB_I64(staff_id), DB_I64(c.id)), &changed,
-	              NULL);
+	err = db_exec(db, DB_CITIZEN_CONTACT_SET,
+	              DB_ARGS(DB_I64(staff_id), DB_I64(c.id), DB_I64(staff_id)), &changed, NULL);
 	if (err != KP_OK)
 		goto fail;
 	if (changed == 0) {

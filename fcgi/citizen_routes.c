@@ -30,7 +30,7 @@ static const struct vfield proposal_body[] = {
 const struct route citizen_routes[] = {
 	{M_POST, "/api/v1/session", h_session_create, R_JSON, BODY(login_body)},
 	{M_DELETE, "/api/v1/session", h_session_delete, R_SESSION, NULL, 0},
-	{M_GET, "/api/v1/plan", h_plan_get, R_SESSION | R_PLAN, NULL, 0},
+	{M_GET, "/api/v1/plan", h_plan_get, R_SESSION, NULL, 0},
 	{M_POST, "/api/v1/plan/dreams", h_dream_create, R_SESSION | R_JSON, BODY(dream_body)},
 	{M_PUT, "/api/v1/plan/dreams/{id}", h_dream_update, R_SESSION | R_JSON, BODY(dream_body)},
 	{M_DELETE, "/api/v1/plan/dreams/{id}", h_dream_delete, R_SESSION, NULL, 0},

@@ -3,20 +3,33 @@
 #include "internal.h"
 #include "plan.h"
 
+/* The plan answer from its two parts, each from the worker's memory when it
+ * is kept under the numbers the session query just read (plan_cache.c),
+ * else from the database, and then kept. */
 enum kp_err h_plan_get(struct req *r)
 {
-	long long version;
-	const char *json;
+	struct plan_cache *pc = r->w->plans;
+	const struct kp_actor *who = &r->sess.who;
+	long long version = r->sess.plan_version, rev = r->sess.rev;
+	const char *doc, *part, *json;
 	enum kp_err err;
 
-	if (r->plan_body != NULL) {
-		respond_etag(r, r->plan_version);
-		respond_text(r, 200, "application/json; charset=utf-8", r->plan_body);
-		return KP_OK;
+	r->plan_kept = true;
+	if ((doc = plan_cache_doc(pc, who->plan_id, version)) == NULL) {
+		r->plan_kept = false;
+		if ((err = plan_doc(r->w->db, r->a, who->plan_id, version, &doc)) != KP_OK)
+			return err;
+		plan_cache_put_doc(pc, who->plan_id, version, doc);
 	}
-	if ((err = plan_render(r->w->db, r->a, &r->head, SESSION_PLAN_COL, &json, &version)) != KP_OK)
-		return err;
-	plan_cache_put(r, json, version);
+	if ((part = plan_cache_part(pc, who->id, rev)) == NULL) {
+		r->plan_kept = false;
+		/* rev may be read newer than the session's: the part is as of it. */
+		if ((err = plan_citizen_part(r->w->db, r->a, who->id, &part, &rev)) != KP_OK)
+			return err;
+		plan_cache_put_part(pc, who->id, rev, part);
+	}
+	if ((json = plan_answer(r->a, who->plan_id, version, part, doc)) == NULL)
+		return KP_EINTERNAL;
 	respond_etag(r, version);
 	respond_text(r, 200, "application/json; charset=utf-8", json);
 	return KP_OK;

@@ -31,6 +31,7 @@ struct worker {
 	struct token_keyset keyset;
 	struct token_policy policy;
 	struct arena *arena;
+	struct plan_cache *plans;  /* citizen pool: kept parts of plan answers */
 };
 
 enum http_method { M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OTHER, M__MAX };
@@ -55,10 +56,7 @@ struct req {
 	const char *raw_body;      /* the bytes, for form bodies */
 	size_t raw_len;
 	struct session sess;       /* for routes that need a session */
-	struct db_res head;        /* R_PLAN: the session's row with the plan head */
-	uint64_t plan_stamp;       /* R_PLAN: the change counter before the lookup */
-	const char *plan_body;     /* R_PLAN: a kept answer (plan_cache.c), or NULL */
-	long long plan_version;    /* its version */
+	bool plan_kept;            /* the plan answer came from memory (the access line) */
 	/* The answer. */
 	int status;
 	json_t *out;               /* JSON body, or NULL */
@@ -77,7 +75,6 @@ typedef enum kp_err (*handler_fn)(struct req *r);
 #define R_JSON 0x4     /* takes a JSON body checked against body[] */
 #define R_FORM 0x8     /* takes a form body (dev IdP) */
 #define R_CASEWORKER 0x10 /* staff: only a coordinating caseworker (403 otherwise) */
-#define R_PLAN 0x20    /* citizen: the session query reads the plan head too */
 
 struct route {
 	enum http_method method;
@@ -133,15 +130,29 @@ enum kp_err request_if_match_parse(const char *h, long long *version, struct kp_
  * decoded into arena a; NULL if absent, "" if it holds an encoded NUL byte. */
 const char *request_form_find(struct arena *a, const char *s, const char *name);
 
-/* plan_cache.c: answers to GET /api/v1/plan kept in the worker's memory
- * while the host's change counter (stamp.h) stands still. */
-/* Notes the counter; call before the session lookup. */
-void plan_cache_begin(struct req *r);
-/* Whether an answer is kept for the session cookie: then r->plan_body and
- * r->plan_version hold it. */
-bool plan_cache_get(struct req *r, const char *cookie, size_t len);
-/* Keeps body (the answer of version) for the session r looked up. */
-void plan_cache_put(struct req *r, const char *body, long long version);
+/* plan_cache.c: the two parts of citizens' plan answers (plan.h), kept in
+ * a citizen worker's memory under what proves them current: a plan's
+ * dreams and goals under (plan, version), what a citizen sees besides
+ * under (citizen, rev). The session query reads both keys from the
+ * database on every request, so a kept part is given only while it is
+ * what the database holds, whichever host changed it. */
+#define PLAN_CACHE_BUDGET (32u * 1024 * 1024)
+struct plan_cache;
+/* A cache holding at most budget bytes of text; NULL when out of memory.
+ * Free with plan_cache_free() (NULL is a no-op). */
+struct plan_cache *plan_cache_new(size_t budget);
+void plan_cache_free(struct plan_cache *pc);
+/* The kept dreams and goals of plan_id at version, or NULL. The text stays
+ * valid until the next plan_cache_put_* call. */
+const char *plan_cache_doc(const struct plan_cache *pc, long long plan_id, long long version);
+/* The kept citizen part of citizen_id at rev, or NULL (as above). */
+const char *plan_cache_part(const struct plan_cache *pc, long long citizen_id, long long rev);
+/* Keep a copy of text under its key; silently keeps nothing when it does
+ * not fit the budget or memory runs out (the next read asks the database). */
+void plan_cache_put_doc(struct plan_cache *pc, long long plan_id, long long version,
+                        const char *text);
+void plan_cache_put_part(struct plan_cache *pc, long long citizen_id, long long rev,
+                         const char *text);
 
 /* route.c */
 /* Finds the route of method and path in table: the route, with its {id}
@@ -178,6 +189,9 @@ const char *pool_name(enum pool_kind p);
 /* A parameter of the query string, decoded; NULL if absent, "" if it holds
  * an encoded NUL byte. */
 const char *request_query(struct req *r, const char *name);
+/* Finds cookie name's value in a Cookie header (may be NULL); NULL when
+ * absent. The value points into header; *len is its length. Pure. */
+const char *request_cookie_find(const char *header, const char *name, size_t *len);
 
 /* Handlers. */
 enum kp_err h_session_create(struct req *r);

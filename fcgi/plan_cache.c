@@ -1,119 +1,117 @@
-/* plan_cache.c: a citizen worker's answers to GET /api/v1/plan, kept in
- * memory for a short while.
+/* plan_cache.c: the parts of citizens' plan answers that a citizen worker
+ * keeps in memory (internal.h), each under the key that proves it current.
  *
- * An answer is kept under the hash of the session id that read it, with
- * the host's change counter (stamp.h) as it was before the database was
- * asked. It is given again only while
- *   - the counter has not moved: no change of any plan, goal, dream,
- *     contact, yes or session was committed on this host since (a logout
- *     is such a change);
- *   - it is younger than PLAN_CACHE_MS: a change made elsewhere (by hand)
- *     is seen within that time;
- *   - the session row would not be written or refused: its last_seen is
- *     younger than SESSION_TOUCH_EVERY (so also younger than the idle
- *     limit) and it is within its absolute lifetime.
- * So a kept answer is the one the database would give, as of at most
- * PLAN_CACHE_MS ago. Without a change counter (config change_file unset)
- * nothing is kept. One slot per session hash, the newest answer wins a
- * slot; at most PLAN_CACHE_BUDGET bytes of answers in all. */
+ * The dreams and goals of a plan change only with the plan's version, and
+ * what one citizen sees besides (their yes, their contact person) only
+ * with the citizen's rev: core/db.c refuses to commit a transaction that
+ * changes either without raising its number. Every request reads both
+ * numbers from the database with the session, so a part kept under the
+ * numbers just read is the database's, through whichever host the change
+ * came. Nothing here expires by time and nothing needs telling about a
+ * change: a raised number simply finds nothing kept under it.
+ *
+ * Each table is direct-mapped by id (ids are dense, so neighbours do not
+ * collide); the newest part wins its slot. All text kept is bounded by
+ * the budget: what does not fit is not kept, and costs only a query. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
-#include "stamp.h"
 
-#define PLAN_CACHE_SLOTS 4096
-#define PLAN_CACHE_MS 1000
-#define PLAN_CACHE_BODY_MAX (16 * 1024)
-/* What the kept answers may hold in all, per worker: the worker's memory
- * stays bounded whatever the plans' size. */
-#define PLAN_CACHE_BUDGET (8 * 1024 * 1024)
+#define PLAN_CACHE_SLOTS 16384
+#define PLAN_CACHE_TEXT_MAX (64 * 1024)
 
 struct plan_cache_slot {
-	uint8_t key[KP_SHA256_LEN]; /* the session id's hash */
-	bool used;
-	uint64_t stamp;             /* the change counter before the read */
-	long long filled_ms;        /* CLOCK_MONOTONIC */
-	time_t created, last_seen;  /* the session row, as it is now */
-	long long version;
-	char *body;
+	long long id;      /* plan or citizen; 0: empty */
+	long long number;  /* the plan's version or the citizen's rev */
+	char *text;
 	size_t cap;
 };
 
-static struct plan_cache_slot slots[PLAN_CACHE_SLOTS];
-static size_t held; /* the slots' body capacities, summed */
+enum plan_cache_table { PC_DOCS, PC_PARTS, PC__MAX };
 
-static long long plan_cache_now_ms(void)
+struct plan_cache {
+	struct plan_cache_slot slot[PC__MAX][PLAN_CACHE_SLOTS];
+	size_t held;       /* the slots' text capacities, summed */
+	size_t budget;
+};
+
+struct plan_cache *plan_cache_new(size_t budget)
 {
-	struct timespec ts;
+	struct plan_cache *pc = calloc(1, sizeof(*pc));
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (pc != NULL)
+		pc->budget = budget;
+	return pc;
 }
 
-static struct plan_cache_slot *plan_cache_slot(const uint8_t key[KP_SHA256_LEN])
+void plan_cache_free(struct plan_cache *pc)
 {
-	uint32_t h;
+	size_t t, i;
 
-	memcpy(&h, key, sizeof(h));
-	return &slots[h % PLAN_CACHE_SLOTS];
-}
-
-void plan_cache_begin(struct req *r)
-{
-	r->plan_stamp = stamp_read();
-	r->plan_body = NULL;
-}
-
-bool plan_cache_get(struct req *r, const char *cookie, size_t len)
-{
-	uint8_t key[KP_SHA256_LEN];
-	struct plan_cache_slot *s;
-
-	if (!stamp_on() || len != SESSION_TOKEN_LEN)
-		return false;
-	kp_sha256(cookie, len, key);
-	s = plan_cache_slot(key);
-	if (!s->used || !kp_ct_equal(s->key, key, sizeof(key)) || s->stamp != r->plan_stamp ||
-	    plan_cache_now_ms() - s->filled_ms >= PLAN_CACHE_MS ||
-	    r->now - s->last_seen >= SESSION_TOUCH_EVERY || r->now < s->last_seen ||
-	    r->now - s->created > SESSION_ABSOLUTE)
-		return false;
-	r->plan_body = s->body;
-	r->plan_version = s->version;
-	return true;
-}
-
-void plan_cache_put(struct req *r, const char *body, long long version)
-{
-	struct plan_cache_slot *s;
-	size_t len = strlen(body);
-	time_t last_seen;
-
-	if (!stamp_on() || len >= PLAN_CACHE_BODY_MAX || r->head.nrows != 1)
+	if (pc == NULL)
 		return;
-	s = plan_cache_slot(r->sess.id_hash);
-	s->used = false;
-	if (len + 1 > s->cap) {
-		char *b;
+	for (t = 0; t < PC__MAX; t++)
+		for (i = 0; i < PLAN_CACHE_SLOTS; i++)
+			free(pc->slot[t][i].text);
+	free(pc);
+}
 
-		if (held - s->cap + len + 1 > PLAN_CACHE_BUDGET)
+static const char *plan_cache_get(const struct plan_cache *pc, enum plan_cache_table t,
+                                  long long id, long long number)
+{
+	const struct plan_cache_slot *s;
+
+	if (pc == NULL || id <= 0)
+		return NULL;
+	s = &pc->slot[t][(unsigned long long)id % PLAN_CACHE_SLOTS];
+	return s->id == id && s->number == number ? s->text : NULL;
+}
+
+static void plan_cache_put(struct plan_cache *pc, enum plan_cache_table t, long long id,
+                           long long number, const char *text)
+{
+	struct plan_cache_slot *s;
+	size_t len;
+
+	if (pc == NULL || id <= 0 || text == NULL || (len = strlen(text)) >= PLAN_CACHE_TEXT_MAX)
+		return;
+	s = &pc->slot[t][(unsigned long long)id % PLAN_CACHE_SLOTS];
+	s->id = 0;
+	if (len + 1 > s->cap) {
+		char *grown;
+
+		if (pc->held - s->cap + len + 1 > pc->budget)
 			return;
-		if ((b = realloc(s->body, len + 1)) == NULL)
+		if ((grown = realloc(s->text, len + 1)) == NULL)
 			return;
-		held = held - s->cap + len + 1;
-		s->body = b;
+		pc->held = pc->held - s->cap + len + 1;
+		s->text = grown;
 		s->cap = len + 1;
 	}
-	memcpy(s->body, body, len + 1);
-	memcpy(s->key, r->sess.id_hash, sizeof(s->key));
-	s->stamp = r->plan_stamp;
-	s->filled_ms = plan_cache_now_ms();
-	s->created = (time_t)db_i64(&r->head, 0, 2);
-	/* The session lookup wrote last_seen = now when it was due. */
-	last_seen = (time_t)db_i64(&r->head, 0, 3);
-	s->last_seen = r->now - last_seen >= SESSION_TOUCH_EVERY ? r->now : last_seen;
-	s->version = version;
-	s->used = true;
+	memcpy(s->text, text, len + 1);
+	s->number = number;
+	s->id = id;
+}
+
+const char *plan_cache_doc(const struct plan_cache *pc, long long plan_id, long long version)
+{
+	return plan_cache_get(pc, PC_DOCS, plan_id, version);
+}
+
+const char *plan_cache_part(const struct plan_cache *pc, long long citizen_id, long long rev)
+{
+	return plan_cache_get(pc, PC_PARTS, citizen_id, rev);
+}
+
+void plan_cache_put_doc(struct plan_cache *pc, long long plan_id, long long version,
+                        const char *text)
+{
+	plan_cache_put(pc, PC_DOCS, plan_id, version, text);
+}
+
+void plan_cache_put_part(struct plan_cache *pc, long long citizen_id, long long rev,
+                         const char *text)
+{
+	plan_cache_put(pc, PC_PARTS, citizen_id, rev, text);
 }

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "internal.h"
-#include "stamp.h"
 
 #define POOL_MAX_WORKERS 64
 #define POOL_DRAIN_SECONDS 20
@@ -89,6 +88,10 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 		w->policy.want_cpr = citizen;
 		w->policy.max_lifetime = 3600;
 	}
+	if (pool == POOL_CITIZEN && (w->plans = plan_cache_new(PLAN_CACHE_BUDGET)) == NULL) {
+		fprintf(stderr, "worker_init: out of memory\n");
+		return -1;
+	}
 	/* The connection is made now if it can be, else on first use. */
 	if (pool != POOL_DEVIDP)
 		db_connect(w->db);
@@ -97,6 +100,7 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 
 static void worker_free(struct worker *w)
 {
+	plan_cache_free(w->plans);
 	db_free(w->db);
 	rng_free(w->rng);
 	arena_free(w->arena);
@@ -257,15 +261,6 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	/* Workers wait in pselect() and accept without blocking (worker_wait). */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	/* Mapped before the fork, so that every worker shares it. */
-	if (cfg->change_file != NULL && *cfg->change_file != '\0') {
-		char err[256];
-
-		if (stamp_attach(cfg->change_file, err, sizeof(err)) != 0) {
-			fprintf(stderr, "pool: %s\n", err);
-			return 1;
-		}
-	}
 	if (pidfile != NULL && write_pidfile(pidfile) != 0) {
 		fprintf(stderr, "pool: cannot write %s\n", pidfile);
 		return 1;

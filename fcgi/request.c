@@ -221,3 +221,28 @@ const char *request_query(struct req *r, const char *name)
 {
 	return request_form_find(r->a, r->query, name);
 }
+
+const char *request_cookie_find(const char *header, const char *name, size_t *len)
+{
+	size_t nlen = strlen(name);
+	const char *p = header;
+
+	if (header == NULL)
+		return NULL;
+	while (*p != '\0') {
+		const char *end;
+
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		end = p + strcspn(p, ";");
+		if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+			*len = (size_t)(end - p - (ptrdiff_t)nlen - 1);
+			/* Trailing blanks are not part of the value. */
+			while (*len > 0 && (p[nlen + *len] == ' ' || p[nlen + *len] == '\t'))
+				(*len)--;
+			return p + nlen + 1;
+		}
+		p = end;
+	}
+	return NULL;
+}

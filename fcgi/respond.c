@@ -133,5 +133,5 @@ void respond_send(struct req *r, long long started_us)
 	fprintf(stderr, "access rid=%s %s %s %d %lldus%s\n", text_log_safe(r->a, r->request_id),
 	        r->method_name, text_log_safe(r->a, r->path), status,
 	        (long long)tv.tv_sec * 1000000 + tv.tv_usec - started_us,
-	        r->plan_body != NULL ? " kept" : "");
+	        r->plan_kept ? " kept" : "");
 }

@@ -55,19 +55,12 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 	if (rt->flags & R_SESSION) {
 		bool staff = r->w->pool == POOL_ADMIN;
 
-		cookie = session_cookie_find(FCGX_GetParam("HTTP_COOKIE", r->fcgx->envp),
+		cookie = request_cookie_find(FCGX_GetParam("HTTP_COOKIE", r->fcgx->envp),
 		                             staff ? SESSION_COOKIE_STAFF : SESSION_COOKIE, &clen);
 		if (cookie == NULL)
 			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized", "log in first");
-		if (rt->flags & R_PLAN) {
-			plan_cache_begin(r);
-			if (plan_cache_get(r, cookie, clen))
-				return KP_OK;
-			err = session_find_plan(r->w->db, r->a, cookie, clen, r->now, &r->sess,
-			                        &r->head);
-		} else
-			err = session_find(r->w->db, r->a, staff ? KP_ACTOR_STAFF : KP_ACTOR_CITIZEN,
-			                   cookie, clen, r->now, &r->sess);
+		err = session_find(r->w->db, r->a, staff ? KP_ACTOR_STAFF : KP_ACTOR_CITIZEN, cookie,
+		                   clen, r->now, &r->sess);
 		if (err == KP_EAUTH)
 			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized",
 			               "your session has ended; log in again");

@@ -22,8 +22,6 @@ struct kp_config {
 	char *staff_audience;
 	char *staff_jwks;
 	char *dev_idp_dir;      /* dev identity provider keys and users; empty: off */
-	char *change_file;      /* the host's change counter (stamp.h), shared by the
-	                         * pools of one host; empty: no plan answers kept */
 };
 
 /* Reads path into cfg (zeroed first). Returns 0, or -1 with a message in err.

@@ -20,7 +20,8 @@ enum db_stmt {
 	DB_MIGRATION_RECORD,
 	DB_SESSION_INSERT,
 	DB_SESSION_GET_CITIZEN,
-	DB_SESSION_GET_CITIZEN_PLAN,
+	DB_CITIZEN_HEAD,
+	DB_CITIZEN_ACCEPTED_SET,
 	DB_SESSION_TOUCH,
 	DB_SESSION_END,
 	DB_TOKEN_USE,
@@ -29,6 +30,7 @@ enum db_stmt {
 	DB_PLAN_HEAD,
 	DB_PLAN_DREAMS,
 	DB_PLAN_GOALS,
+	DB_PLAN_DOC_GET,
 	DB_PLAN_DOC_STORE,
 	DB_PLAN_LOCK,
 	DB_PLAN_BUMP,
@@ -53,6 +55,7 @@ enum db_stmt {
 	DB_SEED_PLAN,
 	DB_SEED_CITIZEN,
 	DB_SEED_CITIZEN_CPR,
+	DB_SEED_DREAM,
 	DB_SEED_GOAL,
 	DB_SEED_CONSENT,
 	/* admin: sessions, caseloads, audit */
@@ -115,6 +118,30 @@ enum db_stmt {
 	DB_SEED_ACCEPTANCE,
 	DB_STMT__MAX
 };
+
+/* The columns of the rows some statements return, in order: a row is read
+ * by these names, never by a bare number. db.c checks each count against
+ * the prepared statement the first time it runs. */
+
+/* DB_SESSION_GET_CITIZEN: a citizen's live session, the citizen, and what
+ * proves the citizen's plan answer current (the plan's version, the
+ * citizen's rev). */
+enum db_col_session_citizen {
+	SC_CITIZEN_ID, SC_CSRF_HASH, SC_CREATED, SC_LAST_SEEN, SC_PLAN_ID, SC_NAME,
+	SC_PLAN_VERSION, SC_REV, SC__MAX
+};
+/* DB_SESSION_GET_STAFF */
+enum db_col_session_staff {
+	SS_STAFF_ID, SS_CSRF_HASH, SS_CREATED, SS_LAST_SEEN, SS_NAME, SS_ROLE, SS__MAX
+};
+/* DB_CITIZEN_HEAD: what a citizen's plan answer shows besides the plan's
+ * dreams and goals, with the rev it belongs to. */
+enum db_col_citizen_head {
+	CH_REV, CH_ACCEPTED, CH_CONTACT_NAME, CH_CONTACT_ROLE, CH_CONTACT_PHONE,
+	CH_CONTACT_EMAIL, CH__MAX
+};
+/* DB_PLAN_DOC_GET: the kept dreams and goals of a plan and their version. */
+enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
 
 enum db_type { DB_T_NULL, DB_T_I64, DB_T_STR, DB_T_BLOB };
 
@@ -183,11 +210,31 @@ enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
 enum kp_err db_exec(struct db *db, enum db_stmt st, const struct db_arg *args, size_t nargs,
                     unsigned long long *affected, unsigned long long *insert_id);
 
-/* Transactions. db_commit() answers KP_EUNAVAIL (not KP_ERETRY) when the
- * connection was lost during the commit, since it may have been applied. */
+/*
+ * Transactions, one way: db_tx_begin(), the work (goto out on failure),
+ * then err = db_tx_end(db, err) on every path. db_tx_end() commits when
+ * err is KP_OK and rolls back otherwise, and answers the transaction's
+ * outcome: err as given after a rollback; after a commit KP_OK, KP_ERETRY
+ * (a deadlock: run the whole transaction again), KP_EUNAVAIL (the
+ * connection was lost during the commit, which may have been applied:
+ * never run it again) or KP_EINTERNAL.
+ *
+ * What a plan answer shows is proven current by the plan's version and the
+ * citizen's rev (fcgi/plan_cache.c). So a transaction that runs a
+ * statement changing a plan's dreams or goals must also raise that plan's
+ * version (DB_PLAN_BUMP), and one that changes what a citizen's answer
+ * shows besides must raise that citizen's rev; db_tx_end() refuses to
+ * commit one that does not (KP_EINTERNAL, logged), and such a statement
+ * outside a transaction is refused. The statement table says which
+ * statements change and which raise what.
+ */
+enum kp_err db_tx_begin(struct db *db);
+enum kp_err db_tx_end(struct db *db, enum kp_err err);
+/* The older pair, for callers not yet moved to db_tx_end(): db_commit()
+ * is db_tx_end(db, KP_OK); db_rollback() rolls back, harmless outside a
+ * transaction or on a lost connection. */
 enum kp_err db_begin(struct db *db);
 enum kp_err db_commit(struct db *db);
-/* Rolls back; harmless outside a transaction or on a lost connection. */
 void db_rollback(struct db *db);
 
 /* Runs SQL text from a trusted file (migrations): KP_OK or KP_EINTERNAL with

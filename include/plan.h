@@ -22,15 +22,27 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
                      long long *version);
 
 /*
- * The citizen's plan as JSON text, from a plan head row (head, from column
- * col: plan id, version, accepted version, the contact's name, title, phone
- * and email, then the kept document's version and text, as
- * DB_SESSION_GET_CITIZEN_PLAN reads them). No further query when the kept
- * document is of the plan's version; else it is built (two queries) and
- * kept. *json is in a; *version is the plan's version, for the ETag.
+ * A citizen's plan answer is made of two parts that are proven current
+ * apart (fcgi/plan_cache.c keeps them): the plan's dreams and goals, which
+ * change only with the plan's version, and what the citizen sees besides
+ * (their last yes, their contact person), which changes only with the
+ * citizen's rev (db.h).
+ *
+ * plan_doc: the "dreams" and "goals" members of plan plan_id at version,
+ * as JSON text without the braces (in a). Read from the row kept in
+ * plan_docs when it is of that version (one query), else built from the
+ * tables (two queries) and kept there.
  */
-enum kp_err plan_render(struct db *db, struct arena *a, const struct db_res *head, size_t col,
-                        const char **json, long long *version);
+enum kp_err plan_doc(struct db *db, struct arena *a, long long plan_id, long long version,
+                     const char **doc);
+/* plan_citizen_part: the "accepted_version" and "contact" members of the
+ * citizen's answer as JSON text without braces (in a), and the rev they
+ * are as of. KP_ENOTFOUND when there is no such citizen. */
+enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_id,
+                              const char **part, long long *rev);
+/* The whole answer from its parts (in a; NULL when out of memory). */
+const char *plan_answer(struct arena *a, long long plan_id, long long version, const char *part,
+                        const char *doc);
 
 /* One goal row (the columns of DB_PLAN_GOALS) as the plan shows it, with an
  * empty "subgoals" array. A new reference; NULL when out of memory. */

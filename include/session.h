@@ -31,6 +31,9 @@ struct session_new {
 /* A live session found from its cookie. */
 struct session {
 	struct kp_actor who;
+	/* A citizen's: what proves their plan answer current (plan.h). */
+	long long plan_version;
+	long long rev;
 	uint8_t id_hash[KP_SHA256_LEN];
 	uint8_t csrf_hash[KP_SHA256_LEN];
 };
@@ -66,28 +69,17 @@ enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, con
                                 struct kp_actor *who, struct kp_fail *f);
 
 /* Finds the live session of kind (KP_ACTOR_CITIZEN or KP_ACTOR_STAFF) for a
- * cookie value; ends it when idle or too old. KP_OK with *s filled (strings
- * in a), KP_EAUTH, or a database error. */
+ * cookie value; ends it when idle or too old, and notes it seen (at most
+ * once a minute). KP_OK with *s filled (strings in a; a citizen's also
+ * with the plan's version and the citizen's rev), KP_EAUTH, or a database
+ * error. One query of primary-key reads. */
 enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind,
                          const char *cookie, size_t len, time_t now, struct session *s);
-/* session_find for a citizen that also reads the head of the citizen's plan
- * in the same query: *head is the row, the plan head from column
- * SESSION_PLAN_COL on (see plan_render). */
-#define SESSION_PLAN_COL 6
-enum kp_err session_find_plan(struct db *db, struct arena *a, const char *cookie, size_t len,
-                              time_t now, struct session *s, struct db_res *head);
-/* session_find for a citizen. */
-enum kp_err session_citizen(struct db *db, struct arena *a, const char *cookie, size_t len,
-                            time_t now, struct session *s);
 
 /* True when token is the session's CSRF token (constant time). */
 bool session_csrf_ok(const struct session *s, const char *token, size_t len);
 
 /* Ends a session server-side. */
 enum kp_err session_end(struct db *db, const struct session *s, time_t now);
-
-/* Finds cookie name's value in a Cookie header; NULL when absent. The value
- * points into header; *len is its length. */
-const char *session_cookie_find(const char *header, const char *name, size_t *len);
 
 #endif

@@ -368,15 +368,10 @@ kp_db_setup() {
 
 # kp_config_write DEV: writes VAR/kaptajn.conf (mode 0600) atomically.
 # Issuers and JWKS files may be overridden by KAPTAJN_CITIZEN_ISSUER,
-# KAPTAJN_CITIZEN_JWKS, KAPTAJN_STAFF_ISSUER, KAPTAJN_STAFF_JWKS; the plan
-# answers kept in memory turned off by KAPTAJN_PLAN_CACHE=0.
+# KAPTAJN_CITIZEN_JWKS, KAPTAJN_STAFF_ISSUER, KAPTAJN_STAFF_JWKS.
 kp_config_write() {
-	local dev=${1:-1} devdir= changes=
+	local dev=${1:-1} devdir=
 	[ "$dev" = 1 ] && devdir=$KP_DEVIDP
-	# Both pools run on this host: they share a change counter, and the
-	# citizen workers may keep plan answers while it stands still.
-	# KAPTAJN_PLAN_CACHE=0 turns that off.
-	[ "${KAPTAJN_PLAN_CACHE:-1}" = 0 ] || changes=$KP_RUN/changes
 	(
 		umask 077
 		cat >"$KP_CONF.tmp" <<-EOF
@@ -394,7 +389,6 @@ kp_config_write() {
 			staff_audience = kaptajn-admin
 			staff_jwks = ${KAPTAJN_STAFF_JWKS:-$KP_DEVIDP/jwks.json}
 			dev_idp_dir = $devdir
-			change_file = $changes
 		EOF
 		mv -f "$KP_CONF.tmp" "$KP_CONF"
 	)

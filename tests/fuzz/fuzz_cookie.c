@@ -1,5 +1,5 @@
-/* fuzz_cookie.c: the session cookie parser (session_cookie_find in
- * core/session.c) on any Cookie header, and the CSRF token check
+/* fuzz_cookie.c: the session cookie parser (request_cookie_find in
+ * fcgi/request.c) on any Cookie header, and the CSRF token check
  * (session_csrf_ok) on any X-CSRF-Token value. Input: one byte choosing
  * the cookie's name (citizen, staff, or the first line of the rest), then
  * the header.
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "internal.h"
 #include "session.h"
 
 /* The CSRF token of the fuzzed session: 43 base64url characters. */
@@ -74,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	}
 
-	v = session_cookie_find(header, name, &len);
+	v = request_cookie_find(header, name, &len);
 	at = first_named(header, name);
 	if (at < 0) {
 		FUZZ_CHECK(v == NULL);

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "crypto.h"
+#include "internal.h"
 #include "session.h"
 #include "validate.h"
 
@@ -192,7 +193,7 @@ Test(ids, parse_id_takes_only_plain_positive_decimals)
 Test(cookie, finds_the_named_cookie_among_others)
 {
 	size_t len;
-	const char *v = session_cookie_find("a=1; kaptajn_session=abc ; b=2", "kaptajn_session", &len);
+	const char *v = request_cookie_find("a=1; kaptajn_session=abc ; b=2", "kaptajn_session", &len);
 
 	cr_assert_not_null(v);
 	cr_assert_eq(len, 3);
@@ -203,9 +204,9 @@ Test(cookie, a_longer_name_with_the_same_prefix_is_not_it)
 {
 	size_t len;
 
-	cr_assert_null(session_cookie_find("kaptajn_session_old=x", "kaptajn_session", &len));
-	cr_assert_null(session_cookie_find(NULL, "kaptajn_session", &len));
-	cr_assert_null(session_cookie_find("", "kaptajn_session", &len));
+	cr_assert_null(request_cookie_find("kaptajn_session_old=x", "kaptajn_session", &len));
+	cr_assert_null(request_cookie_find(NULL, "kaptajn_session", &len));
+	cr_assert_null(request_cookie_find("", "kaptajn_session", &len));
 }
 
 Test(b64url, round_trips_every_length)

@@ -293,25 +293,31 @@ Test(plan_db, an_idle_or_too_old_session_is_refused_and_a_live_one_found)
 	session_row(live, f.c1, now - 100, now - 10);
 	session_row(idle, f.c1, now - 2000, now - SESSION_IDLE_CITIZEN - 1);
 	session_row(old, f.c1, now - SESSION_ABSOLUTE - 1, now - 5);
-	cr_assert_eq(session_citizen(db, a, live, strlen(live), now, &s), KP_OK);
+	cr_assert_eq(session_find(db, a, KP_ACTOR_CITIZEN, live, strlen(live), now, &s), KP_OK);
 	cr_assert_eq(s.who.id, f.c1);
 	cr_assert_eq(s.who.plan_id, f.plan);
-	cr_assert_eq(session_citizen(db, a, idle, strlen(idle), now, &s), KP_EAUTH);
-	cr_assert_eq(session_citizen(db, a, old, strlen(old), now, &s), KP_EAUTH);
+	cr_assert_eq(session_find(db, a, KP_ACTOR_CITIZEN, idle, strlen(idle), now, &s), KP_EAUTH);
+	cr_assert_eq(session_find(db, a, KP_ACTOR_CITIZEN, old, strlen(old), now, &s), KP_EAUTH);
 	/* Once ended, an idle session stays dead. */
-	cr_assert_eq(session_citizen(db, a, idle, strlen(idle), now - 1000, &s), KP_EAUTH);
+	cr_assert_eq(session_find(db, a, KP_ACTOR_CITIZEN, idle, strlen(idle), now - 1000, &s), KP_EAUTH);
 }
 
-/* The citizen's plan read through the session (one query), as JSON. */
+/* The citizen's plan read through the session, as the plan handler makes
+ * it from its two parts, as JSON. */
 static json_t *plan_via_session(const char *cookie, long long *version)
 {
 	struct session s;
-	struct db_res head;
-	const char *text;
+	const char *doc, *part, *text;
+	long long rev;
 	json_t *plan;
 
-	cr_assert_eq(session_find_plan(db, a, cookie, strlen(cookie), time(NULL), &s, &head), KP_OK);
-	cr_assert_eq(plan_render(db, a, &head, SESSION_PLAN_COL, &text, version), KP_OK);
+	cr_assert_eq(session_find(db, a, KP_ACTOR_CITIZEN, cookie, strlen(cookie), time(NULL), &s),
+	             KP_OK);
+	cr_assert_eq(plan_doc(db, a, s.who.plan_id, s.plan_version, &doc), KP_OK);
+	cr_assert_eq(plan_citizen_part(db, a, s.who.id, &part, &rev), KP_OK);
+	cr_assert_eq(rev, s.rev);
+	*version = s.plan_version;
+	text = plan_answer(a, s.who.plan_id, s.plan_version, part, doc);
 	plan = json_loads(text, 0, NULL);
 	cr_assert_not_null(plan, "not JSON: %s", text);
 	return plan;
@@ -376,7 +382,6 @@ Test(plan_db, an_older_plan_document_never_replaces_a_newer_one)
 {
 	struct fixture f;
 	char c1[SESSION_TOKEN_LEN + 1];
-	struct session s;
 	struct db_res r;
 	long long v;
 	json_t *plan;
@@ -395,6 +400,106 @@ Test(plan_db, an_older_plan_document_never_replaces_a_newer_one)
 	cr_assert_eq(v, 1);
 	cr_assert_eq(json_array_size(json_object_get(plan, "goals")), 1, "built from the tables");
 	json_decref(plan);
-	cr_assert_eq(session_find_plan(db, a, c1, strlen(c1), now, &s, &r), KP_OK);
-	cr_assert_eq(db_i64(&r, 0, SESSION_PLAN_COL + 7), 99, "the newer document was replaced");
+	cr_assert_eq(db_query(db, a, DB_PLAN_DOC_GET, DB_ARGS(DB_I64(f.plan)), &r), KP_OK);
+	cr_assert_eq(db_i64(&r, 0, PD_VERSION), 99, "the newer document was replaced");
+}
+
+/* The statement table's facts: a change to what a plan answer shows must
+ * raise the number that proves the answer current, in its transaction. */
+Test(plan_db, a_dream_written_without_raising_the_version_is_not_committed)
+{
+	struct fixture f;
+	json_t *plan;
+	long long v;
+
+	make(&f);
+	cr_assert_eq(db_tx_begin(db), KP_OK);
+	cr_assert_eq(db_exec(db, DB_DREAM_INSERT,
+	                     DB_ARGS(DB_I64(f.plan), DB_I64(f.c1), DB_STR("Ingen version")), NULL,
+	                     NULL), KP_OK);
+	cr_assert_eq(db_tx_end(db, KP_OK), KP_EINTERNAL, "committed without a raised version");
+	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);
+	cr_assert_eq(json_array_size(json_object_get(plan, "dreams")), 0, "the dream was kept");
+	cr_assert_eq(v, 1);
+	json_decref(plan);
+}
+
+Test(plan_db, raising_another_plans_version_does_not_pay_for_this_one)
+{
+	struct fixture f, g;
+	json_t *plan;
+	long long v;
+
+	make(&f);
+	make(&g);
+	cr_assert_eq(db_tx_begin(db), KP_OK);
+	cr_assert_eq(db_exec(db, DB_DREAM_INSERT,
+	                     DB_ARGS(DB_I64(f.plan), DB_I64(f.c1), DB_STR("Forkert plan")), NULL,
+	                     NULL), KP_OK);
+	cr_assert_eq(db_exec(db, DB_PLAN_BUMP, DB_ARGS(DB_I64(g.plan)), NULL, NULL), KP_OK);
+	cr_assert_eq(db_tx_end(db, KP_OK), KP_EINTERNAL);
+	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);
+	cr_assert_eq(json_array_size(json_object_get(plan, "dreams")), 0);
+	json_decref(plan);
+	cr_assert_eq(version_of(g.c1), 1, "the other plan's raise was committed");
+}
+
+Test(plan_db, a_dream_written_outside_a_transaction_is_refused)
+{
+	struct fixture f;
+	json_t *plan;
+	long long v;
+
+	make(&f);
+	cr_assert_eq(db_exec(db, DB_DREAM_INSERT,
+	                     DB_ARGS(DB_I64(f.plan), DB_I64(f.c1), DB_STR("Uden transaktion")), NULL,
+	                     NULL), KP_EINTERNAL);
+	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);
+	cr_assert_eq(json_array_size(json_object_get(plan, "dreams")), 0);
+	json_decref(plan);
+}
+
+Test(plan_db, a_yes_recorded_without_raising_the_citizens_rev_is_not_committed)
+{
+	struct fixture f;
+
+	make(&f);
+	cr_assert_eq(db_tx_begin(db), KP_OK);
+	cr_assert_eq(db_exec(db, DB_ACCEPTANCE_INSERT,
+	                     DB_ARGS(DB_I64(f.plan), DB_I64(f.c1), DB_I64(1), DB_STR("t")), NULL,
+	                     NULL), KP_OK);
+	cr_assert_eq(db_tx_end(db, KP_OK), KP_EINTERNAL);
+}
+
+Test(plan_db, a_yes_and_a_dream_raise_what_the_session_reads)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	char c1[SESSION_TOKEN_LEN + 1];
+	struct session s;
+	long long v, rev;
+	json_t *out;
+	time_t now = time(NULL);
+
+	make(&f);
+	snprintf(c1, sizeof(c1), "REV1%039lld", f.plan);
+	session_row(c1, f.c1, now - 10, now - 5);
+	cr_assert_eq(session_find(db, a, KP_ACTOR_CITIZEN, c1, strlen(c1), now, &s), KP_OK);
+	rev = s.rev;
+	cr_assert_eq(s.plan_version, 1);
+	cr_assert_eq(plan_accept(db, a, &f.p1, 1, &out, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(session_find(db, a, KP_ACTOR_CITIZEN, c1, strlen(c1), now, &s), KP_OK);
+	cr_assert_gt(s.rev, rev, "the yes left the rev");
+	cr_assert_eq(s.plan_version, 1, "a yes changes no version");
+	/* The other member's yes is theirs: this citizen's rev stands. */
+	rev = s.rev;
+	cr_assert_eq(plan_accept(db, a, &f.p2, 1, &out, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(dream_create(db, a, &f.p2, "Fælles drøm", PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_OK);
+	json_decref(out);
+	cr_assert_eq(session_find(db, a, KP_ACTOR_CITIZEN, c1, strlen(c1), now, &s), KP_OK);
+	cr_assert_eq(s.rev, rev);
+	cr_assert_eq(s.plan_version, v, "the household's dream left the version");
 }

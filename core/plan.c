@@ -264,7 +264,7 @@ static enum kp_err dream_change(struct db *db, struct arena *a, const struct kp_
 		[DREAM_CREATE] = "Drøm tilføjet", [DREAM_UPDATE] = "Drøm ændret",
 		[DREAM_DELETE] = "Drøm fjernet"};
 	unsigned long long id = (unsigned long long)dream_id;
-	long long current;
+	long long current = 0;
 	enum kp_err err;
 
 	if (out != NULL)
@@ -329,7 +329,7 @@ enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *w
 	char at[32];
 	struct tm tm;
 	time_t now;
-	long long current;
+	long long current = 0;
 	enum kp_err err;
 
 	*out = NULL;

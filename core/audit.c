@@ -87,18 +87,23 @@ enum kp_err audit_write(struct db *db, struct arena *a, const struct kp_actor *w
 	               NULL);
 }
 
-enum kp_err audit_list(struct db *db, struct arena *a, long long citizen_id, json_t **out)
+enum kp_err audit_list(struct db *db, struct arena *a, long long citizen_id, struct page *pg,
+                       json_t **out)
 {
 	struct db_res r;
 	json_t *list;
 	enum kp_err err;
-	size_t i;
+	size_t i, n;
 
 	*out = NULL;
-	if ((err = db_query(db, a, DB_AUDIT_LIST, DB_ARGS(DB_I64(citizen_id)), &r)) != KP_OK)
+	err = db_query(db, a, DB_AUDIT_LIST,
+	               DB_ARGS(DB_I64(citizen_id), DB_I64(page_before(pg)), DB_I64(page_fetch(pg))),
+	               &r);
+	if (err != KP_OK)
 		return err;
+	n = page_rows(pg, r.nrows);
 	list = json_array();
-	for (i = 0; i < r.nrows; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:s, s:{s:o, s:s, s:s}, s:s, s:s}", "at",
 		                                      db_cell(&r, i, 0), "actor", "id",
 		                                      db_cell(&r, i, 1) ? json_integer(db_i64(&r, i, 1))
@@ -106,6 +111,8 @@ enum kp_err audit_list(struct db *db, struct arena *a, long long citizen_id, jso
 		                                      "name", db_cell(&r, i, 2), "role",
 		                                      db_cell(&r, i, 3), "action", db_cell(&r, i, 4),
 		                                      "object", db_cell(&r, i, 5)));
+	if (n > 0)
+		pg->next_id = db_i64(&r, n - 1, 6);
 	*out = json_pack("{s:o}", "entries", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }

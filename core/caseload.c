@@ -101,18 +101,28 @@ static json_t *opt_int(const struct db_res *r, size_t row, size_t col)
 }
 
 enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
-                          json_t **out)
+                          struct page *pg, json_t **out)
 {
+	/* From the start: every name sorts after or equal to "", every id
+	 * after 0. */
+	const char *from = pg->after_key != NULL ? pg->after_key : "";
 	struct db_res r;
 	json_t *list;
 	enum kp_err err;
-	size_t i;
+	size_t i, n = 0;
 
 	*out = NULL;
 	if ((err = db_begin(db)) != KP_OK)
 		return err;
-	err = db_query(db, a, DB_CASELOAD_LIST, DB_ARGS(DB_I64(who->id), DB_I64(who->id)), &r);
-	for (i = 0; err == KP_OK && i < r.nrows; i++)
+	err = db_query(db, a, DB_CASELOAD_LIST,
+	               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(from), DB_STR(from),
+	                       DB_I64(pg->after_id), DB_I64(page_fetch(pg))),
+	               &r);
+	if (err == KP_OK)
+		n = page_rows(pg, r.nrows);
+	/* Only the citizens shown are read: not the one fetched to learn
+	 * that a page follows. */
+	for (i = 0; err == KP_OK && i < n; i++)
 		err = audit_write(db, a, who, db_i64(&r, i, 0), "read", "caseload");
 	if (err != KP_OK) {
 		db_rollback(db);
@@ -121,7 +131,7 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 	if ((err = db_commit(db)) != KP_OK)
 		return err;
 	list = json_array();
-	for (i = 0; i < r.nrows; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(
 			list, json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o}",
 			                "id", (json_int_t)db_i64(&r, i, 0), "name", db_cell(&r, i, 1),
@@ -133,6 +143,10 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 			                "contact", person(&r, i, 7), "caseworker", person(&r, i, 9),
 			                "course_outcome", db_cell(&r, i, 11) ? json_string(db_cell(&r, i, 11))
 			                                                      : json_null()));
+	if (n > 0) {
+		pg->next_id = db_i64(&r, n - 1, 0);
+		pg->next_key = db_cell(&r, n - 1, 1);
+	}
 	*out = json_pack("{s:o}", "citizens", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }

@@ -72,7 +72,7 @@ static const char *const sql[DB_STMT__MAX] = {
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
 		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
 		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
-		" WHERE h.plan_id = ? ORDER BY h.version DESC LIMIT 1000",
+		" WHERE h.plan_id = ? AND h.version < ? ORDER BY h.version DESC LIMIT ?",
 	[DB_DREAM_INSERT] = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
 	[DB_DREAM_GET] =
 		"SELECT citizen_id, text FROM dreams"
@@ -87,9 +87,9 @@ static const char *const sql[DB_STMT__MAX] = {
 		"SELECT st.name, st.title, st.phone, st.email"
 		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 	[DB_ACCESS_LOG] =
-		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_name, actor_role, action"
+		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_name, actor_role, action, id"
 		" FROM audit_log WHERE citizen_id = ? AND actor_kind = 'staff'"
-		" AND action <> 'denied' ORDER BY id DESC LIMIT 1000",
+		" AND action <> 'denied' AND id < ? ORDER BY id DESC LIMIT ?",
 	[DB_GOAL_IN_PLAN] = "SELECT id FROM goals WHERE id = ? AND plan_id = ?",
 	[DB_PROPOSAL_INSERT] =
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title,"
@@ -105,7 +105,7 @@ static const char *const sql[DB_STMT__MAX] = {
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
 		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
-		" WHERE p.citizen_id = ? ORDER BY p.id DESC LIMIT 1000",
+		" WHERE p.citizen_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?",
 	[DB_PROPOSAL_LOCK] =
 		"SELECT status FROM proposals WHERE id = ? AND citizen_id = ? FOR UPDATE",
 	[DB_PROPOSAL_WITHDRAW] =
@@ -146,7 +146,8 @@ static const char *const sql[DB_STMT__MAX] = {
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff ct ON ct.id = c.contact_id"
 		" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
-		" WHERE c.caseworker_id = ? OR c.contact_id = ? ORDER BY c.name, c.id",
+		" WHERE (c.caseworker_id = ? OR c.contact_id = ?)"
+		" AND (c.name > ? OR (c.name = ? AND c.id > ?)) ORDER BY c.name, c.id LIMIT ?",
 	[DB_AUDIT_HEAD_LOCK] = "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
 	[DB_AUDIT_INSERT] =
 		"INSERT INTO audit_log (at, actor_kind, actor_staff_id, actor_name, actor_role,"
@@ -156,7 +157,8 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_AUDIT_HEAD_GET] = "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
 	[DB_AUDIT_LIST] =
 		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_staff_id, actor_name, actor_role,"
-		" action, object FROM audit_log WHERE citizen_id = ? ORDER BY id DESC LIMIT 1000",
+		" action, object, id FROM audit_log WHERE citizen_id = ? AND id < ?"
+		" ORDER BY id DESC LIMIT ?",
 	[DB_AUDIT_SCAN] =
 		"SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor_kind, actor_staff_id,"
 		" actor_name, actor_role, citizen_id, action, object, request_id, prev_hash, row_hash"
@@ -204,9 +206,9 @@ static const char *const sql[DB_STMT__MAX] = {
 		"UPDATE proposals SET status = 'superseded', superseded_by = ?, closed_at = NOW(6)"
 		" WHERE goal_id = ? AND citizen_id = ? AND status = 'pending' AND id <> ?",
 	/* The staff's view of proposals, oldest first; DB_PROPOSAL_STAFF_GET
-	 * has the same columns (the last is created_at in full, to cut the
-	 * comments where the list was cut), and comments come with the
-	 * proposal id first. */
+	 * has the same columns (the last is created_at in full: the position
+	 * of a page, and where its comments begin and end), and comments come
+	 * with the proposal id first. */
 	[DB_PROPOSAL_QUEUE] =
 		"SELECT p.id, p.citizen_id, c.name, p.kind, p.goal_id, g.title, p.title,"
 		" p.description, p.reason, p.status,"
@@ -217,13 +219,15 @@ static const char *const sql[DB_STMT__MAX] = {
 		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
 		" LEFT JOIN goals g ON g.id = p.goal_id LEFT JOIN staff ds ON ds.id = p.decided_by"
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND p.status = ?"
-		" ORDER BY p.created_at, p.id LIMIT 1000",
+		" AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))"
+		" ORDER BY p.created_at, p.id LIMIT ?",
 	[DB_PROPOSAL_QUEUE_COMMENTS] =
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
 		" FROM proposal_comments pc JOIN proposals p ON p.id = pc.proposal_id"
 		" JOIN citizens c ON c.id = p.citizen_id JOIN staff st ON st.id = pc.staff_id"
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND p.status = ?"
+		" AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))"
 		" AND (p.created_at < ? OR (p.created_at = ? AND p.id <= ?))"
 		" ORDER BY pc.proposal_id, pc.id",
 	[DB_PROPOSAL_STAFF_GET] =

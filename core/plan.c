@@ -361,22 +361,28 @@ out:
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
-enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, json_t **out)
+enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, struct page *pg,
+                         json_t **out)
 {
 	struct db_res r;
 	json_t *list;
 	enum kp_err err;
-	size_t i;
+	size_t i, n;
 
 	*out = NULL;
-	if ((err = db_query(db, a, DB_HISTORY_LIST, DB_ARGS(DB_I64(plan_id)), &r)) != KP_OK)
+	err = db_query(db, a, DB_HISTORY_LIST,
+	               DB_ARGS(DB_I64(plan_id), DB_I64(page_before(pg)), DB_I64(page_fetch(pg))), &r);
+	if (err != KP_OK)
 		return err;
+	n = page_rows(pg, r.nrows);
 	list = json_array();
-	for (i = 0; i < r.nrows; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}", "version",
 		                                      (json_int_t)db_i64(&r, i, 0), "at",
 		                                      db_cell(&r, i, 1), "by", db_cell(&r, i, 2),
 		                                      "summary", db_cell(&r, i, 3)));
+	if (n > 0)
+		pg->next_id = db_i64(&r, n - 1, 0);
 	*out = json_pack("{s:o}", "versions", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
@@ -395,22 +401,29 @@ enum kp_err plan_contact(struct db *db, struct arena *a, long long citizen_id, j
 	return KP_OK;
 }
 
-enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id, json_t **out)
+enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id,
+                            struct page *pg, json_t **out)
 {
 	struct db_res r;
 	json_t *list;
 	enum kp_err err;
-	size_t i;
+	size_t i, n;
 
 	*out = NULL;
-	if ((err = db_query(db, a, DB_ACCESS_LOG, DB_ARGS(DB_I64(citizen_id)), &r)) != KP_OK)
+	err = db_query(db, a, DB_ACCESS_LOG,
+	               DB_ARGS(DB_I64(citizen_id), DB_I64(page_before(pg)), DB_I64(page_fetch(pg))),
+	               &r);
+	if (err != KP_OK)
 		return err;
+	n = page_rows(pg, r.nrows);
 	list = json_array();
-	for (i = 0; i < r.nrows; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:s, s:{s:s, s:s}, s:s}", "at",
 		                                      db_cell(&r, i, 0), "actor", "name",
 		                                      db_cell(&r, i, 1), "role", db_cell(&r, i, 2),
 		                                      "action", db_cell(&r, i, 3)));
+	if (n > 0)
+		pg->next_id = db_i64(&r, n - 1, 4);
 	*out = json_pack("{s:o}", "entries", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }

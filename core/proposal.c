@@ -123,19 +123,24 @@ fail:
 }
 
 enum kp_err proposal_list(struct db *db, struct arena *a, const struct kp_actor *who,
-                          json_t **out)
+                          struct page *pg, json_t **out)
 {
 	struct db_res r;
 	json_t *list;
 	enum kp_err err;
-	size_t i;
+	size_t i, n;
 
 	*out = NULL;
-	if ((err = db_query(db, a, DB_PROPOSAL_LIST, DB_ARGS(DB_I64(who->id)), &r)) != KP_OK)
+	err = db_query(db, a, DB_PROPOSAL_LIST,
+	               DB_ARGS(DB_I64(who->id), DB_I64(page_before(pg)), DB_I64(page_fetch(pg))), &r);
+	if (err != KP_OK)
 		return err;
+	n = page_rows(pg, r.nrows);
 	list = json_array();
-	for (i = 0; i < r.nrows; i++)
+	for (i = 0; i < n; i++)
 		json_array_append_new(list, proposal_json(&r, i));
+	if (n > 0)
+		pg->next_id = db_i64(&r, n - 1, 0);
 	*out = json_pack("{s:o}", "proposals", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
@@ -261,14 +266,18 @@ static int queue_row_cmp(const void *x, const void *y)
 	return (p->id > q->id) - (p->id < q->id);
 }
 
+/* Before the oldest possible proposal: the queue's position at its start. */
+#define QUEUE_START "1000-01-01 00:00:00.000000"
+
 enum kp_err proposal_queue(struct db *db, struct arena *a, const struct kp_actor *who,
-                           const char *status, json_t **out, struct kp_fail *f)
+                           const char *status, struct page *pg, json_t **out, struct kp_fail *f)
 {
+	const char *from = pg->after_key != NULL ? pg->after_key : QUEUE_START;
 	struct db_res r, c = {0};
 	struct queue_row *byid;
 	json_t *list, **items;
 	enum kp_err err;
-	size_t i, j, k;
+	size_t i, j, k, n = 0;
 
 	*out = NULL;
 	for (i = 0; proposal_status_names[i] != NULL; i++)
@@ -280,18 +289,25 @@ enum kp_err proposal_queue(struct db *db, struct arena *a, const struct kp_actor
 	if ((err = db_begin(db)) != KP_OK)
 		return err;
 	err = db_query(db, a, DB_PROPOSAL_QUEUE,
-	               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(status)), &r);
-	/* The comments of exactly these proposals: the same filter, up to the
-	 * last one listed (the list may be cut at its limit). */
-	if (err == KP_OK && r.nrows > 0) {
-		const char *last = db_cell(&r, r.nrows - 1, SP_CREATED_FULL);
+	               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(status), DB_STR(from),
+	                       DB_STR(from), DB_I64(pg->after_id), DB_I64(page_fetch(pg))),
+	               &r);
+	if (err == KP_OK)
+		n = page_rows(pg, r.nrows);
+	/* The comments of exactly the proposals on the page: the same filter,
+	 * from the page's start up to the last one shown. */
+	if (err == KP_OK && n > 0) {
+		const char *last = db_cell(&r, n - 1, SP_CREATED_FULL);
 
+		pg->next_id = db_i64(&r, n - 1, SP_ID);
+		pg->next_key = last;
 		err = db_query(db, a, DB_PROPOSAL_QUEUE_COMMENTS,
-		               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(status), DB_STR(last),
-		                       DB_STR(last), DB_I64(db_i64(&r, r.nrows - 1, SP_ID))),
+		               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(status), DB_STR(from),
+		                       DB_STR(from), DB_I64(pg->after_id), DB_STR(last), DB_STR(last),
+		                       DB_I64(pg->next_id)),
 		               &c);
 	}
-	for (i = 0; err == KP_OK && i < r.nrows; i++) {
+	for (i = 0; err == KP_OK && i < n; i++) {
 		long long cid = db_i64(&r, i, SP_CITIZEN_ID);
 
 		for (j = 0; j < i && db_i64(&r, j, SP_CITIZEN_ID) != cid; j++)
@@ -306,9 +322,9 @@ enum kp_err proposal_queue(struct db *db, struct arena *a, const struct kp_actor
 	if ((err = db_commit(db)) != KP_OK)
 		return err;
 	list = json_array();
-	items = arena_alloc(a, sizeof(json_t *) * (r.nrows + 1));
-	byid = arena_alloc(a, sizeof(*byid) * (r.nrows + 1));
-	for (i = 0; i < r.nrows; i++) {
+	items = arena_alloc(a, sizeof(json_t *) * (n + 1));
+	byid = arena_alloc(a, sizeof(*byid) * (n + 1));
+	for (i = 0; i < n; i++) {
 		if ((items[i] = staff_proposal_json(&r, i)) == NULL) {
 			json_decref(list);
 			return KP_EINTERNAL;
@@ -318,8 +334,8 @@ enum kp_err proposal_queue(struct db *db, struct arena *a, const struct kp_actor
 	}
 	/* The comments come by proposal id: one pass over the list sorted the
 	 * same way joins them. */
-	qsort(byid, r.nrows, sizeof(*byid), queue_row_cmp);
-	for (i = 0, k = 0; i < r.nrows; i++) {
+	qsort(byid, n, sizeof(*byid), queue_row_cmp);
+	for (i = 0, k = 0; i < n; i++) {
 		while (k < c.nrows && db_i64(&c, k, 0) < byid[i].id)
 			k++;
 		for (; k < c.nrows && db_i64(&c, k, 0) == byid[i].id; k++)

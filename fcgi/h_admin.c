@@ -7,12 +7,14 @@
 
 enum kp_err h_admin_citizens(struct req *r)
 {
+	struct page pg;
 	json_t *out;
-	enum kp_err err = caseload_list(r->w->db, r->a, &r->sess.who, &out);
+	enum kp_err err;
 
-	if (err == KP_OK)
-		respond_json(r, 200, out);
-	return err;
+	if ((err = paging_read(r, PAGING_NAME, &pg)) != KP_OK ||
+	    (err = caseload_list(r->w->db, r->a, &r->sess.who, &pg, &out)) != KP_OK)
+		return err;
+	return paging_respond(r, out, PAGING_NAME, &pg);
 }
 
 enum kp_err h_admin_plan(struct req *r)
@@ -32,12 +34,14 @@ enum kp_err h_admin_plan(struct req *r)
 enum kp_err h_admin_audit(struct req *r)
 {
 	struct caseload_citizen c;
+	struct page pg;
 	json_t *out;
-	enum kp_err err = caseload_read(r->w->db, r->a, &r->sess.who, r->ids[0], "audit", &c);
+	enum kp_err err;
 
-	if (err != KP_OK)
+	/* A bad page is refused before the read is audited. */
+	if ((err = paging_read(r, PAGING_ID, &pg)) != KP_OK ||
+	    (err = caseload_read(r->w->db, r->a, &r->sess.who, r->ids[0], "audit", &c)) != KP_OK ||
+	    (err = audit_list(r->w->db, r->a, c.id, &pg, &out)) != KP_OK)
 		return err;
-	if ((err = audit_list(r->w->db, r->a, c.id, &out)) == KP_OK)
-		respond_json(r, 200, out);
-	return err;
+	return paging_respond(r, out, PAGING_ID, &pg);
 }

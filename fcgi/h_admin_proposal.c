@@ -15,13 +15,15 @@ static const char *opt_text(const json_t *body, const char *name)
 enum kp_err h_admin_proposals(struct req *r)
 {
 	const char *status = request_query(r, "status");
+	struct page pg;
 	json_t *out;
-	enum kp_err err = proposal_queue(r->w->db, r->a, &r->sess.who,
-	                                 status != NULL ? status : "pending", &out, &r->fail);
+	enum kp_err err;
 
-	if (err == KP_OK)
-		respond_json(r, 200, out);
-	return err;
+	if ((err = paging_read(r, PAGING_TIME, &pg)) != KP_OK ||
+	    (err = proposal_queue(r->w->db, r->a, &r->sess.who, status != NULL ? status : "pending",
+	                          &pg, &out, &r->fail)) != KP_OK)
+		return err;
+	return paging_respond(r, out, PAGING_TIME, &pg);
 }
 
 enum kp_err h_admin_proposal_comment(struct req *r)

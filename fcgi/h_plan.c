@@ -37,12 +37,14 @@ enum kp_err h_plan_get(struct req *r)
 
 enum kp_err h_plan_history(struct req *r)
 {
+	struct page pg;
 	json_t *out;
-	enum kp_err err = plan_history(r->w->db, r->a, r->sess.who.plan_id, &out);
+	enum kp_err err;
 
-	if (err == KP_OK)
-		respond_json(r, 200, out);
-	return err;
+	if ((err = paging_read(r, PAGING_ID, &pg)) != KP_OK ||
+	    (err = plan_history(r->w->db, r->a, r->sess.who.plan_id, &pg, &out)) != KP_OK)
+		return err;
+	return paging_respond(r, out, PAGING_ID, &pg);
 }
 
 enum kp_err h_plan_accept(struct req *r)
@@ -69,10 +71,12 @@ enum kp_err h_contact_get(struct req *r)
 
 enum kp_err h_access_log(struct req *r)
 {
+	struct page pg;
 	json_t *out;
-	enum kp_err err = plan_access_log(r->w->db, r->a, r->sess.who.id, &out);
+	enum kp_err err;
 
-	if (err == KP_OK)
-		respond_json(r, 200, out);
-	return err;
+	if ((err = paging_read(r, PAGING_ID, &pg)) != KP_OK ||
+	    (err = plan_access_log(r->w->db, r->a, r->sess.who.id, &pg, &out)) != KP_OK)
+		return err;
+	return paging_respond(r, out, PAGING_ID, &pg);
 }

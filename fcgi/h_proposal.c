@@ -35,12 +35,14 @@ enum kp_err h_proposal_create(struct req *r)
 
 enum kp_err h_proposal_list(struct req *r)
 {
+	struct page pg;
 	json_t *out;
-	enum kp_err err = proposal_list(r->w->db, r->a, &r->sess.who, &out);
+	enum kp_err err;
 
-	if (err == KP_OK)
-		respond_json(r, 200, out);
-	return err;
+	if ((err = paging_read(r, PAGING_ID, &pg)) != KP_OK ||
+	    (err = proposal_list(r->w->db, r->a, &r->sess.who, &pg, &out)) != KP_OK)
+		return err;
+	return paging_respond(r, out, PAGING_ID, &pg);
 }
 
 enum kp_err h_proposal_withdraw(struct req *r)

@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "kp.h"
+#include "page.h"
 #include "session.h"
 #include "token.h"
 #include "validate.h"
@@ -192,6 +193,29 @@ const char *request_query(struct req *r, const char *name);
 /* Finds cookie name's value in a Cookie header (may be NULL); NULL when
  * absent. The value points into header; *len is its length. Pure. */
 const char *request_cookie_find(const char *header, const char *name, size_t *len);
+
+/* paging.c: ?limit= and ?before= of the paged lists, and their "next". */
+/* What a list is ordered by, and so what its cursor holds. */
+enum paging_key {
+	PAGING_ID,   /* an id or version alone */
+	PAGING_TIME, /* a time ("YYYY-MM-DD HH:MM:SS.ffffff"), then the id */
+	PAGING_NAME, /* a name, then the id */
+	PAGING__MAX
+};
+/* Reads the page asked for into *pg (PAGE_FIRST when neither is given):
+ * KP_OK, or KP_EINVAL with r->fail bad_limit (not 1..500) or bad_cursor
+ * (not a cursor this server makes for such a list). */
+enum kp_err paging_read(struct req *r, enum paging_key key, struct page *pg);
+/* Sets "next" on out (the cursor after pg, or null on the last page) and
+ * answers 200 with it; steals out. */
+enum kp_err paging_respond(struct req *r, json_t *out, enum paging_key key,
+                           const struct page *pg);
+/* The pure parts, for paging_read and paging_respond: limit and before as
+ * the query gave them (NULL when absent), decoded into arena a; and the
+ * next cursor in a, NULL when there is no next page. */
+enum kp_err paging_parse(struct arena *a, const char *limit, const char *before,
+                         enum paging_key key, struct page *pg, struct kp_fail *f);
+const char *paging_cursor(struct arena *a, enum paging_key key, const struct page *pg);
 
 /* Handlers. */
 enum kp_err h_session_create(struct req *r);

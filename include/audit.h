@@ -11,6 +11,7 @@
 
 #include "db.h"
 #include "kp.h"
+#include "page.h"
 
 /*
  * Inside the caller's transaction: appends a row saying who did action
@@ -21,8 +22,10 @@
 enum kp_err audit_write(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long citizen_id, const char *action, const char *object);
 
-/* {"entries": [...]} of citizen_id, newest first, with actor ids (staff view). */
-enum kp_err audit_list(struct db *db, struct arena *a, long long citizen_id, json_t **out);
+/* {"entries": [...]} of citizen_id, with actor ids (staff view): one page
+ * (page.h) newest first, by audit row id. */
+enum kp_err audit_list(struct db *db, struct arena *a, long long citizen_id, struct page *pg,
+                       json_t **out);
 
 /*
  * Walks the whole chain. Returns 0 when every row's hashes hold and the head

@@ -10,6 +10,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "kp.h"
+#include "page.h"
 
 struct caseload_citizen {
 	long long id;
@@ -34,9 +35,11 @@ enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor 
                           long long citizen_id, const char *object,
                           struct caseload_citizen *out);
 
-/* {"citizens": [...]} of who's caseload, a "read" audit row for each. */
+/* {"citizens": [...]} of who's caseload, one page (page.h) by (name, id);
+ * the position's key is the name. A "read" audit row for each citizen on
+ * the page. */
 enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
-                          json_t **out);
+                          struct page *pg, json_t **out);
 
 /*
  * The plan as the citizen sees it plus staff-only fields: the citizen (with

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "kp.h"
+#include "page.h"
 
 /* No If-Match given. */
 #define PLAN_ANY_VERSION (-1LL)
@@ -79,14 +80,18 @@ enum kp_err dream_delete(struct db *db, struct arena *a, const struct kp_actor *
 enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long version, json_t **out, struct kp_fail *f);
 
-/* {"versions": [...]} newest first. */
-enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, json_t **out);
+/* {"versions": [...]}, one page (page.h) newest first: the versions below
+ * pg->after_id; pg->next_id is the last version shown. */
+enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, struct page *pg,
+                         json_t **out);
 
 /* The citizen's one contact person {"name","role","phone","email"};
  * KP_ENOTFOUND when none is assigned. */
 enum kp_err plan_contact(struct db *db, struct arena *a, long long citizen_id, json_t **out);
 
-/* {"entries": [...]}: which staff read or changed the citizen's data. */
-enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id, json_t **out);
+/* {"entries": [...]}: which staff read or changed the citizen's data, one
+ * page (page.h) newest first, by audit row id. */
+enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id,
+                            struct page *pg, json_t **out);
 
 #endif

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "goal.h"
 #include "kp.h"
+#include "page.h"
 
 enum proposal_kind { PROPOSAL_ADD_GOAL, PROPOSAL_CHANGE_GOAL, PROPOSAL_RETIRE_GOAL, PROPOSAL__MAX };
 
@@ -43,9 +44,9 @@ struct proposal_decision {
  */
 enum kp_err proposal_create(struct db *db, struct arena *a, const struct kp_actor *who,
                             const struct proposal_in *in, json_t **out, struct kp_fail *f);
-/* {"proposals": [...]} of who, newest first. */
+/* {"proposals": [...]} of who, one page (page.h) newest first, by id. */
 enum kp_err proposal_list(struct db *db, struct arena *a, const struct kp_actor *who,
-                          json_t **out);
+                          struct page *pg, json_t **out);
 /* Withdraws who's own pending proposal: KP_ENOTFOUND if it is not theirs,
  * KP_ECONFLICT (not_pending) once it is closed. */
 enum kp_err proposal_withdraw(struct db *db, struct arena *a, const struct kp_actor *who,
@@ -54,12 +55,15 @@ enum kp_err proposal_withdraw(struct db *db, struct arena *a, const struct kp_ac
 /*
  * The staff's approval queue: {"proposals": [...]} with the given status
  * (proposal_status_names; anything else is KP_EINVAL invalid_field) of
- * who's caseload, oldest first, each with its citizen, goal, comments and
- * decision. One "read" audit row (object "proposals") per citizen listed.
- * Two queries whatever the length. *out is a new reference.
+ * who's caseload, one page (page.h) oldest first by (created_at, id), each
+ * with its citizen, goal, comments and decision. The position's key is
+ * created_at as "YYYY-MM-DD HH:MM:SS.ffffff". One "read" audit row (object
+ * "proposals") per citizen on the page. Two queries whatever the length.
+ * *out is a new reference.
  */
 enum kp_err proposal_queue(struct db *db, struct arena *a, const struct kp_actor *who,
-                           const char *status, json_t **out, struct kp_fail *f);
+                           const char *status, struct page *pg, json_t **out,
+                           struct kp_fail *f);
 
 /*
  * A comment by who (caseworker or contact person of the proposal's

@@ -29,6 +29,7 @@ import {
   marker,
   phoneContext,
   shot,
+  staffApi,
   startShots,
   unexpectedConsoleErrors,
   waitForPlan,
@@ -448,6 +449,34 @@ describe('citizen portal on a phone', { skip: SKIP }, () => {
     await waitForPlan(page);
     await page.getByRole('contentinfo').getByRole('link', { name: 'Tilgængelighedserklæring' }).click();
     await page.waitForURL((u) => u.hash === '#/tilgaengelighed');
+  });
+
+  it('who looked at my data shows the newest 100, and "Vis flere" the older ones below them', async () => {
+    // More than a page: staff reads of Anna's plan, each a row of her log.
+    const count = async () => {
+      let n = 0;
+      let before = '';
+      for (;;) {
+        const res = await api.request('GET', `/api/v1/access-log?limit=500${before}`);
+        assert.equal(res.status, 200);
+        n += res.json.entries.length;
+        if (res.json.next === null) return n;
+        before = `&before=${encodeURIComponent(res.json.next)}`;
+      }
+    };
+    const staff = await staffApi('mette');
+    const id = (await staff.request('GET', '/admin/api/v1/citizens')).json.citizens.find((c) => c.name === CITIZEN_NAME).id;
+    for (let n = await count(); n <= 100; n++) assert.equal((await staff.request('GET', `/admin/api/v1/citizens/${id}/plan`)).status, 200);
+    await page.goto(`${BASE}/#/indsigt`);
+    await page.getByRole('heading', { level: 1, name: 'Hvem har set mine data' }).waitFor();
+    await page.waitForSelector('.skeleton', { state: 'detached' });
+    assert.equal(await page.locator('.access-item').count(), 100);
+    const more = page.getByRole('button', { name: 'Vis flere' });
+    await more.click();
+    await page.waitForFunction(() => document.querySelectorAll('.access-item').length > 100);
+    // The first older entry has the focus, below the first 100.
+    assert.equal(await page.evaluate(() => [...document.querySelectorAll('.access-item')].indexOf(document.activeElement)), 100);
+    await assertAxe(page, 'access log, second page');
   });
 
   it('switches to English and back, texts from one place', async () => {

@@ -115,7 +115,7 @@ static size_t history_rows(long long plan)
 	json_t *h;
 	size_t n;
 
-	cr_assert_eq(plan_history(db, a, plan, &h), KP_OK);
+	cr_assert_eq(plan_history(db, a, plan, &PAGE_FIRST, &h), KP_OK);
 	n = json_array_size(json_object_get(h, "versions"));
 	json_decref(h);
 	return n;
@@ -127,7 +127,7 @@ static char *last_summary(long long plan)
 	json_t *h;
 	char *s;
 
-	cr_assert_eq(plan_history(db, a, plan, &h), KP_OK);
+	cr_assert_eq(plan_history(db, a, plan, &PAGE_FIRST, &h), KP_OK);
 	s = arena_strdup(a, json_string_value(json_object_get(
 	                            json_array_get(json_object_get(h, "versions"), 0), "summary")));
 	json_decref(h);
@@ -140,7 +140,7 @@ static size_t audit_rows(long long citizen, const char *action, long long actor)
 	json_t *out, *e;
 	size_t i, n = 0;
 
-	cr_assert_eq(audit_list(db, a, citizen, &out), KP_OK);
+	cr_assert_eq(audit_list(db, a, citizen, &PAGE_FIRST, &out), KP_OK);
 	json_array_foreach(json_object_get(out, "entries"), i, e) {
 		if (strcmp(json_string_value(json_object_get(e, "action")), action) != 0)
 			continue;
@@ -205,7 +205,7 @@ static char *status_of(struct fixture *f, long long id)
 	char *s = NULL;
 	size_t i;
 
-	cr_assert_eq(proposal_list(db, a, &f->citizen, &out), KP_OK);
+	cr_assert_eq(proposal_list(db, a, &f->citizen, &PAGE_FIRST, &out), KP_OK);
 	json_array_foreach(json_object_get(out, "proposals"), i, p)
 		if (json_integer_value(json_object_get(p, "id")) == id)
 			s = arena_strdup(a, json_string_value(json_object_get(p, "status")));
@@ -605,7 +605,7 @@ Test(admin_db, rejecting_keeps_the_version_and_records_the_reason)
 	cr_assert_eq(version_of(f.c1), 1);
 	cr_assert_eq(history_rows(f.p1), 1);
 	/* The citizen sees the decision. */
-	cr_assert_eq(proposal_list(db, a, &f.citizen, &list), KP_OK);
+	cr_assert_eq(proposal_list(db, a, &f.citizen, &PAGE_FIRST, &list), KP_OK);
 	p = json_array_get(json_object_get(list, "proposals"), 0);
 	cr_assert_str_eq(json_string_value(json_object_get(p, "status")), "rejected");
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(p, "decision"),
@@ -809,7 +809,7 @@ Test(admin_db, a_newer_proposal_on_the_same_goal_supersedes_the_older_one)
 	cr_assert_str_eq(status_of(&f, other), "pending", "another goal's proposal stays");
 	cr_assert_str_eq(status_of(&f, add), "pending");
 	cr_assert_str_eq(status_of(&f, newer), "pending");
-	cr_assert_eq(proposal_queue(db, a, &f.cw, "superseded", &out, &fail), KP_OK);
+	cr_assert_eq(proposal_queue(db, a, &f.cw, "superseded", &PAGE_FIRST, &out, &fail), KP_OK);
 	cr_assert_eq(json_array_size(json_object_get(out, "proposals")), 1);
 	p = json_array_get(json_object_get(out, "proposals"), 0);
 	cr_assert_eq(json_integer_value(json_object_get(p, "id")), old);
@@ -837,7 +837,7 @@ Test(admin_db, the_queue_holds_the_caseload_only_oldest_first_with_comments)
 	json_decref(c);
 	cr_assert_eq(proposal_comment(db, a, &f.cw, second, "Enig", &c, &fail), KP_OK);
 	json_decref(c);
-	cr_assert_eq(proposal_queue(db, a, &f.cw, "pending", &out, &fail), KP_OK);
+	cr_assert_eq(proposal_queue(db, a, &f.cw, "pending", &PAGE_FIRST, &out, &fail), KP_OK);
 	list = json_object_get(out, "proposals");
 	cr_assert_eq(json_array_size(list), 2);
 	cr_assert_eq(json_integer_value(json_object_get(json_array_get(list, 0), "id")), first);
@@ -849,13 +849,13 @@ Test(admin_db, the_queue_holds_the_caseload_only_oldest_first_with_comments)
 	json_decref(out);
 	cr_assert_eq(audit_rows(f.c1, "read", f.cw_id), 1, "one read row per citizen listed");
 	/* The other caseworker sees none of it, and reads nothing of c1. */
-	cr_assert_eq(proposal_queue(db, a, &f.other, "pending", &out, &fail), KP_OK);
+	cr_assert_eq(proposal_queue(db, a, &f.other, "pending", &PAGE_FIRST, &out, &fail), KP_OK);
 	json_array_foreach(json_object_get(out, "proposals"), i, c)
 		cr_assert_neq(json_integer_value(json_object_get(json_object_get(c, "citizen"), "id")),
 		              f.c1);
 	json_decref(out);
 	cr_assert_eq(audit_rows(f.c1, "read", f.other_id), 0);
-	cr_assert_eq(proposal_queue(db, a, &f.cw, "open", &out, &fail), KP_EINVAL);
+	cr_assert_eq(proposal_queue(db, a, &f.cw, "open", &PAGE_FIRST, &out, &fail), KP_EINVAL);
 	cr_assert_str_eq(fail.code, "invalid_field");
 }
 

@@ -308,7 +308,7 @@ Test(meeting_db, the_contact_may_add_and_another_caseworker_gets_not_found_and_i
 	add(&ct, &c, &in);
 	cr_assert_eq(meeting_create(db, a, &other, c.id, &in, &out, &f), KP_ENOTFOUND);
 	cr_assert_eq(meeting_list(db, a, &other, c.id, time(NULL), &out), KP_ENOTFOUND);
-	cr_assert_eq(audit_list(db, a, c.id, &log), KP_OK);
+	cr_assert_eq(audit_list(db, a, c.id, &PAGE_FIRST, &log), KP_OK);
 	/* Newest first: the denied list, the denied add, the contact's add. */
 	cr_assert_str_eq(json_string_value(json_object_get(
 	                         json_array_get(json_object_get(log, "entries"), 1), "action")),

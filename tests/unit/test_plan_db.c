@@ -112,7 +112,7 @@ Test(plan_db, a_dream_change_raises_the_version_by_one_with_a_history_row)
 	cr_assert_eq(v, 2);
 	json_decref(out);
 	cr_assert_eq(version_of(f.c1), 2);
-	cr_assert_eq(plan_history(db, a, f.plan, &hist), KP_OK);
+	cr_assert_eq(plan_history(db, a, f.plan, &PAGE_FIRST, &hist), KP_OK);
 	cr_assert_eq(json_array_size(json_object_get(hist, "versions")), 2);
 	cr_assert_eq(json_integer_value(json_object_get(
 	                     json_array_get(json_object_get(hist, "versions"), 0), "version")), 2);

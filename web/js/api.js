@@ -110,3 +110,31 @@ export const post = (path, json, opts = {}) => call('POST', path, { ...opts, jso
 export const put = (path, json, opts = {}) => call('PUT', path, { ...opts, json });
 export const patch = (path, json, opts = {}) => call('PATCH', path, { ...opts, json });
 export const del = (path, opts = {}) => call('DELETE', path, opts);
+
+/**
+ * A paged list's path with ?limit= and ?before= (the "next" cursor of the
+ * page before); either may be left out.
+ */
+export function pagePath(path, { limit, before } = {}) {
+  const q = [];
+  if (limit != null) q.push(`limit=${encodeURIComponent(limit)}`);
+  if (before != null) q.push(`before=${encodeURIComponent(before)}`);
+  if (!q.length) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}${q.join('&')}`;
+}
+
+/**
+ * Every row of a paged list, for lists a page works on as a whole (the
+ * caseload, the approval queue): GET path page by page, 500 rows at a
+ * time, collecting data[key] until "next" is null.
+ */
+export async function getAll(path, key) {
+  const rows = [];
+  let before = null;
+  do {
+    const { data } = await get(pagePath(path, { limit: 500, before }));
+    rows.push(...((data && data[key]) || []));
+    before = data && data.next;
+  } while (before != null);
+  return rows;
+}

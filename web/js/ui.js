@@ -2,6 +2,7 @@
 // what went wrong, the text editor that never drops what was written, the
 // flash message, and the way back to the login.
 
+import { get, pagePath } from './api.js';
 import { h, icon, newId } from './dom.js';
 import * as drafts from './drafts.js';
 import { t } from './i18n/index.js';
@@ -288,4 +289,39 @@ export function onSubmit(form, button, { idleText, busyText, validate = () => tr
 /** A status badge (Det Fælles Designsystem's badge). */
 export function badge(text, variant) {
   return h('span', { class: `badge${variant ? ` badge-${variant}` : ''}` }, text);
+}
+
+/**
+ * "Vis flere" under a paged list whose first page is shown: a click reads
+ * the page after cursor next (GET path?before=next) and gives its rows
+ * (data[key]) to add, which appends them and returns the first new item
+ * (it gets the focus); onNext, if given, hears the new cursor. The button
+ * goes once the last page is read; a failed read says so and keeps the
+ * button.
+ */
+export function moreButton(path, key, next, add, onNext) {
+  const msg = h('div', { class: 'more-message' });
+  const button = h('button', { type: 'button', class: 'button button-secondary' }, t('common.more'));
+  const box = h('div', { class: 'more-pages', hidden: next == null }, msg, button);
+  let cursor = next;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    msg.replaceChildren();
+    try {
+      const { data } = await get(pagePath(path, { before: cursor }));
+      const first = add((data && data[key]) || []);
+      cursor = data && data.next;
+      box.hidden = cursor == null;
+      if (onNext) onNext(cursor);
+      if (first) {
+        first.setAttribute('tabindex', '-1');
+        first.focus();
+      }
+    } catch (err) {
+      msg.append(errorAlert(err, { retry: () => button.click() }));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return box;
 }

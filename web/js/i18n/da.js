@@ -65,6 +65,7 @@ export default {
     optional: '(frivilligt)',
     required: '(skal udfyldes)',
     error: 'Fejl',
+    more: 'Vis flere',
     version: (v) => `version ${v.n}`,
     charsLeft: (v) => (v.n === 1 ? 'Du har 1 tegn tilbage' : `Du har ${v.n} tegn tilbage`),
     charsOver: (v) => (v.n === 1 ? 'Du har skrevet 1 tegn for meget' : `Du har skrevet ${v.n} tegn for meget`),

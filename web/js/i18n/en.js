@@ -63,6 +63,7 @@ export default {
     optional: '(optional)',
     required: '(required)',
     error: 'Error',
+    more: 'Show more',
     version: (v) => `version ${v.n}`,
     charsLeft: (v) => (v.n === 1 ? '1 character left' : `${v.n} characters left`),
     charsOver: (v) => (v.n === 1 ? '1 character too many' : `${v.n} characters too many`),

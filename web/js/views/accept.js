@@ -13,8 +13,7 @@ export async function render(view, ctx, message) {
   if (!message) fill(view, backLink(), pageHeading(t('accept.heading')), h('p', null, t('accept.intro')), skeleton(3, 'skeleton-card'), skeleton(1, 'skeleton-button'));
   let versions;
   try {
-    const [, hist] = await Promise.all([loadPlan(), api.get('/api/v1/plan/history')]);
-    versions = (hist.data && hist.data.versions) || [];
+    [, versions] = await Promise.all([loadPlan(), historySince(() => state.plan && state.plan.accepted_version)]);
   } catch (err) {
     if (!ctx.isCurrent()) return;
     if (err.kind === 'auth') {
@@ -26,6 +25,20 @@ export async function render(view, ctx, message) {
   }
   if (!ctx.isCurrent()) return;
   draw(view, ctx, versions, message);
+}
+
+// The history newest first, page by page, down to the version after the
+// last yes (all of it when there was none): what this page lists.
+async function historySince(accepted) {
+  const versions = [];
+  let before = null;
+  for (;;) {
+    const { data } = await api.get(api.pagePath('/api/v1/plan/history', { limit: 500, before }));
+    versions.push(...((data && data.versions) || []));
+    before = data && data.next;
+    const last = versions[versions.length - 1];
+    if (before == null || (last && accepted() && last.version <= accepted())) return versions;
+  }
 }
 
 function versionList(versions) {

@@ -1,11 +1,13 @@
 // Hvem har set mine data: which staff read or changed the citizen's data,
-// newest first (GET /api/v1/access-log).
+// newest first (GET /api/v1/access-log), a page at a time.
 
 import * as api from '../api.js';
 import { h, fill } from '../dom.js';
 import { t, dateTime, has } from '../i18n/index.js';
 import { lostSession } from '../state.js';
-import { errorAlert, pageHeading, backLink, skeleton } from '../ui.js';
+import { errorAlert, pageHeading, backLink, skeleton, moreButton } from '../ui.js';
+
+const PATH = '/api/v1/access-log';
 
 function what(e) {
   const action = has(`access.actions.${e.action}`) ? t(`access.actions.${e.action}`) : e.action || '';
@@ -22,9 +24,11 @@ function who(actor) {
 export async function render(view, ctx) {
   fill(view, backLink(), pageHeading(t('access.heading')), h('p', null, t('access.intro')), skeleton(3, 'skeleton-card'), skeleton(3, 'skeleton-card'));
   let entries;
+  let next;
   try {
-    const res = await api.get('/api/v1/access-log');
+    const res = await api.get(PATH);
     entries = (res.data && res.data.entries) || [];
+    next = res.data && res.data.next;
   } catch (err) {
     if (!ctx.isCurrent()) return;
     if (err.kind === 'auth') {
@@ -35,24 +39,30 @@ export async function render(view, ctx) {
     return;
   }
   if (!ctx.isCurrent()) return;
+  const list = h('ol', { class: 'access-list' }, entries.map(item));
   fill(
     view,
     backLink(),
     pageHeading(t('access.heading')),
     h('p', null, t('access.intro')),
     entries.length
-      ? h(
-          'ol',
-          { class: 'access-list' },
-          entries.map((e) =>
-            h(
-              'li',
-              { class: 'access-item' },
-              h('p', { class: 'access-what' }, h('span', { class: 'weight-semibold' }, who(e.actor)), ' – ', what(e)),
-              h('p', { class: 'history-meta' }, h('time', { datetime: e.at }, dateTime(e.at))),
-            ),
-          ),
-        )
+      ? [
+          list,
+          moreButton(PATH, 'entries', next, (more) => {
+            const items = more.map(item);
+            list.append(...items);
+            return items[0];
+          }),
+        ]
       : h('p', { class: 'empty' }, t('access.empty')),
+  );
+}
+
+function item(e) {
+  return h(
+    'li',
+    { class: 'access-item' },
+    h('p', { class: 'access-what' }, h('span', { class: 'weight-semibold' }, who(e.actor)), ' – ', what(e)),
+    h('p', { class: 'history-meta' }, h('time', { datetime: e.at }, dateTime(e.at))),
   );
 }

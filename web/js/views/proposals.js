@@ -1,20 +1,25 @@
 // Mine forslag: each proposal with its status and, once decided, the
-// caseworker's answer and reason. A pending one can be withdrawn.
+// caseworker's answer and reason, newest first, a page at a time. A
+// pending one can be withdrawn.
 
 import * as api from '../api.js';
 import { h, fill, icon } from '../dom.js';
 import { t, dateTime, has } from '../i18n/index.js';
 import { state, loadPlan, lostSession, allGoals } from '../state.js';
-import { announce, errorAlert, pageHeading, backLink, skeleton, badge } from '../ui.js';
+import { announce, errorAlert, pageHeading, backLink, skeleton, badge, moreButton } from '../ui.js';
+
+const PATH = '/api/v1/proposals';
 
 const STATUS_BADGE = { pending: 'info', approved: 'success', rejected: 'error', withdrawn: null, superseded: null };
 
 export async function render(view, ctx) {
   fill(view, backLink(), pageHeading(t('proposals.heading')), h('p', null, t('proposals.intro')), skeleton(4, 'skeleton-card'), skeleton(4, 'skeleton-card'));
   let list;
+  let next;
   try {
-    const [res] = await Promise.all([api.get('/api/v1/proposals'), state.plan ? null : loadPlan().catch(() => null)]);
+    const [res] = await Promise.all([api.get(PATH), state.plan ? null : loadPlan().catch(() => null)]);
     list = (res.data && res.data.proposals) || [];
+    next = res.data && res.data.next;
   } catch (err) {
     if (!ctx.isCurrent()) return;
     if (err.kind === 'auth') {
@@ -25,7 +30,7 @@ export async function render(view, ctx) {
     return;
   }
   if (!ctx.isCurrent()) return;
-  draw(view, ctx, list);
+  draw(view, ctx, list, next);
 }
 
 function goalTitle(p) {
@@ -77,14 +82,24 @@ function card(p, view, ctx) {
   );
 }
 
-function draw(view, ctx, list, message) {
+function draw(view, ctx, list, next, message) {
+  const ul = h('ul', { class: 'proposal-list' }, list.map((p) => card(p, view, ctx)));
   fill(
     view,
     backLink(),
     pageHeading(t('proposals.heading')),
     h('p', null, t('proposals.intro')),
     message || null,
-    list.length ? h('ul', { class: 'proposal-list' }, list.map((p) => card(p, view, ctx))) : h('p', { class: 'empty' }, t('proposals.empty')),
+    list.length
+      ? [
+          ul,
+          moreButton(PATH, 'proposals', next, (more) => {
+            const cards = more.map((p) => card(p, view, ctx));
+            ul.append(...cards);
+            return cards[0] && cards[0].querySelector('h2');
+          }),
+        ]
+      : h('p', { class: 'empty' }, t('proposals.empty')),
     h('p', null, h('a', { class: 'button button-secondary', href: '#/forslag/ny' }, icon('plus'), t('proposals.new'))),
   );
 }
@@ -102,8 +117,8 @@ async function withdraw(id, view, ctx) {
     message = errorAlert(err, { retry: () => withdraw(id, view, ctx) });
   }
   try {
-    const res = await api.get('/api/v1/proposals');
-    draw(view, ctx, res.data.proposals || [], message);
+    const res = await api.get(PATH);
+    draw(view, ctx, res.data.proposals || [], res.data.next, message);
   } catch (err) {
     fill(view, backLink(), pageHeading(t('proposals.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
   }

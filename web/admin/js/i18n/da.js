@@ -70,6 +70,7 @@ export default {
     loginAgain: 'Log ind igen',
     optional: '(frivilligt)',
     error: 'Fejl',
+    more: 'Vis flere',
     yes: 'Ja',
     version: (v) => `version ${v.n}`,
     charsLeft: (v) => (v.n === 1 ? 'Du har 1 tegn tilbage' : `Du har ${v.n} tegn tilbage`),
@@ -235,7 +236,7 @@ export default {
     heading: 'Hvem har set borgerens data',
     intro: 'Alt, hvad medarbejdere har læst og ændret hos borgeren, nyeste først. Borgeren kan se det samme. Også din visning af denne side står her.',
     empty: 'Ingen har set borgerens data endnu.',
-    more: (v) => `Vis ${v.n} mere`,
+    countSoFar: (v) => (v.n === 1 ? '1 post indtil videre' : `${v.n} poster indtil videre`),
     changesOnly: 'Vis kun ændringer (ikke læsninger)',
     count: (v) => (v.n === 1 ? '1 post' : `${v.n} poster`),
     actions: {

@@ -67,6 +67,7 @@ export default {
     loginAgain: 'Log in again',
     optional: '(optional)',
     error: 'Error',
+    more: 'Show more',
     yes: 'Yes',
     version: (v) => `version ${v.n}`,
     charsLeft: (v) => (v.n === 1 ? 'You have 1 character left' : `You have ${v.n} characters left`),
@@ -231,7 +232,7 @@ export default {
     heading: 'Who has seen the citizen\'s data',
     intro: 'Everything staff have read and changed of the citizen\'s, newest first. The citizen can see the same. Your view of this page is here too.',
     empty: 'No one has seen the citizen\'s data yet.',
-    more: (v) => `Show ${v.n} more`,
+    countSoFar: (v) => (v.n === 1 ? '1 entry so far' : `${v.n} entries so far`),
     changesOnly: 'Show changes only (not reads)',
     count: (v) => (v.n === 1 ? '1 entry' : `${v.n} entries`),
     actions: {

@@ -1,14 +1,13 @@
 // Who has seen the citizen's data (GET /citizens/{id}/audit, itself an
 // audited read): every staff read and change, newest first, as the
-// citizen can see it too. Long logs show the newest 100 first.
+// citizen can see it too. Long logs show the newest 100 first, and older
+// ones a page at a time.
 
 import * as api from '/js/api.js';
 import { h, fill } from '/js/dom.js';
 import { t, dateTime, has } from '/js/i18n/index.js';
-import { skeleton } from '/js/ui.js';
+import { moreButton, skeleton } from '/js/ui.js';
 import { citizenPath, citizenPlan, citizenTop, loadFailed, named, roleName } from '../common.js';
-
-const PAGE = 100;
 
 /** "Læste planen", "Ændrede mål nr. 12". */
 function what(e) {
@@ -32,10 +31,13 @@ export async function render(view, ctx) {
   fill(view, skeleton(1, 'skeleton-heading'), skeleton(1, 'skeleton-tabs'), skeleton(2), [1, 2, 3, 4, 5].map(() => skeleton(2, 'skeleton-row')));
   let plan;
   let entries;
+  let next;
   try {
     // The plan first: its read belongs in the log this page shows.
     ({ plan } = await citizenPlan(id));
-    entries = (await api.get(citizenPath(id, 'audit'))).data.entries || [];
+    const { data } = await api.get(citizenPath(id, 'audit'));
+    entries = data.entries || [];
+    next = data.next;
   } catch (err) {
     loadFailed(view, ctx, err, t('audit.heading'), () => render(view, ctx));
     return;
@@ -43,52 +45,55 @@ export async function render(view, ctx) {
   if (!ctx.isCurrent()) return;
 
   const list = h('ol', { class: 'audit-list' });
-  const more = h('button', { type: 'button', class: 'button button-secondary' });
   const changesOnly = h('input', { type: 'checkbox', class: 'form-checkbox', id: 'audit-changes', name: 'changes' });
-  let shownList = entries;
-  let shown = 0;
-  function showMore() {
-    const next = shownList.slice(shown, shown + PAGE);
-    for (const e of next) {
-      list.append(
-        h(
-          'li',
-          { class: 'audit-item' },
-          h('p', { class: 'audit-what' }, h('span', { class: 'weight-semibold' }, who(e.actor)), ' – ', what(e)),
-          h('p', { class: 'history-meta' }, h('time', { datetime: e.at }, dateTime(e.at))),
-        ),
-      );
-    }
-    const first = list.children[shown];
-    shown += next.length;
-    more.hidden = shown >= shownList.length;
-    more.textContent = t('audit.more', { n: Math.min(PAGE, shownList.length - shown) });
-    return first;
-  }
-  more.addEventListener('click', () => {
-    const first = showMore();
-    if (first) {
-      first.setAttribute('tabindex', '-1');
-      first.focus();
-    }
-  });
+  const count = h('p', { class: 'queue-count', role: 'status' });
   // Reads are most of a log; the changes can be had on their own.
+  const shows = (e) => !changesOnly.checked || e.action !== 'read';
+  function counted() {
+    const n = entries.filter(shows).length;
+    count.textContent = next == null ? t('audit.count', { n }) : t('audit.countSoFar', { n });
+  }
+  /** Appends the entries that the filter lets through; the first, or null. */
+  function show(more) {
+    const items = more.filter(shows).map(item);
+    list.append(...items);
+    return items[0] || null;
+  }
   changesOnly.addEventListener('change', () => {
-    shownList = changesOnly.checked ? entries.filter((e) => e.action !== 'read') : entries;
-    shown = 0;
     list.replaceChildren();
-    showMore();
-    count.textContent = t('audit.count', { n: shownList.length });
+    show(entries);
+    counted();
   });
-  const count = h('p', { class: 'queue-count', role: 'status' }, t('audit.count', { n: entries.length }));
-  showMore();
+  show(entries);
+  counted();
   fill(
     view,
     citizenTop(id, plan.citizen.name, 'audit'),
     h('h2', null, t('audit.heading')),
     h('p', null, t('audit.intro')),
     entries.length
-      ? [h('div', { class: 'form-group-checkbox audit-filter' }, changesOnly, h('label', { class: 'form-label', for: 'audit-changes' }, t('audit.changesOnly'))), count, list, more]
+      ? [
+          h('div', { class: 'form-group-checkbox audit-filter' }, changesOnly, h('label', { class: 'form-label', for: 'audit-changes' }, t('audit.changesOnly'))),
+          count,
+          list,
+          // Older entries a page at a time (GET .../audit?before=next).
+          moreButton(citizenPath(id, 'audit'), 'entries', next, (more) => {
+            entries = entries.concat(more);
+            return show(more);
+          }, (n) => {
+            next = n;
+            counted();
+          }),
+        ]
       : h('p', { class: 'empty' }, t('audit.empty')),
+  );
+}
+
+function item(e) {
+  return h(
+    'li',
+    { class: 'audit-item' },
+    h('p', { class: 'audit-what' }, h('span', { class: 'weight-semibold' }, who(e.actor)), ' – ', what(e)),
+    h('p', { class: 'history-meta' }, h('time', { datetime: e.at }, dateTime(e.at))),
   );
 }

@@ -21,7 +21,8 @@ export async function render(view, ctx) {
   );
   let citizens;
   try {
-    citizens = (await api.get(`${API}/citizens`)).data.citizens || [];
+    // Every page: the filter works on the whole caseload.
+    citizens = await api.getAll(`${API}/citizens`, 'citizens');
   } catch (err) {
     loadFailed(view, ctx, err, t('caseload.heading'), () => render(view, ctx));
     return;

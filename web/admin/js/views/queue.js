@@ -34,7 +34,9 @@ async function load(view, ctx, focus) {
   let bases = [];
   try {
     [list, bases] = await Promise.all([
-      api.get(`${API}/proposals?status=pending`).then((r) => r.data.proposals || []),
+      // Every page: the citizen filter, and the drafts of proposals that
+      // are no longer pending, need the whole queue.
+      api.getAll(`${API}/proposals?status=pending`, 'proposals'),
       mayDecide() ? legalBases() : [],
     ]);
   } catch (err) {

@@ -72,9 +72,10 @@ export async function render(view, ctx) {
       first.focus();
     }
   });
-  // Reads are most of a log; the changes can be had on their own.
+  // Reads (of the CPR number too) are most of a log; the changes can be had
+  // on their own.
   changesOnly.addEventListener('change', () => {
-    shownList = changesOnly.checked ? entries.filter((e) => e.action !== 'read') : entries;
+    shownList = changesOnly.checked ? entries.filter((e) => e.action !== 'read' && e.action !== 'read_cpr') : entries;
     shown = 0;
     list.replaceChildren();
     showMore();

@@ -151,27 +151,84 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
-/* "DDMMYY-SSSS", or null when the number cannot be opened. */
-static json_t *cpr_json(struct db *db, struct arena *a, const struct kp_keys *keys, long long id)
+/* Whether who is the coordinating caseworker in row r of DB_CITIZEN_CPR: a
+ * contact person is not, nor is a caseworker who is only the contact
+ * person. */
+static bool cpr_coordinates(const struct kp_actor *who, const struct db_res *r)
 {
-	char aad[32], cpr[KP_CPR_LEN + 1], shown[16];
-	struct db_res r;
-	json_t *j;
+	return who->kind == KP_ACTOR_STAFF && who->role != NULL &&
+	       strcmp(who->role, "caseworker") == 0 && db_cell(r, 0, 1) != NULL &&
+	       db_i64(r, 0, 1) == who->id;
+}
 
-	if (db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(id)), &r) != KP_OK || r.nrows != 1 ||
-	    db_cell(&r, 0, 0) == NULL)
-		return json_null();
+/* Opens the CPR number in row r of DB_CITIZEN_CPR (citizen id) into cpr:
+ * KP_OK, KP_ENOTFOUND when none is stored, KP_EINTERNAL (logged) when it
+ * does not open. */
+static enum kp_err cpr_open(const struct kp_keys *keys, const struct db_res *r, long long id,
+                            char cpr[KP_CPR_LEN + 1])
+{
+	char aad[32];
+
+	cpr[0] = '\0';
+	if (db_cell(r, 0, 0) == NULL)
+		return KP_ENOTFOUND;
 	snprintf(aad, sizeof(aad), "citizen:%lld", id);
-	if (kp_cpr_open(keys, (const uint8_t *)db_cell(&r, 0, 0), db_cell_len(&r, 0, 0), aad,
+	if (kp_cpr_open(keys, (const uint8_t *)db_cell(r, 0, 0), db_cell_len(r, 0, 0), aad,
 	                strlen(aad), cpr) != 0) {
 		fprintf(stderr, "caseload: the CPR number of citizen %lld does not open\n", id);
-		return json_null();
+		return KP_EINTERNAL;
 	}
-	snprintf(shown, sizeof(shown), "%.6s-%.4s", cpr, cpr + 6);
-	j = json_string(shown);
+	return KP_OK;
+}
+
+/* The plan read's CPR fields on citizen: "cpr_date", the date part DDMMYY
+ * (null when the number cannot be opened), and "cpr_viewable", whether who
+ * may ask for the whole number (caseload_cpr). Never the whole number. */
+static void cpr_fields(struct db *db, struct arena *a, const struct kp_keys *keys,
+                       const struct kp_actor *who, long long id, json_t *citizen)
+{
+	char cpr[KP_CPR_LEN + 1] = "";
+	struct db_res r;
+	bool open;
+
+	open = db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(id)), &r) == KP_OK && r.nrows == 1 &&
+	       cpr_open(keys, &r, id, cpr) == KP_OK;
+	json_object_set_new(citizen, "cpr_date", open ? json_stringn(cpr, 6) : json_null());
+	json_object_set_new(citizen, "cpr_viewable", json_boolean(open && cpr_coordinates(who, &r)));
 	kp_wipe(cpr, sizeof(cpr));
-	kp_wipe(shown, sizeof(shown));
-	return j;
+}
+
+enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *keys,
+                         const struct kp_actor *who, long long citizen_id,
+                         char out[CASELOAD_CPR_SHOWN_LEN + 1], struct kp_fail *f)
+{
+	char cpr[KP_CPR_LEN + 1] = "";
+	struct caseload_citizen c;
+	struct db_res r;
+	enum kp_err err;
+
+	out[0] = '\0';
+	if ((err = caseload_open(db, a, who, citizen_id, "read_cpr", "cpr", &c)) != KP_OK)
+		return err;
+	err = db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(c.id)), &r);
+	if (err == KP_OK && r.nrows != 1)
+		err = KP_ENOTFOUND;
+	else if (err == KP_OK && !cpr_coordinates(who, &r))
+		err = KP_FAIL(f, KP_EFORBIDDEN, "caseworker_only",
+		              "only the citizen's coordinating caseworker may see the CPR number");
+	else if (err == KP_OK && (err = cpr_open(keys, &r, c.id, cpr)) == KP_ENOTFOUND)
+		err = KP_FAIL(f, KP_ENOTFOUND, "cpr_missing", "no CPR number is stored for this citizen");
+	if (err != KP_OK) {
+		/* Nothing is shown, so no read_cpr row is kept. */
+		db_rollback(db);
+		goto out;
+	}
+	/* The audit row is committed before the number leaves. */
+	if ((err = db_commit(db)) == KP_OK)
+		snprintf(out, CASELOAD_CPR_SHOWN_LEN + 1, "%.6s-%.4s", cpr, cpr + 6);
+out:
+	kp_wipe(cpr, sizeof(cpr));
+	return err;
 }
 
 enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *keys,
@@ -180,7 +237,7 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 {
 	struct caseload_citizen c;
 	struct db_res consent, since, members;
-	json_t *plan = NULL, *changes, *household, *accepted;
+	json_t *plan = NULL, *changes, *household, *accepted, *citizen;
 	long long from;
 	enum kp_err err;
 	size_t i;
@@ -212,9 +269,9 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 		json_array_append_new(household, json_pack("{s:I, s:s}", "id",
 		                                           (json_int_t)db_i64(&members, i, 0), "name",
 		                                           db_cell(&members, i, 1)));
-	json_object_set_new(plan, "citizen",
-	                    json_pack("{s:I, s:s, s:o}", "id", (json_int_t)c.id, "name", c.name,
-	                              "cpr", cpr_json(db, a, keys, c.id)));
+	citizen = json_pack("{s:I, s:s}", "id", (json_int_t)c.id, "name", c.name);
+	cpr_fields(db, a, keys, who, c.id, citizen);
+	json_object_set_new(plan, "citizen", citizen);
 	json_object_set_new(plan, "consent",
 	                    consent.nrows == 1
 	                            ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, 0), "at",

@@ -163,7 +163,7 @@ static const char *const sql[DB_STMT__MAX] = {
 		"SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor_kind, actor_staff_id,"
 		" actor_name, actor_role, citizen_id, action, object, request_id, prev_hash, row_hash"
 		" FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
-	[DB_CITIZEN_CPR] = "SELECT cpr_sealed FROM citizens WHERE id = ?",
+	[DB_CITIZEN_CPR] = "SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?",
 	[DB_CITIZEN_CONSENT] =
 		"SELECT action, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ') FROM consents"
 		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1",

@@ -1,6 +1,7 @@
 /* h_admin.c: the caseworker's and contact person's view of their caseload:
- * the list, a citizen's plan and its audit trail. Every read goes through
- * the caseload gate, which writes the audit row. */
+ * the list, a citizen's plan and its audit trail, and the coordinating
+ * caseworker's request for the CPR number. Every read goes through the
+ * caseload gate, which writes the audit row. */
 #include "audit.h"
 #include "caseload.h"
 #include "internal.h"
@@ -44,4 +45,17 @@ enum kp_err h_admin_audit(struct req *r)
 	    (err = audit_list(r->w->db, r->a, c.id, &pg, &out)) != KP_OK)
 		return err;
 	return paging_respond(r, out, PAGING_ID, &pg);
+}
+
+/* POST, not GET: each answer is an audited read of its own (read_cpr). */
+enum kp_err h_admin_cpr(struct req *r)
+{
+	char cpr[CASELOAD_CPR_SHOWN_LEN + 1];
+	enum kp_err err = caseload_cpr(r->w->db, r->a, &r->w->keys, &r->sess.who, r->ids[0], cpr,
+	                               &r->fail);
+
+	if (err == KP_OK)
+		respond_json(r, 200, json_pack("{s:s}", "cpr", cpr));
+	kp_wipe(cpr, sizeof(cpr));
+	return err;
 }

@@ -236,6 +236,7 @@ enum kp_err h_admin_session_create(struct req *r);
 enum kp_err h_admin_citizens(struct req *r);
 enum kp_err h_admin_plan(struct req *r);
 enum kp_err h_admin_audit(struct req *r);
+enum kp_err h_admin_cpr(struct req *r);
 enum kp_err h_admin_goal_create(struct req *r);
 enum kp_err h_admin_goal_update(struct req *r);
 enum kp_err h_admin_legal_bases(struct req *r);

@@ -43,11 +43,31 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 
 /*
  * The plan as the citizen sees it plus staff-only fields: the citizen (with
- * the CPR number opened with keys), consent, the version the citizen last
- * said yes to and the changes since, household members. Audited as a read.
+ * the date part of the CPR number, opened with keys, and whether who may ask
+ * for the whole number with caseload_cpr; never the whole number), consent,
+ * the version the citizen last said yes to and the changes since, household
+ * members. Audited as a read.
  */
 enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *keys,
                           const struct kp_actor *who, long long citizen_id, json_t **out,
                           long long *version);
+
+/* "DDMMYY-SSSS" */
+#define CASELOAD_CPR_SHOWN_LEN (KP_CPR_LEN + 1)
+
+/*
+ * The citizen's whole CPR number, as "DDMMYY-SSSS", into out, for the
+ * citizen's coordinating caseworker only, audited as its own action
+ * "read_cpr" (object "cpr") for this citizen alone; the audit row is
+ * committed before KP_OK is returned. The caller sends out once and wipes
+ * it. KP_ENOTFOUND outside who's caseload (a "denied" row is kept, as
+ * caseload_open does); KP_EFORBIDDEN caseworker_only for anyone but the
+ * coordinating caseworker, KP_ENOTFOUND cpr_missing when no number is
+ * stored, KP_EINTERNAL when it does not open: each with f set where named,
+ * and with no read_cpr row.
+ */
+enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *keys,
+                         const struct kp_actor *who, long long citizen_id,
+                         char out[CASELOAD_CPR_SHOWN_LEN + 1], struct kp_fail *f);
 
 #endif

@@ -167,7 +167,7 @@ describe('caseworker pages on a phone', { skip: SKIP }, () => {
 
   // ---------------------------------------------------------- the plan
 
-  it('a citizen\'s plan: dreams, goals with sub-goals, status, hours, legal basis, contact; CPR hidden until asked for', async () => {
+  it('a citizen\'s plan: dreams, goals with sub-goals, status, hours, legal basis, contact; CPR number asked for, logged and hidden again', async () => {
     await page.getByRole('link', { name: CITIZEN_NAME }).click();
     await page.waitForURL((u) => u.hash === `#/borger/${cid}`);
     await adminSettled(page);
@@ -182,13 +182,46 @@ describe('caseworker pages on a phone', { skip: SKIP }, () => {
     for (const s of goal.subgoals) await gcard.getByText(s.title, { exact: true }).waitFor();
     await page.locator('.contact-card', { hasText: plan.contact.name }).waitFor();
 
-    const cpr = plan.citizen.cpr;
-    assert.ok(!(await page.locator('main').innerText()).includes(cpr), 'the CPR number is hidden at first');
+    // The plan read names the date part only; the whole number is asked
+    // for, one audited read_cpr row per ask.
+    const date = plan.citizen.cpr_date;
+    assert.match(String(date), /^\d{6}$/);
+    assert.equal(plan.citizen.cpr_viewable, true);
+    const value = page.locator('.cpr-value');
+    assert.equal(await value.innerText(), `${date}-••••`, 'the date part, masked, at first');
+    const cprReads = async () => (await mette.request('GET', `${ADMIN}/citizens/${cid}/audit`)).json.entries.filter((e) => e.action === 'read_cpr').length;
+    const readsBefore = await cprReads();
     await page.getByRole('button', { name: 'Vis CPR-nummer' }).click();
-    await page.getByText(cpr, { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Skjul CPR-nummer' }).waitFor();
+    const whole = await value.innerText();
+    assert.match(whole, new RegExp(`^${date}-\\d{4}$`), 'the whole number is shown');
+    await page.getByRole('status').filter({ hasText: 'Visningen er skrevet i loggen' }).waitFor();
+    assert.equal(await cprReads(), readsBefore + 1, 'one read_cpr row for the ask');
+    await assertAxe(page, 'a citizen\'s plan with the CPR number shown');
     await page.getByRole('button', { name: 'Skjul CPR-nummer' }).click();
+    await page.getByRole('button', { name: 'Vis CPR-nummer' }).waitFor();
+    assert.ok(!(await page.locator('main').innerText()).includes(whole), 'Skjul hides the number again');
+    assert.equal(await cprReads(), readsBefore + 1, 'hiding asks nothing');
     await assertAxe(page, 'a citizen\'s plan');
     await shot(page, 'plan');
+  });
+
+  it('the contact person sees the CPR number\'s date part and no button to show it', async () => {
+    const other = await phoneContext(browser);
+    try {
+      const p = await other.newPage();
+      await p.goto(`${BASE}/admin/`);
+      await loginStaffThroughDevIdp(p, original.name);
+      await adminSettled(p);
+      await p.goto(`${BASE}/admin/#/borger/${cid}`);
+      await adminSettled(p);
+      await p.getByRole('heading', { level: 1, name: CITIZEN_NAME }).waitFor();
+      const date = (await mette.request('GET', `${ADMIN}/citizens/${cid}/plan`)).json.citizen.cpr_date;
+      assert.equal(await p.locator('.cpr-value').innerText(), `${date}-••••`);
+      assert.equal(await p.getByRole('button', { name: /CPR-nummer/ }).count(), 0, 'no CPR button for a contact person');
+    } finally {
+      await other.close();
+    }
   });
 
   let goalTitle;
@@ -495,6 +528,7 @@ describe('caseworker pages on a phone', { skip: SKIP }, () => {
     const first = await items.first().innerText();
     assert.match(first, new RegExp(`${CASEWORKER_NAME} \\(Sagsbehandler\\) – Læste (loggen|planen)`), `newest: ${first}`);
     await items.filter({ hasText: `${CASEWORKER_NAME} (Sagsbehandler) – Læste planen` }).first().waitFor();
+    await items.filter({ hasText: `${CASEWORKER_NAME} (Sagsbehandler) – Fik vist CPR-nummeret` }).first().waitFor();
     await items.filter({ hasText: /Tilføjede et mål/ }).first().waitFor();
     await items.filter({ hasText: /Valgte kontaktperson/ }).first().waitFor();
     await items.filter({ hasText: /Afviste forslag nr\. \d+/ }).first().waitFor();
@@ -504,7 +538,7 @@ describe('caseworker pages on a phone', { skip: SKIP }, () => {
     // The list is drawn again: wait until the reads have gone from it.
     await items.filter({ hasText: / – Læste / }).first().waitFor({ state: 'detached' });
     const changes = await items.allInnerTexts();
-    assert.ok(changes.length > 0 && changes.every((x) => !/ – Læste /.test(x)), 'only changes are listed');
+    assert.ok(changes.length > 0 && changes.every((x) => !/ – (Læste|Fik vist) /.test(x)), 'only changes are listed');
     await items.filter({ hasText: /Tilføjede et mål/ }).first().waitFor();
   });
 

@@ -47,6 +47,7 @@ function adminEndpoints(citizen) {
     ['POST', `${ADMIN}/citizens/${NONE}/meetings`, { kind: 'network', starts_at: '2026-12-01T10:00:00Z', place: 'p', agenda: 'a', participants: [] }],
     ['POST', `${ADMIN}/meetings/${NONE}/held`],
     ['POST', `${ADMIN}/citizens/${NONE}/course-end`, { outcome: 'other' }],
+    ['POST', `${ADMIN}/citizens/${NONE}/cpr`],
     ['DELETE', `${ADMIN}/session`],
   ];
 }

@@ -135,6 +135,7 @@ describe('access across citizens, households and caseloads', { skip: SKIP }, () 
     ['POST meeting', 'POST', `${ADMIN}/citizens/${cid}/meetings`, { kind: 'network', starts_at: '2027-04-01T09:00:00Z', place: marker('p'), participants: [] }],
     ['POST meeting held', 'POST', `${ADMIN}/meetings/${v.meeting}/held`],
     ['POST course-end', 'POST', `${ADMIN}/citizens/${cid}/course-end`, { outcome: 'job' }, true],
+    ['POST cpr', 'POST', `${ADMIN}/citizens/${cid}/cpr`, undefined, true],
     ['POST comment', 'POST', `${ADMIN}/proposals/${v.proposal}/comments`, { text: marker('c') }],
     ['POST decision', 'POST', `${ADMIN}/proposals/${v.proposal}/decision`, { decision: 'approve', area: 'job', legal_basis: 'LAB §30 a' }, true],
   ];
@@ -185,7 +186,7 @@ describe('access across citizens, households and caseloads', { skip: SKIP }, () 
 
   it('jonas (anna\'s own contact person) on every caseworker-only route: 403 caseworker_only, nothing changed, no change audited', async () => {
     const routes = adminRoutes(victim).filter((r) => r[4]);
-    assert.equal(routes.length, 6);
+    assert.equal(routes.length, 7);
     for (const { name, res, rows } of await sweep(jonas, routes)) {
       assert.equal(res.status, 403, `${name}: ${res.status} ${res.text}`);
       expectError(res, 403, 'caseworker_only');

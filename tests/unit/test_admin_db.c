@@ -951,6 +951,140 @@ Test(admin_db, consent_rows_are_only_added_and_the_version_stays)
 	cr_assert_eq(audit_rows(f.c1, "consent_withdrawn", f.cw_id), 1);
 }
 
+/* Seals cpr into citizen's row with keys (no look-up hash: the tests' numbers
+ * repeat across runs, and the look-up is unique). */
+static void seal_cpr(const struct kp_keys *keys, long long citizen, const char *cpr)
+{
+	uint8_t sealed[KP_CPR_SEALED_LEN];
+	const char *aad = arena_printf(a, "citizen:%lld", citizen);
+	struct rng *r = rng_new("test");
+
+	cr_assert_not_null(r);
+	cr_assert_eq(kp_cpr_seal(keys, r, cpr, aad, strlen(aad), sealed), 0);
+	rng_free(r);
+	cr_assert_eq(db_exec(db, DB_SEED_CITIZEN_CPR,
+	                     DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_NULL, DB_I64(citizen)), NULL,
+	                     NULL),
+	             KP_OK);
+}
+
+Test(admin_db, the_cpr_number_goes_to_the_coordinating_caseworker_with_one_read_cpr_row)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	struct kp_keys keys = {{0}, {0}};
+	char cpr[CASELOAD_CPR_SHOWN_LEN + 1];
+
+	make(&f);
+	seal_cpr(&keys, f.c1, "0101901234");
+	cr_assert_eq(caseload_cpr(db, a, &keys, &f.cw, f.c1, cpr, &fail), KP_OK);
+	cr_assert_str_eq(cpr, "010190-1234");
+	cr_assert_eq(audit_rows(f.c1, "read_cpr", f.cw_id), 1);
+	cr_assert_eq(audit_rows(f.c1, "read", 0), 0, "a CPR read is its own action, not a read");
+}
+
+/* Asserts that who's ask for citizen's CPR number is refused with err (and
+ * code, unless NULL), shows nothing and keeps no read_cpr row. */
+static void cpr_refused(const struct kp_keys *keys, const struct kp_actor *who, long long citizen,
+                        enum kp_err err, const char *code)
+{
+	struct kp_fail fail = {0};
+	char cpr[CASELOAD_CPR_SHOWN_LEN + 1];
+
+	cr_assert_eq(caseload_cpr(db, a, keys, who, citizen, cpr, &fail), err);
+	if (code != NULL)
+		cr_assert_str_eq(fail.code, code);
+	cr_assert_str_eq(cpr, "");
+	cr_assert_eq(audit_rows(citizen, "read_cpr", 0), 0);
+}
+
+Test(admin_db, the_cpr_number_is_refused_to_a_contact_person_and_keeps_no_row)
+{
+	struct fixture f;
+	struct kp_keys keys = {{0}, {0}};
+
+	make(&f);
+	seal_cpr(&keys, f.c1, "0101901234");
+	cpr_refused(&keys, &f.ct, f.c1, KP_EFORBIDDEN, "caseworker_only");
+}
+
+Test(admin_db, the_cpr_number_is_refused_to_a_caseworker_who_is_only_the_contact_person)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	struct kp_keys keys = {{0}, {0}};
+	char cpr[CASELOAD_CPR_SHOWN_LEN + 1];
+	long long c3;
+
+	make(&f);
+	c3 = insert(DB_SEED_CITIZEN, DB_ARGS(DB_I64(f.p2), DB_NULL, DB_STR("Test Tredje"),
+	                                     DB_I64(f.cw_id), DB_I64(f.other_id)));
+	seal_cpr(&keys, c3, "0202921235");
+	cpr_refused(&keys, &f.other, c3, KP_EFORBIDDEN, "caseworker_only");
+	cr_assert_eq(caseload_cpr(db, a, &keys, &f.cw, c3, cpr, &fail), KP_OK);
+	cr_assert_str_eq(cpr, "020292-1235");
+}
+
+Test(admin_db, the_cpr_number_outside_the_caseload_is_not_found_and_denied_is_logged)
+{
+	struct fixture f;
+	struct kp_keys keys = {{0}, {0}};
+
+	make(&f);
+	seal_cpr(&keys, f.c1, "0101901234");
+	cpr_refused(&keys, &f.other, f.c1, KP_ENOTFOUND, NULL);
+	cr_assert_eq(audit_rows(f.c1, "denied", f.other_id), 1);
+}
+
+Test(admin_db, no_stored_cpr_number_is_cpr_missing_and_keeps_no_row)
+{
+	struct fixture f;
+	struct kp_keys keys = {{0}, {0}};
+
+	make(&f);
+	cpr_refused(&keys, &f.cw, f.c1, KP_ENOTFOUND, "cpr_missing");
+}
+
+Test(admin_db, a_cpr_number_that_does_not_open_is_an_error_and_keeps_no_row)
+{
+	struct fixture f;
+	struct kp_keys keys = {{0}, {0}}, wrong = {{1}, {1}};
+
+	make(&f);
+	seal_cpr(&wrong, f.c1, "0101901234");
+	cpr_refused(&keys, &f.cw, f.c1, KP_EINTERNAL, NULL);
+}
+
+Test(admin_db, the_staff_plan_names_the_cpr_date_part_and_who_may_ask_never_the_number)
+{
+	struct fixture f;
+	struct kp_keys keys = {{0}, {0}};
+	json_t *plan, *citizen;
+	char *text;
+	long long v;
+
+	make(&f);
+	seal_cpr(&keys, f.c1, "0101901234");
+	cr_assert_eq(caseload_plan(db, a, &keys, &f.cw, f.c1, &plan, &v), KP_OK);
+	citizen = json_object_get(plan, "citizen");
+	cr_assert_str_eq(json_string_value(json_object_get(citizen, "cpr_date")), "010190");
+	cr_assert(json_is_true(json_object_get(citizen, "cpr_viewable")));
+	cr_assert_null(json_object_get(citizen, "cpr"));
+	text = json_dumps(plan, 0);
+	cr_assert_null(strstr(text, "0101901234"), "the number in %s", text);
+	cr_assert_null(strstr(text, "010190-1234"), "the number in %s", text);
+	free(text);
+	text = json_dumps(citizen, 0);
+	cr_assert_null(strstr(text, "1234"), "the number's last four digits in %s", text);
+	free(text);
+	json_decref(plan);
+	cr_assert_eq(caseload_plan(db, a, &keys, &f.ct, f.c1, &plan, &v), KP_OK);
+	citizen = json_object_get(plan, "citizen");
+	cr_assert_str_eq(json_string_value(json_object_get(citizen, "cpr_date")), "010190");
+	cr_assert(json_is_false(json_object_get(citizen, "cpr_viewable")));
+	json_decref(plan);
+}
+
 Test(admin_db, an_audit_row_is_rolled_back_with_its_change)
 {
 	struct fixture f;

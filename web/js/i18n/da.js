@@ -227,6 +227,7 @@ export default {
     what: 'Hvad',
     actions: {
       read: 'Læste',
+      read_cpr: 'Så dit CPR-nummer',
       denied: 'Forsøgte at se (uden adgang)',
       goal_added: 'Tilføjede et mål',
       goal_changed: 'Ændrede et mål',

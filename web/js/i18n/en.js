@@ -223,6 +223,7 @@ export default {
     what: 'What',
     actions: {
       read: 'Read',
+      read_cpr: 'Saw your CPR number',
       denied: 'Tried to see (without access)',
       goal_added: 'Added a goal',
       goal_changed: 'Changed a goal',

@@ -125,6 +125,7 @@ export default {
     cprShow: 'Vis CPR-nummer',
     cprHide: 'Skjul CPR-nummer',
     cprMissing: 'Kan ikke vises',
+    cprLogged: 'Visningen er skrevet i loggen, som borgeren også kan se.',
     consent: 'Samtykke (LAB § 30 b)',
     consentStatus: {
       given: 'Givet',
@@ -241,6 +242,7 @@ export default {
     count: (v) => (v.n === 1 ? '1 post' : `${v.n} poster`),
     actions: {
       read: 'Læste',
+      read_cpr: 'Fik vist',
       denied: 'Forsøgte uden adgang',
       goal_added: 'Tilføjede',
       goal_changed: 'Ændrede',
@@ -264,6 +266,7 @@ export default {
       course: 'forløbet',
       goal: 'et mål',
       consent: 'samtykket',
+      cpr: 'CPR-nummeret',
     },
     numbered: {
       goal: (v) => `mål nr. ${v.id}`,

@@ -121,6 +121,7 @@ export default {
     cprShow: 'Show CPR number',
     cprHide: 'Hide CPR number',
     cprMissing: 'Cannot be shown',
+    cprLogged: 'This view is written in the log, which the citizen can see too.',
     consent: 'Consent (LAB § 30 b)',
     consentStatus: {
       given: 'Given',
@@ -237,6 +238,7 @@ export default {
     count: (v) => (v.n === 1 ? '1 entry' : `${v.n} entries`),
     actions: {
       read: 'Read',
+      read_cpr: 'Viewed',
       denied: 'Tried without access',
       goal_added: 'Added',
       goal_changed: 'Changed',
@@ -260,6 +262,7 @@ export default {
       course: 'the course',
       goal: 'a goal',
       consent: 'the consent',
+      cpr: 'the CPR number',
     },
     numbered: {
       goal: (v) => `goal no. ${v.id}`,

@@ -47,8 +47,9 @@ export async function render(view, ctx) {
   const list = h('ol', { class: 'audit-list' });
   const changesOnly = h('input', { type: 'checkbox', class: 'form-checkbox', id: 'audit-changes', name: 'changes' });
   const count = h('p', { class: 'queue-count', role: 'status' });
-  // Reads are most of a log; the changes can be had on their own.
-  const shows = (e) => !changesOnly.checked || e.action !== 'read';
+  // Reads (of the CPR number too) are most of a log; the changes can be had
+  // on their own.
+  const shows = (e) => !changesOnly.checked || (e.action !== 'read' && e.action !== 'read_cpr');
   function counted() {
     const n = entries.filter(shows).length;
     count.textContent = next == null ? t('audit.count', { n }) : t('audit.countSoFar', { n });

@@ -1,14 +1,16 @@
 // A citizen's plan as staff see it (GET /citizens/{id}/plan, an audited
-// read): who the citizen is (the CPR number hidden until asked for),
+// read): who the citizen is (the CPR number's date part; the whole number
+// only for the coordinating caseworker, asked for and logged each time),
 // consent, versions and what changed since the citizen's last yes, the
 // citizen's dreams, the goals with sub-goals, status, hours and legal
 // basis, and the contact person – with the caseworker's ways to change
 // them. A citizen outside the caseload is "not found", with nothing shown.
 
+import * as api from '/js/api.js';
 import { h, fill, icon } from '/js/dom.js';
 import { t, dateTime } from '/js/i18n/index.js';
 import { backLink, skeleton } from '/js/ui.js';
-import { actionLink, citizenPlan, citizenTop, factList, goalFacts, loadFailed, mayDecide, named } from '../common.js';
+import { actionLink, citizenPath, citizenPlan, citizenTop, factList, goalFacts, loadFailed, mayDecide, named } from '../common.js';
 
 export async function render(view, ctx) {
   const id = ctx.params.citizen;
@@ -32,7 +34,7 @@ export async function render(view, ctx) {
       'div',
       { class: 'citizen-page' },
       citizenTop(id, plan.citizen.name, 'plan'),
-      facts(plan),
+      facts(id, plan, view, ctx),
       changes(plan),
       dreams(plan),
       goals(id, plan, decide),
@@ -41,24 +43,52 @@ export async function render(view, ctx) {
   );
 }
 
-function cprFact(cpr) {
-  if (!cpr) return t('citizen.cprMissing');
-  const masked = `${cpr.slice(0, 6)}-••••`;
+/** The CPR number's date part ("070392-••••"). The citizen's coordinating
+ * caseworker may ask for the whole number: each ask is an audited read of
+ * its own (POST …/cpr, "read_cpr" in the log, which the citizen sees too),
+ * and "Skjul" forgets the number again. Others get no button. */
+function cprFact(id, citizen, view, ctx) {
+  if (!citizen.cpr_date) return t('citizen.cprMissing');
+  const masked = `${citizen.cpr_date}-••••`;
   const value = h('span', { class: 'cpr-value' }, masked);
+  if (!citizen.cpr_viewable) return h('span', { class: 'cpr' }, value);
   const button = h('button', { type: 'button', class: 'function-link cpr-toggle', 'aria-expanded': 'false' }, t('citizen.cprShow'));
-  button.addEventListener('click', () => {
-    const open = button.getAttribute('aria-expanded') !== 'true';
-    value.textContent = open ? cpr : masked;
-    button.textContent = t(open ? 'citizen.cprHide' : 'citizen.cprShow');
-    button.setAttribute('aria-expanded', String(open));
+  const note = h('span', { class: 'cpr-note', role: 'status' });
+  function hide() {
+    value.textContent = masked;
+    button.textContent = t('citizen.cprShow');
+    button.setAttribute('aria-expanded', 'false');
+    note.textContent = '';
+  }
+  button.addEventListener('click', async () => {
+    if (button.getAttribute('aria-expanded') === 'true') {
+      hide();
+      return;
+    }
+    // Disabled at once, so a double click asks (and is logged) once.
+    button.disabled = true;
+    try {
+      const { data } = await api.post(citizenPath(id, 'cpr'));
+      if (!value.isConnected) return;
+      value.textContent = data.cpr;
+      button.textContent = t('citizen.cprHide');
+      button.setAttribute('aria-expanded', 'true');
+      note.textContent = t('citizen.cprLogged');
+    } catch (err) {
+      if (err.kind === 'auth') return loadFailed(view, ctx, err, '');
+      hide();
+      note.textContent = err.code === 'caseworker_only' ? t('errors.forbidden') : t(`errors.${err.kind}`);
+    } finally {
+      button.disabled = false;
+    }
   });
-  return h('span', { class: 'cpr' }, value, ' ', button);
+  return h('span', { class: 'cpr' }, value, ' ', button, note);
 }
 
-function facts(plan) {
+function facts(id, plan, view, ctx) {
   const c = plan.consent || { status: 'none' };
   return factList([
-    [t('citizen.cpr'), cprFact(plan.citizen.cpr)],
+    [t('citizen.cpr'), cprFact(id, plan.citizen, view, ctx)],
     [t('citizen.consent'), c.at ? `${named('citizen.consentStatus', c.status)}, ${dateTime(c.at)}` : named('citizen.consentStatus', c.status)],
     [t('citizen.version'), String(plan.version)],
     [t('citizen.accepted'), plan.accepted_version ? t('common.version', { n: plan.accepted_version }) : t('citizen.acceptedNone')],

@@ -375,7 +375,6 @@ describe('dreams', { skip: SKIP }, () => {
     ['SQL', "'; DROP TABLE dreams; --"],
     ['decomposed å (not normalised)', 'a\u030A og e\u0301'],
     ['Arabic and other scripts', 'أحلم بأن أصبح ممرضا · Я мечтаю · 夢 · ישראל'],
-    ['line and paragraph separators', 'one\u2028two\u2029three'],
     ['tab, CR and LF', 'line one\r\nline two\n\tindented\rend'],
     ['a zero-width joiner and a BOM character', 'a\u200Db\uFEFFc'],
     ['astral characters', '𝔎𝔞𝔭𝔱𝔞𝔧𝔫 𝄞 🏳️‍🌈'],
@@ -390,6 +389,22 @@ describe('dreams', { skip: SKIP }, () => {
       const got = (await s.plan()).plan.dreams.find((x) => x.id === d.id)?.text;
       assert.ok(got !== undefined, 'dream not in plan');
       assert.deepEqual(Buffer.from(got, 'utf8'), Buffer.from(text, 'utf8'));
+    });
+  }
+
+  // C1 controls (a terminal reads U+009B as an escape) and the line and
+  // paragraph separators are refused like C0 controls.
+  for (const [what, base] of [['a next-line control U+0085', '\u0085'], ['a C1 escape sequence', 'a\u009b31mred'],
+    ['a line separator U+2028', '\u2028'], ['a paragraph separator U+2029', 'one\u2029two']]) {
+    it(`a dream holding ${what} is 400 invalid_field and changes nothing`, async () => {
+      const s = await login('mohammed');
+      const d = await s.addDream(marker('keep'));
+      const before_ = await planSnapshot(s);
+      const m = marker('c1');
+      expectError(await s.post(DREAMS, { text: `${base} ${m}` }), 400, 'invalid_field');
+      expectError(await s.put(`${DREAMS}/${d.id}`, { text: `${m} ${base}` }), 400, 'invalid_field');
+      await assertUnchanged(s, before_);
+      assertNotInDb(m);
     });
   }
 

@@ -389,12 +389,14 @@ Test(admin_db, goal_update_with_a_stale_version_is_refused)
 
 	make(&f);
 	in.status = "on-hold";
-	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, 2, &out, &v, &fail), KP_ESTALE);
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, PLAN_VERSION(2), &out, &v, &fail),
+	             KP_ESTALE);
 	cr_assert_str_eq(fail.code, "stale_version");
 	cr_assert_str_eq(json_string_value(json_object_get(find_goal(f.c1, f.goal, &plan),
 	                                                   "status")), "active");
 	json_decref(plan);
-	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, 1, &out, &v, &fail), KP_OK);
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, PLAN_VERSION(1), &out, &v, &fail),
+	             KP_OK);
 	cr_assert_eq(v, 2);
 	cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "on-hold");
 	cr_assert_eq(json_array_size(json_object_get(out, "subgoals")), 1);
@@ -906,7 +908,9 @@ Test(admin_db, assigning_a_contact_raises_the_version_and_moves_the_caseload)
 	long long v;
 
 	make(&f);
-	cr_assert_eq(staff_assign_contact(db, a, &f.cw, f.c1, f.spare_id, 1, &out, &v, &fail), KP_OK);
+	cr_assert_eq(staff_assign_contact(db, a, &f.cw, f.c1, f.spare_id, PLAN_VERSION(1), &out, &v,
+	                                  &fail),
+	             KP_OK);
 	cr_assert_eq(v, 2);
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(out, "contact"), "role")),
 	                 "Bostøtte");

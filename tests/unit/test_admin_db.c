@@ -60,7 +60,8 @@ static long long staff(long long plan, const char *tag, const char *role, const 
 {
 	/* The plan id makes the login subject unique across runs. */
 	return insert(DB_SEED_STAFF,
-	              DB_ARGS(DB_STR(arena_printf(a, "test-%s-%lld", tag, plan)),
+	              DB_ARGS(DB_STR(TEST_STAFF_ISSUER),
+	                      DB_STR(arena_printf(a, "test-%s-%lld", tag, plan)),
 	                      DB_STR(arena_printf(a, "Test %s", tag)), DB_STR(role), DB_STR(title),
 	                      DB_STR("+45 00 00 00 00"), DB_STR("test@kommune.example")));
 }
@@ -226,6 +227,41 @@ static struct proposal_decision approve_new(const char *area, const char *basis)
 TestSuite(admin_db, .init = setup, .fini = teardown, .timeout = 60);
 
 /* ------------------------------------------------------------- goals */
+
+/* The rows DB_STAFF_LOGIN finds for (issuer, sub). */
+static size_t staff_login_rows(const char *issuer, const char *sub)
+{
+	struct db_res r;
+
+	cr_assert_eq(db_query(db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(issuer), DB_STR(sub)), &r),
+	             KP_OK);
+	return r.nrows;
+}
+
+Test(admin_db, the_staff_login_finds_the_exact_issuer_and_subject_only)
+{
+	struct fixture f;
+	const char *sub, *folded[6];
+	size_t i;
+
+	make(&f);
+	sub = arena_printf(a, "test-cw-%lld", f.p1);
+	cr_assert_eq(staff_login_rows(TEST_STAFF_ISSUER, sub), 1);
+	/* Capitals, a trailing space, full-width letters, an accent, a
+	 * zero-width space: each a different subject. */
+	folded[0] = arena_printf(a, "TEST-CW-%lld", f.p1);
+	folded[1] = arena_printf(a, "%s ", sub);
+	folded[2] = arena_printf(a, "\xef\xbd\x94" "est-cw-%lld", f.p1);
+	folded[3] = arena_printf(a, "t\xc3\xabst-cw-%lld", f.p1);
+	folded[4] = arena_printf(a, "%s\xe2\x80\x8b", sub);
+	folded[5] = arena_printf(a, "%s\xc2\xa0", sub);
+	for (i = 0; i < 6; i++)
+		cr_assert_eq(staff_login_rows(TEST_STAFF_ISSUER, folded[i]), 0, "%s", folded[i]);
+	/* The same subject at another issuer is another person. */
+	cr_assert_eq(staff_login_rows("https://test.kaptajn.invalid/other", sub), 0);
+	cr_assert_eq(staff_login_rows("HTTPS://TEST.KAPTAJN.INVALID/STAFF", sub), 0);
+	cr_assert_eq(staff_login_rows(TEST_STAFF_ISSUER "/", sub), 0);
+}
 
 Test(admin_db, goal_create_raises_the_version_by_one_with_a_history_row_and_an_audit_row)
 {

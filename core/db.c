@@ -17,6 +17,8 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_PING] = "SELECT 1",
 	[DB_MIGRATION_LIST] = "SELECT name, checksum FROM schema_migrations ORDER BY name",
 	[DB_MIGRATION_RECORD] = "INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)",
+	/* Rows from before 004_staff_identity.sql: the configured staff issuer's. */
+	[DB_MIGRATION_STAFF_ISSUER] = "UPDATE staff SET issuer = ? WHERE issuer = ''",
 	[DB_SESSION_INSERT] =
 		"INSERT INTO sessions (id_hash, kind, citizen_id, staff_id, csrf_hash,"
 		" created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -111,9 +113,11 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_PROPOSAL_WITHDRAW] =
 		"UPDATE proposals SET status = 'withdrawn', closed_at = NOW(6)"
 		" WHERE id = ? AND status = 'pending'",
-	[DB_STAFF_BY_SUB] = "SELECT id, name, role FROM staff WHERE sub = ?",
+	/* A staff member is (issuer, sub), both binary: byte for byte. */
+	[DB_STAFF_BY_SUB] = "SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ?",
 	[DB_SEED_STAFF] =
-		"INSERT INTO staff (sub, name, role, title, phone, email) VALUES (?, ?, ?, ?, ?, ?)",
+		"INSERT INTO staff (issuer, sub, name, role, title, phone, email)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[DB_SEED_HOUSEHOLD] = "INSERT INTO households (name) VALUES (?)",
 	[DB_SEED_PLAN] = "INSERT INTO plans (household_id, version) VALUES (?, 1)",
 	[DB_SEED_CITIZEN] =
@@ -133,7 +137,8 @@ static const char *const sql[DB_STMT__MAX] = {
 		"SELECT s.staff_id, s.csrf_hash, s.created_at, s.last_seen, st.name, st.role"
 		" FROM sessions s JOIN staff st ON st.id = s.staff_id"
 		" WHERE s.id_hash = ? AND s.kind = 'staff' AND s.ended_at IS NULL AND st.active",
-	[DB_STAFF_LOGIN] = "SELECT id, name, role FROM staff WHERE sub = ? AND active",
+	[DB_STAFF_LOGIN] =
+		"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ? AND active",
 	[DB_CASELOAD_CITIZEN] =
 		"SELECT c.id, c.plan_id, c.name FROM citizens c"
 		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)",

@@ -182,8 +182,9 @@ static const char *summary(struct arena *a, const char *prefix, const char *titl
 }
 
 enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *who,
-                        long long citizen_id, const struct goal_in *in, long long want,
-                        json_t **out, long long *version, struct kp_fail *f)
+                        long long citizen_id, const struct goal_in *in,
+                        const struct plan_want *want, json_t **out, long long *version,
+                        struct kp_fail *f)
 {
 	struct caseload_citizen c;
 	long long current, id;
@@ -213,7 +214,8 @@ fail:
 
 enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long citizen_id, long long goal_id, const struct goal_in *in,
-                        long long want, json_t **out, long long *version, struct kp_fail *f)
+                        const struct plan_want *want, json_t **out, long long *version,
+                        struct kp_fail *f)
 {
 	struct caseload_citizen c;
 	const char *title, *line;

@@ -28,7 +28,7 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-int migrate_run(struct db *db, const char *dir, FILE *log)
+int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *log)
 {
 	static const char create[] =
 		"CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -109,6 +109,18 @@ int migrate_run(struct db *db, const char *dir, FILE *log)
 			fprintf(log, "migrate: cannot record %s\n", names[i]);
 			goto out;
 		}
+	}
+	if (staff_issuer != NULL && *staff_issuer != '\0') {
+		unsigned long long adopted = 0;
+
+		if (db_exec(db, DB_MIGRATION_STAFF_ISSUER, DB_ARGS(DB_STR(staff_issuer)), &adopted,
+		            NULL) != KP_OK) {
+			fprintf(log, "migrate: cannot give staff rows their issuer\n");
+			goto out;
+		}
+		if (adopted > 0)
+			fprintf(log, "migrate: %llu staff rows are the configured staff issuer's\n",
+			        adopted);
 	}
 	fprintf(log, "migrate: up to date (%zu files)\n", n);
 	rc = 0;

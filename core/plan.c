@@ -201,8 +201,22 @@ const char *plan_answer(struct arena *a, long long plan_id, long long version, c
 	return arena_printf(a, "{\"id\":%lld,\"version\":%lld,%s,%s}", plan_id, version, part, doc);
 }
 
-enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id, long long want,
-                      long long *version, struct kp_fail *f)
+const struct plan_want plan_want_any = {true, 0, NULL};
+
+bool plan_want_match(const struct plan_want *want, long long version)
+{
+	size_t i;
+
+	if (want->any)
+		return true;
+	for (i = 0; i < want->n; i++)
+		if (want->versions[i] == version)
+			return true;
+	return false;
+}
+
+enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id,
+                      const struct plan_want *want, long long *version, struct kp_fail *f)
 {
 	struct db_res r;
 	enum kp_err err;
@@ -212,7 +226,7 @@ enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id, long lo
 	if (r.nrows != 1)
 		return KP_ENOTFOUND;
 	*version = db_i64(&r, 0, 0);
-	if (want != PLAN_ANY_VERSION && want != *version)
+	if (!plan_want_match(want, *version))
 		return KP_FAIL(f, KP_ESTALE, "stale_version",
 		               "the plan has changed since you read it; read it again");
 	return KP_OK;
@@ -257,7 +271,7 @@ enum dream_op { DREAM_CREATE, DREAM_UPDATE, DREAM_DELETE };
 
 static enum kp_err dream_change(struct db *db, struct arena *a, const struct kp_actor *who,
                                 enum dream_op op, long long dream_id, const char *text,
-                                long long want, json_t **out, long long *version,
+                                const struct plan_want *want, json_t **out, long long *version,
                                 struct kp_fail *f)
 {
 	static const char *const summary[] = {
@@ -303,21 +317,21 @@ out:
 }
 
 enum kp_err dream_create(struct db *db, struct arena *a, const struct kp_actor *who,
-                         const char *text, long long want, json_t **out, long long *version,
-                         struct kp_fail *f)
+                         const char *text, const struct plan_want *want, json_t **out,
+                         long long *version, struct kp_fail *f)
 {
 	return dream_change(db, a, who, DREAM_CREATE, 0, text, want, out, version, f);
 }
 
 enum kp_err dream_update(struct db *db, struct arena *a, const struct kp_actor *who,
-                         long long dream_id, const char *text, long long want, json_t **out,
-                         long long *version, struct kp_fail *f)
+                         long long dream_id, const char *text, const struct plan_want *want,
+                         json_t **out, long long *version, struct kp_fail *f)
 {
 	return dream_change(db, a, who, DREAM_UPDATE, dream_id, text, want, out, version, f);
 }
 
 enum kp_err dream_delete(struct db *db, struct arena *a, const struct kp_actor *who,
-                         long long dream_id, long long want, long long *version,
+                         long long dream_id, const struct plan_want *want, long long *version,
                          struct kp_fail *f)
 {
 	return dream_change(db, a, who, DREAM_DELETE, dream_id, NULL, want, NULL, version, f);

@@ -93,11 +93,12 @@ static const struct seed_plan plans[] = {
 	   "SUL §138", "active", 2, 0}}},
 };
 
-static long long staff_id(struct db *db, struct arena *a, const char *sub)
+static long long staff_id(struct db *db, struct arena *a, const char *issuer, const char *sub)
 {
 	struct db_res r;
 
-	if (db_query(db, a, DB_STAFF_BY_SUB, DB_ARGS(DB_STR(sub)), &r) != KP_OK || r.nrows != 1)
+	if (db_query(db, a, DB_STAFF_BY_SUB, DB_ARGS(DB_STR(issuer), DB_STR(sub)), &r) != KP_OK ||
+	    r.nrows != 1)
 		return 0;
 	return db_i64(&r, 0, 0);
 }
@@ -138,7 +139,8 @@ struct seeded {
 
 /* Seeds p; its row ids go to *out (may be NULL). */
 static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_keys *keys,
-                             struct rng *rng, const struct seed_plan *p, struct seeded *out)
+                             struct rng *rng, const char *issuer, const struct seed_plan *p,
+                             struct seeded *out)
 {
 	long long household = 0, cids[2] = {0, 0}, gids[8] = {0};
 	unsigned long long id;
@@ -156,10 +158,10 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 		return err;
 	for (i = 0; i < 2 && p->citizens[i].sub != NULL; i++) {
 		const struct seed_citizen *c = &p->citizens[i];
-		long long cw = staff_id(db, a, c->caseworker);
+		long long cw = staff_id(db, a, issuer, c->caseworker);
 
 		err = citizen_insert(db, keys, rng, (long long)id, household, c->name, c->cpr, cw,
-		                     staff_id(db, a, c->contact), &cids[i]);
+		                     staff_id(db, a, issuer, c->contact), &cids[i]);
 		if (err != KP_OK)
 			return err;
 		if ((err = db_exec(db, DB_SEED_CONSENT,
@@ -183,7 +185,7 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 		                      DB_STR(g->title), DB_STR(g->description), DB_STR(g->area),
 		                      DB_STR(g->legal_basis), DB_STR(g->status),
 		                      g->hours >= 0 ? DB_STR(hours) : DB_NULL, DB_I64(g->child_related),
-		                      DB_I64(staff_id(db, a, p->citizens[0].caseworker))),
+		                      DB_I64(staff_id(db, a, issuer, p->citizens[0].caseworker))),
 		              NULL, &gid);
 		if (err != KP_OK)
 			return err;
@@ -323,7 +325,8 @@ static const struct seed_meeting demo_meetings[] = {
 #define NPLANS (sizeof(plans) / sizeof(plans[0]))
 #define COUNT(t) (sizeof(t) / sizeof((t)[0]))
 
-static enum kp_err demo_proposals_seed(struct db *db, struct arena *a, const struct seeded *s)
+static enum kp_err demo_proposals_seed(struct db *db, struct arena *a, const char *issuer,
+                                       const struct seeded *s)
 {
 	enum kp_err err = KP_OK;
 	size_t i;
@@ -340,12 +343,12 @@ static enum kp_err demo_proposals_seed(struct db *db, struct arena *a, const str
 		                      DB_OPTSTR(p->title), DB_OPTSTR(p->description), DB_STR(p->reason),
 		                      DB_STR(p->status), DB_I64(p->hours_ago),
 		                      closed ? DB_I64(p->closed_hours_ago) : DB_NULL,
-		                      closed ? DB_I64(staff_id(db, a, p->decided_by)) : DB_NULL,
+		                      closed ? DB_I64(staff_id(db, a, issuer, p->decided_by)) : DB_NULL,
 		                      DB_OPTSTR(p->decision_reason)),
 		              NULL, &id);
 		if (err == KP_OK && p->comment_by != NULL)
 			err = db_exec(db, DB_SEED_COMMENT,
-			              DB_ARGS(DB_I64((long long)id), DB_I64(staff_id(db, a, p->comment_by)),
+			              DB_ARGS(DB_I64((long long)id), DB_I64(staff_id(db, a, issuer, p->comment_by)),
 			                      DB_STR(p->comment), DB_I64(p->comment_hours_ago)),
 			              NULL, NULL);
 	}
@@ -354,7 +357,8 @@ static enum kp_err demo_proposals_seed(struct db *db, struct arena *a, const str
 
 /* Versions stay gap-free: each change takes the plan's next version and
  * writes its history row; the plan row ends at the last one. */
-static enum kp_err demo_versions_seed(struct db *db, struct arena *a, const struct seeded *s)
+static enum kp_err demo_versions_seed(struct db *db, struct arena *a, const char *issuer,
+                                      const struct seeded *s)
 {
 	long long version[NPLANS];
 	enum kp_err err = KP_OK;
@@ -372,7 +376,7 @@ static enum kp_err demo_versions_seed(struct db *db, struct arena *a, const stru
 		              DB_ARGS(DB_I64(s[c->plan].plan), DB_I64(++version[c->plan]),
 		                      DB_I64(c->hours_ago), DB_STR(c->citizen >= 0 ? "citizen" : "staff"),
 		                      c->citizen >= 0 ? DB_I64(s[c->plan].citizens[c->citizen]) : DB_NULL,
-		                      c->staff != NULL ? DB_I64(staff_id(db, a, c->staff)) : DB_NULL,
+		                      c->staff != NULL ? DB_I64(staff_id(db, a, issuer, c->staff)) : DB_NULL,
 		                      DB_STR(c->summary)),
 		              NULL, NULL);
 	}
@@ -395,7 +399,8 @@ static enum kp_err demo_versions_seed(struct db *db, struct arena *a, const stru
 	return err;
 }
 
-static enum kp_err demo_meetings_seed(struct db *db, struct arena *a, const struct seeded *s)
+static enum kp_err demo_meetings_seed(struct db *db, struct arena *a, const char *issuer,
+                                      const struct seeded *s)
 {
 	time_t today = time(NULL) / 86400 * 86400;
 	enum kp_err err = KP_OK;
@@ -414,7 +419,7 @@ static enum kp_err demo_meetings_seed(struct db *db, struct arena *a, const stru
 		err = db_exec(db, DB_MEETING_INSERT,
 		              DB_ARGS(DB_I64(s[m->plan].plan), DB_I64(s[m->plan].citizens[m->citizen]),
 		                      DB_STR(m->kind), DB_STR(at), DB_STR(m->place), DB_STR(m->agenda),
-		                      DB_STR(m->participants), DB_I64(staff_id(db, a, m->by))),
+		                      DB_STR(m->participants), DB_I64(staff_id(db, a, issuer, m->by))),
 		              NULL, &id);
 		if (err == KP_OK && m->held)
 			err = db_exec(db, DB_MEETING_HELD, DB_ARGS(DB_STR(held), DB_I64((long long)id)),
@@ -424,14 +429,15 @@ static enum kp_err demo_meetings_seed(struct db *db, struct arena *a, const stru
 }
 
 /* Everything above, in the seed's transaction. */
-static enum kp_err demo_history(struct db *db, struct arena *a, const struct seeded *s)
+static enum kp_err demo_history(struct db *db, struct arena *a, const char *issuer,
+                                const struct seeded *s)
 {
 	enum kp_err err;
 
-	if ((err = demo_proposals_seed(db, a, s)) != KP_OK ||
-	    (err = demo_versions_seed(db, a, s)) != KP_OK)
+	if ((err = demo_proposals_seed(db, a, issuer, s)) != KP_OK ||
+	    (err = demo_versions_seed(db, a, issuer, s)) != KP_OK)
 		return err;
-	return demo_meetings_seed(db, a, s);
+	return demo_meetings_seed(db, a, issuer, s);
 }
 
 static int users_write(const char *path, FILE *log)
@@ -462,8 +468,8 @@ static int users_write(const char *path, FILE *log)
 	return rc == 0 ? 0 : -1;
 }
 
-int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *users_path,
-              FILE *log)
+int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *issuer,
+              const char *users_path, FILE *log)
 {
 	struct seeded done[sizeof(plans) / sizeof(plans[0])];
 	struct arena *a = arena_new();
@@ -473,7 +479,7 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
 
 	if (a == NULL)
 		return -1;
-	if (staff_id(db, a, staff[0].sub) != 0) {
+	if (staff_id(db, a, issuer, staff[0].sub) != 0) {
 		fprintf(log, "seed: demo data is there already\n");
 		rc = 0;
 		goto users;
@@ -482,14 +488,15 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
 		goto out;
 	for (i = 0; i < sizeof(staff) / sizeof(staff[0]) && err == KP_OK; i++)
 		err = db_exec(db, DB_SEED_STAFF,
-		              DB_ARGS(DB_STR(staff[i].sub), DB_STR(staff[i].name), DB_STR(staff[i].role),
+		              DB_ARGS(DB_STR(issuer), DB_STR(staff[i].sub), DB_STR(staff[i].name),
+		                      DB_STR(staff[i].role),
 		                      DB_STR(staff[i].title), DB_STR(staff[i].phone),
 		                      DB_STR(staff[i].email)),
 		              NULL, NULL);
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]) && err == KP_OK; i++)
-		err = plan_seed(db, a, keys, rng, &plans[i], &done[i]);
+		err = plan_seed(db, a, keys, rng, issuer, &plans[i], &done[i]);
 	if (err == KP_OK)
-		err = demo_history(db, a, done);
+		err = demo_history(db, a, issuer, done);
 	if (err != KP_OK) {
 		db_rollback(db);
 		fprintf(log, "seed: failed: %s\n", kp_strerror(err));
@@ -521,7 +528,8 @@ void seed_bench_cpr(long n, char out[KP_CPR_LEN + 1])
 	out[KP_CPR_LEN] = '\0';
 }
 
-int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, long count, FILE *log)
+int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *issuer,
+               long count, FILE *log)
 {
 	static const struct seed_plan bench = {
 		NULL,
@@ -552,7 +560,7 @@ int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, long 
 		/* Both caseworkers get a caseload, so that load tests have
 		 * decisions for each of them to make. */
 		p.citizens[0].caseworker = n % 2 == 1 ? "mette" : "peter";
-		if ((err = plan_seed(db, a, keys, rng, &p, NULL)) != KP_OK) {
+		if ((err = plan_seed(db, a, keys, rng, issuer, &p, NULL)) != KP_OK) {
 			db_rollback(db);
 			goto out;
 		}

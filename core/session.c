@@ -117,7 +117,11 @@ enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, con
 	memset(who, 0, sizeof(*who));
 	if ((err = login_begin(lc, token, len, now, &c, f)) != KP_OK)
 		return err;
-	if ((err = db_query(lc->db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(c.sub)), &r)) != KP_OK)
+	/* A person is the pair (issuer, subject), byte for byte: the issuer
+	 * is the configured one (token_verify checked it), the subject exactly
+	 * as the login wrote it. */
+	err = db_query(lc->db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(c.iss), DB_STR(c.sub)), &r);
+	if (err != KP_OK)
 		goto fail;
 	/* The municipality's login says what the person is; a role taken away
 	 * there takes effect here at the next login. */

@@ -38,8 +38,9 @@ enum kp_err staff_list(struct db *db, struct arena *a, const char *role, json_t 
 }
 
 enum kp_err staff_assign_contact(struct db *db, struct arena *a, const struct kp_actor *who,
-                                 long long citizen_id, long long staff_id, long long want,
-                                 json_t **out, long long *version, struct kp_fail *f)
+                                 long long citizen_id, long long staff_id,
+                                 const struct plan_want *want, json_t **out, long long *version,
+                                 struct kp_fail *f)
 {
 	struct caseload_citizen c;
 	unsigned long long changed = 0;

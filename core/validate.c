@@ -23,6 +23,15 @@ bool text_chars_ok(const char *s, size_t len)
 
 		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
 			return false;
+		/* C1 controls U+0080-U+009F are C2 80-C2 9F: U+009B is an escape
+		 * of its own to a terminal, U+0085 a line break to some readers. */
+		if (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] <= 0x9F)
+			return false;
+		/* U+2028 and U+2029 (E2 80 A8, E2 80 A9) break lines too, and end
+		 * a string in older JavaScript. */
+		if (c == 0xE2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+		    ((unsigned char)s[i + 2] == 0xA8 || (unsigned char)s[i + 2] == 0xA9))
+			return false;
 	}
 	return true;
 }

@@ -2,6 +2,7 @@
  * they rest on, and the separable export of a plan's child-related parts. */
 #include "goal.h"
 #include "internal.h"
+#include "plan.h"
 
 static const char *opt_text(const json_t *body, const char *name)
 {
@@ -45,12 +46,13 @@ static void goal_answer(struct req *r, int status, json_t *goal, long long versi
 enum kp_err h_admin_goal_create(struct req *r)
 {
 	struct goal_in in = goal_body(r->body);
-	long long want, version;
+	struct plan_want want;
+	long long version;
 	json_t *out;
 	enum kp_err err;
 
 	if ((err = request_if_match(r, &want)) != KP_OK ||
-	    (err = goal_create(r->w->db, r->a, &r->sess.who, r->ids[0], &in, want, &out, &version,
+	    (err = goal_create(r->w->db, r->a, &r->sess.who, r->ids[0], &in, &want, &out, &version,
 	                       &r->fail)) != KP_OK)
 		return err;
 	goal_answer(r, 201, out, version);
@@ -60,12 +62,13 @@ enum kp_err h_admin_goal_create(struct req *r)
 enum kp_err h_admin_goal_update(struct req *r)
 {
 	struct goal_in in = goal_body(r->body);
-	long long want, version;
+	struct plan_want want;
+	long long version;
 	json_t *out;
 	enum kp_err err;
 
 	if ((err = request_if_match(r, &want)) != KP_OK ||
-	    (err = goal_update(r->w->db, r->a, &r->sess.who, r->ids[0], r->ids[1], &in, want, &out,
+	    (err = goal_update(r->w->db, r->a, &r->sess.who, r->ids[0], r->ids[1], &in, &want, &out,
 	                       &version, &r->fail)) != KP_OK)
 		return err;
 	goal_answer(r, 200, out, version);

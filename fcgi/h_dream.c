@@ -5,14 +5,15 @@
 
 enum kp_err h_dream_create(struct req *r)
 {
-	long long want, version;
+	struct plan_want want;
+	long long version;
 	json_t *out;
 	enum kp_err err;
 
 	if ((err = request_if_match(r, &want)) != KP_OK)
 		return err;
 	err = dream_create(r->w->db, r->a, &r->sess.who,
-	                   json_string_value(json_object_get(r->body, "text")), want, &out, &version,
+	                   json_string_value(json_object_get(r->body, "text")), &want, &out, &version,
 	                   &r->fail);
 	if (err != KP_OK)
 		return err;
@@ -23,14 +24,15 @@ enum kp_err h_dream_create(struct req *r)
 
 enum kp_err h_dream_update(struct req *r)
 {
-	long long want, version;
+	struct plan_want want;
+	long long version;
 	json_t *out;
 	enum kp_err err;
 
 	if ((err = request_if_match(r, &want)) != KP_OK)
 		return err;
 	err = dream_update(r->w->db, r->a, &r->sess.who, r->ids[0],
-	                   json_string_value(json_object_get(r->body, "text")), want, &out, &version,
+	                   json_string_value(json_object_get(r->body, "text")), &want, &out, &version,
 	                   &r->fail);
 	if (err != KP_OK)
 		return err;
@@ -41,12 +43,13 @@ enum kp_err h_dream_update(struct req *r)
 
 enum kp_err h_dream_delete(struct req *r)
 {
-	long long want, version;
+	struct plan_want want;
+	long long version;
 	enum kp_err err;
 
 	if ((err = request_if_match(r, &want)) != KP_OK)
 		return err;
-	err = dream_delete(r->w->db, r->a, &r->sess.who, r->ids[0], want, &version, &r->fail);
+	err = dream_delete(r->w->db, r->a, &r->sess.who, r->ids[0], &want, &version, &r->fail);
 	if (err != KP_OK)
 		return err;
 	respond_etag(r, version);

@@ -18,6 +18,8 @@
 #include "token.h"
 #include "validate.h"
 
+struct plan_want; /* plan.h */
+
 #define REQ_BODY_MAX (64 * 1024)
 
 enum pool_kind { POOL_CITIZEN, POOL_ADMIN, POOL_DEVIDP, POOL__MAX };
@@ -102,9 +104,12 @@ const char *request_param(struct req *r, const char *name);
 /* Reads and checks the body for a route: media type (415), size (413),
  * JSON (400) and its validator. */
 enum kp_err request_body(struct req *r, const struct route *rt);
-/* The version in an If-Match header: PLAN_ANY_VERSION when absent or "*",
- * KP_EINVAL (bad_if_match) when it is not "N". */
-enum kp_err request_if_match(struct req *r, long long *version);
+/* The versions an If-Match header allows (RFC 9110 §13.1.1), its list in
+ * the request's arena: any when absent or "*"; the "N" of a list of
+ * entity-tags (weak ones too), none when no tag names a version, so that
+ * "0" or "abc" is stale; KP_EINVAL (bad_if_match) when it is no entity-tag
+ * list at all. */
+enum kp_err request_if_match(struct req *r, struct plan_want *want);
 /* A form field of an x-www-form-urlencoded body, decoded; NULL if absent,
  * "" if it holds an encoded NUL byte. */
 const char *request_form(struct req *r, const char *name);
@@ -125,8 +130,10 @@ enum kp_err request_content_length(const char *cl, long long *len, struct kp_fai
  * message in arena a). */
 enum kp_err request_json(struct arena *a, const char *raw, size_t len, const struct route *rt,
                          json_t **body, struct kp_fail *f);
-/* An If-Match value (NULL when absent), as request_if_match. */
-enum kp_err request_if_match_parse(const char *h, long long *version, struct kp_fail *f);
+/* An If-Match value (NULL when absent), as request_if_match; the list is
+ * in arena a. On KP_EINVAL *want is the empty list. */
+enum kp_err request_if_match_parse(struct arena *a, const char *h, struct plan_want *want,
+                                   struct kp_fail *f);
 /* Finds name=value in an x-www-form-urlencoded string s (may be NULL),
  * decoded into arena a; NULL if absent, "" if it holds an encoded NUL byte. */
 const char *request_form_find(struct arena *a, const char *s, const char *name);

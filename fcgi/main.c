@@ -117,7 +117,7 @@ static int cmd_data(const char *cmd, const struct opts *o, const struct kp_confi
 	}
 	if (strcmp(cmd, "migrate") == 0) {
 		if (need(o->migrations, "--migrations") == 0)
-			rc = migrate_run(db, o->migrations, stderr) == 0 ? 0 : 1;
+			rc = migrate_run(db, o->migrations, cfg->staff_issuer, stderr) == 0 ? 0 : 1;
 		goto out;
 	}
 	if (strcmp(cmd, "verify-audit") == 0) {
@@ -138,9 +138,9 @@ static int cmd_data(const char *cmd, const struct opts *o, const struct kp_confi
 
 			if (cfg->dev_idp_dir != NULL && *cfg->dev_idp_dir != '\0')
 				snprintf(users, sizeof(users), "%s/users.json", cfg->dev_idp_dir);
-			rc = seed_demo(db, &keys, rng, users, stderr) == 0 ? 0 : 1;
+			rc = seed_demo(db, &keys, rng, cfg->staff_issuer, users, stderr) == 0 ? 0 : 1;
 		} else if (need(o->count, "--count") == 0) {
-			rc = seed_bench(db, &keys, rng, atol(o->count), stderr) == 0 ? 0 : 1;
+			rc = seed_bench(db, &keys, rng, cfg->staff_issuer, atol(o->count), stderr) == 0 ? 0 : 1;
 		}
 	}
 	kp_keys_wipe(&keys);

@@ -147,29 +147,78 @@ enum kp_err request_body(struct req *r, const struct route *rt)
 	return request_json(r->a, r->raw_body, r->raw_len, rt, &r->body, &r->fail);
 }
 
-enum kp_err request_if_match_parse(const char *h, long long *version, struct kp_fail *f)
+/* OWS of RFC 9110: spaces and tabs. */
+static const char *skip_ows(const char *p)
 {
-	size_t len;
-
-	*version = PLAN_ANY_VERSION;
-	if (h == NULL || strcmp(h, "*") == 0)
-		return KP_OK;
-	/* nginx marks an ETag weak when it compresses the answer; the
-	 * version in it is the same. */
-	if (strncmp(h, "W/", 2) == 0)
-		h += 2;
-	len = strlen(h);
-	if (len >= 3 && h[0] == '"' && h[len - 1] == '"' &&
-	    (*version = parse_id(h + 1, len - 2)) > 0)
-		return KP_OK;
-	*version = PLAN_ANY_VERSION;
-	return KP_FAIL(f, KP_EINVAL, "bad_if_match",
-	               "If-Match must be the plan's ETag, such as \"7\"");
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
 }
 
-enum kp_err request_if_match(struct req *r, long long *version)
+/* etagc of RFC 9110 §8.8.3: any visible byte but the double quote, and
+ * obs-text. */
+static bool etagc(unsigned char c)
 {
-	return request_if_match_parse(FCGX_GetParam("HTTP_IF_MATCH", r->fcgx->envp), version,
+	return c == 0x21 || (c >= 0x23 && c <= 0x7E) || c >= 0x80;
+}
+
+enum kp_err request_if_match_parse(struct arena *a, const char *h, struct plan_want *want,
+                                   struct kp_fail *f)
+{
+	const char *p, *tag;
+	long long *versions, v;
+	size_t n = 0, tags = 0, max = 1;
+
+	*want = plan_want_any;
+	if (h == NULL)
+		return KP_OK;
+	p = skip_ows(h);
+	if (*p == '*' && *skip_ows(p + 1) == '\0')
+		return KP_OK;
+	/* Each entity-tag is followed by a comma or the end. */
+	for (tag = p; *tag != '\0'; tag++)
+		max += *tag == ',';
+	versions = arena_alloc(a, max * sizeof(*versions));
+	for (;;) {
+		p = skip_ows(p);
+		if (*p == ',') { /* an empty list element, which a recipient ignores */
+			p++;
+			continue;
+		}
+		if (*p == '\0')
+			break;
+		/* nginx marks an ETag weak when it compresses the answer; the
+		 * version in it is the same. */
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (*p != '"')
+			goto bad;
+		for (tag = ++p; etagc((unsigned char)*p); p++)
+			;
+		if (*p != '"')
+			goto bad;
+		/* A well-formed tag that is no version's ETag ("0", "abc")
+		 * stays in the list as one that never matches. */
+		if ((v = parse_id(tag, (size_t)(p - tag))) > 0)
+			versions[n++] = v;
+		tags++;
+		p = skip_ows(p + 1);
+		if (*p != ',' && *p != '\0')
+			goto bad;
+	}
+	if (tags == 0)
+		goto bad;
+	*want = (struct plan_want){false, n, versions};
+	return KP_OK;
+bad:
+	*want = (struct plan_want){false, 0, NULL};
+	return KP_FAIL(f, KP_EINVAL, "bad_if_match",
+	               "If-Match must be \"*\" or a list of entity-tags such as \"7\"");
+}
+
+enum kp_err request_if_match(struct req *r, struct plan_want *want)
+{
+	return request_if_match_parse(r->a, FCGX_GetParam("HTTP_IF_MATCH", r->fcgx->envp), want,
 	                              &r->fail);
 }
 

@@ -12,6 +12,8 @@
 #include "db.h"
 #include "kp.h"
 
+struct plan_want; /* plan.h */
+
 #define GOAL_LEGAL_BASIS_MAX 40
 #define GOAL_HOURS_MAX 80
 
@@ -50,8 +52,9 @@ struct goal_in {
  * plan shows it (new reference), *version the plan's new version.
  */
 enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *who,
-                        long long citizen_id, const struct goal_in *in, long long want,
-                        json_t **out, long long *version, struct kp_fail *f);
+                        long long citizen_id, const struct goal_in *in,
+                        const struct plan_want *want, json_t **out, long long *version,
+                        struct kp_fail *f);
 
 /*
  * Changes the fields of in that are present on goal_id of citizen_id's plan
@@ -60,7 +63,8 @@ enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *w
  */
 enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long citizen_id, long long goal_id, const struct goal_in *in,
-                        long long want, json_t **out, long long *version, struct kp_fail *f);
+                        const struct plan_want *want, json_t **out, long long *version,
+                        struct kp_fail *f);
 
 /*
  * Inside the caller's transaction (the plan locked), for decisions too:

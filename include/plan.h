@@ -5,14 +5,34 @@
 #ifndef KP_PLAN_H
 #define KP_PLAN_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #include "db.h"
 #include "kp.h"
 #include "page.h"
 
-/* No If-Match given. */
-#define PLAN_ANY_VERSION (-1LL)
+/*
+ * The versions a change may apply to, as an If-Match header names them
+ * (RFC 9110 §13.1.1): any version (no header, or "*"), or one of the n
+ * listed. A list may be empty: its entity-tags were well-formed but none
+ * is the ETag of a version ("0", "abc"), so it never matches.
+ */
+struct plan_want {
+	bool any;
+	size_t n;
+	const long long *versions;
+};
+
+/* No If-Match given, or "*". */
+extern const struct plan_want plan_want_any;
+#define PLAN_ANY_VERSION (&plan_want_any)
+/* Exactly version v (a compound literal: lives as long as the block). */
+#define PLAN_VERSION(v) (&(const struct plan_want){false, 1, (const long long[]){(v)}})
+
+/* True when version is one that want allows. */
+bool plan_want_match(const struct plan_want *want, long long version);
 
 /*
  * The plan as the citizen sees it (API.md's GET /api/v1/plan), read in four
@@ -52,10 +72,10 @@ json_t *plan_goal_json(const struct db_res *r, size_t row);
 /*
  * Inside a transaction: locks the plan row and checks want (or
  * PLAN_ANY_VERSION). KP_OK with *version the current one; KP_ESTALE
- * (stale_version) when want differs.
+ * (stale_version) when want does not allow it.
  */
-enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id, long long want,
-                      long long *version, struct kp_fail *f);
+enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id,
+                      const struct plan_want *want, long long *version, struct kp_fail *f);
 /* Inside a transaction: raises the version to new_version and writes its
  * history row, made by who with a short summary. */
 enum kp_err plan_bump(struct db *db, long long plan_id, long long new_version,
@@ -66,13 +86,13 @@ enum kp_err plan_bump(struct db *db, long long plan_id, long long new_version,
  * plan is KP_ENOTFOUND; one written by another member of the household is
  * KP_EFORBIDDEN (not_author). text must have passed validation. */
 enum kp_err dream_create(struct db *db, struct arena *a, const struct kp_actor *who,
-                         const char *text, long long want, json_t **out, long long *version,
-                         struct kp_fail *f);
-enum kp_err dream_update(struct db *db, struct arena *a, const struct kp_actor *who,
-                         long long dream_id, const char *text, long long want, json_t **out,
+                         const char *text, const struct plan_want *want, json_t **out,
                          long long *version, struct kp_fail *f);
+enum kp_err dream_update(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long dream_id, const char *text, const struct plan_want *want,
+                         json_t **out, long long *version, struct kp_fail *f);
 enum kp_err dream_delete(struct db *db, struct arena *a, const struct kp_actor *who,
-                         long long dream_id, long long want, long long *version,
+                         long long dream_id, const struct plan_want *want, long long *version,
                          struct kp_fail *f);
 
 /* The citizen says yes to version, which must be the current one

@@ -11,21 +11,26 @@
  * Applies the *.sql files of dir not yet recorded in schema_migrations, in
  * name order, recording each with its SHA-256. A recorded file whose
  * content changed is an error (an applied migration is never edited).
- * Progress goes to log. Returns 0 or -1.
+ * Then gives staff rows without an issuer (those from before
+ * 004_staff_identity.sql) staff_issuer, the configured one: the only
+ * issuer they could log in with. Progress goes to log. Returns 0 or -1.
  */
-int migrate_run(struct db *db, const char *dir, FILE *log);
+int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *log);
 
 /*
  * Seeds the demo people and plans unless they exist, and writes the dev
- * identity provider's users file (users_path, may be NULL). Returns 0 or -1.
+ * identity provider's users file (users_path, may be NULL). The demo staff
+ * are issuer's (the configured staff issuer, the one the dev identity
+ * provider signs with). Returns 0 or -1.
  */
-int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *users_path,
-              FILE *log);
+int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *issuer,
+              const char *users_path, FILE *log);
 
 /* Seeds count benchmark citizens ("bench-1".."bench-N"), each with a small
- * plan, the odd ones in Mette's caseload and the even ones in Peter's.
- * Returns 0 or -1. */
-int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, long count, FILE *log);
+ * plan, the odd ones in Mette's caseload and the even ones in Peter's (the
+ * demo staff of issuer). Returns 0 or -1. */
+int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, const char *issuer,
+               long count, FILE *log);
 
 /* The fake CPR number of benchmark citizen n (1..999999): a real date and a
  * serial, so it passes the CPR check. */

@@ -60,7 +60,8 @@ enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, c
 
 /*
  * Verifies a staff member's ID token (staff issuer and audience), uses its
- * jti once, finds the active staff member by the token's sub and checks the
+ * jti once, finds the active staff member by the token's iss and sub (byte
+ * for byte) and checks the
  * role claim against theirs, then opens a staff session. As
  * session_login_citizen otherwise; who->role is "caseworker" or "contact".
  */

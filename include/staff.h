@@ -9,6 +9,8 @@
 #include "db.h"
 #include "kp.h"
 
+struct plan_want; /* plan.h */
+
 /* NULL-terminated: the roles a staff member can have. */
 extern const char *const staff_role_names[];
 
@@ -32,7 +34,8 @@ enum kp_err staff_list(struct db *db, struct arena *a, const char *role, json_t 
  * a new reference.
  */
 enum kp_err staff_assign_contact(struct db *db, struct arena *a, const struct kp_actor *who,
-                                 long long citizen_id, long long staff_id, long long want,
-                                 json_t **out, long long *version, struct kp_fail *f);
+                                 long long citizen_id, long long staff_id,
+                                 const struct plan_want *want, json_t **out, long long *version,
+                                 struct kp_fail *f);
 
 #endif

@@ -32,8 +32,9 @@ struct vfield {
  * Checks that body is an object whose members are all in spec, each of the
  * right type and within bounds, and that required members are present.
  * An optional member whose value is null counts as absent. Text must be valid UTF-8
- * (jansson checks that), hold no control characters other than tab, CR and
- * LF, and not be only white space when min > 0.
+ * (jansson checks that), hold no control characters (C0 other than tab, CR
+ * and LF, DEL, C1) nor U+2028/U+2029, and not be only white space when
+ * min > 0.
  * Returns KP_OK or KP_EINVAL with f set (codes invalid_json, unknown_field,
  * missing_field, invalid_field; the message names the field).
  */
@@ -42,7 +43,9 @@ enum kp_err validate_body(struct arena *a, const json_t *body, const struct vfie
 
 /* Code points in a valid UTF-8 string of len bytes. */
 size_t utf8_count(const char *s, size_t len);
-/* True when s (valid UTF-8) has no C0 control but tab, CR, LF, and no DEL. */
+/* True when s (valid UTF-8) has no C0 control but tab, CR, LF, no DEL, no
+ * C1 control (U+0080-U+009F) and no line or paragraph separator (U+2028,
+ * U+2029). */
 bool text_chars_ok(const char *s, size_t len);
 /* True when s is only white space (ASCII and the common Unicode spaces). */
 bool text_blank(const char *s, size_t len);

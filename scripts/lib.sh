@@ -127,9 +127,9 @@ kp_npm_install() {
 
 # kp_web_build: the citizen portal's build. Installs web/'s npm packages
 # (npm ci when web/package-lock.json exists) and copies Det Fælles
-# Designsystem's CSS, JS, fonts and icons from web/node_modules/dkfds/dist
-# into web/assets/dkfds/ (git-ignored), which nginx serves as they are: no
-# CDN, nothing fetched at run time.
+# Designsystem's minified CSS and JS, fonts and icons from
+# web/node_modules/dkfds/dist into web/assets/dkfds/ (git-ignored), which
+# nginx serves as they are: no CDN, nothing fetched at run time.
 kp_web_build() {
 	local web=$KP_REPO/web src dst
 	[ -f "$web/package.json" ] || return 0
@@ -149,7 +149,12 @@ kp_web_build() {
 	kp_log "copying Det Fælles Designsystem into web/assets/dkfds"
 	rm -rf "$dst.new"
 	mkdir -p "$dst.new" || return 1
-	cp -R "$src/css" "$src/js" "$src/img" "$src/fonts" "$dst.new/" || return 1
+	mkdir -p "$dst.new/css" "$dst.new/js" || return 1
+	cp "$src"/css/*.min.css "$dst.new/css/" && cp "$src"/js/*.min.js "$dst.new/js/" || return 1
+	cp -R "$src/img" "$src/fonts" "$dst.new/" || return 1
+	# The minified files only: no source maps (they carry dkfds's sources)
+	# and no unminified copies; nginx refuses *.map as well.
+	find "$dst.new" -name '*.map' -delete || return 1
 	[ -f "$src/LICENSE.md" ] && cp "$src/LICENSE.md" "$dst.new/"
 	rm -rf "$dst.old"
 	[ -d "$dst" ] && mv "$dst" "$dst.old"

@@ -11,9 +11,10 @@
  * Properties: the request id kept is at most 64 bytes, and it and the path
  * as the access log writes them hold no control byte; an accepted body is
  * exactly CONTENT_LENGTH bytes, at most 64 KiB, and for a JSON route an
- * object; every refusal carries a code and a message; an If-Match taken is
- * absent, "*" or the ETag of the version it gives; a decoded form or query
- * value is never longer than the input. */
+ * object; every refusal carries a code and a message; an If-Match taken as
+ * any version is absent or "*", one taken as a list holds the ETag "N" of
+ * each version N it gives, and a refused one gives none; a decoded form or
+ * query value is never longer than the input. */
 #include <string.h>
 
 #include <fcgiapp.h>
@@ -30,6 +31,13 @@ static const char *const param_names[NPARAMS] = {
 };
 
 static struct worker worker;
+
+/* True when h is "*" with only spaces and tabs around it. */
+static bool only_star(const char *h)
+{
+	h += strspn(h, " \t");
+	return *h == '*' && h[1 + strspn(h + 1, " \t")] == '\0';
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -89,7 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FCGX_Request fcgx;
 	struct req r;
 	const struct route *rt;
-	long long ids[2], version, cl;
+	long long ids[2], cl;
+	struct plan_want want;
 	size_t nids;
 	enum kp_err err;
 
@@ -153,18 +162,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
-	err = request_if_match(&r, &version);
-	if (err == KP_OK) {
-		FUZZ_CHECK(version == PLAN_ANY_VERSION || version > 0);
-		if (version > 0) {
-			const char *h = strncmp(val[5], "W/", 2) == 0 ? val[5] + 2 : val[5];
-
-			FUZZ_CHECK(strcmp(h, arena_printf(worker.arena, "\"%lld\"", version)) == 0);
-		} else {
-			FUZZ_CHECK(val[5] == NULL || strcmp(val[5], "*") == 0);
+	err = request_if_match(&r, &want);
+	if (err == KP_OK && want.any) {
+		FUZZ_CHECK(val[5] == NULL || only_star(val[5]));
+	} else if (err == KP_OK) {
+		FUZZ_CHECK(val[5] != NULL && strchr(val[5], '"') != NULL);
+		for (i = 0; i < want.n; i++) {
+			FUZZ_CHECK(want.versions[i] > 0);
+			FUZZ_CHECK(strstr(val[5], arena_printf(worker.arena, "\"%lld\"",
+			                                       want.versions[i])) != NULL);
 		}
 	} else {
-		FUZZ_CHECK(err == KP_EINVAL && version == PLAN_ANY_VERSION);
+		FUZZ_CHECK(err == KP_EINVAL && !want.any && want.n == 0);
 		check_fail(&r);
 	}
 

@@ -223,8 +223,9 @@ describe('goals written by the caseworker', { skip: SKIP }, () => {
   });
 
   // If-Match on the caseworker's changes: the plan's ETag, as for the
-  // citizen's; a stale one is 412, a malformed one 400, and neither changes
-  // anything.
+  // citizen's (RFC 9110 §13.1.1: a list matches when it holds the current
+  // tag); a stale or foreign entity-tag is 412, a header that is no
+  // entity-tag list 400, and neither changes anything.
   it('a goal and a goal change with the plan\'s ETag in If-Match go through', async () => {
     const { etag } = await lars.plan();
     const body = expectJson(await peter.post(GOALS(), goal(), { headers: { 'If-Match': etag } }), 201);
@@ -232,10 +233,21 @@ describe('goals written by the caseworker', { skip: SKIP }, () => {
     const now = (await lars.plan()).etag;
     expectJson(await peter.patch(`${GOALS()}/${body.goal.id}`, { status: 'on-hold' }, { headers: { 'If-Match': now } }), 200);
   });
+  it('a goal and a goal change with an If-Match list holding the current tag go through', async () => {
+    const v = (await lars.plan()).plan.version;
+    const body = expectJson(await peter.post(GOALS(), goal(), { headers: { 'If-Match': `"${v - 1}", "${v}"` } }), 201);
+    made.push(body.goal.id);
+    assert.equal(body.plan_version, v + 1);
+    const res = await peter.patch(`${GOALS()}/${body.goal.id}`, { status: 'on-hold' }, { headers: { 'If-Match': `"x", W/"${v + 1}",` } });
+    assert.equal(expectJson(res, 200).plan_version, v + 2);
+  });
   for (const [what, ifMatch, status, code] of [
     ['a stale If-Match', (v) => `"${v - 1}"`, 412, 'stale_version'],
-    ['a malformed If-Match', () => '"abc"', 400, 'bad_if_match'],
-    ['an If-Match of a list', (v) => `"${v}", "${v - 1}"`, 400, 'bad_if_match'],
+    ['an If-Match "abc" that names no version', () => '"abc"', 412, 'stale_version'],
+    ['an If-Match "0"', () => '"0"', 412, 'stale_version'],
+    ['an If-Match list without the current tag', (v) => `"${v - 1}", "abc", W/"${v + 1}"`, 412, 'stale_version'],
+    ['an unquoted If-Match', (v) => String(v), 400, 'bad_if_match'],
+    ['an If-Match without its closing quote', (v) => `"${v}`, 400, 'bad_if_match'],
   ]) {
     it(`a goal with ${what} is ${status} ${code} and changes nothing`, async () => {
       const before_ = await citizenSnapshot(lars);

@@ -158,6 +158,29 @@ describe('staff login and the wall between the pools', { skip: SKIP }, () => {
     await assertStaffRefused(await forgeToken({ sub: 'mette', aud: ADMIN_AUD, claims: { aud: 'kaptajn-citizen' } }));
   });
 
+  // A staff member is the pair (issuer, subject), compared byte for byte:
+  // no folding of case, width, accents or trailing spaces, and no
+  // ignorable characters, finds mette.
+  for (const [what, sub] of [
+    ['in capitals', 'METTE'],
+    ['with a trailing space', 'mette '],
+    ['in full-width letters', '\uff4d\uff45\uff54\uff54\uff45'],
+    ['with an accent', 'm\u00ebtte'],
+    ['with a zero-width space', 'mette\u200b'],
+  ]) {
+    it(`a staff token whose sub is mette's ${what} is 401 unknown_staff`, async () => {
+      await assertStaffRefused(await forgeToken({ sub: 'mette', aud: ADMIN_AUD, claims: { sub } }), 'unknown_staff');
+    });
+  }
+
+  it('a staff token whose sub is exactly mette\'s logs in as mette', async () => {
+    const res = await postStaffSession(await forgeToken({ sub: 'mette', aud: ADMIN_AUD, claims: { sub: 'mette' } }));
+    const body = expectJson(res, 201);
+    assert.equal(body.staff.name, 'Mette Sørensen');
+    assert.equal(body.staff.role, 'caseworker');
+    assert.ok(staffCookieOf(res), 'no staff session cookie');
+  });
+
   it('a staff token is 401 at the citizen login', async () => {
     const res = await postSession(await devToken({ sub: 'mette', aud: ADMIN_AUD }));
     expectError(res, 401, 'invalid_token');

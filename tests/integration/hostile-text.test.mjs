@@ -1,8 +1,9 @@
 // Hostile text in every text field of both APIs, through nginx: SQL-like
 // and HTML text and odd Unicode must be stored and come back byte for byte
 // (in the answer and in a later read); invalid UTF-8 (raw bytes, overlong
-// forms, encoded surrogates), lone surrogate escapes, NUL and control
-// characters must be 400 and store nothing. The same for the query strings
+// forms, encoded surrogates), lone surrogate escapes, NUL, C0 and C1 control
+// characters and the line and paragraph separators must be 400 and store
+// nothing. The same for the query strings
 // and the dev IdP's form. Works on mohammed (mette's caseload), holding his
 // lock.
 
@@ -23,7 +24,7 @@ const ACCEPTED = [
   ['SQL escapes and a UNION', "\\' \\\" \\\\ \\% \\_ \\0 ' UNION SELECT cpr_sealed FROM citizens --"],
   ['HTML script and event handlers', '<script>alert(1)</script>"><img src=x onerror=alert(1)>'],
   ['HTML entities and templates', '</textarea><svg/onload=alert(1)> &lt;&#x3C; {{7*7}} ${7*7} %s%n'],
-  ['odd Unicode', 'æøå ÆØÅ \u202Egnp.exe \u200B\u200D\uFEFF e\u0301\u0301 \uFFFD \u{10FFFF} 💩 \u2028\u2029 \u0085'],
+  ['odd Unicode', 'æøå ÆØÅ \u202Egnp.exe \u200B\u200D\uFEFF e\u0301\u0301 \uFFFD \u{10FFFF} 💩 \u00A0\u2027\u202A'],
 ];
 
 // Bytes spliced into a JSON string after a marker: each must be 400.
@@ -43,6 +44,17 @@ const REFUSED = [
   ['a bell \\u0007', '\\u0007'],
   ['an escape character \\u001b', '\\u001b[2J'],
   ['DEL \\u007f', '\\u007f'],
+  // C1 controls (U+0080-U+009F) and the line and paragraph separators,
+  // escaped and as raw UTF-8.
+  ['a next-line control \\u0085', '\\u0085'],
+  ['a C1 escape sequence a\\u009b31mred', 'a\\u009b31mred'],
+  ['the first C1 control \\u0080', '\\u0080'],
+  ['the last C1 control \\u009f', '\\u009f'],
+  ['a line separator \\u2028', '\\u2028'],
+  ['a paragraph separator \\u2029', 'a\\u2029b'],
+  ['raw C2 85 (U+0085)', [0xc2, 0x85]],
+  ['raw C2 9B (U+009B)', [0x61, 0xc2, 0x9b, 0x33, 0x31, 0x6d]],
+  ['raw E2 80 A8 (U+2028)', [0xe2, 0x80, 0xa8]],
 ];
 
 const JSON_CT = { 'Content-Type': 'application/json' };

@@ -9,6 +9,9 @@
 #include "config.h"
 #include "db.h"
 
+/* The issuer of the staff rows the tests insert: no real login's. */
+#define TEST_STAFF_ISSUER "https://test.kaptajn.invalid/staff"
+
 static inline void dbtest_open(struct kp_config *cfg, struct db **db, struct arena **a)
 {
 	const char *path = getenv("KAPTAJN_TEST_CONFIG");

@@ -60,7 +60,8 @@ static long long staff(long long plan, const char *tag, const char *role, const 
 {
 	/* The plan id makes the login subject unique across runs. */
 	return insert(DB_SEED_STAFF,
-	              DB_ARGS(DB_STR(arena_printf(a, "test-%s-%lld", tag, plan)),
+	              DB_ARGS(DB_STR(TEST_STAFF_ISSUER),
+	                      DB_STR(arena_printf(a, "test-%s-%lld", tag, plan)),
 	                      DB_STR(arena_printf(a, "Test %s", tag)), DB_STR(role), DB_STR(title),
 	                      DB_STR("+45 00 00 00 00"), DB_STR("test@kommune.example")));
 }
@@ -227,6 +228,41 @@ TestSuite(admin_db, .init = setup, .fini = teardown, .timeout = 60);
 
 /* ------------------------------------------------------------- goals */
 
+/* The rows DB_STAFF_LOGIN finds for (issuer, sub). */
+static size_t staff_login_rows(const char *issuer, const char *sub)
+{
+	struct db_res r;
+
+	cr_assert_eq(db_query(db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(issuer), DB_STR(sub)), &r),
+	             KP_OK);
+	return r.nrows;
+}
+
+Test(admin_db, the_staff_login_finds_the_exact_issuer_and_subject_only)
+{
+	struct fixture f;
+	const char *sub, *folded[6];
+	size_t i;
+
+	make(&f);
+	sub = arena_printf(a, "test-cw-%lld", f.p1);
+	cr_assert_eq(staff_login_rows(TEST_STAFF_ISSUER, sub), 1);
+	/* Capitals, a trailing space, full-width letters, an accent, a
+	 * zero-width space: each a different subject. */
+	folded[0] = arena_printf(a, "TEST-CW-%lld", f.p1);
+	folded[1] = arena_printf(a, "%s ", sub);
+	folded[2] = arena_printf(a, "\xef\xbd\x94" "est-cw-%lld", f.p1);
+	folded[3] = arena_printf(a, "t\xc3\xabst-cw-%lld", f.p1);
+	folded[4] = arena_printf(a, "%s\xe2\x80\x8b", sub);
+	folded[5] = arena_printf(a, "%s\xc2\xa0", sub);
+	for (i = 0; i < 6; i++)
+		cr_assert_eq(staff_login_rows(TEST_STAFF_ISSUER, folded[i]), 0, "%s", folded[i]);
+	/* The same subject at another issuer is another person. */
+	cr_assert_eq(staff_login_rows("https://test.kaptajn.invalid/other", sub), 0);
+	cr_assert_eq(staff_login_rows("HTTPS://TEST.KAPTAJN.INVALID/STAFF", sub), 0);
+	cr_assert_eq(staff_login_rows(TEST_STAFF_ISSUER "/", sub), 0);
+}
+
 Test(admin_db, goal_create_raises_the_version_by_one_with_a_history_row_and_an_audit_row)
 {
 	struct fixture f;
@@ -389,12 +425,14 @@ Test(admin_db, goal_update_with_a_stale_version_is_refused)
 
 	make(&f);
 	in.status = "on-hold";
-	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, 2, &out, &v, &fail), KP_ESTALE);
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, PLAN_VERSION(2), &out, &v, &fail),
+	             KP_ESTALE);
 	cr_assert_str_eq(fail.code, "stale_version");
 	cr_assert_str_eq(json_string_value(json_object_get(find_goal(f.c1, f.goal, &plan),
 	                                                   "status")), "active");
 	json_decref(plan);
-	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, 1, &out, &v, &fail), KP_OK);
+	cr_assert_eq(goal_update(db, a, &f.cw, f.c1, f.goal, &in, PLAN_VERSION(1), &out, &v, &fail),
+	             KP_OK);
 	cr_assert_eq(v, 2);
 	cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "on-hold");
 	cr_assert_eq(json_array_size(json_object_get(out, "subgoals")), 1);
@@ -906,7 +944,9 @@ Test(admin_db, assigning_a_contact_raises_the_version_and_moves_the_caseload)
 	long long v;
 
 	make(&f);
-	cr_assert_eq(staff_assign_contact(db, a, &f.cw, f.c1, f.spare_id, 1, &out, &v, &fail), KP_OK);
+	cr_assert_eq(staff_assign_contact(db, a, &f.cw, f.c1, f.spare_id, PLAN_VERSION(1), &out, &v,
+	                                  &fail),
+	             KP_OK);
 	cr_assert_eq(v, 2);
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(out, "contact"), "role")),
 	                 "Bostøtte");

@@ -38,6 +38,18 @@ static enum kp_err check(const char *body, struct kp_fail *f)
 	return err;
 }
 
+/* Asserts that each of the n bodies is refused as invalid_field. */
+static void all_invalid_field(const char *const *bodies, size_t n)
+{
+	struct kp_fail f;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(check(bodies[i], &f), KP_EINVAL, "%s", bodies[i]);
+		cr_assert_str_eq(f.code, "invalid_field", "%s", bodies[i]);
+	}
+}
+
 Test(validate, accepts_a_good_body)
 {
 	struct kp_fail f;
@@ -89,13 +101,8 @@ Test(validate, wrong_types_are_invalid_field)
 	const char *bodies[] = {"{\"text\":5}", "{\"text\":\"x\",\"n\":\"3\"}",
 	                        "{\"text\":\"x\",\"n\":2.5}", "{\"text\":\"x\",\"kind\":\"c\"}",
 	                        "{\"text\":\"x\",\"flag\":1}", "{\"text\":[\"x\"]}"};
-	struct kp_fail f;
-	size_t i;
 
-	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
-		cr_assert_eq(check(bodies[i], &f), KP_EINVAL, "%s", bodies[i]);
-		cr_assert_str_eq(f.code, "invalid_field", "%s", bodies[i]);
-	}
+	all_invalid_field(bodies, sizeof(bodies) / sizeof(bodies[0]));
 }
 
 Test(validate, integer_out_of_range_is_invalid_field)
@@ -132,6 +139,30 @@ Test(validate, control_characters_are_refused_but_newlines_kept)
 	cr_assert_eq(check("{\"text\":\"a\\u0007b\"}", &f), KP_EINVAL);
 	cr_assert_eq(check("{\"text\":\"a\\u007fb\"}", &f), KP_EINVAL);
 	cr_assert_eq(check("{\"text\":\"a\\nb\"}", &f), KP_OK);
+}
+
+Test(validate, c1_controls_and_line_separators_are_refused)
+{
+	const char *bodies[] = {"{\"text\":\"\\u0085\"}", "{\"text\":\"a\\u009b31m\"}",
+	                        "{\"text\":\"\\u0080\"}", "{\"text\":\"\\u009f\"}",
+	                        "{\"text\":\"\\u2028\"}", "{\"text\":\"a\\u2029b\"}",
+	                        "{\"text\":\"a\xc2\x85\"}"};
+
+	all_invalid_field(bodies, sizeof(bodies) / sizeof(bodies[0]));
+}
+
+Test(validate, text_chars_ok_keeps_the_neighbours_of_c1_and_separators)
+{
+	/* U+00A0 (C2 A0), U+00C6 (C3 86), U+2027 (E2 80 A7), U+202A (E2 80 AA),
+	 * U+2080 (E2 82 80), U+00BF (C2 BF): near a refused one, all fine. */
+	const char *ok[] = {"\xc2\xa0", "\xc3\x86", "\xe2\x80\xa7", "\xe2\x80\xaa",
+	                    "\xe2\x82\x80", "\xc2\xbf"};
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		cr_assert(text_chars_ok(ok[i], strlen(ok[i])), "%zu", i);
+	cr_assert_not(text_chars_ok("x\xc2\x80", 3));
+	cr_assert_not(text_chars_ok("\xe2\x80\xa9x", 4));
 }
 
 Test(validate, a_huge_unknown_name_is_echoed_short_and_valid_utf8)

@@ -41,7 +41,8 @@ static struct kp_actor staff(const char *role)
 	char *sub = arena_printf(a, "test-%s-%ld-%d-%d", role, (long)time(NULL), (int)getpid(), ++n);
 
 	cr_assert_eq(db_exec(db, DB_SEED_STAFF,
-	                     DB_ARGS(DB_STR(sub), DB_STR("Test Ansat"), DB_STR(role), DB_STR("Test"),
+	                     DB_ARGS(DB_STR(TEST_STAFF_ISSUER), DB_STR(sub), DB_STR("Test Ansat"),
+	                             DB_STR(role), DB_STR("Test"),
 	                             DB_STR(""), DB_STR("")), NULL, &id), KP_OK);
 	return (struct kp_actor){KP_ACTOR_STAFF, (long long)id, 0, "Test Ansat", role, "test"};
 }

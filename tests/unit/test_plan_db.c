@@ -127,10 +127,11 @@ Test(plan_db, a_stale_if_match_is_refused_and_changes_nothing)
 	struct kp_fail fail = {0};
 
 	make(&f);
-	cr_assert_eq(dream_create(db, a, &f.p1, "før", 1, &out, &v, &fail), KP_OK);
+	cr_assert_eq(dream_create(db, a, &f.p1, "før", PLAN_VERSION(1), &out, &v, &fail), KP_OK);
 	id = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
-	cr_assert_eq(dream_update(db, a, &f.p1, id, "efter", 1, &out, &v, &fail), KP_ESTALE);
+	cr_assert_eq(dream_update(db, a, &f.p1, id, "efter", PLAN_VERSION(1), &out, &v, &fail),
+	             KP_ESTALE);
 	cr_assert_str_eq(fail.code, "stale_version");
 	cr_assert_null(out);
 	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);
@@ -138,6 +139,46 @@ Test(plan_db, a_stale_if_match_is_refused_and_changes_nothing)
 	cr_assert_str_eq(json_string_value(json_object_get(
 	                         json_array_get(json_object_get(plan, "dreams"), 0), "text")), "før");
 	json_decref(plan);
+}
+
+/* A new dream of who's, made with no If-Match; its id. */
+static long long dream_of(const struct kp_actor *who, const char *text)
+{
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v, id;
+
+	cr_assert_eq(dream_create(db, a, who, text, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	return id;
+}
+
+Test(plan_db, an_if_match_list_holding_the_version_matches_and_an_empty_one_never_does)
+{
+	static const long long old_and_current[] = {1, 2, 99};
+	const struct plan_want list = {false, 3, old_and_current};
+	const struct plan_want none = {false, 0, NULL};
+	struct fixture f;
+	json_t *out;
+	long long v, id;
+	struct kp_fail fail = {0};
+
+	make(&f);
+	id = dream_of(&f.p1, "før");
+	cr_assert_eq(version_of(f.c1), 2);
+	/* "0" or "abc": well-formed, no version's ETag, never current. */
+	cr_assert_eq(dream_update(db, a, &f.p1, id, "aldrig", &none, &out, &v, &fail), KP_ESTALE);
+	cr_assert_str_eq(fail.code, "stale_version");
+	cr_assert_null(out);
+	cr_assert_eq(dream_delete(db, a, &f.p1, id, &none, &v, &fail), KP_ESTALE);
+	cr_assert_eq(version_of(f.c1), 2);
+	cr_assert_eq(dream_update(db, a, &f.p1, id, "efter", &list, &out, &v, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(v, 3);
+	/* The list no longer holds the current version 3. */
+	cr_assert_eq(dream_delete(db, a, &f.p1, id, &list, &v, &fail), KP_ESTALE);
+	cr_assert_eq(version_of(f.c1), 3);
 }
 
 Test(plan_db, a_household_member_cannot_change_the_others_dream)
@@ -186,7 +227,7 @@ Test(plan_db, a_deleted_dream_leaves_the_plan_but_not_the_database)
 	cr_assert_eq(dream_create(db, a, &f.p1, "væk", PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
 	id = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
-	cr_assert_eq(dream_delete(db, a, &f.p1, id, 2, &v, &fail), KP_OK);
+	cr_assert_eq(dream_delete(db, a, &f.p1, id, PLAN_VERSION(2), &v, &fail), KP_OK);
 	cr_assert_eq(v, 3);
 	cr_assert_eq(dream_delete(db, a, &f.p1, id, PLAN_ANY_VERSION, &v, &fail), KP_ENOTFOUND);
 	cr_assert_eq(plan_get(db, a, f.c1, &plan, &v), KP_OK);

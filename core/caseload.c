@@ -51,40 +51,33 @@ enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor 
 	enum kp_err err;
 
 	memset(out, 0, sizeof(*out));
-	if ((err = db_begin(db)) != KP_OK)
-		return err;
 	err = db_query(db, a, DB_CASELOAD_CITIZEN,
 	               DB_ARGS(DB_I64(citizen_id), DB_I64(who->id), DB_I64(who->id)), &r);
 	if (err != KP_OK)
-		goto fail;
+		return err;
 	if (r.nrows != 1) {
 		/* The attempt is kept: who tried to reach whom, and how. */
 		if ((err = audit_write(db, a, who, citizen_id, "denied", action)) != KP_OK)
-			goto fail;
-		if ((err = db_commit(db)) != KP_OK)
 			return err;
+		db_tx_keep(db);
 		return KP_ENOTFOUND;
 	}
 	out->id = db_i64(&r, 0, 0);
 	out->plan_id = db_i64(&r, 0, 1);
 	out->name = db_cell(&r, 0, 2);
-	if ((err = caseload_audit(db, a, who, citizen_id, out->plan_id, action, object)) != KP_OK)
-		goto fail;
-	return KP_OK;
-fail:
-	db_rollback(db);
-	return err;
+	return caseload_audit(db, a, who, citizen_id, out->plan_id, action, object);
 }
 
 enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor *who,
                           long long citizen_id, const char *object,
                           struct caseload_citizen *out)
 {
-	enum kp_err err = caseload_open(db, a, who, citizen_id, "read", object, out);
+	enum kp_err err;
 
-	if (err != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	return db_commit(db);
+	err = caseload_open(db, a, who, citizen_id, "read", object, out);
+	return db_tx_end(db, err);
 }
 
 static json_t *person(const struct db_res *r, size_t row, size_t col)
@@ -112,7 +105,7 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 	size_t i, n = 0;
 
 	*out = NULL;
-	if ((err = db_begin(db)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
 	err = db_query(db, a, DB_CASELOAD_LIST,
 	               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(from), DB_STR(from),
@@ -124,11 +117,7 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 	 * that a page follows. */
 	for (i = 0; err == KP_OK && i < n; i++)
 		err = audit_write(db, a, who, db_i64(&r, i, 0), "read", "caseload");
-	if (err != KP_OK) {
-		db_rollback(db);
-		return err;
-	}
-	if ((err = db_commit(db)) != KP_OK)
+	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
 	list = json_array();
 	for (i = 0; i < n; i++)
@@ -208,9 +197,10 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
 	enum kp_err err;
 
 	out[0] = '\0';
-	if ((err = caseload_open(db, a, who, citizen_id, "read_cpr", "cpr", &c)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	err = db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(c.id)), &r);
+	if ((err = caseload_open(db, a, who, citizen_id, "read_cpr", "cpr", &c)) == KP_OK)
+		err = db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(c.id)), &r);
 	if (err == KP_OK && r.nrows != 1)
 		err = KP_ENOTFOUND;
 	else if (err == KP_OK && !cpr_coordinates(who, &r))
@@ -218,15 +208,10 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
 		              "only the citizen's coordinating caseworker may see the CPR number");
 	else if (err == KP_OK && (err = cpr_open(keys, &r, c.id, cpr)) == KP_ENOTFOUND)
 		err = KP_FAIL(f, KP_ENOTFOUND, "cpr_missing", "no CPR number is stored for this citizen");
-	if (err != KP_OK) {
-		/* Nothing is shown, so no read_cpr row is kept. */
-		db_rollback(db);
-		goto out;
-	}
-	/* The audit row is committed before the number leaves. */
-	if ((err = db_commit(db)) == KP_OK)
+	/* Nothing is shown on a refusal, so no read_cpr row is kept; the audit
+	 * row is committed before the number leaves. */
+	if ((err = db_tx_end(db, err)) == KP_OK)
 		snprintf(out, CASELOAD_CPR_SHOWN_LEN + 1, "%.6s-%.4s", cpr, cpr + 6);
-out:
 	kp_wipe(cpr, sizeof(cpr));
 	return err;
 }

@@ -17,11 +17,13 @@ enum kp_err consent_record(struct db *db, struct arena *a, const struct kp_actor
 	*out = NULL;
 	if (strcmp(action, "given") != 0 && strcmp(action, "withdrawn") != 0)
 		return KP_FAIL(f, KP_EINVAL, "invalid_field", "action: must be given or withdrawn");
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
 	err = caseload_open(db, a, who, citizen_id,
 	                    strcmp(action, "given") == 0 ? "consent_given" : "consent_withdrawn",
 	                    "consent", &c);
 	if (err != KP_OK)
-		return err;
+		goto out;
 	err = db_exec(db, DB_CONSENT_INSERT,
 	              DB_ARGS(DB_I64(c.id), DB_I64(c.plan_id), DB_STR(action),
 	                      who->kind == KP_ACTOR_STAFF ? DB_I64(who->id) : DB_NULL,
@@ -29,18 +31,13 @@ enum kp_err consent_record(struct db *db, struct arena *a, const struct kp_actor
 	              NULL, NULL);
 	/* The newest row is the one just written: its time as the database
 	 * recorded it. */
-	if (err != KP_OK ||
-	    (err = db_query(db, a, DB_CITIZEN_CONSENT, DB_ARGS(DB_I64(c.id)), &r)) != KP_OK)
-		goto fail;
-	if (r.nrows != 1) {
+	if (err == KP_OK)
+		err = db_query(db, a, DB_CITIZEN_CONSENT, DB_ARGS(DB_I64(c.id)), &r);
+	if (err == KP_OK && r.nrows != 1)
 		err = KP_EINTERNAL;
-		goto fail;
-	}
-	if ((err = db_commit(db)) != KP_OK)
-		goto fail;
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
+		return err;
 	*out = json_pack("{s:s, s:s}", "status", db_cell(&r, 0, 0), "at", db_cell(&r, 0, 1));
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
-fail:
-	db_rollback(db);
-	return err;
 }

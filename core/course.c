@@ -17,17 +17,16 @@ enum kp_err course_end(struct db *db, struct arena *a, const struct kp_actor *wh
 	struct db_res r;
 	char stored[32], shown[32];
 	struct tm tm;
-	bool open = false;
 	enum kp_err err;
 
 	*out = NULL;
 	if ((int)outcome < 0 || outcome >= COURSE__MAX)
 		return KP_FAIL(f, KP_EINVAL, "invalid_field",
 		               "outcome: is not one of the allowed values");
-	err = caseload_open(db, a, who, citizen_id, "course_ended", "course", &c);
-	if (err != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	open = true;
+	if ((err = caseload_open(db, a, who, citizen_id, "course_ended", "course", &c)) != KP_OK)
+		goto out;
 	if ((err = db_query(db, a, DB_COURSE_LOCK, DB_ARGS(DB_I64(c.id)), &r)) != KP_OK)
 		goto out;
 	if (r.nrows != 1) {
@@ -54,16 +53,11 @@ enum kp_err course_end(struct db *db, struct arena *a, const struct kp_actor *wh
 	              DB_ARGS(DB_STR(course_outcome_names[outcome]), DB_STR(stored), DB_I64(who->id),
 	                      DB_I64(c.id)),
 	              NULL, NULL);
-	if (err != KP_OK)
-		goto out;
-	if ((err = db_commit(db)) != KP_OK)
-		goto out;
-	open = false;
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
+		return err;
 	if ((*out = json_pack("{s:s, s:s}", "outcome", course_outcome_names[outcome], "ended_at",
 	                      shown)) == NULL)
 		err = KP_EINTERNAL;
-out:
-	if (err != KP_OK && open)
-		db_rollback(db);
 	return err;
 }

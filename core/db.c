@@ -412,12 +412,13 @@ struct db {
 	struct db_mark_key owed[DB_TX_MARKS], paid[DB_TX_MARKS];
 	size_t nowed, npaid;
 	bool overflow;           /* more marks than fit: the commit is refused */
+	bool keep;               /* commit even on a refusal (db_tx_keep) */
 };
 
 static void db_marks_clear(struct db *db)
 {
 	db->nowed = db->npaid = 0;
-	db->overflow = false;
+	db->overflow = db->keep = false;
 }
 
 static void db_mark_add(struct db *db, struct db_mark_key *list, size_t *n, enum db_mark m,
@@ -813,8 +814,37 @@ static void db_tx_rollback(struct db *db)
 		db_error(db, NULL, DB_STMT__MAX, "rollback");
 }
 
+void db_tx_keep(struct db *db)
+{
+	db->keep = db->in_tx;
+}
+
+/* Commits what the transaction wrote: KP_OK, KP_ERETRY, KP_EUNAVAIL or
+ * KP_EINTERNAL (db_tx_end). */
+static enum kp_err db_tx_commit(struct db *db)
+{
+	enum kp_err err;
+
+	db->in_tx = false;
+	db_marks_clear(db);
+	if (db->conn == NULL)
+		return KP_ERETRY;
+	if (mysql_commit(db->conn) == 0)
+		return KP_OK;
+	err = db_error(db, NULL, DB_STMT__MAX, "commit");
+	/* A commit cut off may have been applied: never run it again. */
+	return err == KP_ERETRY && db->conn == NULL ? KP_EUNAVAIL : err;
+}
+
 enum kp_err db_tx_end(struct db *db, enum kp_err err)
 {
+	enum kp_err done;
+
+	if (err != KP_OK && db->in_tx && db->keep && err != KP_ERETRY && err != KP_EUNAVAIL &&
+	    db_marks_paid(db)) {
+		done = db_tx_commit(db);
+		return done == KP_OK ? err : done;
+	}
 	if (err == KP_OK && !db->in_tx) {
 		/* A lost connection ended it, and the server rolled it back. */
 		if (db->conn == NULL)
@@ -828,15 +858,7 @@ enum kp_err db_tx_end(struct db *db, enum kp_err err)
 		db_tx_rollback(db);
 		return err;
 	}
-	db->in_tx = false;
-	db_marks_clear(db);
-	if (db->conn == NULL)
-		return KP_ERETRY;
-	if (mysql_commit(db->conn) == 0)
-		return KP_OK;
-	err = db_error(db, NULL, DB_STMT__MAX, "commit");
-	/* A commit cut off may have been applied: never run it again. */
-	return err == KP_ERETRY && db->conn == NULL ? KP_EUNAVAIL : err;
+	return db_tx_commit(db);
 }
 
 enum kp_err db_begin(struct db *db)

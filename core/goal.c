@@ -187,29 +187,28 @@ enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *w
                         struct kp_fail *f)
 {
 	struct caseload_citizen c;
-	long long current, id;
+	long long current = 0, id = 0;
 	enum kp_err err;
 
 	*out = NULL;
-	if ((err = caseload_open(db, a, who, citizen_id, "goal_added", "goal", &c)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	if ((err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
+	if ((err = caseload_open(db, a, who, citizen_id, "goal_added", "goal", &c)) != KP_OK ||
+	    (err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
 	    (err = goal_insert(db, a, who, c.plan_id, in, &id, f)) != KP_OK ||
 	    (err = plan_bump(db, c.plan_id, current + 1, who,
 	                     summary(a, in->parent_id != 0 ? "Delmål tilføjet" : "Mål tilføjet",
-	                             in->title))) != KP_OK ||
-	    (err = goal_read(db, a, c.plan_id, id, out)) != KP_OK)
-		goto fail;
-	if ((err = db_commit(db)) != KP_OK)
-		goto fail;
+	                             in->title))) != KP_OK)
+		goto out;
+	err = goal_read(db, a, c.plan_id, id, out);
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK) {
+		json_decref(*out);
+		*out = NULL;
+		return err;
+	}
 	*version = current + 1;
 	return KP_OK;
-fail:
-	/* Harmless after a failed commit. */
-	db_rollback(db);
-	json_decref(*out);
-	*out = NULL;
-	return err;
 }
 
 enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *who,
@@ -219,7 +218,7 @@ enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *w
 {
 	struct caseload_citizen c;
 	const char *title, *line;
-	long long current;
+	long long current = 0;
 	enum kp_err err;
 	bool only_status, is_sub;
 
@@ -230,29 +229,27 @@ enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *w
 		return KP_FAIL(f, KP_EINVAL, "missing_field",
 		               "the body names nothing to change (title, description, area,"
 		               " legal_basis, hours_per_week, child_related or status)");
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
 	err = caseload_open(db, a, who, citizen_id, "goal_changed",
 	                    arena_printf(a, "goal %lld", goal_id), &c);
-	if (err != KP_OK)
-		return err;
-	if ((err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
+	if (err != KP_OK ||
+	    (err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
 	    (err = goal_apply(db, a, c.plan_id, goal_id, in, &title, &is_sub, f)) != KP_OK)
-		goto fail;
+		goto out;
 	line = only_status ? status_summary(in->status) : "Mål ændret";
 	if (is_sub)
 		line = arena_printf(a, "Delmål %s", line + strlen("Mål "));
-	if ((err = plan_bump(db, c.plan_id, current + 1, who, summary(a, line, title))) != KP_OK ||
-	    (err = goal_read(db, a, c.plan_id, goal_id, out)) != KP_OK)
-		goto fail;
-	if ((err = db_commit(db)) != KP_OK)
-		goto fail;
+	if ((err = plan_bump(db, c.plan_id, current + 1, who, summary(a, line, title))) == KP_OK)
+		err = goal_read(db, a, c.plan_id, goal_id, out);
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK) {
+		json_decref(*out);
+		*out = NULL;
+		return err;
+	}
 	*version = current + 1;
 	return KP_OK;
-fail:
-	/* Harmless after a failed commit. */
-	db_rollback(db);
-	json_decref(*out);
-	*out = NULL;
-	return err;
 }
 
 enum kp_err goal_legal_bases(struct db *db, struct arena *a, json_t **out)

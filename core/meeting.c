@@ -196,16 +196,17 @@ static json_t *meetings_json(const struct db_res *r)
 /* Inside the change's transaction: reads meeting id back, commits and
  * makes its JSON. An error before the commit leaves the transaction open
  * for the caller to roll back. */
-static enum kp_err meeting_commit(struct db *db, struct arena *a, long long id, json_t **out)
+/* Reads meeting id back in the transaction and ends it with err (db_tx_end);
+ * on KP_OK *out is the meeting as written. */
+static enum kp_err meeting_end(struct db *db, struct arena *a, enum kp_err err, long long id,
+                               json_t **out)
 {
 	struct db_res r;
-	enum kp_err err;
 
-	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(id)), &r)) != KP_OK)
-		return err;
-	if (r.nrows != 1)
-		return KP_EINTERNAL;
-	if ((err = db_commit(db)) != KP_OK)
+	if (err == KP_OK && (err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(id)), &r)) == KP_OK &&
+	    r.nrows != 1)
+		err = KP_EINTERNAL;
+	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
 	*out = meeting_json(&r, 0);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
@@ -216,9 +217,8 @@ enum kp_err meeting_create(struct db *db, struct arena *a, const struct kp_actor
                            struct kp_fail *f)
 {
 	struct caseload_citizen c;
-	unsigned long long id;
+	unsigned long long id = 0;
 	char starts[32], *parts = NULL;
-	bool open = false;
 	enum kp_err err;
 	time_t t;
 
@@ -227,27 +227,20 @@ enum kp_err meeting_create(struct db *db, struct arena *a, const struct kp_actor
 		return err;
 	meeting_time_parse(in->starts_at, &t);
 	db_time(t, starts);
-	if ((parts = participants_text(in->participants)) == NULL) {
-		err = KP_EINTERNAL;
+	if ((parts = participants_text(in->participants)) == NULL)
+		return KP_EINTERNAL;
+	if ((err = db_tx_begin(db)) != KP_OK)
 		goto out;
-	}
 	err = caseload_open(db, a, who, citizen_id, "meeting_added", "meetings", &c);
-	if (err != KP_OK)
-		goto out;
-	open = true;
-	err = db_exec(db, DB_MEETING_INSERT,
-	              DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id), DB_STR(meeting_kind_names[in->kind]),
-	                      DB_STR(starts), DB_STR(in->place),
-	                      DB_STR(in->agenda != NULL ? in->agenda : ""), DB_STR(parts),
-	                      DB_I64(who->id)),
-	              NULL, &id);
-	if (err != KP_OK)
-		goto out;
-	err = meeting_commit(db, a, (long long)id, out);
-	open = err != KP_OK;
+	if (err == KP_OK)
+		err = db_exec(db, DB_MEETING_INSERT,
+		              DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id),
+		                      DB_STR(meeting_kind_names[in->kind]), DB_STR(starts),
+		                      DB_STR(in->place), DB_STR(in->agenda != NULL ? in->agenda : ""),
+		                      DB_STR(parts), DB_I64(who->id)),
+		              NULL, &id);
+	err = meeting_end(db, a, err, (long long)id, out);
 out:
-	if (err != KP_OK && open)
-		db_rollback(db);
 	free(parts);
 	return err;
 }
@@ -283,7 +276,6 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
 	struct caseload_citizen c;
 	struct db_res r, lock;
 	char at[32];
-	bool open = false;
 	enum kp_err err;
 
 	*out = NULL;
@@ -292,11 +284,12 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
 		return err;
 	if (r.nrows != 1)
 		return KP_ENOTFOUND;
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
 	err = caseload_open(db, a, who, db_i64(&r, 0, 7), "meeting_held",
 	                    arena_printf(a, "meeting %lld", meeting_id), &c);
 	if (err != KP_OK)
-		return err;
-	open = true;
+		goto out;
 	err = db_query(db, a, DB_MEETING_LOCK, DB_ARGS(DB_I64(meeting_id), DB_I64(c.id)), &lock);
 	if (err != KP_OK)
 		goto out;
@@ -310,14 +303,8 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
 	}
 	db_time(now, at);
 	err = db_exec(db, DB_MEETING_HELD, DB_ARGS(DB_STR(at), DB_I64(meeting_id)), NULL, NULL);
-	if (err != KP_OK)
-		goto out;
-	err = meeting_commit(db, a, meeting_id, out);
-	open = err != KP_OK;
 out:
-	if (err != KP_OK && open)
-		db_rollback(db);
-	return err;
+	return meeting_end(db, a, err, meeting_id, out);
 }
 
 enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long plan_id, time_t now,

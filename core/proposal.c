@@ -374,41 +374,41 @@ enum kp_err proposal_comment(struct db *db, struct arena *a, const struct kp_act
 	*out = NULL;
 	if ((err = proposal_citizen(db, a, id, &citizen_id, f)) != KP_OK)
 		return err;
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
 	err = caseload_open(db, a, who, citizen_id, "proposal_commented",
 	                    arena_printf(a, "proposal %lld", id), &c);
-	if (err != KP_OK)
-		return KP_FAIL(f, err, err == KP_ENOTFOUND ? "not_found" : NULL,
-		               err == KP_ENOTFOUND ? "there is no such proposal" : NULL);
+	if (err != KP_OK) {
+		KP_FAIL(f, err, err == KP_ENOTFOUND ? "not_found" : NULL,
+		        err == KP_ENOTFOUND ? "there is no such proposal" : NULL);
+		goto out;
+	}
 	/* Locked, so that a decision cannot close it under the comment. */
 	err = db_query(db, a, DB_PROPOSAL_LOCK, DB_ARGS(DB_I64(id), DB_I64(c.id)), &r);
 	if (err != KP_OK)
-		goto fail;
+		goto out;
 	if (r.nrows != 1) {
 		err = KP_ENOTFOUND;
-		goto fail;
+		goto out;
 	}
 	if (strcmp(db_cell(&r, 0, 0), "pending") != 0) {
 		err = KP_FAIL(f, KP_ECONFLICT, "not_pending",
 		              arena_printf(a, "the proposal is already %s", db_cell(&r, 0, 0)));
-		goto fail;
+		goto out;
 	}
 	err = db_exec(db, DB_COMMENT_INSERT, DB_ARGS(DB_I64(id), DB_I64(who->id), DB_STR(text)),
 	              NULL, &cid);
 	if (err != KP_OK)
-		goto fail;
+		goto out;
 	if ((err = db_query(db, a, DB_COMMENT_GET, DB_ARGS(DB_I64(cid)), &r)) != KP_OK)
-		goto fail;
-	if (r.nrows != 1 || (*out = comment_json(&r, 0)) == NULL) {
+		goto out;
+	if (r.nrows != 1 || (*out = comment_json(&r, 0)) == NULL)
 		err = KP_EINTERNAL;
-		goto fail;
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK) {
+		json_decref(*out);
+		*out = NULL;
 	}
-	if ((err = db_commit(db)) != KP_OK)
-		goto fail;
-	return KP_OK;
-fail:
-	db_rollback(db);
-	json_decref(*out);
-	*out = NULL;
 	return err;
 }
 
@@ -453,7 +453,7 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
                             long long *version, struct kp_fail *f)
 {
 	struct caseload_citizen c;
-	long long citizen_id, current, goal_id = 0;
+	long long citizen_id, current = 0, goal_id = 0;
 	unsigned long long decided = 0;
 	const char *status, *title = NULL;
 	json_t *p = NULL;
@@ -469,42 +469,46 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 		               "reason: a rejection needs a reason the citizen can read");
 	if ((err = proposal_citizen(db, a, id, &citizen_id, f)) != KP_OK)
 		return err;
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
 	err = caseload_open(db, a, who, citizen_id, d->approve ? "proposal_approved"
 	                                                       : "proposal_rejected",
 	                    arena_printf(a, "proposal %lld", id), &c);
-	if (err != KP_OK)
-		return KP_FAIL(f, err, err == KP_ENOTFOUND ? "not_found" : NULL,
-		               err == KP_ENOTFOUND ? "there is no such proposal" : NULL);
+	if (err != KP_OK) {
+		KP_FAIL(f, err, err == KP_ENOTFOUND ? "not_found" : NULL,
+		        err == KP_ENOTFOUND ? "there is no such proposal" : NULL);
+		goto out;
+	}
 	/* The plan first, in the order every plan change takes its locks (a
 	 * citizen's new proposal holds the plan row shared while it closes the
 	 * one it supersedes). Then the proposal row: of two deciding at once,
 	 * the second waits here and then finds it decided. */
 	if ((err = plan_lock(db, a, c.plan_id, PLAN_ANY_VERSION, &current, f)) != KP_OK)
-		goto fail;
+		goto out;
 	err = db_query(db, a, DB_PROPOSAL_LOCK_DECIDE, DB_ARGS(DB_I64(id), DB_I64(c.id)), &r);
 	if (err != KP_OK)
-		goto fail;
+		goto out;
 	if (r.nrows != 1) {
 		err = KP_ENOTFOUND;
-		goto fail;
+		goto out;
 	}
 	status = db_cell(&r, 0, 0);
 	if (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0) {
 		err = KP_FAIL(f, KP_ECONFLICT, "already_decided",
 		              arena_printf(a, "the proposal is already %s", status));
-		goto fail;
+		goto out;
 	}
 	if (strcmp(status, "pending") != 0) {
 		err = KP_FAIL(f, KP_ECONFLICT, "not_pending",
 		              arena_printf(a, "the proposal is %s", status));
-		goto fail;
+		goto out;
 	}
 	if (d->approve) {
 		if ((err = proposal_apply(db, a, who, c.plan_id, &r, d, &goal_id, &title, f)) !=
 		            KP_OK ||
 		    (err = plan_bump(db, c.plan_id, current + 1, who,
 		                     arena_printf(a, "Forslag godkendt: %s", title))) != KP_OK)
-			goto fail;
+			goto out;
 		current++;
 	}
 	err = db_exec(db, DB_PROPOSAL_DECIDE,
@@ -514,15 +518,14 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 	              &decided, NULL);
 	if (err == KP_OK && decided != 1)
 		err = KP_FAIL(f, KP_ECONFLICT, "already_decided", "the proposal is already decided");
-	if (err != KP_OK || (err = staff_proposal_read(db, a, id, &p)) != KP_OK)
-		goto fail;
-	if ((err = db_commit(db)) != KP_OK)
-		goto fail;
+	if (err == KP_OK)
+		err = staff_proposal_read(db, a, id, &p);
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK) {
+		json_decref(p);
+		return err;
+	}
 	*version = current;
 	*out = json_pack("{s:I, s:o}", "plan_version", (json_int_t)current, "proposal", p);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
-fail:
-	db_rollback(db);
-	json_decref(p);
-	return err;
 }

@@ -19,18 +19,19 @@ struct caseload_citizen {
 };
 
 /*
- * Begins a transaction and finds citizen_id in who's caseload. If it is not
- * there, writes a "denied" audit row, commits and returns KP_ENOTFOUND.
- * Otherwise writes the audit row (action, object), and the same row for
- * each other member of a household plan when the access reaches the shared
- * plan (its reads, goals and approved proposals), and returns KP_OK with the
- * transaction still open: the caller makes its change and commits, or rolls
- * back (and the audit row with it).
+ * The gate, inside the caller's transaction (db_tx_begin ... db_tx_end):
+ * finds citizen_id in who's caseload. If it is not there, writes a
+ * "denied" audit row that the transaction keeps (db_tx_keep) and returns
+ * KP_ENOTFOUND. Otherwise writes the audit row (action, object), and the
+ * same row for each other member of a household plan when the access
+ * reaches the shared plan (its reads, goals and approved proposals), and
+ * returns KP_OK: the caller makes its change, and db_tx_end() commits it
+ * with the audit row, or rolls both back.
  */
 enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor *who,
                           long long citizen_id, const char *action, const char *object,
                           struct caseload_citizen *out);
-/* caseload_open and commit: for reads. */
+/* caseload_open in a transaction of its own: for reads. */
 enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor *who,
                           long long citizen_id, const char *object,
                           struct caseload_citizen *out);

@@ -231,6 +231,10 @@ enum kp_err db_exec(struct db *db, enum db_stmt st, const struct db_arg *args, s
  */
 enum kp_err db_tx_begin(struct db *db);
 enum kp_err db_tx_end(struct db *db, enum kp_err err);
+/* A refusal that is itself a fact to keep (an attempt audited as denied):
+ * the transaction's writes so far are committed by db_tx_end() whatever
+ * its outcome, which it then answers unless the commit failed. */
+void db_tx_keep(struct db *db);
 /* The older pair, for callers not yet moved to db_tx_end(): db_commit()
  * is db_tx_end(db, KP_OK); db_rollback() rolls back, harmless outside a
  * transaction or on a lost connection. */

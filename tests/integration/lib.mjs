@@ -258,6 +258,18 @@ function form(fields) {
     .join('&');
 }
 
+/** A TCP port on 127.0.0.1 that nothing listens on now (for a stack of a test's own). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /** The dev IdP's answer to a token request (status not checked). */
 export function devTokenRes({ sub, aud = CITIZEN_AUD, loa, ttl, alg } = {}) {
   return request('POST', '/dev-idp/token', {

@@ -13,11 +13,10 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ADMIN, ADMIN_AUD, SKIP, decodeJwt, describeRes, expectError, expectJson, request, sql } from './lib.mjs';
+import { ADMIN, ADMIN_AUD, SKIP, decodeJwt, describeRes, expectError, expectJson, freePort, request, sql } from './lib.mjs';
 
 const REPO = process.env.KAPTAJN_REPO || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const SHARED_VAR = process.env.KAPTAJN_VAR || '';
@@ -39,17 +38,6 @@ function run(cmd, args, env) {
   return new Promise((resolve) => {
     execFile(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120000 }, (err, stdout, stderr) => {
       resolve({ ok: !err, out: `${stdout || ''}${stderr || ''}` });
-    });
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
     });
   });
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "backoff.h"
 #include "stamp.h"
 
 #define POOL_MAX_WORKERS 64
@@ -34,8 +35,8 @@ const char *pool_name(enum pool_kind p)
 	return (unsigned)p < POOL__MAX ? pool_names[p] : "?";
 }
 
-/* Workers and supervisor take the signal only inside pselect() and
- * sigsuspend(), so a request in hand is finished before the flag is seen. */
+/* Workers and supervisor take the signal only inside their pselect(), so a
+ * request in hand is finished before the flag is seen. */
 static void on_term(int sig)
 {
 	(void)sig;
@@ -203,15 +204,83 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	_exit(0);
 }
 
-static pid_t spawn(const struct kp_config *cfg, enum pool_kind pool, int fd)
+/* One worker's place in the pool: its process (0 while it has none), when
+ * it started, and when a fork that failed is tried again (0: none due). */
+struct slot {
+	pid_t pid;
+	time_t started;
+	long long retry_at_ms;
+};
+
+/* What the supervisor keeps. */
+struct supervisor {
+	const struct kp_config *cfg;
+	enum pool_kind pool;
+	int fd;
+	int n;
+	struct slot slots[POOL_MAX_WORKERS];
+	long backoff_ms;      /* the wait after the last failed fork; 0 after one that worked */
+};
+
+static long long mono_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Forks the worker of slot i. A failed fork (a process or memory limit)
+ * keeps the slot: it is tried again after a back-off that grows while
+ * forks keep failing and starts over once one works. */
+static void slot_fill(struct supervisor *s, int i)
+{
+	struct slot *sl = &s->slots[i];
 	pid_t pid = fork();
 
 	if (pid == 0)
-		worker_main(cfg, pool, fd);
-	if (pid < 0)
-		fprintf(stderr, "pool: fork: %s\n", strerror(errno));
-	return pid;
+		worker_main(s->cfg, s->pool, s->fd);
+	if (pid > 0) {
+		sl->pid = pid;
+		sl->started = time(NULL);
+		sl->retry_at_ms = 0;
+		s->backoff_ms = 0;
+		return;
+	}
+	s->backoff_ms = backoff_next(s->backoff_ms);
+	sl->pid = 0;
+	sl->retry_at_ms = mono_ms() + s->backoff_ms;
+	fprintf(stderr, "pool %s: fork failed (%s); worker slot %d retried in %ld ms\n",
+	        pool_name(s->pool), strerror(errno), i, s->backoff_ms);
+}
+
+/* Forks the workers whose retry is due. Returns the milliseconds until the
+ * next retry still pending, or -1 when none is. */
+static long long slots_retry(struct supervisor *s)
+{
+	long long now = mono_ms(), next = -1;
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		struct slot *sl = &s->slots[i];
+
+		if (sl->pid != 0 || sl->retry_at_ms == 0)
+			continue;
+		if (sl->retry_at_ms <= now)
+			slot_fill(s, i);
+		if (sl->pid == 0 && (next < 0 || sl->retry_at_ms - now < next))
+			next = sl->retry_at_ms > now ? sl->retry_at_ms - now : 0;
+	}
+	return next;
+}
+
+/* Waits for a signal, or at most ms milliseconds (none: ms < 0), with the
+ * blocked signals let in only during the wait. */
+static void supervisor_wait(long long ms, const sigset_t *unblocked)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+
+	pselect(0, NULL, NULL, NULL, ms < 0 ? NULL : &ts, unblocked);
 }
 
 static int write_pidfile(const char *path)
@@ -231,8 +300,7 @@ static int write_pidfile(const char *path)
 int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
              int workers, const char *pidfile)
 {
-	pid_t pids[POOL_MAX_WORKERS] = {0};
-	time_t started[POOL_MAX_WORKERS] = {0};
+	struct supervisor s;
 	struct sigaction sa;
 	sigset_t block, empty;
 	int fd, i, alive;
@@ -279,8 +347,8 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* Signals are taken only inside sigsuspend(), so none is lost between
-	 * a check and the wait. */
+	/* Signals are taken only inside supervisor_wait(), so none is lost
+	 * between a check and the wait. */
 	sigemptyset(&empty);
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
@@ -289,17 +357,21 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	sigprocmask(SIG_BLOCK, &block, NULL);
 
 	fprintf(stderr, "pool %s: %d workers on %s\n", pool_name(pool), workers, socket_path);
-	for (i = 0; i < workers; i++) {
-		pids[i] = spawn(cfg, pool, fd);
-		started[i] = time(NULL);
-	}
+	memset(&s, 0, sizeof(s));
+	s.cfg = cfg;
+	s.pool = pool;
+	s.fd = fd;
+	s.n = workers;
+	for (i = 0; i < workers; i++)
+		slot_fill(&s, i);
 	while (!stop_flag) {
+		long long wait_ms;
 		pid_t pid;
 		int status;
 
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			for (i = 0; i < workers; i++)
-				if (pids[i] == pid)
+				if (s.slots[i].pid == pid)
 					break;
 			if (i == workers)
 				continue;
@@ -309,19 +381,19 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 			else
 				fprintf(stderr, "pool %s: worker %ld exited %d; respawning\n",
 				        pool_name(pool), (long)pid, WEXITSTATUS(status));
-			pids[i] = 0;
+			s.slots[i].pid = 0;
 			if (stop_flag)
 				break;
 			/* A worker that dies at once (bad keys, say) is not
 			 * respawned in a tight loop. */
-			if (time(NULL) - started[i] < 1)
+			if (time(NULL) - s.slots[i].started < 1)
 				sleep(1);
-			pids[i] = spawn(cfg, pool, fd);
-			started[i] = time(NULL);
+			slot_fill(&s, i);
 		}
+		wait_ms = slots_retry(&s);
 		child_flag = 0;
 		if (!stop_flag)
-			sigsuspend(&empty);
+			supervisor_wait(wait_ms, &empty);
 	}
 
 	fprintf(stderr, "pool %s: draining\n", pool_name(pool));
@@ -330,16 +402,16 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	unlink(socket_path);
 	close(fd);
 	for (i = 0; i < workers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
+		if (s.slots[i].pid > 0)
+			kill(s.slots[i].pid, SIGTERM);
 	deadline = time(NULL) + POOL_DRAIN_SECONDS;
 	do {
 		alive = 0;
 		for (i = 0; i < workers; i++) {
-			if (pids[i] <= 0)
+			if (s.slots[i].pid <= 0)
 				continue;
-			if (waitpid(pids[i], NULL, WNOHANG) == pids[i])
-				pids[i] = 0;
+			if (waitpid(s.slots[i].pid, NULL, WNOHANG) == s.slots[i].pid)
+				s.slots[i].pid = 0;
 			else
 				alive++;
 		}
@@ -347,9 +419,9 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 			usleep(20000);
 	} while (alive > 0 && time(NULL) < deadline);
 	for (i = 0; i < workers; i++)
-		if (pids[i] > 0) {
-			kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
+		if (s.slots[i].pid > 0) {
+			kill(s.slots[i].pid, SIGKILL);
+			waitpid(s.slots[i].pid, NULL, 0);
 		}
 	if (pidfile != NULL)
 		unlink(pidfile);

@@ -14,6 +14,10 @@
 #include "db.h"
 #include "stamp.h"
 
+/* A number macro as SQL text. */
+#define SQL_NUM(n) SQL_NUM_(n)
+#define SQL_NUM_(n) #n
+
 /* Column lists that two statements share, so that their column numbers
  * cannot drift apart (SESSION_PLAN_COL, plan_render). */
 #define SQL_SESSION_CITIZEN_COLS \
@@ -52,7 +56,12 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_SESSION_END] =
 		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
 	[DB_TOKEN_USE] = "INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)",
-	[DB_TOKEN_PURGE] = "DELETE FROM used_tokens WHERE expires_at < ? LIMIT 1000",
+	[DB_TOKEN_PURGE] =
+		"DELETE FROM used_tokens WHERE expires_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT),
+	/* By the sessions_created index: a session created before the cutoff
+	 * is past its absolute timeout, so none that is live can go. */
+	[DB_SESSION_PURGE] =
+		"DELETE FROM sessions WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT),
 	[DB_CITIZEN_BY_CPR] = "SELECT id, name FROM citizens WHERE cpr_lookup = ?",
 	[DB_PLAN_HEAD] = "SELECT " SQL_PLAN_HEAD_COLS " FROM citizens c" SQL_PLAN_HEAD_JOINS
 	                 " WHERE c.id = ?",
@@ -366,7 +375,7 @@ struct db {
  * counter (stamp.h) alone. Every other statement that is not a SELECT
  * raises it once it is committed. */
 static const enum db_stmt quiet[] = {
-	DB_SESSION_INSERT, DB_SESSION_TOUCH, DB_TOKEN_USE, DB_TOKEN_PURGE,
+	DB_SESSION_INSERT, DB_SESSION_TOUCH, DB_TOKEN_USE, DB_TOKEN_PURGE, DB_SESSION_PURGE,
 	DB_PLAN_DOC_STORE, DB_AUDIT_INSERT, DB_AUDIT_HEAD_SET,
 };
 

@@ -4,7 +4,10 @@
  * not the pool. Each worker seeds its own random generator and opens its
  * own database connection after the fork. SIGTERM drains: the socket's
  * path goes, so no new connection comes; workers finish the request in
- * hand and those already queued on the socket, then exit. */
+ * hand and those already queued on the socket, then exit. The citizen
+ * pool's supervisor also forks a short-lived purge job every
+ * purge_interval seconds, so that spent token ids and old sessions do not
+ * pile up. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -220,6 +223,8 @@ struct supervisor {
 	int n;
 	struct slot slots[POOL_MAX_WORKERS];
 	long backoff_ms;      /* the wait after the last failed fork; 0 after one that worked */
+	pid_t purge_pid;      /* the purge job while it runs, else 0 */
+	long long purge_at_ms; /* when it is due next; 0: this pool runs none */
 };
 
 static long long mono_ms(void)
@@ -272,6 +277,70 @@ static long long slots_retry(struct supervisor *s)
 			next = sl->retry_at_ms > now ? sl->retry_at_ms - now : 0;
 	}
 	return next;
+}
+
+/* The purge job, in a child of the supervisor: deletes what no login or
+ * session needs any more (session_purge), says what went, and exits. A
+ * SIGTERM from the draining supervisor ends it at once. */
+static void purge_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
+{
+	long long tokens = 0, sessions = 0;
+	enum kp_err err = KP_EUNAVAIL;
+	struct sigaction sa;
+	struct db *db;
+	sigset_t none;
+
+	close(fd);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((db = db_new(cfg, false)) != NULL && (err = db_connect(db)) == KP_OK)
+		err = session_purge(db, time(NULL), &tokens, &sessions);
+	if (err != KP_OK)
+		fprintf(stderr, "pool %s: purge failed: %s\n", pool_name(pool), kp_strerror(err));
+	else if (tokens > 0 || sessions > 0)
+		fprintf(stderr, "pool %s: purged %lld used token ids and %lld sessions\n",
+		        pool_name(pool), tokens, sessions);
+	db_free(db);
+	_exit(err == KP_OK ? 0 : 1);
+}
+
+/* Starts the purge job when it is due, unless the last one still runs.
+ * Returns the milliseconds until it is due next, or -1 when this pool
+ * runs none. */
+static long long purge_due(struct supervisor *s)
+{
+	long long now;
+	pid_t pid;
+
+	if (s->purge_at_ms == 0)
+		return -1;
+	now = mono_ms();
+	if (now < s->purge_at_ms)
+		return s->purge_at_ms - now;
+	s->purge_at_ms = now + (long long)s->cfg->purge_interval * 1000;
+	if (s->purge_pid == 0) {
+		if ((pid = fork()) == 0)
+			purge_main(s->cfg, s->pool, s->fd);
+		if (pid > 0)
+			s->purge_pid = pid;
+		else
+			fprintf(stderr, "pool %s: purge: fork failed (%s); next in %d s\n",
+			        pool_name(s->pool), strerror(errno), s->cfg->purge_interval);
+	}
+	return s->purge_at_ms - now;
+}
+
+/* The sooner of two waits in milliseconds, where -1 is none. */
+static long long sooner(long long a, long long b)
+{
+	if (a < 0)
+		return b;
+	return b >= 0 && b < a ? b : a;
 }
 
 /* Waits for a signal, or at most ms milliseconds (none: ms < 0), with the
@@ -362,6 +431,9 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	s.pool = pool;
 	s.fd = fd;
 	s.n = workers;
+	/* One pool per host purges: the citizen pool, which every host runs. */
+	if (pool == POOL_CITIZEN && cfg->purge_interval > 0)
+		s.purge_at_ms = mono_ms() + (long long)cfg->purge_interval * 1000;
 	for (i = 0; i < workers; i++)
 		slot_fill(&s, i);
 	while (!stop_flag) {
@@ -370,6 +442,13 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		int status;
 
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid == s.purge_pid) {
+				s.purge_pid = 0;
+				if (WIFSIGNALED(status))
+					fprintf(stderr, "pool %s: purge job died of signal %d\n",
+					        pool_name(pool), WTERMSIG(status));
+				continue;
+			}
 			for (i = 0; i < workers; i++)
 				if (s.slots[i].pid == pid)
 					break;
@@ -390,7 +469,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 				sleep(1);
 			slot_fill(&s, i);
 		}
-		wait_ms = slots_retry(&s);
+		wait_ms = sooner(slots_retry(&s), purge_due(&s));
 		child_flag = 0;
 		if (!stop_flag)
 			supervisor_wait(wait_ms, &empty);
@@ -404,6 +483,11 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	for (i = 0; i < workers; i++)
 		if (s.slots[i].pid > 0)
 			kill(s.slots[i].pid, SIGTERM);
+	/* A purge cut short loses nothing: each statement commits alone. */
+	if (s.purge_pid > 0) {
+		kill(s.purge_pid, SIGTERM);
+		waitpid(s.purge_pid, NULL, 0);
+	}
 	deadline = time(NULL) + POOL_DRAIN_SECONDS;
 	do {
 		alive = 0;

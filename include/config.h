@@ -24,6 +24,8 @@ struct kp_config {
 	char *dev_idp_dir;      /* dev identity provider keys and users; empty: off */
 	char *change_file;      /* the host's change counter (stamp.h), shared by the
 	                         * pools of one host; empty: no plan answers kept */
+	int purge_interval;     /* seconds between purges of spent token ids and old
+	                         * sessions by the citizen pool (default 600; 0: none) */
 };
 
 /* Reads path into cfg (zeroed first). Returns 0, or -1 with a message in err.

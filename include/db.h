@@ -25,6 +25,7 @@ enum db_stmt {
 	DB_SESSION_END,
 	DB_TOKEN_USE,
 	DB_TOKEN_PURGE,
+	DB_SESSION_PURGE,
 	DB_CITIZEN_BY_CPR,
 	DB_PLAN_HEAD,
 	DB_PLAN_DREAMS,
@@ -115,6 +116,10 @@ enum db_stmt {
 	DB_SEED_ACCEPTANCE,
 	DB_STMT__MAX
 };
+
+/* Rows one purge statement (DB_TOKEN_PURGE, DB_SESSION_PURGE) deletes at
+ * most, so that none holds its locks for long. */
+#define DB_PURGE_LIMIT 500
 
 enum db_type { DB_T_NULL, DB_T_I64, DB_T_STR, DB_T_BLOB };
 

@@ -371,7 +371,8 @@ kp_db_setup() {
 # KAPTAJN_CITIZEN_JWKS, KAPTAJN_STAFF_ISSUER, KAPTAJN_STAFF_JWKS; with DEV=1
 # those left unset are the dev IdP's, with DEV=0 they stay empty (the pools
 # then refuse to start: no dev key stands in for a broker's). The plan
-# answers kept in memory are turned off by KAPTAJN_PLAN_CACHE=0.
+# answers kept in memory are turned off by KAPTAJN_PLAN_CACHE=0; the purge
+# interval is KAPTAJN_PURGE_INTERVAL (seconds, default 600).
 kp_config_write() {
 	local dev=${1:-1} devdir= changes=
 	local ciss=${KAPTAJN_CITIZEN_ISSUER:-} cjwks=${KAPTAJN_CITIZEN_JWKS:-}
@@ -405,6 +406,9 @@ kp_config_write() {
 			staff_jwks = $sjwks
 			dev_idp_dir = $devdir
 			change_file = $changes
+			# Seconds between purges of spent token ids and of sessions that
+			# ended a day ago, by the citizen pool (0..86400; 0: none here).
+			purge_interval = ${KAPTAJN_PURGE_INTERVAL:-600}
 		EOF
 		mv -f "$KP_CONF.tmp" "$KP_CONF"
 	)

@@ -8,14 +8,13 @@
 // exist. The stack is stopped at the end, by its pid files.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ADMIN, ADMIN_AUD, CITIZEN_AUD, CITIZEN_ISSUER, SKIP, STAFF_ISSUER, decodeJwt, describeRes, expectError, expectJson, freePort, request, signJwt, sql } from './lib.mjs';
+import { ADMIN, ADMIN_AUD, CITIZEN_AUD, CITIZEN_ISSUER, SKIP, STAFF_ISSUER, decodeJwt, describeRes, expectError, expectJson, freePort, request, runCmd as run, signJwt, sql, stackCmd, startOwnStack, stopOwnStack } from './lib.mjs';
 
 const REPO = process.env.KAPTAJN_REPO || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const BIN = process.env.KAPTAJN_BIN || path.join(REPO, 'build', 'kaptajn');
@@ -24,17 +23,7 @@ const SHARED_CONFIG = process.env.KAPTAJN_CONFIG || '';
 const VAR = SHARED_VAR ? `${SHARED_VAR}-nodev` : '';
 const NEED = SKIP || (!SHARED_VAR && 'KAPTAJN_VAR is not set') || (!SHARED_CONFIG && 'KAPTAJN_CONFIG is not set') ||
   (!fs.existsSync(BIN) && `no program at ${BIN}`);
-const SAN_RE = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
 const BROKER_KID = 'broker-test-1';
-
-/** Runs a command; resolves { code, out } (code null when it was killed). */
-function run(cmd, args, { env = {}, timeout = 120000 } = {}) {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout, killSignal: 'SIGTERM' }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, out: `${stdout || ''}${stderr || ''}` });
-    });
-  });
-}
 
 /** A broker's signing key: an EC P-256 pair and its JWKS. */
 function brokerKey() {
@@ -141,19 +130,18 @@ describe('without dev mode the program refuses what only dev mode may do', { ski
 describe('a stack without the dev IdP trusts only its broker (a stack of its own)', { skip: NEED }, () => {
   let url; // that stack's URL
   let socket; // its MariaDB socket
-  let started = false;
+  let brokerDir; // the broker's JWKS, outside the stack's directory
   const broker = brokerKey();
-  const jwksFile = VAR ? path.join(VAR, 'broker', 'jwks.json') : '';
   const q = (query) => sql(query, { socket });
   const req = (method, p, opts = {}) => request(method, p, { ...opts, base: url });
-  const env = {
-    KAPTAJN_CITIZEN_JWKS: jwksFile,
-    KAPTAJN_STAFF_JWKS: jwksFile,
+  const env = () => ({
+    KAPTAJN_CITIZEN_JWKS: path.join(brokerDir, 'jwks.json'),
+    KAPTAJN_STAFF_JWKS: path.join(brokerDir, 'jwks.json'),
     // The dev IdP's own issuers: only the key tells its tokens apart.
     KAPTAJN_CITIZEN_ISSUER: CITIZEN_ISSUER,
     KAPTAJN_STAFF_ISSUER: STAFF_ISSUER,
     KAPTAJN_WORKERS: '1',
-  };
+  });
   /** A token the dev keys sign (the shared dev stack's `kaptajn dev-token`). */
   const devSigned = async (sub, aud, alg = 'ES256') => {
     const r = await run(BIN, ['dev-token', '--config', SHARED_CONFIG, '--sub', sub, '--aud', aud, '--alg', alg]);
@@ -171,32 +159,21 @@ describe('a stack without the dev IdP trusts only its broker (a stack of its own
   let bare; // the first start, without any broker: { code, out, files }
 
   before(async () => {
-    await run(path.join(REPO, 'scripts', 'stack'), ['stop', VAR]);
-    fs.rmSync(VAR, { recursive: true, force: true });
+    brokerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaptajn-broker-'));
+    fs.writeFileSync(path.join(brokerDir, 'jwks.json'), JSON.stringify(broker.jwks));
     // First without a broker: nothing may stand in for one.
-    const noBroker = { ...env, KAPTAJN_CITIZEN_JWKS: '', KAPTAJN_STAFF_JWKS: '' };
-    bare = await run(path.join(REPO, 'scripts', 'stack'), ['start', VAR, String(await freePort()), '--no-dev-idp'], { env: noBroker, timeout: 180000 });
+    await stackCmd(['stop', VAR]);
+    fs.rmSync(VAR, { recursive: true, force: true });
+    bare = await stackCmd(['start', VAR, String(await freePort()), '--no-dev-idp'],
+      { ...env(), KAPTAJN_CITIZEN_JWKS: '', KAPTAJN_STAFF_JWKS: '' });
     bare.files = fs.existsSync(VAR) ? walk(VAR).map((f) => path.relative(VAR, f)) : [];
-    fs.mkdirSync(path.dirname(jwksFile), { recursive: true });
-    fs.writeFileSync(jwksFile, JSON.stringify(broker.jwks));
-    let last = '';
-    for (let i = 0; i < 3 && !started; i++) {
-      const port = await freePort();
-      const r = await run(path.join(REPO, 'scripts', 'stack'), ['start', VAR, String(port), '--no-dev-idp'], { env, timeout: 180000 });
-      last = r.out;
-      if (r.code === 0) {
-        started = true;
-        url = `http://127.0.0.1:${port}`;
-      }
-    }
     // Stopped in after() whether or not it came up.
-    assert.ok(started, `the stack without dev IdP did not start:\n${last.slice(-2000)}`);
-    const e = await run(path.join(REPO, 'scripts', 'stack'), ['env', VAR]);
-    socket = /^KAPTAJN_DB_SOCKET=(.*)$/m.exec(e.out)[1].replace(/^'(.*)'$/, '$1');
+    ({ url, socket } = await startOwnStack(VAR, { args: ['--no-dev-idp'], env: env() }));
   });
 
   after(async () => {
-    if (VAR) await run(path.join(REPO, 'scripts', 'stack'), ['stop', VAR]);
+    if (VAR) await stackCmd(['stop', VAR]);
+    if (brokerDir) fs.rmSync(brokerDir, { recursive: true, force: true });
   });
 
   it('started without a broker\'s JWKS, it does not come up: the citizen pool names citizen_jwks, and no dev key is made', () => {
@@ -208,15 +185,16 @@ describe('a stack without the dev IdP trusts only its broker (a stack of its own
   it('its config names the broker\'s JWKS, no dev IdP directory', () => {
     const conf = fs.readFileSync(path.join(VAR, 'kaptajn.conf'), 'utf8');
     assert.match(conf, /^dev_idp_dir = $/m);
-    assert.ok(conf.includes(`citizen_jwks = ${jwksFile}\n`), conf.replace(/db_password.*/, ''));
-    assert.ok(conf.includes(`staff_jwks = ${jwksFile}\n`));
+    const jwks = path.join(brokerDir, 'jwks.json');
+    assert.ok(conf.includes(`citizen_jwks = ${jwks}\n`), conf.replace(/db_password.*/, ''));
+    assert.ok(conf.includes(`staff_jwks = ${jwks}\n`));
   });
 
   it('no dev key file was made: no dev-idp/ and no PEM or dev JWKS anywhere in its directory', () => {
     assert.ok(!fs.existsSync(path.join(VAR, 'dev-idp')), 'dev-idp/ exists');
     const files = walk(VAR).map((f) => path.relative(VAR, f));
     assert.deepEqual(files.filter((f) => /\.pem$|(^|\/)users\.json$/.test(f)), []);
-    assert.deepEqual(files.filter((f) => /jwks\.json$/.test(f)), ['broker/jwks.json']);
+    assert.deepEqual(files.filter((f) => /jwks\.json$/.test(f)), []);
   });
 
   it('nobody was seeded: no citizen, staff member, household or plan', () => {
@@ -272,11 +250,6 @@ describe('a stack without the dev IdP trusts only its broker (a stack of its own
   });
 
   it('the stack stops cleanly and its logs hold no sanitizer report', async () => {
-    const r = await run(path.join(REPO, 'scripts', 'stack'), ['stop', VAR]);
-    assert.equal(r.code, 0, r.out);
-    for (const f of fs.readdirSync(path.join(VAR, 'log'))) {
-      const text = fs.readFileSync(path.join(VAR, 'log', f), 'utf8');
-      assert.ok(!SAN_RE.test(text), `sanitizer report in ${f}: ${text.slice(text.search(SAN_RE), text.search(SAN_RE) + 1500)}`);
-    }
+    await stopOwnStack(VAR);
   });
 });

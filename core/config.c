@@ -25,6 +25,16 @@ static const struct {
 	{"dev_idp_dir", offsetof(struct kp_config, dev_idp_dir)},
 };
 
+/* Keys whose value is a whole number, each with its range. */
+static const struct {
+	const char *key;
+	size_t off;
+	long min, max;
+} int_keys[] = {
+	{"db_timeout", offsetof(struct kp_config, db_timeout), 1, 60},
+	{"purge_interval", offsetof(struct kp_config, purge_interval), 0, 86400},
+};
+
 static char *trim(char *s)
 {
 	char *e;
@@ -45,6 +55,7 @@ int config_load(struct kp_config *cfg, const char *path, char *err, size_t errle
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->db_timeout = 5;
+	cfg->purge_interval = 600;
 	if ((f = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "config: %s: %s", path, strerror(errno));
 		return -1;
@@ -64,15 +75,22 @@ int config_load(struct kp_config *cfg, const char *path, char *err, size_t errle
 		*eq = '\0';
 		k = trim(k);
 		v = trim(eq + 1);
-		if (strcmp(k, "db_timeout") == 0) {
+		for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++)
+			if (strcmp(k, int_keys[i].key) == 0)
+				break;
+		if (i < sizeof(int_keys) / sizeof(int_keys[0])) {
 			char *end;
-			long t = strtol(v, &end, 10);
+			long t;
 
-			if (*v == '\0' || *end != '\0' || t < 1 || t > 60) {
-				snprintf(err, errlen, "config: %s:%d: db_timeout 1..60", path, lineno);
+			errno = 0;
+			t = strtol(v, &end, 10);
+			if (*v == '\0' || *end != '\0' || errno != 0 || t < int_keys[i].min ||
+			    t > int_keys[i].max) {
+				snprintf(err, errlen, "config: %s:%d: %s %ld..%ld", path, lineno, k,
+				         int_keys[i].min, int_keys[i].max);
 				goto out;
 			}
-			cfg->db_timeout = (int)t;
+			*(int *)((char *)cfg + int_keys[i].off) = (int)t;
 			continue;
 		}
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)

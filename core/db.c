@@ -12,6 +12,10 @@
 #include <mysqld_error.h>
 
 #include "db.h"
+/* A number macro as SQL text. */
+#define SQL_NUM(n) SQL_NUM_(n)
+#define SQL_NUM_(n) #n
+
 
 static const char *const sql[DB_STMT__MAX] = {
 	[DB_PING] = "SELECT 1",
@@ -40,7 +44,12 @@ static const char *const sql[DB_STMT__MAX] = {
 	[DB_SESSION_END] =
 		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
 	[DB_TOKEN_USE] = "INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)",
-	[DB_TOKEN_PURGE] = "DELETE FROM used_tokens WHERE expires_at < ? LIMIT 1000",
+	[DB_TOKEN_PURGE] =
+		"DELETE FROM used_tokens WHERE expires_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT),
+	/* By the sessions_created index: a session created before the cutoff
+	 * is past its absolute timeout, so none that is live can go. */
+	[DB_SESSION_PURGE] =
+		"DELETE FROM sessions WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT),
 	[DB_CITIZEN_BY_CPR] = "SELECT id, name FROM citizens WHERE cpr_lookup = ?",
 	/* A plan's head as the citizen c sees it: id, version, c's last yes,
 	 * the contact person. */

@@ -211,3 +211,32 @@ enum kp_err session_end(struct db *db, const struct session *s, time_t now)
 	return db_exec(db, DB_SESSION_END,
 	               DB_ARGS(DB_I64(now), DB_BLOB(s->id_hash, sizeof(s->id_hash))), NULL, NULL);
 }
+
+enum kp_err session_purge(struct db *db, time_t now, long long *tokens, long long *sessions)
+{
+	const struct {
+		enum db_stmt st;
+		long long before;
+		long long *n;
+	} purge[] = {
+		{DB_TOKEN_PURGE, (long long)now - TOKEN_SKEW, tokens},
+		{DB_SESSION_PURGE, (long long)now - SESSION_ABSOLUTE - SESSION_KEEP, sessions},
+	};
+	size_t i;
+	int round;
+
+	*tokens = *sessions = 0;
+	for (i = 0; i < sizeof(purge) / sizeof(purge[0]); i++)
+		for (round = 0; round < SESSION_PURGE_ROUNDS; round++) {
+			unsigned long long n = 0;
+			enum kp_err err = db_exec(db, purge[i].st, DB_ARGS(DB_I64(purge[i].before)),
+			                          &n, NULL);
+
+			if (err != KP_OK)
+				return err;
+			*purge[i].n += (long long)n;
+			if (n < DB_PURGE_LIMIT)
+				break;
+		}
+	return KP_OK;
+}

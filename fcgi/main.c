@@ -79,6 +79,52 @@ static int need(const char *v, const char *name)
 	return 0;
 }
 
+static bool dev_mode(const struct kp_config *cfg)
+{
+	return cfg->dev_idp_dir != NULL && *cfg->dev_idp_dir != '\0';
+}
+
+/*
+ * What a pool that logs people in needs from the configuration: the
+ * issuer, audience and JWKS file of its identity broker, and a JWKS that
+ * loads. Checked once before any worker is forked, so that a pool without
+ * them stops at start with the key named instead of respawning workers
+ * that cannot verify a token. Without dev mode nothing stands in for them.
+ * Returns 0, or -1 with the reason on stderr.
+ */
+static int serve_identity_check(const struct kp_config *cfg, enum pool_kind p)
+{
+	bool citizen = p == POOL_CITIZEN;
+	const struct {
+		const char *key, *value, *what;
+	} want[] = {
+		{citizen ? "citizen_issuer" : "staff_issuer",
+		 citizen ? cfg->citizen_issuer : cfg->staff_issuer, "issuer"},
+		{citizen ? "citizen_audience" : "staff_audience",
+		 citizen ? cfg->citizen_audience : cfg->staff_audience, "audience"},
+		{citizen ? "citizen_jwks" : "staff_jwks", citizen ? cfg->citizen_jwks : cfg->staff_jwks,
+		 "JWKS file"},
+	};
+	const size_t jwks = 2;
+	struct token_keyset ks;
+	char err[512];
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (want[i].value == NULL || *want[i].value == '\0') {
+			fprintf(stderr, "kaptajn: the %s pool needs %s in the config, the identity "
+			        "broker's %s%s\n", pool_name(p), want[i].key, want[i].what,
+			        dev_mode(cfg) ? "" : " (dev mode is off: no dev key stands in)");
+			return -1;
+		}
+	if (token_keyset_load(&ks, want[jwks].value, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kaptajn: %s: %s\n", want[jwks].key, err);
+		return -1;
+	}
+	token_keyset_free(&ks);
+	return 0;
+}
+
 static int cmd_serve(const struct opts *o, const struct kp_config *cfg)
 {
 	enum pool_kind p;
@@ -93,10 +139,12 @@ static int cmd_serve(const struct opts *o, const struct kp_config *cfg)
 		fprintf(stderr, "kaptajn: --pool citizen, admin or devidp\n");
 		return 2;
 	}
-	if (p == POOL_DEVIDP && (cfg->dev_idp_dir == NULL || *cfg->dev_idp_dir == '\0')) {
+	if (p == POOL_DEVIDP && !dev_mode(cfg)) {
 		fprintf(stderr, "kaptajn: the dev identity provider is off (dev_idp_dir is empty)\n");
 		return 2;
 	}
+	if (p != POOL_DEVIDP && serve_identity_check(cfg, p) != 0)
+		return 2;
 	return pool_run(cfg, p, o->socket, workers, o->pidfile);
 }
 
@@ -109,6 +157,13 @@ static int cmd_data(const char *cmd, const struct opts *o, const struct kp_confi
 	char err[256];
 	int rc = 1;
 
+	/* The demo and benchmark people log in only through the dev identity
+	 * provider: without dev mode nobody is seeded. */
+	if ((strcmp(cmd, "seed") == 0 || strcmp(cmd, "seed-bench") == 0) && !dev_mode(cfg)) {
+		fprintf(stderr, "kaptajn: %s refused: it makes demo people, and dev mode is off "
+		        "(dev_idp_dir is empty)\n", cmd);
+		return 2;
+	}
 	if ((db = db_new(cfg, strcmp(cmd, "migrate") == 0)) == NULL)
 		return 1;
 	if (db_connect(db) != KP_OK) {
@@ -136,8 +191,7 @@ static int cmd_data(const char *cmd, const struct opts *o, const struct kp_confi
 		if (strcmp(cmd, "seed") == 0) {
 			char users[4096] = "";
 
-			if (cfg->dev_idp_dir != NULL && *cfg->dev_idp_dir != '\0')
-				snprintf(users, sizeof(users), "%s/users.json", cfg->dev_idp_dir);
+			snprintf(users, sizeof(users), "%s/users.json", cfg->dev_idp_dir);
 			rc = seed_demo(db, &keys, rng, cfg->staff_issuer, users, stderr) == 0 ? 0 : 1;
 		} else if (need(o->count, "--count") == 0) {
 			rc = seed_bench(db, &keys, rng, cfg->staff_issuer, atol(o->count), stderr) == 0 ? 0 : 1;
@@ -162,6 +216,10 @@ static int cmd_dev_token(const struct opts *o, const struct kp_config *cfg)
 
 	if (need(o->sub, "--sub") || need(o->aud, "--aud"))
 		return 2;
+	if (!dev_mode(cfg)) {
+		fprintf(stderr, "kaptajn: dev-token refused: dev mode is off (dev_idp_dir is empty)\n");
+		return 2;
+	}
 	if (o->loa != NULL) {
 		loa = strcmp(o->loa, "low") == 0 ? TOKEN_LOA_LOW
 		      : strcmp(o->loa, "high") == 0 ? TOKEN_LOA_HIGH : TOKEN_LOA_SUBSTANTIAL;

@@ -4,7 +4,10 @@
  * not the pool. Each worker seeds its own random generator and opens its
  * own database connection after the fork. SIGTERM drains: the socket's
  * path goes, so no new connection comes; workers finish the request in
- * hand and those already queued on the socket, then exit. */
+ * hand and those already queued on the socket, then exit. The citizen
+ * pool's supervisor also forks a short-lived purge job every
+ * purge_interval seconds, so that spent token ids and old sessions do not
+ * pile up. */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "backoff.h"
 
 #define POOL_MAX_WORKERS 64
 #define POOL_DRAIN_SECONDS 20
@@ -33,8 +37,8 @@ const char *pool_name(enum pool_kind p)
 	return (unsigned)p < POOL__MAX ? pool_names[p] : "?";
 }
 
-/* Workers and supervisor take the signal only inside pselect() and
- * sigsuspend(), so a request in hand is finished before the flag is seen. */
+/* Workers and supervisor take the signal only inside their pselect(), so a
+ * request in hand is finished before the flag is seen. */
 static void on_term(int sig)
 {
 	(void)sig;
@@ -207,15 +211,149 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	_exit(0);
 }
 
-static pid_t spawn(const struct kp_config *cfg, enum pool_kind pool, int fd)
+/* One worker's place in the pool: its process (0 while it has none), when
+ * it started, and when a fork that failed is tried again (0: none due). */
+struct slot {
+	pid_t pid;
+	time_t started;
+	long long retry_at_ms;
+};
+
+/* What the supervisor keeps. */
+struct supervisor {
+	const struct kp_config *cfg;
+	enum pool_kind pool;
+	int fd;
+	int n;
+	struct slot slots[POOL_MAX_WORKERS];
+	long backoff_ms;      /* the wait after the last failed fork; 0 after one that worked */
+	pid_t purge_pid;      /* the purge job while it runs, else 0 */
+	long long purge_at_ms; /* when it is due next; 0: this pool runs none */
+};
+
+static long long mono_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Forks the worker of slot i. A failed fork (a process or memory limit)
+ * keeps the slot: it is tried again after a back-off that grows while
+ * forks keep failing and starts over once one works. */
+static void slot_fill(struct supervisor *s, int i)
+{
+	struct slot *sl = &s->slots[i];
 	pid_t pid = fork();
 
 	if (pid == 0)
-		worker_main(cfg, pool, fd);
-	if (pid < 0)
-		fprintf(stderr, "pool: fork: %s\n", strerror(errno));
-	return pid;
+		worker_main(s->cfg, s->pool, s->fd);
+	if (pid > 0) {
+		sl->pid = pid;
+		sl->started = time(NULL);
+		sl->retry_at_ms = 0;
+		s->backoff_ms = 0;
+		return;
+	}
+	s->backoff_ms = backoff_next(s->backoff_ms);
+	sl->pid = 0;
+	sl->retry_at_ms = mono_ms() + s->backoff_ms;
+	fprintf(stderr, "pool %s: fork failed (%s); worker slot %d retried in %ld ms\n",
+	        pool_name(s->pool), strerror(errno), i, s->backoff_ms);
+}
+
+/* Forks the workers whose retry is due. Returns the milliseconds until the
+ * next retry still pending, or -1 when none is. */
+static long long slots_retry(struct supervisor *s)
+{
+	long long now = mono_ms(), next = -1;
+	int i;
+
+	for (i = 0; i < s->n; i++) {
+		struct slot *sl = &s->slots[i];
+
+		if (sl->pid != 0 || sl->retry_at_ms == 0)
+			continue;
+		if (sl->retry_at_ms <= now)
+			slot_fill(s, i);
+		if (sl->pid == 0 && (next < 0 || sl->retry_at_ms - now < next))
+			next = sl->retry_at_ms > now ? sl->retry_at_ms - now : 0;
+	}
+	return next;
+}
+
+/* The purge job, in a child of the supervisor: deletes what no login or
+ * session needs any more (session_purge), says what went, and exits. A
+ * SIGTERM from the draining supervisor ends it at once. */
+static void purge_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
+{
+	long long tokens = 0, sessions = 0;
+	enum kp_err err = KP_EUNAVAIL;
+	struct sigaction sa;
+	struct db *db;
+	sigset_t none;
+
+	close(fd);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if ((db = db_new(cfg, false)) != NULL && (err = db_connect(db)) == KP_OK)
+		err = session_purge(db, time(NULL), &tokens, &sessions);
+	if (err != KP_OK)
+		fprintf(stderr, "pool %s: purge failed: %s\n", pool_name(pool), kp_strerror(err));
+	else if (tokens > 0 || sessions > 0)
+		fprintf(stderr, "pool %s: purged %lld used token ids and %lld sessions\n",
+		        pool_name(pool), tokens, sessions);
+	db_free(db);
+	_exit(err == KP_OK ? 0 : 1);
+}
+
+/* Starts the purge job when it is due, unless the last one still runs.
+ * Returns the milliseconds until it is due next, or -1 when this pool
+ * runs none. */
+static long long purge_due(struct supervisor *s)
+{
+	long long now;
+	pid_t pid;
+
+	if (s->purge_at_ms == 0)
+		return -1;
+	now = mono_ms();
+	if (now < s->purge_at_ms)
+		return s->purge_at_ms - now;
+	s->purge_at_ms = now + (long long)s->cfg->purge_interval * 1000;
+	if (s->purge_pid == 0) {
+		if ((pid = fork()) == 0)
+			purge_main(s->cfg, s->pool, s->fd);
+		if (pid > 0)
+			s->purge_pid = pid;
+		else
+			fprintf(stderr, "pool %s: purge: fork failed (%s); next in %d s\n",
+			        pool_name(s->pool), strerror(errno), s->cfg->purge_interval);
+	}
+	return s->purge_at_ms - now;
+}
+
+/* The sooner of two waits in milliseconds, where -1 is none. */
+static long long sooner(long long a, long long b)
+{
+	if (a < 0)
+		return b;
+	return b >= 0 && b < a ? b : a;
+}
+
+/* Waits for a signal, or at most ms milliseconds (none: ms < 0), with the
+ * blocked signals let in only during the wait. */
+static void supervisor_wait(long long ms, const sigset_t *unblocked)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
+
+	pselect(0, NULL, NULL, NULL, ms < 0 ? NULL : &ts, unblocked);
 }
 
 static int write_pidfile(const char *path)
@@ -235,8 +373,7 @@ static int write_pidfile(const char *path)
 int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
              int workers, const char *pidfile)
 {
-	pid_t pids[POOL_MAX_WORKERS] = {0};
-	time_t started[POOL_MAX_WORKERS] = {0};
+	struct supervisor s;
 	struct sigaction sa;
 	sigset_t block, empty;
 	int fd, i, alive;
@@ -274,8 +411,8 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* Signals are taken only inside sigsuspend(), so none is lost between
-	 * a check and the wait. */
+	/* Signals are taken only inside supervisor_wait(), so none is lost
+	 * between a check and the wait. */
 	sigemptyset(&empty);
 	sigemptyset(&block);
 	sigaddset(&block, SIGCHLD);
@@ -284,17 +421,31 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	sigprocmask(SIG_BLOCK, &block, NULL);
 
 	fprintf(stderr, "pool %s: %d workers on %s\n", pool_name(pool), workers, socket_path);
-	for (i = 0; i < workers; i++) {
-		pids[i] = spawn(cfg, pool, fd);
-		started[i] = time(NULL);
-	}
+	memset(&s, 0, sizeof(s));
+	s.cfg = cfg;
+	s.pool = pool;
+	s.fd = fd;
+	s.n = workers;
+	/* One pool per host purges: the citizen pool, which every host runs. */
+	if (pool == POOL_CITIZEN && cfg->purge_interval > 0)
+		s.purge_at_ms = mono_ms() + (long long)cfg->purge_interval * 1000;
+	for (i = 0; i < workers; i++)
+		slot_fill(&s, i);
 	while (!stop_flag) {
+		long long wait_ms;
 		pid_t pid;
 		int status;
 
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid == s.purge_pid) {
+				s.purge_pid = 0;
+				if (WIFSIGNALED(status))
+					fprintf(stderr, "pool %s: purge job died of signal %d\n",
+					        pool_name(pool), WTERMSIG(status));
+				continue;
+			}
 			for (i = 0; i < workers; i++)
-				if (pids[i] == pid)
+				if (s.slots[i].pid == pid)
 					break;
 			if (i == workers)
 				continue;
@@ -304,19 +455,19 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 			else
 				fprintf(stderr, "pool %s: worker %ld exited %d; respawning\n",
 				        pool_name(pool), (long)pid, WEXITSTATUS(status));
-			pids[i] = 0;
+			s.slots[i].pid = 0;
 			if (stop_flag)
 				break;
 			/* A worker that dies at once (bad keys, say) is not
 			 * respawned in a tight loop. */
-			if (time(NULL) - started[i] < 1)
+			if (time(NULL) - s.slots[i].started < 1)
 				sleep(1);
-			pids[i] = spawn(cfg, pool, fd);
-			started[i] = time(NULL);
+			slot_fill(&s, i);
 		}
+		wait_ms = sooner(slots_retry(&s), purge_due(&s));
 		child_flag = 0;
 		if (!stop_flag)
-			sigsuspend(&empty);
+			supervisor_wait(wait_ms, &empty);
 	}
 
 	fprintf(stderr, "pool %s: draining\n", pool_name(pool));
@@ -325,16 +476,21 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	unlink(socket_path);
 	close(fd);
 	for (i = 0; i < workers; i++)
-		if (pids[i] > 0)
-			kill(pids[i], SIGTERM);
+		if (s.slots[i].pid > 0)
+			kill(s.slots[i].pid, SIGTERM);
+	/* A purge cut short loses nothing: each statement commits alone. */
+	if (s.purge_pid > 0) {
+		kill(s.purge_pid, SIGTERM);
+		waitpid(s.purge_pid, NULL, 0);
+	}
 	deadline = time(NULL) + POOL_DRAIN_SECONDS;
 	do {
 		alive = 0;
 		for (i = 0; i < workers; i++) {
-			if (pids[i] <= 0)
+			if (s.slots[i].pid <= 0)
 				continue;
-			if (waitpid(pids[i], NULL, WNOHANG) == pids[i])
-				pids[i] = 0;
+			if (waitpid(s.slots[i].pid, NULL, WNOHANG) == s.slots[i].pid)
+				s.slots[i].pid = 0;
 			else
 				alive++;
 		}
@@ -342,9 +498,9 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 			usleep(20000);
 	} while (alive > 0 && time(NULL) < deadline);
 	for (i = 0; i < workers; i++)
-		if (pids[i] > 0) {
-			kill(pids[i], SIGKILL);
-			waitpid(pids[i], NULL, 0);
+		if (s.slots[i].pid > 0) {
+			kill(s.slots[i].pid, SIGKILL);
+			waitpid(s.slots[i].pid, NULL, 0);
 		}
 	if (pidfile != NULL)
 		unlink(pidfile);

@@ -22,6 +22,8 @@ struct kp_config {
 	char *staff_audience;
 	char *staff_jwks;
 	char *dev_idp_dir;      /* dev identity provider keys and users; empty: off */
+	int purge_interval;     /* seconds between purges of spent token ids and old
+	                         * sessions by the citizen pool (default 600; 0: none) */
 };
 
 /* Reads path into cfg (zeroed first). Returns 0, or -1 with a message in err.

@@ -27,6 +27,7 @@ enum db_stmt {
 	DB_SESSION_END,
 	DB_TOKEN_USE,
 	DB_TOKEN_PURGE,
+	DB_SESSION_PURGE,
 	DB_CITIZEN_BY_CPR,
 	DB_PLAN_HEAD,
 	DB_PLAN_DREAMS,
@@ -143,6 +144,9 @@ enum db_col_citizen_head {
 };
 /* DB_PLAN_DOC_GET: the kept dreams and goals of a plan and their version. */
 enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
+/* Rows one purge statement (DB_TOKEN_PURGE, DB_SESSION_PURGE) deletes at
+ * most, so that none holds its locks for long. */
+#define DB_PURGE_LIMIT 500
 
 enum db_type { DB_T_NULL, DB_T_I64, DB_T_STR, DB_T_BLOB };
 

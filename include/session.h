@@ -21,6 +21,8 @@
 #define SESSION_ABSOLUTE (8 * 3600)
 #define SESSION_TOUCH_EVERY 60   /* last_seen is written at most once a minute */
 #define SESSION_TOKEN_LEN 43     /* base64url of 32 bytes */
+#define SESSION_KEEP (24 * 3600) /* a dead session's row is kept at least this long */
+#define SESSION_PURGE_ROUNDS 4   /* statements per table in one session_purge() */
 
 /* What a new session gives the client. */
 struct session_new {
@@ -82,5 +84,17 @@ bool session_csrf_ok(const struct session *s, const char *token, size_t len);
 
 /* Ends a session server-side. */
 enum kp_err session_end(struct db *db, const struct session *s, time_t now);
+
+/*
+ * Deletes what no login or session needs any more: used token ids whose
+ * token expired (exp + TOKEN_SKEW) more than TOKEN_SKEW before now (the
+ * second skew for the clocks of other hosts), and sessions created more
+ * than SESSION_ABSOLUTE + SESSION_KEEP before now, which all ended or
+ * expired at least SESSION_KEEP ago. Bounded: at most SESSION_PURGE_ROUNDS
+ * statements of DB_PURGE_LIMIT rows per table, each committed on its own.
+ * Returns KP_OK with the rows deleted in *tokens and *sessions (also set
+ * to what went before an error), or a database error.
+ */
+enum kp_err session_purge(struct db *db, time_t now, long long *tokens, long long *sessions);
 
 #endif

@@ -372,11 +372,22 @@ kp_db_setup() {
 }
 
 # kp_config_write DEV: writes VAR/kaptajn.conf (mode 0600) atomically.
-# Issuers and JWKS files may be overridden by KAPTAJN_CITIZEN_ISSUER,
-# KAPTAJN_CITIZEN_JWKS, KAPTAJN_STAFF_ISSUER, KAPTAJN_STAFF_JWKS.
+# Issuers and JWKS files come from KAPTAJN_CITIZEN_ISSUER,
+# KAPTAJN_CITIZEN_JWKS, KAPTAJN_STAFF_ISSUER, KAPTAJN_STAFF_JWKS; with DEV=1
+# those left unset are the dev IdP's, with DEV=0 they stay empty (the pools
+# then refuse to start: no dev key stands in for a broker's). The purge
+# interval is KAPTAJN_PURGE_INTERVAL (seconds, default 600).
 kp_config_write() {
 	local dev=${1:-1} devdir=
-	[ "$dev" = 1 ] && devdir=$KP_DEVIDP
+	local ciss=${KAPTAJN_CITIZEN_ISSUER:-} cjwks=${KAPTAJN_CITIZEN_JWKS:-}
+	local siss=${KAPTAJN_STAFF_ISSUER:-} sjwks=${KAPTAJN_STAFF_JWKS:-}
+	if [ "$dev" = 1 ]; then
+		devdir=$KP_DEVIDP
+		ciss=${ciss:-https://dev-idp.kaptajn.invalid/citizen}
+		cjwks=${cjwks:-$KP_DEVIDP/jwks.json}
+		siss=${siss:-https://dev-idp.kaptajn.invalid/staff}
+		sjwks=${sjwks:-$KP_DEVIDP/jwks.json}
+	fi
 	(
 		umask 077
 		cat >"$KP_CONF.tmp" <<-EOF
@@ -387,13 +398,16 @@ kp_config_write() {
 			db_password = $KP_DB_PASSWORD
 			db_timeout = 5
 			keys_file = $KP_KEYS/master.key
-			citizen_issuer = ${KAPTAJN_CITIZEN_ISSUER:-https://dev-idp.kaptajn.invalid/citizen}
+			citizen_issuer = $ciss
 			citizen_audience = kaptajn-citizen
-			citizen_jwks = ${KAPTAJN_CITIZEN_JWKS:-$KP_DEVIDP/jwks.json}
-			staff_issuer = ${KAPTAJN_STAFF_ISSUER:-https://dev-idp.kaptajn.invalid/staff}
+			citizen_jwks = $cjwks
+			staff_issuer = $siss
 			staff_audience = kaptajn-admin
-			staff_jwks = ${KAPTAJN_STAFF_JWKS:-$KP_DEVIDP/jwks.json}
+			staff_jwks = $sjwks
 			dev_idp_dir = $devdir
+			# Seconds between purges of spent token ids and of sessions that
+			# ended a day ago, by the citizen pool (0..86400; 0: none here).
+			purge_interval = ${KAPTAJN_PURGE_INTERVAL:-600}
 		EOF
 		mv -f "$KP_CONF.tmp" "$KP_CONF"
 	)
@@ -419,21 +433,22 @@ kp_step() {
 	return "$rc"
 }
 
-# kp_app_prepare BIN DEV: keys, schema and demo data. Each step is a no-op
-# when already done.
+# kp_app_prepare BIN DEV: keys, schema and, with DEV=1, the dev IdP's keys
+# and the demo data. Without dev mode no dev key is made and nobody is
+# seeded. Each step is a no-op when already done.
 kp_app_prepare() {
 	local bin=$1 dev=${2:-1}
 	kp_step keygen "$bin" keygen --out "$KP_KEYS/master.key" || return 1
-	# The dev keys also stand in for a broker's JWKS when the dev IdP is
-	# off but no other JWKS was given.
-	if [ "$dev" = 1 ] || [ -z "${KAPTAJN_CITIZEN_JWKS:-}" ]; then
+	if [ "$dev" = 1 ]; then
 		mkdir -p "$KP_DEVIDP"
 		kp_step devidp-keygen "$bin" devidp-keygen --dir "$KP_DEVIDP" || return 1
 	fi
 	kp_log "migrating"
 	kp_step migrate "$bin" migrate --config "$KP_CONF" --migrations "$KP_REPO/migrations" || return 1
-	kp_log "seeding demo data"
-	kp_step seed "$bin" seed --config "$KP_CONF" || return 1
+	if [ "$dev" = 1 ]; then
+		kp_log "seeding demo data"
+		kp_step seed "$bin" seed --config "$KP_CONF" || return 1
+	fi
 }
 
 kp_pool_ready() { [ -S "$1" ] && kp_pid_of "$2" "$1" >/dev/null; }

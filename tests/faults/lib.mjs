@@ -130,9 +130,10 @@ export { waitUntil };
  * by its pid files (call it in a finally).
  */
 export class Stack {
-  constructor(name, { workers = 2, dir } = {}) {
+  constructor(name, { workers = 2, dir, env = {} } = {}) {
     this.name = name;
     this.workers = workers;
+    this.extraEnv = env; // more environment for scripts/stack (KAPTAJN_WRAP, ...)
     this.var = dir || path.join(REPO, 'var', `test-faults-${name}`);
     this.started = false;
   }
@@ -143,6 +144,7 @@ export class Stack {
       KAPTAJN_WORKERS: String(this.workers),
       // A throw-away database need not survive a power cut.
       KP_MARIADB_OPTS: process.env.KP_MARIADB_OPTS || '--innodb-flush-log-at-trx-commit=0 --skip-innodb-doublewrite',
+      ...this.extraEnv,
     };
   }
 

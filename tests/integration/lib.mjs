@@ -258,6 +258,78 @@ function form(fields) {
     .join('&');
 }
 
+/** A TCP port on 127.0.0.1 that nothing listens on now (for a stack of a test's own). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const STACK_SCRIPT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'scripts', 'stack');
+
+/** Runs a program: resolves { code, out } (stdout, then stderr; code null when it was killed). */
+export function runCmd(cmd, args, { env = {}, timeout = 120000 } = {}) {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, out: `${stdout || ''}${stderr || ''}` });
+    });
+  });
+}
+
+/** scripts/stack with these arguments and more environment: { code, out }. */
+export function stackCmd(args, env = {}) {
+  return runCmd(STACK_SCRIPT, args, { env, timeout: 180000 });
+}
+
+/**
+ * Starts a stack of a test's own in dir (stopped and wiped first) on a free
+ * port, up to three tries, with more arguments after the port
+ * (--no-dev-idp) and more environment. Resolves { url, socket } (its
+ * MariaDB socket); throws with the end of the output. Stop it with
+ * stackCmd(['stop', dir]) in after(), also when this threw.
+ */
+export async function startOwnStack(dir, { args = [], env = {} } = {}) {
+  await stackCmd(['stop', dir]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  let last = '';
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const r = await stackCmd(['start', dir, String(port), ...args], env);
+    if (r.code === 0) {
+      const e = await stackCmd(['env', dir]);
+      const socket = /^KAPTAJN_DB_SOCKET=(.*)$/m.exec(e.out)[1].replace(/^'(.*)'$/, '$1');
+      return { url: `http://127.0.0.1:${port}`, socket };
+    }
+    last = r.out;
+  }
+  throw new Error(`the stack in ${dir} did not start:\n${last.slice(-2000)}`);
+}
+
+const SAN_RE = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
+
+/**
+ * Stops a stack of a test's own (startOwnStack) and asserts that it stopped
+ * cleanly and that no log of it holds a sanitizer report. Returns its logs
+ * as { file name: text }.
+ */
+export async function stopOwnStack(dir) {
+  const r = await stackCmd(['stop', dir]);
+  assert.equal(r.code, 0, r.out);
+  const logs = {};
+  for (const f of fs.readdirSync(path.join(dir, 'log'))) {
+    const text = fs.readFileSync(path.join(dir, 'log', f), 'utf8');
+    const at = text.search(SAN_RE);
+    assert.ok(at < 0, `sanitizer report in ${f}: ${text.slice(at, at + 1500)}`);
+    logs[f] = text;
+  }
+  return logs;
+}
+
 /** The dev IdP's answer to a token request (status not checked). */
 export function devTokenRes({ sub, aud = CITIZEN_AUD, loa, ttl, alg } = {}) {
   return request('POST', '/dev-idp/token', {

@@ -10,16 +10,13 @@
 // nothing is given back during the test, so the counts are exact.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { ADMIN, ADMIN_AUD, SKIP, decodeJwt, describeRes, expectError, expectJson, request, sql } from './lib.mjs';
+import { ADMIN, ADMIN_AUD, SKIP, decodeJwt, describeRes, expectError, expectJson, request, sql, stackCmd, startOwnStack, stopOwnStack } from './lib.mjs';
 
-const REPO = process.env.KAPTAJN_REPO || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const SHARED_VAR = process.env.KAPTAJN_VAR || '';
 const VAR = SHARED_VAR ? `${SHARED_VAR}-ratelimit` : '';
 const NEED = SKIP || (!SHARED_VAR && 'KAPTAJN_VAR is not set') || (!process.env.KAPTAJN_BIN && 'KAPTAJN_BIN is not set');
@@ -33,31 +30,10 @@ const RATES = {
   KAPTAJN_RATE_WRITE_BURST: String(WRITE_BURST),
   KAPTAJN_WORKERS: '1',
 };
-const SAN_RE = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
-
-function run(cmd, args, env) {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120000 }, (err, stdout, stderr) => {
-      resolve({ ok: !err, out: `${stdout || ''}${stderr || ''}` });
-    });
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('rate limits (a stack of its own with tight limits)', { skip: NEED }, () => {
   let base; // that stack's URL
   let socket; // its MariaDB socket
-  let started = false;
   const q = (query) => sql(query, { socket });
   const req = (method, p, opts = {}) => request(method, p, { ...opts, base, retry429: false });
   const devToken = async (sub, aud) => {
@@ -85,26 +61,11 @@ describe('rate limits (a stack of its own with tight limits)', { skip: NEED }, (
   let citizenId; // anna's
 
   before(async () => {
-    await run(path.join(REPO, 'scripts', 'stack'), ['stop', VAR]);
-    fs.rmSync(VAR, { recursive: true, force: true });
-    let last = '';
-    for (let i = 0; i < 3 && !started; i++) {
-      const port = await freePort();
-      const r = await run(path.join(REPO, 'scripts', 'stack'), ['start', VAR, String(port)], RATES);
-      last = r.out;
-      if (r.ok) {
-        started = true;
-        base = `http://127.0.0.1:${port}`;
-      }
-    }
-    // Stopped in after() whether or not it came up.
-    assert.ok(started, `the rate-limit stack did not start:\n${last.slice(-2000)}`);
-    const env = await run(path.join(REPO, 'scripts', 'stack'), ['env', VAR]);
-    socket = /^KAPTAJN_DB_SOCKET=(.*)$/m.exec(env.out)[1].replace(/^'(.*)'$/, '$1');
+    ({ url: base, socket } = await startOwnStack(VAR, { env: RATES }));
   });
 
   after(async () => {
-    if (VAR) await run(path.join(REPO, 'scripts', 'stack'), ['stop', VAR]);
+    if (VAR) await stackCmd(['stop', VAR]);
   });
 
   it('the stack was rendered with the tight limits', () => {
@@ -227,11 +188,6 @@ describe('rate limits (a stack of its own with tight limits)', { skip: NEED }, (
   });
 
   it('the stack stops cleanly and its pools\' logs hold no sanitizer report', async () => {
-    const r = await run(path.join(REPO, 'scripts', 'stack'), ['stop', VAR]);
-    assert.ok(r.ok, r.out);
-    for (const f of fs.readdirSync(path.join(VAR, 'log'))) {
-      const text = fs.readFileSync(path.join(VAR, 'log', f), 'utf8');
-      assert.ok(!SAN_RE.test(text), `sanitizer report in ${f}: ${text.slice(text.search(SAN_RE), text.search(SAN_RE) + 1500)}`);
-    }
+    await stopOwnStack(VAR);
   });
 });

@@ -17,141 +17,174 @@
 #define SQL_NUM_(n) #n
 
 
-static const char *const sql[DB_STMT__MAX] = {
-	[DB_PING] = "SELECT 1",
-	[DB_MIGRATION_LIST] = "SELECT name, checksum FROM schema_migrations ORDER BY name",
-	[DB_MIGRATION_RECORD] = "INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)",
+/* What a statement does to what the plan answers show (db.h, at the
+ * transactions): it changes a plan's dreams or goals, or what a citizen's
+ * answer shows besides; or it raises a plan's version or a citizen's rev.
+ * arg is the index of the statement's parameter that names that plan or
+ * citizen. A statement that names none does neither. */
+enum db_mark { DB_MARK_NONE, DB_MARK_PLAN, DB_MARK_CITIZEN };
+
+struct db_fact {
+	enum db_mark changes;
+	unsigned char changes_arg;
+	enum db_mark raises;
+	unsigned char raises_arg;
+};
+
+/* The statement table: each statement's SQL, the number of columns its rows
+ * have when they are read by name (its enum's __MAX in db.h; 0 while they
+ * are not), and what it does to what the plan answers show (db_fact). */
+struct db_stmt_def {
+	const char *sql;
+	unsigned char cols;
+	struct db_fact fact;
+};
+
+static const struct db_stmt_def stmts[DB_STMT__MAX] = {
+	[DB_PING] = {"SELECT 1"},
+	[DB_MIGRATION_LIST] = {"SELECT name, checksum FROM schema_migrations ORDER BY name"},
+	[DB_MIGRATION_RECORD] = {"INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)"},
 	/* Rows from before 004_staff_identity.sql: the configured staff issuer's. */
-	[DB_MIGRATION_STAFF_ISSUER] = "UPDATE staff SET issuer = ? WHERE issuer = ''",
-	[DB_SESSION_INSERT] =
+	[DB_MIGRATION_STAFF_ISSUER] = {"UPDATE staff SET issuer = ? WHERE issuer = ''"},
+	[DB_SESSION_INSERT] = {
 		"INSERT INTO sessions (id_hash, kind, citizen_id, staff_id, csrf_hash,"
-		" created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		" created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)"},
 	/* Three primary-key reads: every citizen request pays this, and the
 	 * plan read needs nothing more while its parts are kept. */
-	[DB_SESSION_GET_CITIZEN] =
+	[DB_SESSION_GET_CITIZEN] = {
 		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name,"
 		" p.version, c.rev"
 		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id JOIN plans p ON p.id = c.plan_id"
 		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
-	[DB_CITIZEN_HEAD] =
+		.cols = SC__MAX},
+	[DB_CITIZEN_HEAD] = {
 		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email"
 		" FROM citizens c LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
+		.cols = CH__MAX},
 	/* The yes is monotonic: a citizen says yes to the current version only. */
-	[DB_CITIZEN_ACCEPTED_SET] =
+	[DB_CITIZEN_ACCEPTED_SET] = {
 		"UPDATE citizens SET accepted_version = GREATEST(COALESCE(accepted_version, 0), ?),"
 		" rev = rev + 1 WHERE id = ?",
-	[DB_SESSION_TOUCH] = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?",
-	[DB_SESSION_END] =
-		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL",
-	[DB_TOKEN_USE] = "INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)",
-	[DB_TOKEN_PURGE] =
-		"DELETE FROM used_tokens WHERE expires_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT),
+		.fact = {DB_MARK_NONE, 0, DB_MARK_CITIZEN, 1}},
+	[DB_SESSION_TOUCH] = {"UPDATE sessions SET last_seen = ? WHERE id_hash = ?"},
+	[DB_SESSION_END] = {
+		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL"},
+	[DB_TOKEN_USE] = {"INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)"},
+	[DB_TOKEN_PURGE] = {
+		"DELETE FROM used_tokens WHERE expires_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
 	/* By the sessions_created index: a session created before the cutoff
 	 * is past its absolute timeout, so none that is live can go. */
-	[DB_SESSION_PURGE] =
-		"DELETE FROM sessions WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT),
-	[DB_CITIZEN_BY_CPR] = "SELECT id, name FROM citizens WHERE cpr_lookup = ?",
+	[DB_SESSION_PURGE] = {
+		"DELETE FROM sessions WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
+	[DB_CITIZEN_BY_CPR] = {"SELECT id, name FROM citizens WHERE cpr_lookup = ?"},
 	/* A plan's head as the citizen c sees it: id, version, c's last yes,
 	 * the contact person. */
-	[DB_PLAN_HEAD] =
+	[DB_PLAN_HEAD] = {
 		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
-		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
-	[DB_PLAN_DREAMS] =
+		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?"},
+	[DB_PLAN_DREAMS] = {
 		"SELECT id, citizen_id, text FROM dreams"
-		" WHERE plan_id = ? AND deleted_at IS NULL ORDER BY id",
-	[DB_PLAN_GOALS] =
+		" WHERE plan_id = ? AND deleted_at IS NULL ORDER BY id"},
+	[DB_PLAN_GOALS] = {
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
-		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id",
-	[DB_PLAN_DOC_GET] = "SELECT version, doc FROM plan_docs WHERE plan_id = ?",
+		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id"},
+	[DB_PLAN_DOC_GET] = {"SELECT version, doc FROM plan_docs WHERE plan_id = ?",
+		.cols = PD__MAX},
 	/* Keeps the newer of two documents: doc is set before version, so
 	 * both compare against the stored version. */
-	[DB_PLAN_DOC_STORE] =
+	[DB_PLAN_DOC_STORE] = {
 		"INSERT INTO plan_docs (plan_id, version, doc) VALUES (?, ?, ?)"
 		" ON DUPLICATE KEY UPDATE"
 		" doc = IF(VALUES(version) > version, VALUES(doc), doc),"
 		" built_at = IF(VALUES(version) > version, NOW(6), built_at),"
-		" version = GREATEST(version, VALUES(version))",
-	[DB_PLAN_LOCK] = "SELECT version FROM plans WHERE id = ? FOR UPDATE",
-	[DB_PLAN_BUMP] =
+		" version = GREATEST(version, VALUES(version))"},
+	[DB_PLAN_LOCK] = {"SELECT version FROM plans WHERE id = ? FOR UPDATE"},
+	[DB_PLAN_BUMP] = {
 		"UPDATE plans SET version = version + 1, updated_at = NOW(6) WHERE id = ?",
-	[DB_HISTORY_INSERT] =
+		.fact = {DB_MARK_NONE, 0, DB_MARK_PLAN, 0}},
+	[DB_HISTORY_INSERT] = {
 		"INSERT INTO plan_history (plan_id, version, actor_kind, actor_citizen_id,"
-		" actor_staff_id, summary, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[DB_HISTORY_LIST] =
+		" actor_staff_id, summary, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+	[DB_HISTORY_LIST] = {
 		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
 		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
 		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
-		" WHERE h.plan_id = ? AND h.version < ? ORDER BY h.version DESC LIMIT ?",
-	[DB_DREAM_INSERT] = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
-	[DB_DREAM_GET] =
+		" WHERE h.plan_id = ? AND h.version < ? ORDER BY h.version DESC LIMIT ?"},
+	[DB_DREAM_INSERT] = {"INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
+		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
+	[DB_DREAM_GET] = {
 		"SELECT citizen_id, text FROM dreams"
-		" WHERE id = ? AND plan_id = ? AND deleted_at IS NULL",
-	[DB_DREAM_UPDATE] =
+		" WHERE id = ? AND plan_id = ? AND deleted_at IS NULL"},
+	[DB_DREAM_UPDATE] = {
 		"UPDATE dreams SET text = ?, updated_at = NOW(6) WHERE id = ? AND plan_id = ?",
-	[DB_DREAM_DELETE] = "UPDATE dreams SET deleted_at = NOW(6) WHERE id = ? AND plan_id = ?",
-	[DB_ACCEPTANCE_INSERT] =
+		.fact = {DB_MARK_PLAN, 2, DB_MARK_NONE, 0}},
+	[DB_DREAM_DELETE] = {"UPDATE dreams SET deleted_at = NOW(6) WHERE id = ? AND plan_id = ?",
+		.fact = {DB_MARK_PLAN, 1, DB_MARK_NONE, 0}},
+	[DB_ACCEPTANCE_INSERT] = {
 		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, request_id)"
 		" VALUES (?, ?, ?, ?)",
-	[DB_CONTACT_GET] =
+		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
+	[DB_CONTACT_GET] = {
 		"SELECT st.name, st.title, st.phone, st.email"
-		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
-	[DB_ACCESS_LOG] =
+		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?"},
+	[DB_ACCESS_LOG] = {
 		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_name, actor_role, action, id"
 		" FROM audit_log WHERE citizen_id = ? AND actor_kind = 'staff'"
-		" AND action <> 'denied' AND id < ? ORDER BY id DESC LIMIT ?",
-	[DB_GOAL_IN_PLAN] = "SELECT id FROM goals WHERE id = ? AND plan_id = ?",
-	[DB_PROPOSAL_INSERT] =
+		" AND action <> 'denied' AND id < ? ORDER BY id DESC LIMIT ?"},
+	[DB_GOAL_IN_PLAN] = {"SELECT id FROM goals WHERE id = ? AND plan_id = ?"},
+	[DB_PROPOSAL_INSERT] = {
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title,"
-		" description, reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[DB_PROPOSAL_GET] =
+		" description, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+	[DB_PROPOSAL_GET] = {
 		"SELECT p.id, p.kind, p.goal_id, p.title, p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
 		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
-		" WHERE p.id = ? AND p.citizen_id = ?",
-	[DB_PROPOSAL_LIST] =
+		" WHERE p.id = ? AND p.citizen_id = ?"},
+	[DB_PROPOSAL_LIST] = {
 		"SELECT p.id, p.kind, p.goal_id, p.title, p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
 		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
-		" WHERE p.citizen_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?",
-	[DB_PROPOSAL_LOCK] =
-		"SELECT status FROM proposals WHERE id = ? AND citizen_id = ? FOR UPDATE",
-	[DB_PROPOSAL_WITHDRAW] =
+		" WHERE p.citizen_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?"},
+	[DB_PROPOSAL_LOCK] = {
+		"SELECT status FROM proposals WHERE id = ? AND citizen_id = ? FOR UPDATE"},
+	[DB_PROPOSAL_WITHDRAW] = {
 		"UPDATE proposals SET status = 'withdrawn', closed_at = NOW(6)"
-		" WHERE id = ? AND status = 'pending'",
+		" WHERE id = ? AND status = 'pending'"},
 	/* A staff member is (issuer, sub), both binary: byte for byte. */
-	[DB_STAFF_BY_SUB] = "SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ?",
-	[DB_SEED_STAFF] =
+	[DB_STAFF_BY_SUB] = {"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ?"},
+	[DB_SEED_STAFF] = {
 		"INSERT INTO staff (issuer, sub, name, role, title, phone, email)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[DB_SEED_HOUSEHOLD] = "INSERT INTO households (name) VALUES (?)",
-	[DB_SEED_PLAN] = "INSERT INTO plans (household_id, version) VALUES (?, 1)",
-	[DB_SEED_CITIZEN] =
+		" VALUES (?, ?, ?, ?, ?, ?, ?)"},
+	[DB_SEED_HOUSEHOLD] = {"INSERT INTO households (name) VALUES (?)"},
+	[DB_SEED_PLAN] = {"INSERT INTO plans (household_id, version) VALUES (?, 1)"},
+	[DB_SEED_CITIZEN] = {
 		"INSERT INTO citizens (plan_id, household_id, name, caseworker_id, contact_id)"
-		" VALUES (?, ?, ?, ?, ?)",
-	[DB_SEED_CITIZEN_CPR] = "UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?",
+		" VALUES (?, ?, ?, ?, ?)"},
+	[DB_SEED_CITIZEN_CPR] = {"UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?"},
 	/* The seed writes a new plan whole, in the transaction that makes it:
 	 * nobody has read it, and nothing needs raising. */
-	[DB_SEED_DREAM] = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
-	[DB_SEED_GOAL] =
+	[DB_SEED_DREAM] = {"INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)"},
+	[DB_SEED_GOAL] = {
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
-		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[DB_SEED_CONSENT] =
-		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by) VALUES (?, ?, 'given', ?)",
+		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+	[DB_SEED_CONSENT] = {
+		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by) VALUES (?, ?, 'given', ?)"},
 	/* admin: sessions, caseloads, audit */
-	[DB_SESSION_GET_STAFF] =
+	[DB_SESSION_GET_STAFF] = {
 		"SELECT s.staff_id, s.csrf_hash, s.created_at, s.last_seen, st.name, st.role"
 		" FROM sessions s JOIN staff st ON st.id = s.staff_id"
 		" WHERE s.id_hash = ? AND s.kind = 'staff' AND s.ended_at IS NULL AND st.active",
-	[DB_STAFF_LOGIN] =
-		"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ? AND active",
-	[DB_CASELOAD_CITIZEN] =
+		.cols = SS__MAX},
+	[DB_STAFF_LOGIN] = {
+		"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ? AND active"},
+	[DB_CASELOAD_CITIZEN] = {
 		"SELECT c.id, c.plan_id, c.name FROM citizens c"
-		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)",
-	[DB_CASELOAD_LIST] =
+		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)"},
+	[DB_CASELOAD_LIST] = {
 		"SELECT c.id, c.name, c.household_id, p.id, p.version,"
 		" (SELECT MAX(a.version) FROM plan_acceptances a"
 		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
@@ -161,69 +194,71 @@ static const char *const sql[DB_STMT__MAX] = {
 		" LEFT JOIN staff ct ON ct.id = c.contact_id"
 		" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?)"
-		" AND (c.name > ? OR (c.name = ? AND c.id > ?)) ORDER BY c.name, c.id LIMIT ?",
-	[DB_AUDIT_HEAD_LOCK] = "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
-	[DB_AUDIT_INSERT] =
+		" AND (c.name > ? OR (c.name = ? AND c.id > ?)) ORDER BY c.name, c.id LIMIT ?"},
+	[DB_AUDIT_HEAD_LOCK] = {"SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE"},
+	[DB_AUDIT_INSERT] = {
 		"INSERT INTO audit_log (at, actor_kind, actor_staff_id, actor_name, actor_role,"
 		" citizen_id, action, object, request_id, prev_hash, row_hash)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[DB_AUDIT_HEAD_SET] = "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1",
-	[DB_AUDIT_HEAD_GET] = "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
-	[DB_AUDIT_LIST] =
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+	[DB_AUDIT_HEAD_SET] = {"UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1"},
+	[DB_AUDIT_HEAD_GET] = {"SELECT last_id, last_hash FROM audit_head WHERE id = 1"},
+	[DB_AUDIT_LIST] = {
 		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_staff_id, actor_name, actor_role,"
 		" action, object, id FROM audit_log WHERE citizen_id = ? AND id < ?"
-		" ORDER BY id DESC LIMIT ?",
-	[DB_AUDIT_SCAN] =
+		" ORDER BY id DESC LIMIT ?"},
+	[DB_AUDIT_SCAN] = {
 		"SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor_kind, actor_staff_id,"
 		" actor_name, actor_role, citizen_id, action, object, request_id, prev_hash, row_hash"
-		" FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
-	[DB_CITIZEN_CPR] = "SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?",
-	[DB_CITIZEN_CONSENT] =
+		" FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000"},
+	[DB_CITIZEN_CPR] = {"SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?"},
+	[DB_CITIZEN_CONSENT] = {
 		"SELECT action, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ') FROM consents"
-		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1",
-	[DB_HISTORY_SINCE] =
+		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1"},
+	[DB_HISTORY_SINCE] = {
 		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
 		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
 		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
-		" WHERE h.plan_id = ? AND h.version > ? ORDER BY h.version",
-	[DB_HOUSEHOLD_MEMBERS] =
-		"SELECT id, name FROM citizens WHERE plan_id = ? AND id <> ? ORDER BY id",
+		" WHERE h.plan_id = ? AND h.version > ? ORDER BY h.version"},
+	[DB_HOUSEHOLD_MEMBERS] = {
+		"SELECT id, name FROM citizens WHERE plan_id = ? AND id <> ? ORDER BY id"},
 	/* admin: goals, decisions, comments, contact, consent */
-	[DB_LEGAL_BASIS_GET] = "SELECT child_related FROM legal_bases WHERE code = ?",
-	[DB_LEGAL_BASIS_LIST] =
-		"SELECT code, law, title, child_related FROM legal_bases ORDER BY law, code",
-	[DB_GOAL_LOCK] =
+	[DB_LEGAL_BASIS_GET] = {"SELECT child_related FROM legal_bases WHERE code = ?"},
+	[DB_LEGAL_BASIS_LIST] = {
+		"SELECT code, law, title, child_related FROM legal_bases ORDER BY law, code"},
+	[DB_GOAL_LOCK] = {
 		"SELECT parent_id, title, description, area, legal_basis, hours_per_week,"
-		" child_related, status FROM goals WHERE id = ? AND plan_id = ? FOR UPDATE",
-	[DB_GOAL_INSERT] =
+		" child_related, status FROM goals WHERE id = ? AND plan_id = ? FOR UPDATE"},
+	[DB_GOAL_INSERT] = {
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
 		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[DB_GOAL_UPDATE] =
+		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
+	[DB_GOAL_UPDATE] = {
 		"UPDATE goals SET title = ?, description = ?, area = ?, legal_basis = ?,"
 		" hours_per_week = ?, child_related = ?, status = ?, updated_at = NOW(6)"
 		" WHERE id = ? AND plan_id = ?",
+		.fact = {DB_MARK_PLAN, 8, DB_MARK_NONE, 0}},
 	/* Columns as DB_PLAN_GOALS. */
-	[DB_GOAL_WITH_SUBGOALS] =
+	[DB_GOAL_WITH_SUBGOALS] = {
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
 		" hours_per_week, child_related FROM goals"
-		" WHERE plan_id = ? AND (id = ? OR parent_id = ?) ORDER BY id",
-	[DB_PROPOSAL_CITIZEN] = "SELECT citizen_id FROM proposals WHERE id = ?",
-	[DB_PROPOSAL_LOCK_DECIDE] =
+		" WHERE plan_id = ? AND (id = ? OR parent_id = ?) ORDER BY id"},
+	[DB_PROPOSAL_CITIZEN] = {"SELECT citizen_id FROM proposals WHERE id = ?"},
+	[DB_PROPOSAL_LOCK_DECIDE] = {
 		"SELECT status, kind, goal_id, title, description FROM proposals"
-		" WHERE id = ? AND citizen_id = ? FOR UPDATE",
-	[DB_PROPOSAL_DECIDE] =
+		" WHERE id = ? AND citizen_id = ? FOR UPDATE"},
+	[DB_PROPOSAL_DECIDE] = {
 		"UPDATE proposals SET status = ?, closed_at = NOW(6), decided_by = ?,"
 		" decision_reason = ?, goal_id = COALESCE(goal_id, ?)"
-		" WHERE id = ? AND status = 'pending'",
-	[DB_PROPOSAL_SUPERSEDE] =
+		" WHERE id = ? AND status = 'pending'"},
+	[DB_PROPOSAL_SUPERSEDE] = {
 		"UPDATE proposals SET status = 'superseded', superseded_by = ?, closed_at = NOW(6)"
-		" WHERE goal_id = ? AND citizen_id = ? AND status = 'pending' AND id <> ?",
+		" WHERE goal_id = ? AND citizen_id = ? AND status = 'pending' AND id <> ?"},
 	/* The staff's view of proposals, oldest first; DB_PROPOSAL_STAFF_GET
 	 * has the same columns (the last is created_at in full: the position
 	 * of a page, and where its comments begin and end), and comments come
 	 * with the proposal id first. */
-	[DB_PROPOSAL_QUEUE] =
+	[DB_PROPOSAL_QUEUE] = {
 		"SELECT p.id, p.citizen_id, c.name, p.kind, p.goal_id, g.title, p.title,"
 		" p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
@@ -234,8 +269,8 @@ static const char *const sql[DB_STMT__MAX] = {
 		" LEFT JOIN goals g ON g.id = p.goal_id LEFT JOIN staff ds ON ds.id = p.decided_by"
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND p.status = ?"
 		" AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))"
-		" ORDER BY p.created_at, p.id LIMIT ?",
-	[DB_PROPOSAL_QUEUE_COMMENTS] =
+		" ORDER BY p.created_at, p.id LIMIT ?"},
+	[DB_PROPOSAL_QUEUE_COMMENTS] = {
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
 		" FROM proposal_comments pc JOIN proposals p ON p.id = pc.proposal_id"
@@ -243,8 +278,8 @@ static const char *const sql[DB_STMT__MAX] = {
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND p.status = ?"
 		" AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))"
 		" AND (p.created_at < ? OR (p.created_at = ? AND p.id <= ?))"
-		" ORDER BY pc.proposal_id, pc.id",
-	[DB_PROPOSAL_STAFF_GET] =
+		" ORDER BY pc.proposal_id, pc.id"},
+	[DB_PROPOSAL_STAFF_GET] = {
 		"SELECT p.id, p.citizen_id, c.name, p.kind, p.goal_id, g.title, p.title,"
 		" p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
@@ -253,88 +288,89 @@ static const char *const sql[DB_STMT__MAX] = {
 		" DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f')"
 		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
 		" LEFT JOIN goals g ON g.id = p.goal_id LEFT JOIN staff ds ON ds.id = p.decided_by"
-		" WHERE p.id = ?",
-	[DB_PROPOSAL_COMMENTS] =
+		" WHERE p.id = ?"},
+	[DB_PROPOSAL_COMMENTS] = {
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
 		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id"
-		" WHERE pc.proposal_id = ? ORDER BY pc.id",
-	[DB_COMMENT_INSERT] =
-		"INSERT INTO proposal_comments (proposal_id, staff_id, text) VALUES (?, ?, ?)",
-	[DB_COMMENT_GET] =
+		" WHERE pc.proposal_id = ? ORDER BY pc.id"},
+	[DB_COMMENT_INSERT] = {
+		"INSERT INTO proposal_comments (proposal_id, staff_id, text) VALUES (?, ?, ?)"},
+	[DB_COMMENT_GET] = {
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
-		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id WHERE pc.id = ?",
-	[DB_STAFF_GET] = "SELECT id, name, role, title, phone, email, active FROM staff WHERE id = ?",
-	[DB_STAFF_LIST] =
+		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id WHERE pc.id = ?"},
+	[DB_STAFF_GET] = {"SELECT id, name, role, title, phone, email, active FROM staff WHERE id = ?"},
+	[DB_STAFF_LIST] = {
 		"SELECT id, name, role, title FROM staff WHERE active AND (? IS NULL OR role = ?)"
-		" ORDER BY name, id",
-	[DB_CITIZEN_CONTACT_SET] =
+		" ORDER BY name, id"},
+	[DB_CITIZEN_CONTACT_SET] = {
 		"UPDATE citizens SET contact_id = ?, rev = rev + 1 WHERE id = ? AND NOT contact_id <=> ?",
-	[DB_CONSENT_INSERT] =
+		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1}},
+	[DB_CONSENT_INSERT] = {
 		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by, request_id)"
-		" VALUES (?, ?, ?, ?, ?)",
+		" VALUES (?, ?, ?, ?, ?)"},
 	/* admin: meetings, follow-ups, course end, reports */
 	/* The meeting statements that return rows share their first eight
 	 * columns: id, kind, starts_at, place, agenda, participants, held_at,
 	 * citizen_id. */
-	[DB_MEETING_INSERT] =
+	[DB_MEETING_INSERT] = {
 		"INSERT INTO meetings (plan_id, citizen_id, kind, starts_at, place, agenda,"
-		" participants, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-	[DB_MEETING_GET] =
+		" participants, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+	[DB_MEETING_GET] = {
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE id = ?",
-	[DB_MEETING_LOCK] =
-		"SELECT held_at FROM meetings WHERE id = ? AND citizen_id = ? FOR UPDATE",
-	[DB_MEETING_HELD] = "UPDATE meetings SET held_at = ? WHERE id = ? AND held_at IS NULL",
-	[DB_MEETING_LIST] =
+		" FROM meetings WHERE id = ?"},
+	[DB_MEETING_LOCK] = {
+		"SELECT held_at FROM meetings WHERE id = ? AND citizen_id = ? FOR UPDATE"},
+	[DB_MEETING_HELD] = {"UPDATE meetings SET held_at = ? WHERE id = ? AND held_at IS NULL"},
+	[DB_MEETING_LIST] = {
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE plan_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000",
-	[DB_MEETING_FOLLOW_UPS] =
+		" FROM meetings WHERE plan_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000"},
+	[DB_MEETING_FOLLOW_UPS] = {
 		"SELECT COALESCE(SUM(starts_at <= ?), 0), COALESCE(SUM(held_at IS NOT NULL), 0),"
 		" COALESCE(SUM(starts_at <= ? AND held_at IS NULL), 0)"
-		" FROM meetings WHERE plan_id = ? AND kind = 'follow_up'",
-	[DB_MEETING_UPCOMING] =
+		" FROM meetings WHERE plan_id = ? AND kind = 'follow_up'"},
+	[DB_MEETING_UPCOMING] = {
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
 		" FROM meetings WHERE plan_id = ? AND held_at IS NULL AND starts_at >= ?"
-		" ORDER BY starts_at, id LIMIT 1000",
-	[DB_COURSE_LOCK] =
+		" ORDER BY starts_at, id LIMIT 1000"},
+	[DB_COURSE_LOCK] = {
 		"SELECT caseworker_id, course_outcome,"
 		" DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ')"
-		" FROM citizens WHERE id = ? FOR UPDATE",
-	[DB_COURSE_END] =
+		" FROM citizens WHERE id = ? FOR UPDATE"},
+	[DB_COURSE_END] = {
 		"UPDATE citizens SET course_outcome = ?, course_ended_at = ?, course_ended_by = ?"
-		" WHERE id = ? AND course_outcome IS NULL",
+		" WHERE id = ? AND course_outcome IS NULL"},
 	/* The report's queries group by the citizen's caseworker (NULL: none);
 	 * report.c adds the groups up for the total. */
-	[DB_REPORT_CASEWORKERS] =
+	[DB_REPORT_CASEWORKERS] = {
 		"SELECT s.id, s.name FROM staff s WHERE s.role = 'caseworker' AND (s.active"
 		" OR EXISTS (SELECT 1 FROM citizens c WHERE c.caseworker_id = s.id))"
-		" ORDER BY s.name, s.id",
-	[DB_REPORT_CITIZENS] =
+		" ORDER BY s.name, s.id"},
+	[DB_REPORT_CITIZENS] = {
 		"SELECT caseworker_id, SUM(course_outcome IS NULL), SUM(course_outcome = 'job'),"
 		" SUM(course_outcome = 'education'), SUM(course_outcome = 'early_pension'),"
-		" SUM(course_outcome = 'other') FROM citizens GROUP BY caseworker_id",
-	[DB_REPORT_PENDING] =
+		" SUM(course_outcome = 'other') FROM citizens GROUP BY caseworker_id"},
+	[DB_REPORT_PENDING] = {
 		"SELECT c.caseworker_id, COUNT(*) FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
-		" WHERE p.status = 'pending' GROUP BY c.caseworker_id",
+		" WHERE p.status = 'pending' GROUP BY c.caseworker_id"},
 	/* One row per decided proposal: the median is taken in C. */
-	[DB_REPORT_DECISIONS] =
+	[DB_REPORT_DECISIONS] = {
 		"SELECT c.caseworker_id, TIMESTAMPDIFF(SECOND, p.created_at, p.closed_at) AS secs"
 		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
 		" WHERE p.status IN ('approved', 'rejected') AND p.closed_at IS NOT NULL"
-		" ORDER BY c.caseworker_id, secs",
-	[DB_REPORT_CONTACTS] =
+		" ORDER BY c.caseworker_id, secs"},
+	[DB_REPORT_CONTACTS] = {
 		"SELECT c.contact_id, s.name, c.caseworker_id, COUNT(*)"
 		" FROM citizens c JOIN staff s ON s.id = c.contact_id WHERE c.course_outcome IS NULL"
 		" GROUP BY c.contact_id, s.name, c.caseworker_id"
-		" ORDER BY s.name, c.contact_id, c.caseworker_id",
+		" ORDER BY s.name, c.contact_id, c.caseworker_id"},
 	/* Distinct staff per citizen: caseworker, contact, who decided or
 	 * commented on their proposals, who created their plan's goals. */
-	[DB_REPORT_STAFF] =
+	[DB_REPORT_STAFF] = {
 		"SELECT c.caseworker_id, COUNT(*), SUM(n.staff), MAX(n.staff)"
 		" FROM citizens c JOIN ("
 		"  SELECT x.citizen_id, COUNT(DISTINCT x.staff_id) AS staff FROM ("
@@ -346,62 +382,30 @@ static const char *const sql[DB_STMT__MAX] = {
 		"   UNION ALL SELECT gc.id, g.created_by FROM goals g"
 		"    JOIN citizens gc ON gc.plan_id = g.plan_id"
 		"  ) x GROUP BY x.citizen_id"
-		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id",
+		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id"},
 	/* Demo history: times are hours before now. */
-	[DB_SEED_PROPOSAL] =
+	[DB_SEED_PROPOSAL] = {
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title, description, reason,"
 		" status, created_at, closed_at, decided_by, decision_reason)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, NOW(6) - INTERVAL ? HOUR, NOW(6) - INTERVAL ? HOUR,"
-		" ?, ?)",
-	[DB_SEED_COMMENT] =
+		" ?, ?)"},
+	[DB_SEED_COMMENT] = {
 		"INSERT INTO proposal_comments (proposal_id, staff_id, text, at)"
-		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR)",
-	[DB_SEED_HISTORY] =
+		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR)"},
+	[DB_SEED_HISTORY] = {
 		"INSERT INTO plan_history (plan_id, version, at, actor_kind, actor_citizen_id,"
 		" actor_staff_id, summary, request_id)"
-		" VALUES (?, ?, NOW(6) - INTERVAL ? HOUR, ?, ?, ?, ?, 'seed')",
-	[DB_SEED_HISTORY_AT] =
-		"UPDATE plan_history SET at = NOW(6) - INTERVAL ? HOUR WHERE plan_id = ? AND version = ?",
-	[DB_SEED_PLAN_VERSION] = "UPDATE plans SET version = ? WHERE id = ?",
-	[DB_SEED_ACCEPTANCE] =
+		" VALUES (?, ?, NOW(6) - INTERVAL ? HOUR, ?, ?, ?, ?, 'seed')"},
+	[DB_SEED_HISTORY_AT] = {
+		"UPDATE plan_history SET at = NOW(6) - INTERVAL ? HOUR WHERE plan_id = ? AND version = ?"},
+	[DB_SEED_PLAN_VERSION] = {"UPDATE plans SET version = ? WHERE id = ?"},
+	[DB_SEED_ACCEPTANCE] = {
 		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, at, request_id)"
 		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR, 'seed')",
+		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
 };
 
-/* What a statement does to what the plan answers show (db.h, at the
- * transactions): it changes a plan's dreams or goals, or what a citizen's
- * answer shows besides; or it raises a plan's version or a citizen's rev.
- * arg is the index of the statement's parameter that names that plan or
- * citizen. A statement not listed does neither. */
-enum db_mark { DB_MARK_NONE, DB_MARK_PLAN, DB_MARK_CITIZEN };
 
-struct db_fact {
-	enum db_mark changes;
-	unsigned char changes_arg;
-	enum db_mark raises;
-	unsigned char raises_arg;
-};
-
-static const struct db_fact facts[DB_STMT__MAX] = {
-	[DB_DREAM_INSERT] = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0},
-	[DB_DREAM_UPDATE] = {DB_MARK_PLAN, 2, DB_MARK_NONE, 0},
-	[DB_DREAM_DELETE] = {DB_MARK_PLAN, 1, DB_MARK_NONE, 0},
-	[DB_GOAL_INSERT] = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0},
-	[DB_GOAL_UPDATE] = {DB_MARK_PLAN, 8, DB_MARK_NONE, 0},
-	[DB_PLAN_BUMP] = {DB_MARK_NONE, 0, DB_MARK_PLAN, 0},
-	[DB_ACCEPTANCE_INSERT] = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0},
-	[DB_CITIZEN_ACCEPTED_SET] = {DB_MARK_NONE, 0, DB_MARK_CITIZEN, 1},
-	[DB_CITIZEN_CONTACT_SET] = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1},
-	[DB_SEED_ACCEPTANCE] = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0},
-};
-
-/* The column counts of the statements whose rows are read by name (db.h). */
-static const unsigned char stmt_cols[DB_STMT__MAX] = {
-	[DB_SESSION_GET_CITIZEN] = SC__MAX,
-	[DB_SESSION_GET_STAFF] = SS__MAX,
-	[DB_CITIZEN_HEAD] = CH__MAX,
-	[DB_PLAN_DOC_GET] = PD__MAX,
-};
 
 /* A plan or citizen a transaction changed or raised. */
 struct db_mark_key {
@@ -451,7 +455,7 @@ static void db_mark_add(struct db *db, struct db_mark_key *list, size_t *n, enum
 static enum kp_err db_mark_note(struct db *db, enum db_stmt st, const struct db_arg *args,
                                 size_t nargs)
 {
-	const struct db_fact *f = &facts[st];
+	const struct db_fact *f = &stmts[st].fact;
 
 	if (f->changes == DB_MARK_NONE && f->raises == DB_MARK_NONE)
 		return KP_OK;
@@ -501,7 +505,7 @@ static int db_table_checked(void)
 	size_t i;
 
 	for (i = 0; i < DB_STMT__MAX; i++)
-		if (sql[i] == NULL) {
+		if (stmts[i].sql == NULL) {
 			fprintf(stderr, "db: statement %zu has no SQL\n", i);
 			abort();
 		}
@@ -629,14 +633,14 @@ static enum kp_err db_prepared(struct db *db, enum db_stmt st, MYSQL_STMT **out)
 	}
 	if ((s = mysql_stmt_init(db->conn)) == NULL)
 		return db_error(db, NULL, st, "stmt_init");
-	if (mysql_stmt_prepare(s, sql[st], strlen(sql[st])) != 0) {
+	if (mysql_stmt_prepare(s, stmts[st].sql, strlen(stmts[st].sql)) != 0) {
 		err = db_error(db, s, st, "prepare");
 		mysql_stmt_close(s);
 		return err;
 	}
-	if (stmt_cols[st] != 0 && mysql_stmt_field_count(s) != stmt_cols[st]) {
+	if (stmts[st].cols != 0 && mysql_stmt_field_count(s) != stmts[st].cols) {
 		fprintf(stderr, "db: stmt %d returns %u columns, its enum names %u\n", (int)st,
-		        mysql_stmt_field_count(s), (unsigned)stmt_cols[st]);
+		        mysql_stmt_field_count(s), (unsigned)stmts[st].cols);
 		mysql_stmt_close(s);
 		return KP_EINTERNAL;
 	}

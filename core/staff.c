@@ -44,38 +44,43 @@ enum kp_err staff_assign_contact(struct db *db, struct arena *a, const struct kp
 {
 	struct caseload_citizen c;
 	unsigned long long changed = 0;
-	long long current;
+	long long current = 0;
 	struct db_res st;
 	enum kp_err err;
 
 	*out = NULL;
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
 	err = caseload_open(db, a, who, citizen_id, "contact_assigned",
 	                    arena_printf(a, "staff %lld", staff_id), &c);
+	if (err == KP_OK)
+		err = db_query(db, a, DB_STAFF_GET, DB_ARGS(DB_I64(staff_id)), &st);
 	if (err != KP_OK)
-		return err;
-	if ((err = db_query(db, a, DB_STAFF_GET, DB_ARGS(DB_I64(staff_id)), &st)) != KP_OK)
-		goto fail;
+		goto out;
 	/* Columns: id, name, role, title, phone, email, active. */
 	if (st.nrows != 1 || strcmp(db_cell(&st, 0, 2), "contact") != 0 || db_i64(&st, 0, 6) == 0) {
 		err = KP_FAIL(f, KP_EINVAL, "not_a_contact",
 		              "staff_id: not an active staff member with the role contact");
-		goto fail;
+		goto out;
 	}
 	if ((err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK)
-		goto fail;
+		goto out;
 	err = db_exec(db, DB_CITIZEN_CONTACT_SET,
 	              DB_ARGS(DB_I64(staff_id), DB_I64(c.id), DB_I64(staff_id)), &changed, NULL);
-	if (err != KP_OK)
-		goto fail;
-	if (changed == 0) {
-		/* The contact the citizen has already: no change, no version. */
-		db_rollback(db);
-	} else {
+	if (err == KP_OK && changed != 0) {
 		current++;
 		err = plan_bump(db, c.plan_id, current, who,
 		                arena_printf(a, "Ny kontaktperson: %s", db_cell(&st, 0, 1)));
-		if (err != KP_OK || (err = db_commit(db)) != KP_OK)
-			goto fail;
+	}
+out:
+	if (err == KP_OK && changed == 0) {
+		/* The contact the citizen has already: no change, no version, no
+		 * audit row; the transaction is rolled back and the answer is
+		 * the contact as it stands. */
+		if (db_tx_end(db, KP_ECONFLICT) != KP_ECONFLICT)
+			return KP_EINTERNAL;
+	} else if ((err = db_tx_end(db, err)) != KP_OK) {
+		return err;
 	}
 	*version = current;
 	*out = json_pack("{s:{s:I, s:s, s:s, s:s, s:s}, s:I}", "contact", "id",
@@ -83,7 +88,4 @@ enum kp_err staff_assign_contact(struct db *db, struct arena *a, const struct kp
 	                 db_cell(&st, 0, 3), "phone", db_cell(&st, 0, 4), "email",
 	                 db_cell(&st, 0, 5), "plan_version", (json_int_t)current);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
-fail:
-	db_rollback(db);
-	return err;
 }

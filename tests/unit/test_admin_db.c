@@ -1131,10 +1131,23 @@ Test(admin_db, an_audit_row_is_rolled_back_with_its_change)
 	struct caseload_citizen c;
 
 	make(&f);
+	cr_assert_eq(db_tx_begin(db), KP_OK);
 	cr_assert_eq(caseload_open(db, a, &f.cw, f.c1, "goal_added", "goal", &c), KP_OK);
 	cr_assert_eq(audit_rows(f.c1, "goal_added", f.cw_id), 1, "written in the transaction");
-	db_rollback(db);
+	cr_assert_eq(db_tx_end(db, KP_ECONFLICT), KP_ECONFLICT);
 	cr_assert_eq(audit_rows(f.c1, "goal_added", f.cw_id), 0);
+}
+
+Test(admin_db, a_denied_attempt_is_kept_though_the_transaction_fails)
+{
+	struct fixture f;
+	struct caseload_citizen c;
+
+	make(&f);
+	cr_assert_eq(db_tx_begin(db), KP_OK);
+	cr_assert_eq(caseload_open(db, a, &f.other, f.c1, "goal_added", "goal", &c), KP_ENOTFOUND);
+	cr_assert_eq(db_tx_end(db, KP_ENOTFOUND), KP_ENOTFOUND);
+	cr_assert_eq(audit_rows(f.c1, "denied", f.other.id), 1, "the denied attempt was not kept");
 }
 
 Test(admin_db, the_audit_chain_holds_after_the_caseworkers_changes)

@@ -144,6 +144,12 @@ enum db_col_citizen_head {
 };
 /* DB_PLAN_DOC_GET: the kept dreams and goals of a plan and their version. */
 enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
+
+/* The rows of plans, dreams, history, proposals (the citizen's), consent,
+ * course, staff and sessions. */
+
+/* The rows of the caseload, audit, goals, meetings, reports and migrations. */
+
 /* Rows one purge statement (DB_TOKEN_PURGE, DB_SESSION_PURGE) deletes at
  * most, so that none holds its locks for long. */
 #define DB_PURGE_LIMIT 500

@@ -228,7 +228,7 @@ describe('a stack without the dev IdP trusts only its broker (a stack of its own
   });
 
   it('a staff token signed with the dev keys is 401 on /admin/api/v1/session, though that staff member exists; the broker\'s token for the same person logs in', async () => {
-    q(`INSERT INTO staff (sub, name, role, title) VALUES ('mette', 'Mette Sørensen', 'caseworker', 'Koordinerende sagsbehandler')`);
+    q(`INSERT INTO staff (issuer, sub, name, role, title) VALUES ('${STAFF_ISSUER}', 'mette', 'Mette Sørensen', 'caseworker', 'Koordinerende sagsbehandler')`);
     const devTok = await devSigned('mette', ADMIN_AUD);
     const claims = decodeJwt(devTok).payload;
     assert.equal(claims.iss, STAFF_ISSUER);

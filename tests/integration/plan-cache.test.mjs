@@ -167,10 +167,12 @@ describe('plan answers kept in memory', { skip: NEED }, () => {
     const before = await warm(m);
     const plan = JSON.parse(before[0].text);
     const text = `Drøm ${marker('host')}`;
-    // What another application host's Kaptajn commits: the dream and the
-    // raised version, in one transaction.
+    // What another application host's Kaptajn commits: the dream, the
+    // raised version and its history row, in one transaction.
     sql(`START TRANSACTION; INSERT INTO dreams (plan_id, citizen_id, text) VALUES (${plan.id}, ${mid}, '${text}');`
-      + ` UPDATE plans SET version = version + 1 WHERE id = ${plan.id}; COMMIT`);
+      + ` UPDATE plans SET version = version + 1 WHERE id = ${plan.id};`
+      + ` INSERT INTO plan_history (plan_id, version, actor_kind, actor_citizen_id, summary, request_id)`
+      + ` SELECT id, version, 'citizen', ${mid}, 'Drøm tilføjet', 'test' FROM plans WHERE id = ${plan.id}; COMMIT`);
     const id = Number(sql(`SELECT MAX(id) FROM dreams WHERE plan_id = ${sqlInt(plan.id)} AND text = '${text}'`)[0][0]);
     dreams.push(id);
     for (const res of await reads(m, 8)) {

@@ -3,9 +3,9 @@
 #include "internal.h"
 #include "plan.h"
 
-/* The plan answer from its two parts, each from the worker's memory when it
- * is kept under the numbers the session query just read (plan_cache.c),
- * else from the database, and then kept. */
+/* The plan answer from its two parts, each from the pool's shared memory
+ * when it is kept under the numbers the session query just read
+ * (plan_cache.c), else from the database, and then kept. */
 enum kp_err h_plan_get(struct req *r)
 {
 	struct plan_cache *pc = r->w->plans;
@@ -15,13 +15,13 @@ enum kp_err h_plan_get(struct req *r)
 	enum kp_err err;
 
 	r->plan_kept = true;
-	if ((doc = plan_cache_doc(pc, who->plan_id, version)) == NULL) {
+	if ((doc = plan_cache_doc(pc, r->a, who->plan_id, version)) == NULL) {
 		r->plan_kept = false;
 		if ((err = plan_doc(r->w->db, r->a, who->plan_id, version, &doc)) != KP_OK)
 			return err;
 		plan_cache_put_doc(pc, who->plan_id, version, doc);
 	}
-	if ((part = plan_cache_part(pc, who->id, rev)) == NULL) {
+	if ((part = plan_cache_part(pc, r->a, who->id, rev)) == NULL) {
 		r->plan_kept = false;
 		/* rev may be read newer than the session's: the part is as of it. */
 		if ((err = plan_citizen_part(r->w->db, r->a, who->id, &part, &rev)) != KP_OK)

@@ -34,7 +34,7 @@ struct worker {
 	struct token_keyset keyset;
 	struct token_policy policy;
 	struct arena *arena;
-	struct plan_cache *plans;  /* citizen pool: kept parts of plan answers */
+	struct plan_cache *plans;  /* citizen pool: kept parts of plan answers, shared */
 };
 
 enum http_method { M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OTHER, M__MAX };
@@ -139,24 +139,26 @@ enum kp_err request_if_match_parse(struct arena *a, const char *h, struct plan_w
 const char *request_form_find(struct arena *a, const char *s, const char *name);
 
 /* plan_cache.c: the two parts of citizens' plan answers (plan.h), kept in
- * a citizen worker's memory under what proves them current: a plan's
- * dreams and goals under (plan, version), what a citizen sees besides
- * under (citizen, rev). The session query reads both keys from the
- * database on every request, so a kept part is given only while it is
- * what the database holds, whichever host changed it. */
-#define PLAN_CACHE_BUDGET (32u * 1024 * 1024)
+ * memory that all citizen workers of a host share, under what proves them
+ * current: a plan's dreams and goals under (plan, version), what a citizen
+ * sees besides under (citizen, rev). The session query reads both keys
+ * from the database on every request, so a kept part is given only while
+ * it is what the database holds, whichever host changed it. */
 struct plan_cache;
-/* A cache holding at most budget bytes of text; NULL when out of memory.
- * Free with plan_cache_free() (NULL is a no-op). */
-struct plan_cache *plan_cache_new(size_t budget);
+/* Maps the tables, shared with the processes forked after; NULL when that
+ * fails. Free with plan_cache_free() (NULL is a no-op). */
+struct plan_cache *plan_cache_new(void);
 void plan_cache_free(struct plan_cache *pc);
-/* The kept dreams and goals of plan_id at version, or NULL. The text stays
- * valid until the next plan_cache_put_* call. */
-const char *plan_cache_doc(const struct plan_cache *pc, long long plan_id, long long version);
-/* The kept citizen part of citizen_id at rev, or NULL (as above). */
-const char *plan_cache_part(const struct plan_cache *pc, long long citizen_id, long long rev);
-/* Keep a copy of text under its key; silently keeps nothing when it does
- * not fit the budget or memory runs out (the next read asks the database). */
+/* A copy (in a) of the kept dreams and goals of plan_id at version, or
+ * NULL. */
+const char *plan_cache_doc(const struct plan_cache *pc, struct arena *a, long long plan_id,
+                           long long version);
+/* A copy (in a) of the kept citizen part of citizen_id at rev, or NULL. */
+const char *plan_cache_part(const struct plan_cache *pc, struct arena *a, long long citizen_id,
+                            long long rev);
+/* Keep a copy of text under its key; keeps nothing when it is too long for
+ * a slot or another worker is writing that slot (the next read asks the
+ * database). */
 void plan_cache_put_doc(struct plan_cache *pc, long long plan_id, long long version,
                         const char *text);
 void plan_cache_put_part(struct plan_cache *pc, long long citizen_id, long long rev,

@@ -1,5 +1,6 @@
-/* plan_cache.c: the parts of citizens' plan answers that a citizen worker
- * keeps in memory (internal.h), each under the key that proves it current.
+/* plan_cache.c: the parts of citizens' plan answers that the citizen
+ * workers of a host keep in memory (internal.h), each under the key that
+ * proves it current.
  *
  * The dreams and goals of a plan change only with the plan's version, and
  * what one citizen sees besides (their yes, their contact person) only
@@ -10,98 +11,151 @@
  * came. Nothing here expires by time and nothing needs telling about a
  * change: a raised number simply finds nothing kept under it.
  *
- * Each table is direct-mapped by id (ids are dense, so neighbours do not
- * collide); the newest part wins its slot. All text kept is bounded by
- * the budget: what does not fit is not kept, and costs only a query. */
-#include <stdlib.h>
+ * The supervisor maps the cache before it forks, so all workers of the
+ * pool share it and a part read by one is there for all. The texts live in
+ * one ring of PLAN_CACHE_RING bytes, written in turn: each new text takes
+ * the next free bytes, wrapping round over the oldest. Each table is
+ * direct-mapped by id (ids are dense: neighbours do not collide); a slot
+ * names its id, its number and where its text lies in the ring. A slot is
+ * guarded by a sequence number (a seqlock): a writer makes it odd, writes,
+ * makes it even again, and a reader keeps what it read only if the number
+ * was even and unchanged around the read. A text is kept only while the
+ * ring has not come round over it: a reader checks that after copying it.
+ * Two writers never share a slot (the second sees it odd and keeps
+ * nothing). A worker killed while writing leaves its slot odd, and so
+ * unused, until the pool restarts. */
+#include <stdatomic.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 
 #define PLAN_CACHE_SLOTS 16384
-#define PLAN_CACHE_TEXT_MAX (64 * 1024)
+#define PLAN_CACHE_RING (64u * 1024 * 1024)
+/* A longer text is not kept: it would push out too many others. */
+#define PLAN_CACHE_TEXT_MAX (256u * 1024)
 
 struct plan_cache_slot {
-	long long id;      /* plan or citizen; 0: empty */
-	long long number;  /* the plan's version or the citizen's rev */
-	char *text;
-	size_t cap;
+	atomic_uint seq;            /* even: settled; odd: being written */
+	atomic_llong id;            /* plan or citizen; 0: empty */
+	atomic_llong number;        /* the plan's version or the citizen's rev */
+	atomic_ullong at;           /* where the text starts, counted from the ring's first byte ever */
+	atomic_uint len;
 };
 
 enum plan_cache_table { PC_DOCS, PC_PARTS, PC__MAX };
 
 struct plan_cache {
 	struct plan_cache_slot slot[PC__MAX][PLAN_CACHE_SLOTS];
-	size_t held;       /* the slots' text capacities, summed */
-	size_t budget;
+	atomic_ullong head;         /* bytes ever taken from the ring */
+	char ring[PLAN_CACHE_RING];
 };
 
-struct plan_cache *plan_cache_new(size_t budget)
+struct plan_cache *plan_cache_new(void)
 {
-	struct plan_cache *pc = calloc(1, sizeof(*pc));
+	struct plan_cache *pc;
 
-	if (pc != NULL)
-		pc->budget = budget;
-	return pc;
+	/* Zero-filled: every slot empty, its number even. Pages are touched
+	 * only as they are used. */
+	pc = mmap(NULL, sizeof(*pc), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	return pc != MAP_FAILED ? pc : NULL;
 }
 
 void plan_cache_free(struct plan_cache *pc)
 {
-	size_t t, i;
-
-	if (pc == NULL)
-		return;
-	for (t = 0; t < PC__MAX; t++)
-		for (i = 0; i < PLAN_CACHE_SLOTS; i++)
-			free(pc->slot[t][i].text);
-	free(pc);
+	if (pc != NULL)
+		munmap(pc, sizeof(*pc));
 }
 
-static const char *plan_cache_get(const struct plan_cache *pc, enum plan_cache_table t,
-                                  long long id, long long number)
+static struct plan_cache_slot *plan_cache_slot(struct plan_cache *pc, enum plan_cache_table t,
+                                               long long id)
 {
-	const struct plan_cache_slot *s;
+	return &pc->slot[t][(unsigned long long)id % PLAN_CACHE_SLOTS];
+}
+
+static const char *plan_cache_get(const struct plan_cache *cpc, struct arena *a,
+                                  enum plan_cache_table t, long long id, long long number)
+{
+	/* The reader writes nothing: the cast only lets it use the atomics. */
+	struct plan_cache *pc = (struct plan_cache *)(uintptr_t)cpc;
+	struct plan_cache_slot *s;
+	unsigned long long at;
+	unsigned seq;
+	size_t len;
+	char *copy;
 
 	if (pc == NULL || id <= 0)
 		return NULL;
-	s = &pc->slot[t][(unsigned long long)id % PLAN_CACHE_SLOTS];
-	return s->id == id && s->number == number ? s->text : NULL;
+	s = plan_cache_slot(pc, t, id);
+	seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+	if ((seq & 1) != 0 || atomic_load_explicit(&s->id, memory_order_relaxed) != id ||
+	    atomic_load_explicit(&s->number, memory_order_relaxed) != number)
+		return NULL;
+	at = atomic_load_explicit(&s->at, memory_order_relaxed);
+	len = atomic_load_explicit(&s->len, memory_order_relaxed);
+	atomic_thread_fence(memory_order_acquire);
+	if (atomic_load_explicit(&s->seq, memory_order_relaxed) != seq || len > PLAN_CACHE_TEXT_MAX)
+		return NULL;
+	copy = arena_strndup(a, pc->ring + at % PLAN_CACHE_RING, len);
+	/* The copy counts only if the ring has not come round over it. */
+	atomic_thread_fence(memory_order_acquire);
+	if (atomic_load_explicit(&pc->head, memory_order_relaxed) > at + PLAN_CACHE_RING)
+		return NULL;
+	return copy;
+}
+
+/* Takes len bytes of the ring, never split by its end: where they start,
+ * counted from the ring's first byte ever. */
+static unsigned long long plan_cache_take(struct plan_cache *pc, size_t len)
+{
+	unsigned long long head = atomic_load_explicit(&pc->head, memory_order_relaxed), at;
+
+	do {
+		size_t pos = head % PLAN_CACHE_RING;
+
+		at = pos + len > PLAN_CACHE_RING ? head + (PLAN_CACHE_RING - pos) : head;
+	} while (!atomic_compare_exchange_weak_explicit(&pc->head, &head, at + len,
+	                                                memory_order_acq_rel,
+	                                                memory_order_relaxed));
+	return at;
 }
 
 static void plan_cache_put(struct plan_cache *pc, enum plan_cache_table t, long long id,
                            long long number, const char *text)
 {
 	struct plan_cache_slot *s;
+	unsigned long long at;
+	unsigned seq;
 	size_t len;
 
-	if (pc == NULL || id <= 0 || text == NULL || (len = strlen(text)) >= PLAN_CACHE_TEXT_MAX)
+	if (pc == NULL || id <= 0 || text == NULL || (len = strlen(text)) > PLAN_CACHE_TEXT_MAX)
 		return;
-	s = &pc->slot[t][(unsigned long long)id % PLAN_CACHE_SLOTS];
-	s->id = 0;
-	if (len + 1 > s->cap) {
-		char *grown;
-
-		if (pc->held - s->cap + len + 1 > pc->budget)
-			return;
-		if ((grown = realloc(s->text, len + 1)) == NULL)
-			return;
-		pc->held = pc->held - s->cap + len + 1;
-		s->text = grown;
-		s->cap = len + 1;
-	}
-	memcpy(s->text, text, len + 1);
-	s->number = number;
-	s->id = id;
+	s = plan_cache_slot(pc, t, id);
+	seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
+	if ((seq & 1) != 0 ||
+	    !atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1, memory_order_acquire,
+	                                             memory_order_relaxed))
+		return;
+	at = plan_cache_take(pc, len);
+	memcpy(pc->ring + at % PLAN_CACHE_RING, text, len);
+	atomic_store_explicit(&s->id, id, memory_order_relaxed);
+	atomic_store_explicit(&s->number, number, memory_order_relaxed);
+	atomic_store_explicit(&s->at, at, memory_order_relaxed);
+	atomic_store_explicit(&s->len, (unsigned)len, memory_order_relaxed);
+	atomic_store_explicit(&s->seq, seq + 2, memory_order_release);
 }
 
-const char *plan_cache_doc(const struct plan_cache *pc, long long plan_id, long long version)
+const char *plan_cache_doc(const struct plan_cache *pc, struct arena *a, long long plan_id,
+                           long long version)
 {
-	return plan_cache_get(pc, PC_DOCS, plan_id, version);
+	return plan_cache_get(pc, a, PC_DOCS, plan_id, version);
 }
 
-const char *plan_cache_part(const struct plan_cache *pc, long long citizen_id, long long rev)
+const char *plan_cache_part(const struct plan_cache *pc, struct arena *a, long long citizen_id,
+                            long long rev)
 {
-	return plan_cache_get(pc, PC_PARTS, citizen_id, rev);
+	return plan_cache_get(pc, a, PC_PARTS, citizen_id, rev);
 }
 
 void plan_cache_put_doc(struct plan_cache *pc, long long plan_id, long long version,

@@ -59,7 +59,8 @@ static long long now_us(void)
 	return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_kind pool)
+static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_kind pool,
+                       struct plan_cache *plans)
 {
 	char err[256], pers[64];
 
@@ -92,10 +93,8 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 		w->policy.want_cpr = citizen;
 		w->policy.max_lifetime = 3600;
 	}
-	if (pool == POOL_CITIZEN && (w->plans = plan_cache_new(PLAN_CACHE_BUDGET)) == NULL) {
-		fprintf(stderr, "worker_init: out of memory\n");
-		return -1;
-	}
+	/* The supervisor's: shared by the pool's workers, never freed here. */
+	w->plans = plans;
 	/* The connection is made now if it can be, else on first use. */
 	if (pool != POOL_DEVIDP)
 		db_connect(w->db);
@@ -104,7 +103,6 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 
 static void worker_free(struct worker *w)
 {
-	plan_cache_free(w->plans);
 	db_free(w->db);
 	rng_free(w->rng);
 	arena_free(w->arena);
@@ -152,7 +150,8 @@ static int worker_wait(int fd, const sigset_t *unblocked)
 	}
 }
 
-static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
+static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd,
+                        struct plan_cache *plans)
 {
 	struct sigaction sa;
 	sigset_t term, none;
@@ -174,7 +173,7 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (worker_init(&w, cfg, pool) != 0)
+	if (worker_init(&w, cfg, pool, plans) != 0)
 		_exit(3);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, fd, 0) != 0)
 		_exit(3);
@@ -229,6 +228,7 @@ struct supervisor {
 	long backoff_ms;      /* the wait after the last failed fork; 0 after one that worked */
 	pid_t purge_pid;      /* the purge job while it runs, else 0 */
 	long long purge_at_ms; /* when it is due next; 0: this pool runs none */
+	struct plan_cache *plans; /* citizen pool: the workers' shared plan parts */
 };
 
 static long long mono_ms(void)
@@ -248,7 +248,7 @@ static void slot_fill(struct supervisor *s, int i)
 	pid_t pid = fork();
 
 	if (pid == 0)
-		worker_main(s->cfg, s->pool, s->fd);
+		worker_main(s->cfg, s->pool, s->fd, s->plans);
 	if (pid > 0) {
 		sl->pid = pid;
 		sl->started = time(NULL);
@@ -426,6 +426,12 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	s.pool = pool;
 	s.fd = fd;
 	s.n = workers;
+	/* Mapped before the first fork, so every worker shares it. */
+	if (pool == POOL_CITIZEN && (s.plans = plan_cache_new()) == NULL) {
+		fprintf(stderr, "pool: cannot map the plan cache\n");
+		close(fd);
+		return 1;
+	}
 	/* One pool per host purges: the citizen pool, which every host runs. */
 	if (pool == POOL_CITIZEN && cfg->purge_interval > 0)
 		s.purge_at_ms = mono_ms() + (long long)cfg->purge_interval * 1000;
@@ -504,6 +510,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		}
 	if (pidfile != NULL)
 		unlink(pidfile);
+	plan_cache_free(s.plans);
 	fprintf(stderr, "pool %s: stopped\n", pool_name(pool));
 	return 0;
 }

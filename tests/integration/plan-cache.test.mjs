@@ -80,7 +80,7 @@ describe('plan answers kept in memory', { skip: NEED }, () => {
     return out;
   }
 
-  /** Reads until some answer came from memory (each worker holds its own). */
+  /** Reads the plan; some answer must have come from memory. */
   async function warm(s) {
     const answers = await reads(s);
     assert.ok(keptFlags(answers).some(Boolean), 'no read of twelve was answered from memory');

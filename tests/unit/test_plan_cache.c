@@ -1,75 +1,105 @@
-/* test_plan_cache.c: the parts of plan answers a citizen worker keeps
- * (fcgi/plan_cache.c): given only under the exact number they were kept
- * under, never past their budget. Pure: no database. */
+/* test_plan_cache.c: the parts of plan answers the citizen workers of a
+ * host keep (fcgi/plan_cache.c): given only under the exact number they
+ * were kept under, shared with processes forked after the tables were
+ * made, and only while the ring that holds their texts has not come round
+ * over them. No database. */
 #include <criterion/criterion.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "internal.h"
 
+static struct plan_cache *pc;
+static struct arena *a;
+
+static void setup(void)
+{
+	cr_assert_not_null(pc = plan_cache_new());
+	cr_assert_not_null(a = arena_new());
+}
+
+static void teardown(void)
+{
+	plan_cache_free(pc);
+	arena_free(a);
+}
+
+TestSuite(plan_cache, .init = setup, .fini = teardown);
+
 Test(plan_cache, a_doc_is_given_only_for_its_plan_and_version)
 {
-	struct plan_cache *pc = plan_cache_new(1024 * 1024);
-
-	cr_assert_not_null(pc);
-	cr_assert_null(plan_cache_doc(pc, 7, 3));
+	cr_assert_null(plan_cache_doc(pc, a, 7, 3));
 	plan_cache_put_doc(pc, 7, 3, "\"dreams\":[],\"goals\":[]");
-	cr_assert_str_eq(plan_cache_doc(pc, 7, 3), "\"dreams\":[],\"goals\":[]");
-	cr_assert_null(plan_cache_doc(pc, 7, 4), "a raised version found the old doc");
-	cr_assert_null(plan_cache_doc(pc, 7, 2));
-	cr_assert_null(plan_cache_doc(pc, 8, 3), "another plan found this one's doc");
+	cr_assert_str_eq(plan_cache_doc(pc, a, 7, 3), "\"dreams\":[],\"goals\":[]");
+	cr_assert_null(plan_cache_doc(pc, a, 7, 4), "a raised version found the old doc");
+	cr_assert_null(plan_cache_doc(pc, a, 7, 2));
+	cr_assert_null(plan_cache_doc(pc, a, 8, 3), "another plan found this one's doc");
 	/* The parts are another table: a citizen with the same id finds nothing. */
-	cr_assert_null(plan_cache_part(pc, 7, 3));
-	plan_cache_free(pc);
+	cr_assert_null(plan_cache_part(pc, a, 7, 3));
 }
 
 Test(plan_cache, a_newer_part_replaces_the_older_and_the_older_is_gone)
 {
-	struct plan_cache *pc = plan_cache_new(1024 * 1024);
-
 	plan_cache_put_part(pc, 42, 1, "\"accepted_version\":null,\"contact\":null");
 	plan_cache_put_part(pc, 42, 2, "\"accepted_version\":5,\"contact\":null");
-	cr_assert_null(plan_cache_part(pc, 42, 1));
-	cr_assert_str_eq(plan_cache_part(pc, 42, 2), "\"accepted_version\":5,\"contact\":null");
-	plan_cache_free(pc);
+	cr_assert_null(plan_cache_part(pc, a, 42, 1));
+	cr_assert_str_eq(plan_cache_part(pc, a, 42, 2), "\"accepted_version\":5,\"contact\":null");
 }
 
 Test(plan_cache, two_plans_in_one_slot_never_answer_for_each_other)
 {
-	struct plan_cache *pc = plan_cache_new(1024 * 1024);
 	long long far = 5 + 16384; /* the slot of plan 5 */
 
 	plan_cache_put_doc(pc, 5, 1, "five");
 	plan_cache_put_doc(pc, far, 1, "far");
-	cr_assert_null(plan_cache_doc(pc, 5, 1));
-	cr_assert_str_eq(plan_cache_doc(pc, far, 1), "far");
-	plan_cache_free(pc);
+	cr_assert_null(plan_cache_doc(pc, a, 5, 1));
+	cr_assert_str_eq(plan_cache_doc(pc, a, far, 1), "far");
 }
 
-Test(plan_cache, nothing_is_kept_past_the_budget)
+Test(plan_cache, a_long_doc_is_kept_whole)
 {
-	struct plan_cache *pc = plan_cache_new(100);
-	char big[80];
+	static char big[64 * 1024];
 
 	memset(big, 'x', sizeof(big) - 1);
-	big[sizeof(big) - 1] = '\0';
-	plan_cache_put_doc(pc, 1, 1, big);
-	cr_assert_not_null(plan_cache_doc(pc, 1, 1));
-	plan_cache_put_doc(pc, 2, 1, big);
-	cr_assert_null(plan_cache_doc(pc, 2, 1), "kept past the budget");
-	/* Its own slot is reused within the budget. */
-	plan_cache_put_doc(pc, 1, 2, "small");
-	cr_assert_str_eq(plan_cache_doc(pc, 1, 2), "small");
-	plan_cache_free(pc);
+	plan_cache_put_doc(pc, 1, 2, big);
+	cr_assert_str_eq(plan_cache_doc(pc, a, 1, 2), big);
+}
+
+Test(plan_cache, a_doc_the_ring_has_come_round_over_is_gone)
+{
+	static char big[200 * 1024];
+	long long id;
+
+	memset(big, 'y', sizeof(big) - 1);
+	plan_cache_put_doc(pc, 1, 1, "the first");
+	/* More than the ring holds, in other slots. */
+	for (id = 2; id < 2 + 400; id++)
+		plan_cache_put_doc(pc, id, 1, big);
+	cr_assert_null(plan_cache_doc(pc, a, 1, 1), "a text the ring came round over was given");
+	cr_assert_str_eq(plan_cache_doc(pc, a, 401, 1), big, "the newest text was lost");
 }
 
 Test(plan_cache, no_id_and_no_cache_keep_nothing)
 {
-	struct plan_cache *pc = plan_cache_new(1024);
-
 	plan_cache_put_doc(pc, 0, 1, "zero");
-	cr_assert_null(plan_cache_doc(pc, 0, 1));
+	cr_assert_null(plan_cache_doc(pc, a, 0, 1));
 	plan_cache_put_doc(NULL, 1, 1, "none");
-	cr_assert_null(plan_cache_doc(NULL, 1, 1));
+	cr_assert_null(plan_cache_doc(NULL, a, 1, 1));
 	plan_cache_free(NULL);
-	plan_cache_free(pc);
+}
+
+Test(plan_cache, what_one_worker_keeps_the_others_find)
+{
+	pid_t kid = fork();
+	int status;
+
+	cr_assert_neq(kid, -1);
+	if (kid == 0) {
+		plan_cache_put_doc(pc, 11, 4, "kept by a sibling");
+		_exit(0);
+	}
+	cr_assert_eq(waitpid(kid, &status, 0), kid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	cr_assert_str_eq(plan_cache_doc(pc, a, 11, 4), "kept by a sibling");
 }

@@ -38,6 +38,7 @@ enum kp_err consent_record(struct db *db, struct arena *a, const struct kp_actor
 out:
 	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
-	*out = json_pack("{s:s, s:s}", "status", db_cell(&r, 0, 0), "at", db_cell(&r, 0, 1));
+	*out = json_pack("{s:s, s:s}", "status", db_cell(&r, 0, CN_ACTION), "at",
+	                 db_cell(&r, 0, CN_AT));
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }

@@ -9,11 +9,26 @@ const char *const course_outcome_names[COURSE__MAX + 1] = {
 	[COURSE_JOB] = "job", [COURSE_EDUCATION] = "education",
 	[COURSE_EARLY_PENSION] = "early_pension", [COURSE_OTHER] = "other", [COURSE__MAX] = NULL};
 
+/* DB_COURSE_LOCK's row: the citizen's coordinating caseworker, and how and
+ * when the course ended (NULL while it runs). */
+struct course_row {
+	long long caseworker_id;
+	const char *outcome, *ended_at;
+};
+
+static void course_row(struct course_row *c, const struct db_res *r, size_t i)
+{
+	c->caseworker_id = db_i64(r, i, CO_CASEWORKER_ID);
+	c->outcome = db_cell(r, i, CO_OUTCOME);
+	c->ended_at = db_cell(r, i, CO_ENDED_AT);
+}
+
 enum kp_err course_end(struct db *db, struct arena *a, const struct kp_actor *who,
                        long long citizen_id, enum course_outcome outcome, time_t now,
                        json_t **out, struct kp_fail *f)
 {
 	struct caseload_citizen c;
+	struct course_row cr;
 	struct db_res r;
 	char stored[32], shown[32];
 	struct tm tm;
@@ -33,17 +48,18 @@ enum kp_err course_end(struct db *db, struct arena *a, const struct kp_actor *wh
 		err = KP_ENOTFOUND;
 		goto out;
 	}
+	course_row(&cr, &r, 0);
 	/* A caseworker may be someone's contact person too: only the
 	 * coordinating one ends the course. */
-	if (who->kind != KP_ACTOR_STAFF || db_i64(&r, 0, 0) != who->id) {
+	if (who->kind != KP_ACTOR_STAFF || cr.caseworker_id != who->id) {
 		err = KP_FAIL(f, KP_EFORBIDDEN, "caseworker_only",
 		              "only the citizen's coordinating caseworker may end the course");
 		goto out;
 	}
-	if (db_cell(&r, 0, 1) != NULL) {
+	if (cr.outcome != NULL) {
 		err = KP_FAIL(f, KP_ECONFLICT, "already_ended",
-		              arena_printf(a, "the course already ended on %s (%s)", db_cell(&r, 0, 2),
-		                           db_cell(&r, 0, 1)));
+		              arena_printf(a, "the course already ended on %s (%s)", cr.ended_at,
+		                           cr.outcome));
 		goto out;
 	}
 	gmtime_r(&now, &tm);

@@ -76,19 +76,23 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	 * is past its absolute timeout, so none that is live can go. */
 	[DB_SESSION_PURGE] = {
 		"DELETE FROM sessions WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
-	[DB_CITIZEN_BY_CPR] = {"SELECT id, name FROM citizens WHERE cpr_lookup = ?"},
+	[DB_CITIZEN_BY_CPR] = {"SELECT id, name FROM citizens WHERE cpr_lookup = ?",
+		.cols = LCZ__MAX},
 	/* A plan's head as the citizen c sees it: id, version, c's last yes,
 	 * the contact person. */
 	[DB_PLAN_HEAD] = {
 		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
-		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?"},
+		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
+		.cols = PH__MAX},
 	[DB_PLAN_DREAMS] = {
 		"SELECT id, citizen_id, text FROM dreams"
-		" WHERE plan_id = ? AND deleted_at IS NULL ORDER BY id"},
+		" WHERE plan_id = ? AND deleted_at IS NULL ORDER BY id",
+		.cols = DR__MAX},
 	[DB_PLAN_GOALS] = {
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
-		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id"},
+		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id",
+		.cols = GR__MAX},
 	[DB_PLAN_DOC_GET] = {"SELECT version, doc FROM plan_docs WHERE plan_id = ?",
 		.cols = PD__MAX},
 	/* Keeps the newer of two documents: doc is set before version, so
@@ -99,7 +103,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" doc = IF(VALUES(version) > version, VALUES(doc), doc),"
 		" built_at = IF(VALUES(version) > version, NOW(6), built_at),"
 		" version = GREATEST(version, VALUES(version))"},
-	[DB_PLAN_LOCK] = {"SELECT version FROM plans WHERE id = ? FOR UPDATE"},
+	[DB_PLAN_LOCK] = {"SELECT version FROM plans WHERE id = ? FOR UPDATE",
+		.cols = PL__MAX},
 	[DB_PLAN_BUMP] = {
 		"UPDATE plans SET version = version + 1, updated_at = NOW(6) WHERE id = ?",
 		.fact = {DB_MARK_NONE, 0, DB_MARK_PLAN, 0}},
@@ -111,12 +116,14 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
 		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
 		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
-		" WHERE h.plan_id = ? AND h.version < ? ORDER BY h.version DESC LIMIT ?"},
+		" WHERE h.plan_id = ? AND h.version < ? ORDER BY h.version DESC LIMIT ?",
+		.cols = HI__MAX},
 	[DB_DREAM_INSERT] = {"INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
 		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
 	[DB_DREAM_GET] = {
 		"SELECT citizen_id, text FROM dreams"
-		" WHERE id = ? AND plan_id = ? AND deleted_at IS NULL"},
+		" WHERE id = ? AND plan_id = ? AND deleted_at IS NULL",
+		.cols = DG__MAX},
 	[DB_DREAM_UPDATE] = {
 		"UPDATE dreams SET text = ?, updated_at = NOW(6) WHERE id = ? AND plan_id = ?",
 		.fact = {DB_MARK_PLAN, 2, DB_MARK_NONE, 0}},
@@ -128,11 +135,13 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
 	[DB_CONTACT_GET] = {
 		"SELECT st.name, st.title, st.phone, st.email"
-		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?"},
+		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
+		.cols = CT__MAX},
 	[DB_ACCESS_LOG] = {
 		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_name, actor_role, action, id"
 		" FROM audit_log WHERE citizen_id = ? AND actor_kind = 'staff'"
-		" AND action <> 'denied' AND id < ? ORDER BY id DESC LIMIT ?"},
+		" AND action <> 'denied' AND id < ? ORDER BY id DESC LIMIT ?",
+		.cols = AC__MAX},
 	[DB_GOAL_IN_PLAN] = {"SELECT id FROM goals WHERE id = ? AND plan_id = ?"},
 	[DB_PROPOSAL_INSERT] = {
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title,"
@@ -142,15 +151,18 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
 		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
-		" WHERE p.id = ? AND p.citizen_id = ?"},
+		" WHERE p.id = ? AND p.citizen_id = ?",
+		.cols = PR__MAX},
 	[DB_PROPOSAL_LIST] = {
 		"SELECT p.id, p.kind, p.goal_id, p.title, p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
 		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
-		" WHERE p.citizen_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?"},
+		" WHERE p.citizen_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?",
+		.cols = PR__MAX},
 	[DB_PROPOSAL_LOCK] = {
-		"SELECT status FROM proposals WHERE id = ? AND citizen_id = ? FOR UPDATE"},
+		"SELECT status FROM proposals WHERE id = ? AND citizen_id = ? FOR UPDATE",
+		.cols = PK__MAX},
 	[DB_PROPOSAL_WITHDRAW] = {
 		"UPDATE proposals SET status = 'withdrawn', closed_at = NOW(6)"
 		" WHERE id = ? AND status = 'pending'"},
@@ -180,7 +192,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE s.id_hash = ? AND s.kind = 'staff' AND s.ended_at IS NULL AND st.active",
 		.cols = SS__MAX},
 	[DB_STAFF_LOGIN] = {
-		"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ? AND active"},
+		"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ? AND active",
+		.cols = LST__MAX},
 	[DB_CASELOAD_CITIZEN] = {
 		"SELECT c.id, c.plan_id, c.name FROM citizens c"
 		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)"},
@@ -213,7 +226,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_CITIZEN_CPR] = {"SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?"},
 	[DB_CITIZEN_CONSENT] = {
 		"SELECT action, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ') FROM consents"
-		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1"},
+		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1",
+		.cols = CN__MAX},
 	[DB_HISTORY_SINCE] = {
 		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
@@ -242,11 +256,14 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_GOAL_WITH_SUBGOALS] = {
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
 		" hours_per_week, child_related FROM goals"
-		" WHERE plan_id = ? AND (id = ? OR parent_id = ?) ORDER BY id"},
-	[DB_PROPOSAL_CITIZEN] = {"SELECT citizen_id FROM proposals WHERE id = ?"},
+		" WHERE plan_id = ? AND (id = ? OR parent_id = ?) ORDER BY id",
+		.cols = GR__MAX},
+	[DB_PROPOSAL_CITIZEN] = {"SELECT citizen_id FROM proposals WHERE id = ?",
+		.cols = PZ__MAX},
 	[DB_PROPOSAL_LOCK_DECIDE] = {
 		"SELECT status, kind, goal_id, title, description FROM proposals"
-		" WHERE id = ? AND citizen_id = ? FOR UPDATE"},
+		" WHERE id = ? AND citizen_id = ? FOR UPDATE",
+		.cols = PX__MAX},
 	[DB_PROPOSAL_DECIDE] = {
 		"UPDATE proposals SET status = ?, closed_at = NOW(6), decided_by = ?,"
 		" decision_reason = ?, goal_id = COALESCE(goal_id, ?)"
@@ -269,7 +286,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" LEFT JOIN goals g ON g.id = p.goal_id LEFT JOIN staff ds ON ds.id = p.decided_by"
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND p.status = ?"
 		" AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))"
-		" ORDER BY p.created_at, p.id LIMIT ?"},
+		" ORDER BY p.created_at, p.id LIMIT ?",
+		.cols = SP__MAX},
 	[DB_PROPOSAL_QUEUE_COMMENTS] = {
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
@@ -278,7 +296,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND p.status = ?"
 		" AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))"
 		" AND (p.created_at < ? OR (p.created_at = ? AND p.id <= ?))"
-		" ORDER BY pc.proposal_id, pc.id"},
+		" ORDER BY pc.proposal_id, pc.id",
+		.cols = CM__MAX},
 	[DB_PROPOSAL_STAFF_GET] = {
 		"SELECT p.id, p.citizen_id, c.name, p.kind, p.goal_id, g.title, p.title,"
 		" p.description, p.reason, p.status,"
@@ -288,22 +307,27 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" DATE_FORMAT(p.created_at, '%Y-%m-%d %H:%i:%s.%f')"
 		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
 		" LEFT JOIN goals g ON g.id = p.goal_id LEFT JOIN staff ds ON ds.id = p.decided_by"
-		" WHERE p.id = ?"},
+		" WHERE p.id = ?",
+		.cols = SP__MAX},
 	[DB_PROPOSAL_COMMENTS] = {
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
 		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id"
-		" WHERE pc.proposal_id = ? ORDER BY pc.id"},
+		" WHERE pc.proposal_id = ? ORDER BY pc.id",
+		.cols = CM__MAX},
 	[DB_COMMENT_INSERT] = {
 		"INSERT INTO proposal_comments (proposal_id, staff_id, text) VALUES (?, ?, ?)"},
 	[DB_COMMENT_GET] = {
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
-		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id WHERE pc.id = ?"},
-	[DB_STAFF_GET] = {"SELECT id, name, role, title, phone, email, active FROM staff WHERE id = ?"},
+		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id WHERE pc.id = ?",
+		.cols = CM__MAX},
+	[DB_STAFF_GET] = {"SELECT id, name, role, title, phone, email, active FROM staff WHERE id = ?",
+		.cols = ST__MAX},
 	[DB_STAFF_LIST] = {
 		"SELECT id, name, role, title FROM staff WHERE active AND (? IS NULL OR role = ?)"
-		" ORDER BY name, id"},
+		" ORDER BY name, id",
+		.cols = SL__MAX},
 	[DB_CITIZEN_CONTACT_SET] = {
 		"UPDATE citizens SET contact_id = ?, rev = rev + 1 WHERE id = ? AND NOT contact_id <=> ?",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1}},
@@ -340,7 +364,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_COURSE_LOCK] = {
 		"SELECT caseworker_id, course_outcome,"
 		" DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ')"
-		" FROM citizens WHERE id = ? FOR UPDATE"},
+		" FROM citizens WHERE id = ? FOR UPDATE",
+		.cols = CO__MAX},
 	[DB_COURSE_END] = {
 		"UPDATE citizens SET course_outcome = ?, course_ended_at = ?, course_ended_by = ?"
 		" WHERE id = ? AND course_outcome IS NULL"},

@@ -4,32 +4,120 @@
 #include <string.h>
 #include <time.h>
 
+#include "kpjson.h"
 #include "plan.h"
 
-static json_t *jid(const struct db_res *r, size_t row, size_t col)
+/* Every row that shows the contact person has its columns in the order of
+ * DB_CONTACT_GET, from the name on. */
+_Static_assert(PH_CONTACT_ROLE - PH_CONTACT_NAME == CT_ROLE &&
+                       PH_CONTACT_PHONE - PH_CONTACT_NAME == CT_PHONE &&
+                       PH_CONTACT_EMAIL - PH_CONTACT_NAME == CT_EMAIL,
+               "DB_PLAN_HEAD's contact columns are in DB_CONTACT_GET's order");
+_Static_assert(CH_CONTACT_ROLE - CH_CONTACT_NAME == CT_ROLE &&
+                       CH_CONTACT_PHONE - CH_CONTACT_NAME == CT_PHONE &&
+                       CH_CONTACT_EMAIL - CH_CONTACT_NAME == CT_EMAIL,
+               "DB_CITIZEN_HEAD's contact columns are in DB_CONTACT_GET's order");
+
+/* The contact person; name is NULL when the citizen has none. */
+struct contact_row {
+	const char *name, *role, *phone, *email;
+};
+
+/* The contact columns of row i that begin at col: CT_NAME in
+ * DB_CONTACT_GET, PH_CONTACT_NAME in DB_PLAN_HEAD, CH_CONTACT_NAME in
+ * DB_CITIZEN_HEAD. */
+static void contact_row(struct contact_row *c, const struct db_res *r, size_t i, size_t col)
 {
-	return db_cell(r, row, col) != NULL ? json_integer(db_i64(r, row, col)) : json_null();
+	c->name = db_cell(r, i, col + CT_NAME);
+	c->role = db_cell(r, i, col + CT_ROLE);
+	c->phone = db_cell(r, i, col + CT_PHONE);
+	c->email = db_cell(r, i, col + CT_EMAIL);
 }
 
-static json_t *contact_json(const struct db_res *r, size_t row, size_t col)
+/* null without a contact person; NULL when out of memory. */
+static json_t *contact_json(const struct contact_row *c)
 {
-	if (db_cell(r, row, col) == NULL)
+	if (c->name == NULL)
 		return json_null();
-	return json_pack("{s:s, s:s, s:s, s:s}", "name", db_cell(r, row, col), "role",
-	                 db_cell(r, row, col + 1), "phone", db_cell(r, row, col + 2), "email",
-	                 db_cell(r, row, col + 3));
+	return json_pack("{s:s, s:s, s:s, s:s}", "name", c->name, "role", c->role, "phone",
+	                 c->phone, "email", c->email);
+}
+
+/* DB_PLAN_HEAD's row. */
+struct plan_head_row {
+	long long id, version;
+	bool accepted;               /* false: the citizen has said yes to none */
+	long long accepted_version;
+	struct contact_row contact;
+};
+
+static void plan_head_row(struct plan_head_row *h, const struct db_res *r, size_t i)
+{
+	h->id = db_i64(r, i, PH_ID);
+	h->version = db_i64(r, i, PH_VERSION);
+	h->accepted = db_cell(r, i, PH_ACCEPTED) != NULL;
+	h->accepted_version = db_i64(r, i, PH_ACCEPTED);
+	contact_row(&h->contact, r, i, PH_CONTACT_NAME);
+}
+
+/* DB_PLAN_DREAMS' row. */
+struct dream_row {
+	long long id, author_id;
+	const char *text;
+};
+
+static void dream_row(struct dream_row *d, const struct db_res *r, size_t i)
+{
+	d->id = db_i64(r, i, DR_ID);
+	d->author_id = db_i64(r, i, DR_AUTHOR_ID);
+	d->text = db_cell(r, i, DR_TEXT);
+}
+
+static json_t *dream_json(const struct dream_row *d)
+{
+	return json_pack("{s:I, s:s, s:I}", "id", (json_int_t)d->id, "text", d->text, "author_id",
+	                 (json_int_t)d->author_id);
+}
+
+/* The row of DB_PLAN_GOALS and DB_GOAL_WITH_SUBGOALS. */
+struct goal_row {
+	long long id, parent_id;     /* parent_id 0: a goal, not a sub-goal */
+	const char *title, *description, *area, *status, *legal_basis;
+	const char *hours_per_week;  /* decimal text; NULL when not set */
+	bool child_related;
+};
+
+static void goal_row(struct goal_row *g, const struct db_res *r, size_t i)
+{
+	g->id = db_i64(r, i, GR_ID);
+	g->parent_id = db_i64(r, i, GR_PARENT_ID);
+	g->title = db_cell(r, i, GR_TITLE);
+	g->description = db_cell(r, i, GR_DESCRIPTION);
+	g->area = db_cell(r, i, GR_AREA);
+	g->status = db_cell(r, i, GR_STATUS);
+	g->legal_basis = db_cell(r, i, GR_LEGAL_BASIS);
+	g->hours_per_week = db_cell(r, i, GR_HOURS_PER_WEEK);
+	g->child_related = db_i64(r, i, GR_CHILD_RELATED) != 0;
+}
+
+static json_t *goal_json(const struct goal_row *g)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:[]}",
+	                 "id", (json_int_t)g->id, "title", g->title,
+	                 "description", g->description, "area", g->area,
+	                 "status", g->status, "legal_basis", g->legal_basis,
+	                 "hours_per_week", g->hours_per_week != NULL
+	                                           ? json_real(strtod(g->hours_per_week, NULL))
+	                                           : json_null(),
+	                 "child_related", g->child_related, "subgoals");
 }
 
 json_t *plan_goal_json(const struct db_res *r, size_t i)
 {
-	const char *hours = db_cell(r, i, 7);
+	struct goal_row g;
 
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:[]}",
-	                 "id", (json_int_t)db_i64(r, i, 0), "title", db_cell(r, i, 2),
-	                 "description", db_cell(r, i, 3), "area", db_cell(r, i, 4),
-	                 "status", db_cell(r, i, 5), "legal_basis", db_cell(r, i, 6),
-	                 "hours_per_week", hours != NULL ? json_real(strtod(hours, NULL)) : json_null(),
-	                 "child_related", db_i64(r, i, 8) != 0, "subgoals");
+	goal_row(&g, r, i);
+	return goal_json(&g);
 }
 
 /* The plan's dreams and goals, sub-goals under their goal, as two new
@@ -42,48 +130,54 @@ static enum kp_err plan_content(struct db *db, struct arena *a, long long plan_i
 	enum kp_err err;
 	size_t i, j;
 
+	*dreams_out = *goals_out = NULL;
 	if ((err = db_query(db, a, DB_PLAN_DREAMS, DB_ARGS(DB_I64(plan_id)), &dreams)) != KP_OK ||
 	    (err = db_query(db, a, DB_PLAN_GOALS, DB_ARGS(DB_I64(plan_id)), &goals)) != KP_OK)
 		return err;
 	jd = json_array();
 	jg = json_array();
 	byrow = arena_alloc(a, sizeof(json_t *) * (goals.nrows + 1));
-	if (jd == NULL || jg == NULL || byrow == NULL) {
-		json_decref(jd);
-		json_decref(jg);
-		return KP_EINTERNAL;
+	if (jd == NULL || jg == NULL || byrow == NULL)
+		goto fail;
+	for (i = 0; i < dreams.nrows; i++) {
+		struct dream_row d;
+
+		dream_row(&d, &dreams, i);
+		if (kp_json_push(jd, dream_json(&d)) != 0)
+			goto fail;
 	}
-	for (i = 0; i < dreams.nrows; i++)
-		json_array_append_new(jd, json_pack("{s:I, s:s, s:I}", "id",
-		                                    (json_int_t)db_i64(&dreams, i, 0), "text",
-		                                    db_cell(&dreams, i, 2), "author_id",
-		                                    (json_int_t)db_i64(&dreams, i, 1)));
 	/* Goals come ordered by id, and a sub-goal is made after its parent:
 	 * one pass puts each under its parent, found among the rows before it. */
 	for (i = 0; i < goals.nrows; i++) {
-		long long parent = db_i64(&goals, i, 1);
-		json_t *g = plan_goal_json(&goals, i), *into = jg;
+		struct goal_row g;
+		json_t *into = jg;
 
-		byrow[i] = g;
-		if (parent != 0)
+		goal_row(&g, &goals, i);
+		if (g.parent_id != 0)
 			for (j = i; j-- > 0;)
-				if (db_i64(&goals, j, 0) == parent) {
+				if (db_i64(&goals, j, GR_ID) == g.parent_id) {
 					into = json_object_get(byrow[j], "subgoals");
 					break;
 				}
-		json_array_append_new(into, g);
+		/* Borrowed: the list it went into holds it. */
+		if ((byrow[i] = goal_json(&g)) == NULL || kp_json_push(into, byrow[i]) != 0)
+			goto fail;
 	}
 	*dreams_out = jd;
 	*goals_out = jg;
 	return KP_OK;
+fail:
+	json_decref(jd);
+	json_decref(jg);
+	return KP_EINTERNAL;
 }
 
 enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_t **out,
                      long long *version)
 {
+	struct plan_head_row h;
 	struct db_res head;
-	json_t *plan, *jd, *jg;
-	long long plan_id;
+	json_t *jd, *jg;
 	enum kp_err err;
 
 	*out = NULL;
@@ -94,17 +188,15 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 		return err;
 	if (head.nrows != 1)
 		return KP_ENOTFOUND;
-	plan_id = db_i64(&head, 0, 0);
-	if ((err = plan_content(db, a, plan_id, &jd, &jg)) != KP_OK)
+	plan_head_row(&h, &head, 0);
+	if ((err = plan_content(db, a, h.id, &jd, &jg)) != KP_OK)
 		return err;
-	*version = db_i64(&head, 0, 1);
-	plan = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)plan_id, "version",
-	                 (json_int_t)*version, "accepted_version", jid(&head, 0, 2), "dreams", jd,
-	                 "goals", jg, "contact", contact_json(&head, 0, 3));
-	if (plan == NULL)
-		return KP_EINTERNAL;
-	*out = plan;
-	return KP_OK;
+	*version = h.version;
+	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)h.id, "version",
+	                 (json_int_t)h.version, "accepted_version",
+	                 h.accepted ? json_integer(h.accepted_version) : json_null(), "dreams", jd,
+	                 "goals", jg, "contact", contact_json(&h.contact));
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
 /* Dumps obj compactly into the arena (no outer braces when inner); steals
@@ -176,6 +268,7 @@ enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_
                               const char **part, long long *rev)
 {
 	const char *accepted, *contact;
+	struct contact_row c;
 	struct db_res r;
 	enum kp_err err;
 
@@ -187,7 +280,8 @@ enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_
 		return KP_ENOTFOUND;
 	*rev = db_i64(&r, 0, CH_REV);
 	accepted = db_cell(&r, 0, CH_ACCEPTED);
-	contact = json_text(a, contact_json(&r, 0, CH_CONTACT_NAME), false);
+	contact_row(&c, &r, 0, CH_CONTACT_NAME);
+	contact = json_text(a, contact_json(&c), false);
 	if (contact == NULL)
 		return KP_EINTERNAL;
 	*part = arena_printf(a, "\"accepted_version\":%s,\"contact\":%s",
@@ -225,7 +319,7 @@ enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id,
 		return err;
 	if (r.nrows != 1)
 		return KP_ENOTFOUND;
-	*version = db_i64(&r, 0, 0);
+	*version = db_i64(&r, 0, PL_VERSION);
 	if (!plan_want_match(want, *version))
 		return KP_FAIL(f, KP_ESTALE, "stale_version",
 		               "the plan has changed since you read it; read it again");
@@ -261,7 +355,7 @@ static enum kp_err dream_find(struct db *db, struct arena *a, const struct kp_ac
 		return err;
 	if (r.nrows != 1)
 		return KP_FAIL(f, KP_ENOTFOUND, "not_found", "there is no such dream in your plan");
-	if (db_i64(&r, 0, 0) != who->id)
+	if (db_i64(&r, 0, DG_AUTHOR_ID) != who->id)
 		return KP_FAIL(f, KP_EFORBIDDEN, "not_author",
 		               "only the person who wrote a dream can change it");
 	return KP_OK;
@@ -375,9 +469,30 @@ out:
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
+/* DB_HISTORY_LIST's row. */
+struct history_row {
+	long long version;
+	const char *at, *by, *summary;
+};
+
+static void history_row(struct history_row *h, const struct db_res *r, size_t i)
+{
+	h->version = db_i64(r, i, HI_VERSION);
+	h->at = db_cell(r, i, HI_AT);
+	h->by = db_cell(r, i, HI_BY);
+	h->summary = db_cell(r, i, HI_SUMMARY);
+}
+
+static json_t *history_json(const struct history_row *h)
+{
+	return json_pack("{s:I, s:s, s:s, s:s}", "version", (json_int_t)h->version, "at", h->at,
+	                 "by", h->by, "summary", h->summary);
+}
+
 enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, struct page *pg,
                          json_t **out)
 {
+	struct history_row h;
 	struct db_res r;
 	json_t *list;
 	enum kp_err err;
@@ -390,19 +505,22 @@ enum kp_err plan_history(struct db *db, struct arena *a, long long plan_id, stru
 		return err;
 	n = page_rows(pg, r.nrows);
 	list = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:s}", "version",
-		                                      (json_int_t)db_i64(&r, i, 0), "at",
-		                                      db_cell(&r, i, 1), "by", db_cell(&r, i, 2),
-		                                      "summary", db_cell(&r, i, 3)));
+	for (i = 0; i < n; i++) {
+		history_row(&h, &r, i);
+		if (kp_json_push(list, history_json(&h)) != 0) {
+			json_decref(list);
+			return KP_EINTERNAL;
+		}
+	}
 	if (n > 0)
-		pg->next_id = db_i64(&r, n - 1, 0);
+		pg->next_id = db_i64(&r, n - 1, HI_VERSION);
 	*out = json_pack("{s:o}", "versions", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
 enum kp_err plan_contact(struct db *db, struct arena *a, long long citizen_id, json_t **out)
 {
+	struct contact_row c;
 	struct db_res r;
 	enum kp_err err;
 
@@ -411,13 +529,36 @@ enum kp_err plan_contact(struct db *db, struct arena *a, long long citizen_id, j
 		return err;
 	if (r.nrows != 1)
 		return KP_ENOTFOUND;
-	*out = contact_json(&r, 0, 0);
-	return KP_OK;
+	contact_row(&c, &r, 0, CT_NAME);
+	*out = contact_json(&c);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+/* DB_ACCESS_LOG's row. */
+struct access_row {
+	long long id;
+	const char *at, *name, *role, *action;
+};
+
+static void access_row(struct access_row *e, const struct db_res *r, size_t i)
+{
+	e->id = db_i64(r, i, AC_ID);
+	e->at = db_cell(r, i, AC_AT);
+	e->name = db_cell(r, i, AC_NAME);
+	e->role = db_cell(r, i, AC_ROLE);
+	e->action = db_cell(r, i, AC_ACTION);
+}
+
+static json_t *access_json(const struct access_row *e)
+{
+	return json_pack("{s:s, s:{s:s, s:s}, s:s}", "at", e->at, "actor", "name", e->name, "role",
+	                 e->role, "action", e->action);
 }
 
 enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id,
                             struct page *pg, json_t **out)
 {
+	struct access_row e;
 	struct db_res r;
 	json_t *list;
 	enum kp_err err;
@@ -431,13 +572,15 @@ enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id
 		return err;
 	n = page_rows(pg, r.nrows);
 	list = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:{s:s, s:s}, s:s}", "at",
-		                                      db_cell(&r, i, 0), "actor", "name",
-		                                      db_cell(&r, i, 1), "role", db_cell(&r, i, 2),
-		                                      "action", db_cell(&r, i, 3)));
+	for (i = 0; i < n; i++) {
+		access_row(&e, &r, i);
+		if (kp_json_push(list, access_json(&e)) != 0) {
+			json_decref(list);
+			return KP_EINTERNAL;
+		}
+	}
 	if (n > 0)
-		pg->next_id = db_i64(&r, n - 1, 4);
+		pg->next_id = db_i64(&r, n - 1, AC_ID);
 	*out = json_pack("{s:o}", "entries", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }

@@ -5,6 +5,7 @@
 
 #include "audit.h"
 #include "caseload.h"
+#include "kpjson.h"
 #include "plan.h"
 #include "proposal.h"
 
@@ -19,34 +20,59 @@ const char *const proposal_status_names[] = {
 	"pending", "approved", "rejected", "withdrawn", "superseded", NULL};
 const char *const proposal_decision_names[] = {"approve", "reject", NULL};
 
-/* Columns as DB_PROPOSAL_GET and DB_PROPOSAL_LIST return them. */
-static json_t *proposal_json(const struct db_res *r, size_t i)
-{
-	json_t *p = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_i64(r, i, 0),
-	                      "kind", db_cell(r, i, 1), "reason", db_cell(r, i, 5), "status",
-	                      db_cell(r, i, 6), "created_at", db_cell(r, i, 7));
+/* The row of DB_PROPOSAL_GET and DB_PROPOSAL_LIST; absent columns are
+ * NULL, and a goal_id 0. */
+struct proposal_row {
+	long long id, goal_id;
+	const char *kind, *title, *description, *reason, *status, *created_at, *closed_at;
+	const char *decider_name, *decision_reason;
+};
 
-	if (p == NULL)
+static void proposal_row(struct proposal_row *p, const struct db_res *r, size_t i)
+{
+	p->id = db_i64(r, i, PR_ID);
+	p->goal_id = db_i64(r, i, PR_GOAL_ID);
+	p->kind = db_cell(r, i, PR_KIND);
+	p->title = db_cell(r, i, PR_TITLE);
+	p->description = db_cell(r, i, PR_DESCRIPTION);
+	p->reason = db_cell(r, i, PR_REASON);
+	p->status = db_cell(r, i, PR_STATUS);
+	p->created_at = db_cell(r, i, PR_CREATED_AT);
+	p->closed_at = db_cell(r, i, PR_CLOSED_AT);
+	p->decider_name = db_cell(r, i, PR_DECIDER_NAME);
+	p->decision_reason = db_cell(r, i, PR_DECISION_REASON);
+}
+
+/* The proposal as its citizen sees it; NULL when out of memory. */
+static json_t *proposal_json(const struct proposal_row *p)
+{
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)p->id, "kind",
+	                      p->kind, "reason", p->reason, "status", p->status, "created_at",
+	                      p->created_at);
+
+	if (o == NULL)
 		return NULL;
-	if (db_cell(r, i, 2) != NULL)
-		json_object_set_new(p, "goal_id", json_integer(db_i64(r, i, 2)));
-	if (db_cell(r, i, 3) != NULL)
-		json_object_set_new(p, "title", json_string(db_cell(r, i, 3)));
-	if (db_cell(r, i, 4) != NULL)
-		json_object_set_new(p, "description", json_string(db_cell(r, i, 4)));
-	if (db_cell(r, i, 8) != NULL)
-		json_object_set_new(p, "closed_at", json_string(db_cell(r, i, 8)));
-	/* A decision exists once a caseworker approved or rejected it. */
-	if (db_cell(r, i, 9) != NULL)
-		json_object_set_new(p, "decision",
-		                    json_pack("{s:s, s:s?, s:s?}", "by", db_cell(r, i, 9), "at",
-		                              db_cell(r, i, 8), "reason", db_cell(r, i, 10)));
-	return p;
+	if ((p->goal_id != 0 && json_object_set_new(o, "goal_id", json_integer(p->goal_id)) != 0) ||
+	    (p->title != NULL && json_object_set_new(o, "title", json_string(p->title)) != 0) ||
+	    (p->description != NULL &&
+	     json_object_set_new(o, "description", json_string(p->description)) != 0) ||
+	    (p->closed_at != NULL &&
+	     json_object_set_new(o, "closed_at", json_string(p->closed_at)) != 0) ||
+	    /* A decision exists once a caseworker approved or rejected it. */
+	    (p->decider_name != NULL &&
+	     json_object_set_new(o, "decision",
+	                         json_pack("{s:s, s:s?, s:s?}", "by", p->decider_name, "at",
+	                                   p->closed_at, "reason", p->decision_reason)) != 0)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 static enum kp_err proposal_read(struct db *db, struct arena *a, const struct kp_actor *who,
                                  long long id, json_t **out)
 {
+	struct proposal_row p;
 	struct db_res r;
 	enum kp_err err;
 
@@ -55,7 +81,8 @@ static enum kp_err proposal_read(struct db *db, struct arena *a, const struct kp
 		return err;
 	if (r.nrows != 1)
 		return KP_ENOTFOUND;
-	*out = proposal_json(&r, 0);
+	proposal_row(&p, &r, 0);
+	*out = proposal_json(&p);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
@@ -87,16 +114,16 @@ enum kp_err proposal_create(struct db *db, struct arena *a, const struct kp_acto
 	case PROPOSAL__MAX:
 		return KP_EINVAL;
 	}
-	if ((err = db_begin(db)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
 	if (in->goal_id != 0) {
 		err = db_query(db, a, DB_GOAL_IN_PLAN,
 		               DB_ARGS(DB_I64(in->goal_id), DB_I64(who->plan_id)), &r);
 		if (err != KP_OK)
-			goto fail;
+			goto out;
 		if (r.nrows != 1) {
 			err = KP_FAIL(f, KP_ENOTFOUND, "not_found", "there is no such goal in your plan");
-			goto fail;
+			goto out;
 		}
 	}
 	err = db_exec(db, DB_PROPOSAL_INSERT,
@@ -105,26 +132,22 @@ enum kp_err proposal_create(struct db *db, struct arena *a, const struct kp_acto
 	                      in->goal_id != 0 ? DB_I64(in->goal_id) : DB_NULL,
 	                      DB_OPTSTR(in->title), DB_OPTSTR(in->description), DB_STR(in->reason)),
 	              NULL, &id);
-	if (err != KP_OK)
-		goto fail;
 	/* The newest word on a goal replaces an older pending one, which is
 	 * kept, closed, and names its successor. */
-	if (in->goal_id != 0 &&
-	    (err = db_exec(db, DB_PROPOSAL_SUPERSEDE,
-	                   DB_ARGS(DB_I64(id), DB_I64(in->goal_id), DB_I64(who->id), DB_I64(id)),
-	                   NULL, NULL)) != KP_OK)
-		goto fail;
-	if ((err = db_commit(db)) != KP_OK)
-		goto fail;
+	if (err == KP_OK && in->goal_id != 0)
+		err = db_exec(db, DB_PROPOSAL_SUPERSEDE,
+		              DB_ARGS(DB_I64(id), DB_I64(in->goal_id), DB_I64(who->id), DB_I64(id)),
+		              NULL, NULL);
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
+		return err;
 	return proposal_read(db, a, who, (long long)id, out);
-fail:
-	db_rollback(db);
-	return err;
 }
 
 enum kp_err proposal_list(struct db *db, struct arena *a, const struct kp_actor *who,
                           struct page *pg, json_t **out)
 {
+	struct proposal_row p;
 	struct db_res r;
 	json_t *list;
 	enum kp_err err;
@@ -137,12 +160,29 @@ enum kp_err proposal_list(struct db *db, struct arena *a, const struct kp_actor 
 		return err;
 	n = page_rows(pg, r.nrows);
 	list = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, proposal_json(&r, i));
+	for (i = 0; i < n; i++) {
+		proposal_row(&p, &r, i);
+		if (kp_json_push(list, proposal_json(&p)) != 0) {
+			json_decref(list);
+			return KP_EINTERNAL;
+		}
+	}
 	if (n > 0)
-		pg->next_id = db_i64(&r, n - 1, 0);
+		pg->next_id = db_i64(&r, n - 1, PR_ID);
 	*out = json_pack("{s:o}", "proposals", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+/* KP_OK when DB_PROPOSAL_LOCK's row r is pending, else KP_ECONFLICT
+ * not_pending. */
+static enum kp_err proposal_pending(struct arena *a, const struct db_res *r, struct kp_fail *f)
+{
+	const char *status = db_cell(r, 0, PK_STATUS);
+
+	if (strcmp(status, "pending") == 0)
+		return KP_OK;
+	return KP_FAIL(f, KP_ECONFLICT, "not_pending",
+	               arena_printf(a, "the proposal is already %s", status));
 }
 
 enum kp_err proposal_withdraw(struct db *db, struct arena *a, const struct kp_actor *who,
@@ -152,90 +192,133 @@ enum kp_err proposal_withdraw(struct db *db, struct arena *a, const struct kp_ac
 	enum kp_err err;
 
 	*out = NULL;
-	if ((err = db_begin(db)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
 	err = db_query(db, a, DB_PROPOSAL_LOCK, DB_ARGS(DB_I64(id), DB_I64(who->id)), &r);
 	if (err != KP_OK)
-		goto fail;
+		goto out;
 	if (r.nrows != 1) {
 		err = KP_ENOTFOUND;
-		goto fail;
+		goto out;
 	}
-	if (strcmp(db_cell(&r, 0, 0), "pending") != 0) {
-		err = KP_FAIL(f, KP_ECONFLICT, "not_pending",
-		              arena_printf(a, "the proposal is already %s", db_cell(&r, 0, 0)));
-		goto fail;
-	}
-	if ((err = db_exec(db, DB_PROPOSAL_WITHDRAW, DB_ARGS(DB_I64(id)), NULL, NULL)) != KP_OK)
-		goto fail;
-	if ((err = db_commit(db)) != KP_OK)
+	if ((err = proposal_pending(a, &r, f)) != KP_OK)
+		goto out;
+	err = db_exec(db, DB_PROPOSAL_WITHDRAW, DB_ARGS(DB_I64(id)), NULL, NULL);
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
 	return proposal_read(db, a, who, id, out);
-fail:
-	db_rollback(db);
-	return err;
 }
 
-/* The staff's view. Columns as DB_PROPOSAL_QUEUE and DB_PROPOSAL_STAFF_GET
- * return them. */
-enum {
-	SP_ID, SP_CITIZEN_ID, SP_CITIZEN_NAME, SP_KIND, SP_GOAL_ID, SP_GOAL_TITLE, SP_TITLE,
-	SP_DESCRIPTION, SP_REASON, SP_STATUS, SP_CREATED_AT, SP_CLOSED_AT, SP_DECIDED_BY,
-	SP_DECIDER_NAME, SP_DECIDER_ROLE, SP_DECISION_REASON, SP_SUPERSEDED_BY, SP_CREATED_FULL
+/* The row of DB_PROPOSAL_QUEUE and DB_PROPOSAL_STAFF_GET, the staff's
+ * view; absent columns are NULL, and absent ids 0. */
+struct staff_proposal_row {
+	long long id, citizen_id, goal_id, decided_by, superseded_by;
+	const char *citizen_name, *kind, *goal_title, *title, *description, *reason, *status;
+	const char *created_at, *closed_at, *decider_name, *decider_role, *decision_reason;
+	const char *created_full;   /* created_at in full: a page's position */
 };
 
-static json_t *opt_string(const struct db_res *r, size_t row, size_t col)
+static void staff_proposal_row(struct staff_proposal_row *p, const struct db_res *r, size_t i)
 {
-	return db_cell(r, row, col) != NULL ? json_string(db_cell(r, row, col)) : json_null();
+	p->id = db_i64(r, i, SP_ID);
+	p->citizen_id = db_i64(r, i, SP_CITIZEN_ID);
+	p->goal_id = db_i64(r, i, SP_GOAL_ID);
+	p->decided_by = db_i64(r, i, SP_DECIDED_BY);
+	p->superseded_by = db_i64(r, i, SP_SUPERSEDED_BY);
+	p->citizen_name = db_cell(r, i, SP_CITIZEN_NAME);
+	p->kind = db_cell(r, i, SP_KIND);
+	p->goal_title = db_cell(r, i, SP_GOAL_TITLE);
+	p->title = db_cell(r, i, SP_TITLE);
+	p->description = db_cell(r, i, SP_DESCRIPTION);
+	p->reason = db_cell(r, i, SP_REASON);
+	p->status = db_cell(r, i, SP_STATUS);
+	p->created_at = db_cell(r, i, SP_CREATED_AT);
+	p->closed_at = db_cell(r, i, SP_CLOSED_AT);
+	p->decider_name = db_cell(r, i, SP_DECIDER_NAME);
+	p->decider_role = db_cell(r, i, SP_DECIDER_ROLE);
+	p->decision_reason = db_cell(r, i, SP_DECISION_REASON);
+	p->created_full = db_cell(r, i, SP_CREATED_FULL);
 }
 
-static json_t *staff_proposal_json(const struct db_res *r, size_t i)
+static json_t *opt_string(const char *s)
 {
-	json_t *p = json_pack(
+	return s != NULL ? json_string(s) : json_null();
+}
+
+/* The proposal as the staff see it, with an empty "comments" array; NULL
+ * when out of memory. */
+static json_t *staff_proposal_json(const struct staff_proposal_row *p)
+{
+	json_t *o = json_pack(
 		"{s:I, s:{s:I, s:s}, s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:[]}", "id",
-		(json_int_t)db_i64(r, i, SP_ID), "citizen", "id",
-		(json_int_t)db_i64(r, i, SP_CITIZEN_ID), "name", db_cell(r, i, SP_CITIZEN_NAME),
-		"kind", db_cell(r, i, SP_KIND), "goal",
-		db_cell(r, i, SP_GOAL_ID) != NULL
-			? json_pack("{s:I, s:s?}", "id", (json_int_t)db_i64(r, i, SP_GOAL_ID), "title",
-			            db_cell(r, i, SP_GOAL_TITLE))
-			: json_null(),
-		"title", opt_string(r, i, SP_TITLE), "description", opt_string(r, i, SP_DESCRIPTION),
-		"reason", db_cell(r, i, SP_REASON), "status", db_cell(r, i, SP_STATUS), "created_at",
-		db_cell(r, i, SP_CREATED_AT), "comments");
+		(json_int_t)p->id, "citizen", "id", (json_int_t)p->citizen_id, "name",
+		p->citizen_name, "kind", p->kind, "goal",
+		p->goal_id != 0 ? json_pack("{s:I, s:s?}", "id", (json_int_t)p->goal_id, "title",
+		                            p->goal_title)
+		                : json_null(),
+		"title", opt_string(p->title), "description", opt_string(p->description), "reason",
+		p->reason, "status", p->status, "created_at", p->created_at, "comments");
 
-	if (p == NULL)
+	if (o == NULL)
 		return NULL;
-	if (db_cell(r, i, SP_CLOSED_AT) != NULL)
-		json_object_set_new(p, "closed_at", json_string(db_cell(r, i, SP_CLOSED_AT)));
-	if (db_cell(r, i, SP_DECIDED_BY) != NULL)
-		json_object_set_new(p, "decision",
-		                    json_pack("{s:{s:I, s:s, s:s}, s:s, s:o}", "by", "id",
-		                              (json_int_t)db_i64(r, i, SP_DECIDED_BY), "name",
-		                              db_cell(r, i, SP_DECIDER_NAME), "role",
-		                              db_cell(r, i, SP_DECIDER_ROLE), "at",
-		                              db_cell(r, i, SP_CLOSED_AT), "reason",
-		                              opt_string(r, i, SP_DECISION_REASON)));
-	if (db_cell(r, i, SP_SUPERSEDED_BY) != NULL)
-		json_object_set_new(p, "superseded_by",
-		                    json_integer(db_i64(r, i, SP_SUPERSEDED_BY)));
-	return p;
+	if ((p->closed_at != NULL &&
+	     json_object_set_new(o, "closed_at", json_string(p->closed_at)) != 0) ||
+	    (p->decided_by != 0 &&
+	     json_object_set_new(o, "decision",
+	                         json_pack("{s:{s:I, s:s, s:s}, s:s, s:o}", "by", "id",
+	                                   (json_int_t)p->decided_by, "name", p->decider_name,
+	                                   "role", p->decider_role, "at", p->closed_at, "reason",
+	                                   opt_string(p->decision_reason))) != 0) ||
+	    (p->superseded_by != 0 &&
+	     json_object_set_new(o, "superseded_by", json_integer(p->superseded_by)) != 0)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
-/* A comment row (DB_PROPOSAL_COMMENTS' columns, proposal id first). */
-static json_t *comment_json(const struct db_res *r, size_t i)
+/* The row of DB_PROPOSAL_COMMENTS, DB_PROPOSAL_QUEUE_COMMENTS and
+ * DB_COMMENT_GET. */
+struct comment_row {
+	long long proposal_id, id, staff_id;
+	const char *staff_name, *staff_role, *at, *text;
+};
+
+static void comment_row(struct comment_row *c, const struct db_res *r, size_t i)
 {
-	return json_pack("{s:I, s:{s:I, s:s, s:s}, s:s, s:s}", "id", (json_int_t)db_i64(r, i, 1),
-	                 "by", "id", (json_int_t)db_i64(r, i, 2), "name", db_cell(r, i, 3), "role",
-	                 db_cell(r, i, 4), "at", db_cell(r, i, 5), "text", db_cell(r, i, 6));
+	c->proposal_id = db_i64(r, i, CM_PROPOSAL_ID);
+	c->id = db_i64(r, i, CM_ID);
+	c->staff_id = db_i64(r, i, CM_STAFF_ID);
+	c->staff_name = db_cell(r, i, CM_STAFF_NAME);
+	c->staff_role = db_cell(r, i, CM_STAFF_ROLE);
+	c->at = db_cell(r, i, CM_AT);
+	c->text = db_cell(r, i, CM_TEXT);
+}
+
+static json_t *comment_json(const struct comment_row *c)
+{
+	return json_pack("{s:I, s:{s:I, s:s, s:s}, s:s, s:s}", "id", (json_int_t)c->id, "by",
+	                 "id", (json_int_t)c->staff_id, "name", c->staff_name, "role",
+	                 c->staff_role, "at", c->at, "text", c->text);
+}
+
+/* Appends comment row i of r to the proposal p's "comments": 0, or -1 when
+ * out of memory. */
+static int comment_push(json_t *p, const struct db_res *r, size_t i)
+{
+	struct comment_row c;
+
+	comment_row(&c, r, i);
+	return kp_json_push(json_object_get(p, "comments"), comment_json(&c));
 }
 
 /* Proposal id with its comments, as the staff see it. */
 static enum kp_err staff_proposal_read(struct db *db, struct arena *a, long long id,
                                        json_t **out)
 {
+	struct staff_proposal_row p;
 	struct db_res r, c;
-	json_t *comments;
 	enum kp_err err;
 	size_t i;
 
@@ -245,11 +328,15 @@ static enum kp_err staff_proposal_read(struct db *db, struct arena *a, long long
 		return err;
 	if (r.nrows != 1)
 		return KP_ENOTFOUND;
-	if ((*out = staff_proposal_json(&r, 0)) == NULL)
+	staff_proposal_row(&p, &r, 0);
+	if ((*out = staff_proposal_json(&p)) == NULL)
 		return KP_EINTERNAL;
-	comments = json_object_get(*out, "comments");
 	for (i = 0; i < c.nrows; i++)
-		json_array_append_new(comments, comment_json(&c, i));
+		if (comment_push(*out, &c, i) != 0) {
+			json_decref(*out);
+			*out = NULL;
+			return KP_EINTERNAL;
+		}
 	return KP_OK;
 }
 
@@ -273,6 +360,7 @@ enum kp_err proposal_queue(struct db *db, struct arena *a, const struct kp_actor
                            const char *status, struct page *pg, json_t **out, struct kp_fail *f)
 {
 	const char *from = pg->after_key != NULL ? pg->after_key : QUEUE_START;
+	struct staff_proposal_row p;
 	struct db_res r, c = {0};
 	struct queue_row *byid;
 	json_t *list, **items;
@@ -286,17 +374,18 @@ enum kp_err proposal_queue(struct db *db, struct arena *a, const struct kp_actor
 	if (proposal_status_names[i] == NULL)
 		return KP_FAIL(f, KP_EINVAL, "invalid_field",
 		               "status: must be pending, approved, rejected, withdrawn or superseded");
-	if ((err = db_begin(db)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
 	err = db_query(db, a, DB_PROPOSAL_QUEUE,
 	               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(status), DB_STR(from),
 	                       DB_STR(from), DB_I64(pg->after_id), DB_I64(page_fetch(pg))),
 	               &r);
-	if (err == KP_OK)
-		n = page_rows(pg, r.nrows);
+	if (err != KP_OK)
+		goto out;
+	n = page_rows(pg, r.nrows);
 	/* The comments of exactly the proposals on the page: the same filter,
 	 * from the page's start up to the last one shown. */
-	if (err == KP_OK && n > 0) {
+	if (n > 0) {
 		const char *last = db_cell(&r, n - 1, SP_CREATED_FULL);
 
 		pg->next_id = db_i64(&r, n - 1, SP_ID);
@@ -315,35 +404,36 @@ enum kp_err proposal_queue(struct db *db, struct arena *a, const struct kp_actor
 		if (j == i)
 			err = audit_write(db, a, who, cid, "read", "proposals");
 	}
-	if (err != KP_OK) {
-		db_rollback(db);
-		return err;
-	}
-	if ((err = db_commit(db)) != KP_OK)
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
 	list = json_array();
 	items = arena_alloc(a, sizeof(json_t *) * (n + 1));
 	byid = arena_alloc(a, sizeof(*byid) * (n + 1));
+	if (list == NULL || items == NULL || byid == NULL)
+		goto fail;
 	for (i = 0; i < n; i++) {
-		if ((items[i] = staff_proposal_json(&r, i)) == NULL) {
-			json_decref(list);
-			return KP_EINTERNAL;
-		}
-		json_array_append_new(list, items[i]);
-		byid[i] = (struct queue_row){db_i64(&r, i, SP_ID), i};
+		staff_proposal_row(&p, &r, i);
+		/* Borrowed: the list holds it. */
+		if ((items[i] = staff_proposal_json(&p)) == NULL || kp_json_push(list, items[i]) != 0)
+			goto fail;
+		byid[i] = (struct queue_row){p.id, i};
 	}
 	/* The comments come by proposal id: one pass over the list sorted the
 	 * same way joins them. */
 	qsort(byid, n, sizeof(*byid), queue_row_cmp);
 	for (i = 0, k = 0; i < n; i++) {
-		while (k < c.nrows && db_i64(&c, k, 0) < byid[i].id)
+		while (k < c.nrows && db_i64(&c, k, CM_PROPOSAL_ID) < byid[i].id)
 			k++;
-		for (; k < c.nrows && db_i64(&c, k, 0) == byid[i].id; k++)
-			json_array_append_new(json_object_get(items[byid[i].row], "comments"),
-			                      comment_json(&c, k));
+		for (; k < c.nrows && db_i64(&c, k, CM_PROPOSAL_ID) == byid[i].id; k++)
+			if (comment_push(items[byid[i].row], &c, k) != 0)
+				goto fail;
 	}
 	*out = json_pack("{s:o}", "proposals", list);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
+fail:
+	json_decref(list);
+	return KP_EINTERNAL;
 }
 
 /* The citizen a proposal belongs to, found before the caseload gate. */
@@ -358,7 +448,7 @@ static enum kp_err proposal_citizen(struct db *db, struct arena *a, long long id
 		return err;
 	if (r.nrows != 1)
 		return KP_FAIL(f, KP_ENOTFOUND, "not_found", "there is no such proposal");
-	*citizen_id = db_i64(&r, 0, 0);
+	*citizen_id = db_i64(&r, 0, PZ_CITIZEN_ID);
 	return KP_OK;
 }
 
@@ -366,6 +456,7 @@ enum kp_err proposal_comment(struct db *db, struct arena *a, const struct kp_act
                              long long id, const char *text, json_t **out, struct kp_fail *f)
 {
 	struct caseload_citizen c;
+	struct comment_row cm;
 	unsigned long long cid;
 	long long citizen_id;
 	struct db_res r;
@@ -391,18 +482,20 @@ enum kp_err proposal_comment(struct db *db, struct arena *a, const struct kp_act
 		err = KP_ENOTFOUND;
 		goto out;
 	}
-	if (strcmp(db_cell(&r, 0, 0), "pending") != 0) {
-		err = KP_FAIL(f, KP_ECONFLICT, "not_pending",
-		              arena_printf(a, "the proposal is already %s", db_cell(&r, 0, 0)));
+	if ((err = proposal_pending(a, &r, f)) != KP_OK)
 		goto out;
-	}
 	err = db_exec(db, DB_COMMENT_INSERT, DB_ARGS(DB_I64(id), DB_I64(who->id), DB_STR(text)),
 	              NULL, &cid);
 	if (err != KP_OK)
 		goto out;
 	if ((err = db_query(db, a, DB_COMMENT_GET, DB_ARGS(DB_I64(cid)), &r)) != KP_OK)
 		goto out;
-	if (r.nrows != 1 || (*out = comment_json(&r, 0)) == NULL)
+	if (r.nrows != 1) {
+		err = KP_EINTERNAL;
+		goto out;
+	}
+	comment_row(&cm, &r, 0);
+	if ((*out = comment_json(&cm)) == NULL)
 		err = KP_EINTERNAL;
 out:
 	if ((err = db_tx_end(db, err)) != KP_OK) {
@@ -412,21 +505,37 @@ out:
 	return err;
 }
 
-/* Applies an approved proposal (the row of DB_PROPOSAL_LOCK_DECIDE) to the
- * plan; *goal_id is the goal it made or changed, *title its title. */
+/* The row of DB_PROPOSAL_LOCK_DECIDE: what deciding needs to know. */
+struct proposal_decide_row {
+	long long goal_id;          /* 0 for add_goal */
+	const char *status, *kind, *title, *description;
+};
+
+static void proposal_decide_row(struct proposal_decide_row *p, const struct db_res *r,
+                                size_t i)
+{
+	p->goal_id = db_i64(r, i, PX_GOAL_ID);
+	p->status = db_cell(r, i, PX_STATUS);
+	p->kind = db_cell(r, i, PX_KIND);
+	p->title = db_cell(r, i, PX_TITLE);
+	p->description = db_cell(r, i, PX_DESCRIPTION);
+}
+
+/* Applies an approved proposal p to the plan; *goal_id is the goal it made
+ * or changed, *title its title. */
 static enum kp_err proposal_apply(struct db *db, struct arena *a, const struct kp_actor *who,
-                                  long long plan_id, const struct db_res *p,
+                                  long long plan_id, const struct proposal_decide_row *p,
                                   const struct proposal_decision *d, long long *goal_id,
                                   const char **title, struct kp_fail *f)
 {
-	const char *kind = db_cell(p, 0, 1);
+	const char *kind = p->kind;
 	struct goal_in g = d->goal;
 	bool is_sub;
 
-	*goal_id = db_i64(p, 0, 2);
+	*goal_id = p->goal_id;
 	*title = NULL;
-	g.title = db_cell(p, 0, 3);
-	g.description = db_cell(p, 0, 4);
+	g.title = p->title;
+	g.description = p->description;
 	g.parent_id = 0;
 	g.child_related = -1;
 	if (strcmp(kind, "add_goal") == 0) {
@@ -456,6 +565,7 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 	long long citizen_id, current = 0, goal_id = 0;
 	unsigned long long decided = 0;
 	const char *status, *title = NULL;
+	struct proposal_decide_row pr;
 	json_t *p = NULL;
 	struct db_res r;
 	enum kp_err err;
@@ -492,7 +602,8 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 		err = KP_ENOTFOUND;
 		goto out;
 	}
-	status = db_cell(&r, 0, 0);
+	proposal_decide_row(&pr, &r, 0);
+	status = pr.status;
 	if (strcmp(status, "approved") == 0 || strcmp(status, "rejected") == 0) {
 		err = KP_FAIL(f, KP_ECONFLICT, "already_decided",
 		              arena_printf(a, "the proposal is already %s", status));
@@ -504,7 +615,7 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 		goto out;
 	}
 	if (d->approve) {
-		if ((err = proposal_apply(db, a, who, c.plan_id, &r, d, &goal_id, &title, f)) !=
+		if ((err = proposal_apply(db, a, who, c.plan_id, &pr, d, &goal_id, &title, f)) !=
 		            KP_OK ||
 		    (err = plan_bump(db, c.plan_id, current + 1, who,
 		                     arena_printf(a, "Forslag godkendt: %s", title))) != KP_OK)

@@ -28,46 +28,68 @@ static enum kp_err session_open(struct db *db, struct rng *rng, const char *kind
 	return err;
 }
 
-/* Records the token's jti as used; KP_EAUTH when it was used before. */
-static enum kp_err token_use_once(struct db *db, const struct token_claims *c)
-{
-	uint8_t h[KP_SHA256_LEN];
-	char buf[sizeof(c->iss) + sizeof(c->jti) + 2];
-	enum kp_err err;
-	int n;
-
-	n = snprintf(buf, sizeof(buf), "%s\n%s", c->iss, c->jti);
-	kp_sha256(buf, (size_t)n, h);
-	err = db_exec(db, DB_TOKEN_USE, DB_ARGS(DB_BLOB(h, sizeof(h)), DB_I64(c->exp + TOKEN_SKEW)),
-	              NULL, NULL);
-	return err == KP_ECONFLICT ? KP_EAUTH : err;
-}
+/* What using a token once records: the hash of its issuer and jti, and
+ * until when a replay must be refused. */
+struct login_once {
+	uint8_t jti_hash[KP_SHA256_LEN];
+	long long expires;
+};
 
 /*
- * What both logins share: verifies the token, begins the transaction and
- * uses the token's jti once. KP_OK leaves the transaction open; any other
- * answer has closed it. Reasons go to the log, never to the client.
+ * What both logins do first: verifies the token into *c and notes what
+ * using it once needs in *once. Reasons go to the log, never to the
+ * client.
  */
-static enum kp_err login_begin(const struct login_ctx *lc, const char *token, size_t len,
-                               time_t now, struct token_claims *c, struct kp_fail *f)
+static enum kp_err login_verify(const struct login_ctx *lc, const char *token, size_t len,
+                                time_t now, struct token_claims *c, struct login_once *once,
+                                struct kp_fail *f)
 {
+	char buf[sizeof(c->iss) + sizeof(c->jti) + 2];
 	const char *why = "";
-	enum kp_err err;
+	int n;
 
 	if (token_verify(lc->keyset, lc->policy, token, len, now, c, &why) != KP_OK) {
 		fprintf(stderr, "login refused: %s\n", why);
 		return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
 	}
-	if ((err = db_begin(lc->db)) != KP_OK)
+	n = snprintf(buf, sizeof(buf), "%s\n%s", c->iss, c->jti);
+	kp_sha256(buf, (size_t)n, once->jti_hash);
+	once->expires = c->exp + TOKEN_SKEW;
+	return KP_OK;
+}
+
+/* Inside the login's transaction, so that the jti is used in the same
+ * commit that opens the session: records the token as used; KP_EAUTH
+ * (invalid_token) when it was used before. */
+static enum kp_err login_use_once(struct db *db, const struct login_once *once,
+                                  struct kp_fail *f)
+{
+	enum kp_err err = db_exec(db, DB_TOKEN_USE,
+	                          DB_ARGS(DB_BLOB(once->jti_hash, sizeof(once->jti_hash)),
+	                                  DB_I64(once->expires)),
+	                          NULL, NULL);
+
+	if (err != KP_ECONFLICT)
 		return err;
-	if ((err = token_use_once(lc->db, c)) != KP_OK) {
-		db_rollback(lc->db);
-		if (err == KP_EAUTH) {
-			fprintf(stderr, "login refused: token replayed\n");
-			KP_FAIL(f, err, "invalid_token", "the ID token is not valid");
-		}
-	}
-	return err;
+	fprintf(stderr, "login refused: token replayed\n");
+	return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
+}
+
+/* DB_CITIZEN_BY_CPR's row: who logs in as a citizen. */
+static void login_citizen_row(struct kp_actor *who, const struct db_res *r, size_t i)
+{
+	who->kind = KP_ACTOR_CITIZEN;
+	who->id = db_i64(r, i, LCZ_ID);
+	who->name = db_cell(r, i, LCZ_NAME);
+}
+
+/* DB_STAFF_LOGIN's row: who logs in as staff. */
+static void login_staff_row(struct kp_actor *who, const struct db_res *r, size_t i)
+{
+	who->kind = KP_ACTOR_STAFF;
+	who->id = db_i64(r, i, LST_ID);
+	who->name = db_cell(r, i, LST_NAME);
+	who->role = db_cell(r, i, LST_ROLE);
 }
 
 enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, const char *token,
@@ -75,35 +97,34 @@ enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, c
                                   struct kp_actor *who, struct kp_fail *f)
 {
 	struct token_claims c;
+	struct login_once once;
 	struct db_res r;
 	uint8_t lookup[KP_SHA256_LEN];
 	enum kp_err err;
 
 	memset(who, 0, sizeof(*who));
-	err = login_begin(lc, token, len, now, &c, f);
+	err = login_verify(lc, token, len, now, &c, &once, f);
 	if (err == KP_OK)
 		kp_cpr_lookup(lc->keys, c.cpr, lookup);
 	kp_wipe(&c, sizeof(c));
 	if (err != KP_OK)
 		return err;
+	if ((err = db_tx_begin(lc->db)) != KP_OK)
+		return err;
+	if ((err = login_use_once(lc->db, &once, f)) != KP_OK)
+		goto out;
 	err = db_query(lc->db, a, DB_CITIZEN_BY_CPR, DB_ARGS(DB_BLOB(lookup, sizeof(lookup))), &r);
 	if (err != KP_OK)
-		goto fail;
+		goto out;
 	if (r.nrows != 1) {
 		fprintf(stderr, "login refused: no citizen with that CPR number\n");
 		err = KP_FAIL(f, KP_EAUTH, "unknown_citizen", "there is no plan for this person");
-		goto fail;
+		goto out;
 	}
-	who->kind = KP_ACTOR_CITIZEN;
-	who->id = db_i64(&r, 0, 0);
-	who->name = db_cell(&r, 0, 1);
-	/* The jti is used in the same commit that opens the session. */
-	if ((err = session_open(lc->db, lc->rng, "citizen", who->id, 0, now, out)) != KP_OK)
-		goto fail;
-	return db_commit(lc->db);
-fail:
-	db_rollback(lc->db);
-	return err;
+	login_citizen_row(who, &r, 0);
+	err = session_open(lc->db, lc->rng, "citizen", who->id, 0, now, out);
+out:
+	return db_tx_end(lc->db, err);
 }
 
 enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, const char *token,
@@ -111,35 +132,34 @@ enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, con
                                 struct kp_actor *who, struct kp_fail *f)
 {
 	struct token_claims c;
+	struct login_once once;
 	struct db_res r;
 	enum kp_err err;
 
 	memset(who, 0, sizeof(*who));
-	if ((err = login_begin(lc, token, len, now, &c, f)) != KP_OK)
+	if ((err = login_verify(lc, token, len, now, &c, &once, f)) != KP_OK)
 		return err;
+	if ((err = db_tx_begin(lc->db)) != KP_OK)
+		return err;
+	if ((err = login_use_once(lc->db, &once, f)) != KP_OK)
+		goto out;
 	/* A person is the pair (issuer, subject), byte for byte: the issuer
 	 * is the configured one (token_verify checked it), the subject exactly
 	 * as the login wrote it. */
 	err = db_query(lc->db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(c.iss), DB_STR(c.sub)), &r);
 	if (err != KP_OK)
-		goto fail;
+		goto out;
 	/* The municipality's login says what the person is; a role taken away
 	 * there takes effect here at the next login. */
-	if (r.nrows != 1 || strcmp(c.role, db_cell(&r, 0, 2)) != 0) {
+	if (r.nrows != 1 || strcmp(c.role, db_cell(&r, 0, LST_ROLE)) != 0) {
 		fprintf(stderr, "staff login refused: unknown staff member or role\n");
 		err = KP_FAIL(f, KP_EAUTH, "unknown_staff", "you have no access to Kaptajn");
-		goto fail;
+		goto out;
 	}
-	who->kind = KP_ACTOR_STAFF;
-	who->id = db_i64(&r, 0, 0);
-	who->name = db_cell(&r, 0, 1);
-	who->role = db_cell(&r, 0, 2);
-	if ((err = session_open(lc->db, lc->rng, "staff", 0, who->id, now, out)) != KP_OK)
-		goto fail;
-	return db_commit(lc->db);
-fail:
-	db_rollback(lc->db);
-	return err;
+	login_staff_row(who, &r, 0);
+	err = session_open(lc->db, lc->rng, "staff", 0, who->id, now, out);
+out:
+	return db_tx_end(lc->db, err);
 }
 
 /* Where each session statement has the row's common part: the actor's

@@ -148,6 +148,70 @@ enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
 /* The rows of plans, dreams, history, proposals (the citizen's), consent,
  * course, staff and sessions. */
 
+/* DB_PLAN_HEAD: a plan's head as its citizen sees it, with the contact
+ * person's columns in the order of enum db_col_contact. */
+enum db_col_plan_head {
+	PH_ID, PH_VERSION, PH_ACCEPTED, PH_CONTACT_NAME, PH_CONTACT_ROLE, PH_CONTACT_PHONE,
+	PH_CONTACT_EMAIL, PH__MAX
+};
+/* DB_CONTACT_GET: the contact person; DB_PLAN_HEAD and DB_CITIZEN_HEAD have
+ * the same columns in this order from their *_CONTACT_NAME on. */
+enum db_col_contact { CT_NAME, CT_ROLE, CT_PHONE, CT_EMAIL, CT__MAX };
+/* DB_PLAN_DREAMS: a live dream. */
+enum db_col_dream { DR_ID, DR_AUTHOR_ID, DR_TEXT, DR__MAX };
+/* DB_DREAM_GET: who wrote a live dream. */
+enum db_col_dream_get { DG_AUTHOR_ID, DG_TEXT, DG__MAX };
+/* DB_PLAN_GOALS and DB_GOAL_WITH_SUBGOALS: a goal as the plan shows it. */
+enum db_col_goal {
+	GR_ID, GR_PARENT_ID, GR_TITLE, GR_DESCRIPTION, GR_AREA, GR_STATUS, GR_LEGAL_BASIS,
+	GR_HOURS_PER_WEEK, GR_CHILD_RELATED, GR__MAX
+};
+/* DB_PLAN_LOCK */
+enum db_col_plan_lock { PL_VERSION, PL__MAX };
+/* DB_HISTORY_LIST (DB_HISTORY_SINCE has the same columns): a version of a
+ * plan, when, by whom, what changed. */
+enum db_col_history { HI_VERSION, HI_AT, HI_BY, HI_SUMMARY, HI__MAX };
+/* DB_ACCESS_LOG: a staff member's access to a citizen's plan. */
+enum db_col_access { AC_AT, AC_NAME, AC_ROLE, AC_ACTION, AC_ID, AC__MAX };
+/* DB_PROPOSAL_GET and DB_PROPOSAL_LIST: a proposal as its citizen sees it. */
+enum db_col_proposal {
+	PR_ID, PR_KIND, PR_GOAL_ID, PR_TITLE, PR_DESCRIPTION, PR_REASON, PR_STATUS,
+	PR_CREATED_AT, PR_CLOSED_AT, PR_DECIDER_NAME, PR_DECISION_REASON, PR__MAX
+};
+/* DB_PROPOSAL_LOCK */
+enum db_col_proposal_lock { PK_STATUS, PK__MAX };
+/* DB_PROPOSAL_CITIZEN */
+enum db_col_proposal_citizen { PZ_CITIZEN_ID, PZ__MAX };
+/* DB_PROPOSAL_LOCK_DECIDE: what deciding on a proposal needs. */
+enum db_col_proposal_decide { PX_STATUS, PX_KIND, PX_GOAL_ID, PX_TITLE, PX_DESCRIPTION, PX__MAX };
+/* DB_PROPOSAL_QUEUE and DB_PROPOSAL_STAFF_GET: a proposal as the staff see
+ * it; the last column is created_at in full, a page's position. */
+enum db_col_staff_proposal {
+	SP_ID, SP_CITIZEN_ID, SP_CITIZEN_NAME, SP_KIND, SP_GOAL_ID, SP_GOAL_TITLE, SP_TITLE,
+	SP_DESCRIPTION, SP_REASON, SP_STATUS, SP_CREATED_AT, SP_CLOSED_AT, SP_DECIDED_BY,
+	SP_DECIDER_NAME, SP_DECIDER_ROLE, SP_DECISION_REASON, SP_SUPERSEDED_BY, SP_CREATED_FULL,
+	SP__MAX
+};
+/* DB_PROPOSAL_COMMENTS, DB_PROPOSAL_QUEUE_COMMENTS and DB_COMMENT_GET: a
+ * comment on a proposal, the proposal's id first. */
+enum db_col_comment {
+	CM_PROPOSAL_ID, CM_ID, CM_STAFF_ID, CM_STAFF_NAME, CM_STAFF_ROLE, CM_AT, CM_TEXT, CM__MAX
+};
+/* DB_CITIZEN_CONSENT: the citizen's newest consent row. */
+enum db_col_consent { CN_ACTION, CN_AT, CN__MAX };
+/* DB_COURSE_LOCK: the citizen's caseworker and how the course ended. */
+enum db_col_course { CO_CASEWORKER_ID, CO_OUTCOME, CO_ENDED_AT, CO__MAX };
+/* DB_STAFF_LIST: an active staff member. */
+enum db_col_staff_list { SL_ID, SL_NAME, SL_ROLE, SL_TITLE, SL__MAX };
+/* DB_STAFF_GET: a staff member. */
+enum db_col_staff {
+	ST_ID, ST_NAME, ST_ROLE, ST_TITLE, ST_PHONE, ST_EMAIL, ST_ACTIVE, ST__MAX
+};
+/* DB_CITIZEN_BY_CPR: who logs in as a citizen. */
+enum db_col_citizen_login { LCZ_ID, LCZ_NAME, LCZ__MAX };
+/* DB_STAFF_LOGIN: who logs in as staff. */
+enum db_col_staff_login { LST_ID, LST_NAME, LST_ROLE, LST__MAX };
+
 /* The rows of the caseload, audit, goals, meetings, reports and migrations. */
 
 /* Rows one purge statement (DB_TOKEN_PURGE, DB_SESSION_PURGE) deletes at

@@ -129,7 +129,9 @@ kp_npm_install() {
 # (npm ci when web/package-lock.json exists) and copies Det Fælles
 # Designsystem's minified CSS and JS, fonts and icons from
 # web/node_modules/dkfds/dist into web/assets/dkfds/ (git-ignored), which
-# nginx serves as they are: no CDN, nothing fetched at run time.
+# nginx serves as they are: no CDN, nothing fetched at run time. Run it
+# again after a page or script starts using a designsystem class or icon:
+# the .used files keep only those in use.
 kp_web_build() {
 	local web=$KP_REPO/web src dst
 	[ -f "$web/package.json" ] || return 0
@@ -156,6 +158,26 @@ kp_web_build() {
 	# and no unminified copies; nginx refuses *.map as well.
 	find "$dst.new" -name '*.map' -delete || return 1
 	[ -f "$src/LICENSE.md" ] && cp "$src/LICENSE.md" "$dst.new/"
+	# The pages load css/dkfds-borgerdk.used.min.css: the rules their
+	# markup and scripts use (PurgeCSS, scripts/purgecss.config.cjs), about
+	# 5 KB sent instead of 40, without the complete IBM Plex Sans faces, so
+	# that a character outside web/css/app.css's subsets takes the next font
+	# of the stack instead of fetching a whole font file. It stays beside
+	# the full file, where its url(../img/...) resolve the same.
+	kp_log "keeping the designsystem's CSS and icons that the pages use"
+	local used=$dst.new/css/dkfds-borgerdk.used.min.css
+	(cd "$web" && node_modules/.bin/purgecss --config "$KP_REPO/scripts/purgecss.config.cjs" \
+		--css "$dst.new/css/dkfds-borgerdk.min.css" --output "$dst.new/purged/") || return 1
+	mv "$dst.new/purged/dkfds-borgerdk.min.css" "$used" && rmdir "$dst.new/purged" || return 1
+	sed -i -E 's#@font-face\{[^}]*IBMPlexSans/complete/[^}]*\}##g' "$used" || return 1
+	if grep -q 'IBMPlexSans/complete/' "$used"; then
+		kp_warn "the complete IBM Plex Sans faces are still in $used"
+		return 1
+	fi
+	# Likewise img/all-svg-icons.used.svg: the icons the pages name, about
+	# 4 KB sent instead of 18.
+	node "$KP_REPO/scripts/icons-used.mjs" "$dst.new/img/all-svg-icons.svg" "$web" \
+		"$dst.new/img/all-svg-icons.used.svg" || return 1
 	rm -rf "$dst.old"
 	[ -d "$dst" ] && mv "$dst" "$dst.old"
 	mv "$dst.new" "$dst" && rm -rf "$dst.old"

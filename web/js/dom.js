@@ -33,7 +33,7 @@ function append(el, children) {
 }
 
 const SVG = 'http://www.w3.org/2000/svg';
-const SPRITE = '/assets/dkfds/img/all-svg-icons.svg';
+const SPRITE = '/assets/dkfds/img/all-svg-icons.used.svg';
 
 /** A Det Fælles Designsystem icon from its sprite, hidden from screen
  * readers (the text beside it says what it is). */

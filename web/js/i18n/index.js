@@ -70,6 +70,7 @@ export async function setLang(code) {
   if (!(code in loaders)) code = 'da';
   dict = await loaders[code]();
   document.documentElement.lang = dict.lang;
+  setTimeout(warmFormatters, 0);
   try {
     if (code === 'da') sessionStorage.removeItem(LANG_KEY);
     else sessionStorage.setItem(LANG_KEY, code);
@@ -78,12 +79,39 @@ export async function setLang(code) {
   }
 }
 
+// Intl formatters, made once per language and options: making one costs
+// far more than using it, and the first one of a page costs most (the
+// browser loads its locale data: some 25 ms, about 100 ms on a slow
+// phone). setLang() makes them in a task of their own while the page waits
+// for its data, so that drawing the data is not one long task that keeps
+// the page from answering a tap.
+const formatters = new Map();
+const DATE = { day: 'numeric', month: 'short', year: 'numeric' };
+const DATE_LONG = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
+const TIME = { hour: '2-digit', minute: '2-digit' };
+const NUMBER = { maximumFractionDigits: 1 };
+
+function formatter(kind, options) {
+  const key = `${kind} ${dict.locale} ${JSON.stringify(options)}`;
+  let f = formatters.get(key);
+  if (f === undefined) {
+    f = new Intl[kind](dict.locale, options);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+function warmFormatters() {
+  for (const o of [DATE, DATE_LONG, TIME]) formatter('DateTimeFormat', o);
+  formatter('NumberFormat', NUMBER);
+}
+
 /** "23. nov. 2026 kl. 10.32" / "23 Nov 2026 at 10:32" from an ISO time. */
 export function dateTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso || '');
-  const date = new Intl.DateTimeFormat(dict.locale, { day: 'numeric', month: 'short', year: 'numeric' }).format(d);
-  const time = new Intl.DateTimeFormat(dict.locale, { hour: '2-digit', minute: '2-digit' }).format(d);
+  const date = formatter('DateTimeFormat', DATE).format(d);
+  const time = formatter('DateTimeFormat', TIME).format(d);
   return t('common.dateTime', { date, time });
 }
 
@@ -91,12 +119,12 @@ export function dateTime(iso) {
 export function dateTimeLong(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso || '');
-  const date = new Intl.DateTimeFormat(dict.locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(d);
-  const time = new Intl.DateTimeFormat(dict.locale, { hour: '2-digit', minute: '2-digit' }).format(d);
+  const date = formatter('DateTimeFormat', DATE_LONG).format(d);
+  const time = formatter('DateTimeFormat', TIME).format(d);
   return t('common.dateTime', { date, time });
 }
 
 /** A number as people write it here: "1,5" in Danish, "1.5" in English. */
 export function number(n) {
-  return new Intl.NumberFormat(dict.locale, { maximumFractionDigits: 1 }).format(n);
+  return formatter('NumberFormat', NUMBER).format(n);
 }

@@ -1,4 +1,4 @@
-/* arena.c: the per-request bump allocator (see kp.h) and the error table. */
+/* arena.c: the per-request bump allocator (see kp.h) and the outcomes' names. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,36 +118,28 @@ char *arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
-static const struct {
-	const char *code;
-	int status;
-} errs[KP_ERR__MAX] = {
-	[KP_OK] = {"ok", 200},
-	[KP_EINVAL] = {"bad_request", 400},
-	[KP_EAUTH] = {"unauthorized", 401},
-	[KP_EFORBIDDEN] = {"forbidden", 403},
-	[KP_ENOTFOUND] = {"not_found", 404},
-	[KP_EMETHOD] = {"method_not_allowed", 405},
-	[KP_ECONFLICT] = {"conflict", 409},
-	[KP_ESTALE] = {"precondition_failed", 412},
-	[KP_ETOOBIG] = {"payload_too_large", 413},
-	[KP_EMEDIA] = {"unsupported_media_type", 415},
-	[KP_ERATE] = {"rate_limited", 429},
-	[KP_EINTERNAL] = {"internal_error", 500},
-	[KP_EUNAVAIL] = {"service_unavailable", 503},
-	[KP_ERETRY] = {"service_unavailable", 503},
+/* Each outcome's name in a log line. What the client is told of it is the
+ * front's business (fcgi/respond.c). */
+static const char *const names[KP_ERR__MAX] = {
+	[KP_OK] = "ok",
+	[KP_EINVAL] = "invalid",
+	[KP_EAUTH] = "unauthenticated",
+	[KP_EFORBIDDEN] = "forbidden",
+	[KP_ENOTFOUND] = "not_found",
+	[KP_EMETHOD] = "method",
+	[KP_ECONFLICT] = "conflict",
+	[KP_ESTALE] = "stale",
+	[KP_ETOOBIG] = "too_big",
+	[KP_EMEDIA] = "media_type",
+	[KP_ERATE] = "rate_limited",
+	[KP_EINTERNAL] = "internal",
+	[KP_EUNAVAIL] = "unavailable",
+	[KP_ERETRY] = "retry",
 };
 
 const char *kp_strerror(enum kp_err err)
 {
-	if ((unsigned)err >= KP_ERR__MAX || errs[err].code == NULL)
-		return "internal_error";
-	return errs[err].code;
-}
-
-int kp_http_status(enum kp_err err)
-{
-	if ((unsigned)err >= KP_ERR__MAX || errs[err].status == 0)
-		return 500;
-	return errs[err].status;
+	if ((unsigned)err >= KP_ERR__MAX || names[err] == NULL)
+		return "unknown";
+	return names[err];
 }

@@ -16,30 +16,8 @@
 #define SQL_NUM(n) SQL_NUM_(n)
 #define SQL_NUM_(n) #n
 
-
-/* What a statement does to what the plan answers show (db.h, at the
- * transactions): it changes a plan's dreams or goals, or what a citizen's
- * answer shows besides; or it raises a plan's version or a citizen's rev.
- * arg is the index of the statement's parameter that names that plan or
- * citizen. A statement that names none does neither. */
-enum db_mark { DB_MARK_NONE, DB_MARK_PLAN, DB_MARK_CITIZEN };
-
-struct db_fact {
-	enum db_mark changes;
-	unsigned char changes_arg;
-	enum db_mark raises;
-	unsigned char raises_arg;
-};
-
-/* The statement table: each statement's SQL, the number of columns its rows
- * have when they are read by name (its enum's __MAX in db.h; 0 while they
- * are not), and what it does to what the plan answers show (db_fact). */
-struct db_stmt_def {
-	const char *sql;
-	unsigned char cols;
-	struct db_fact fact;
-};
-
+/* The running service's statements, by enum db_stmt (struct db_stmt_def
+ * in db.h). */
 static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_PING] = {"SELECT 1"},
 	[DB_MIGRATION_LIST] = {"SELECT name, checksum FROM schema_migrations ORDER BY name"},
@@ -168,23 +146,6 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE id = ? AND status = 'pending'"},
 	/* A staff member is (issuer, sub), both binary: byte for byte. */
 	[DB_STAFF_BY_SUB] = {"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ?"},
-	[DB_SEED_STAFF] = {
-		"INSERT INTO staff (issuer, sub, name, role, title, phone, email)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?)"},
-	[DB_SEED_HOUSEHOLD] = {"INSERT INTO households (name) VALUES (?)"},
-	[DB_SEED_PLAN] = {"INSERT INTO plans (household_id, version) VALUES (?, 1)"},
-	[DB_SEED_CITIZEN] = {
-		"INSERT INTO citizens (plan_id, household_id, name, caseworker_id, contact_id)"
-		" VALUES (?, ?, ?, ?, ?)"},
-	[DB_SEED_CITIZEN_CPR] = {"UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?"},
-	/* The seed writes a new plan whole, in the transaction that makes it:
-	 * nobody has read it, and nothing needs raising. */
-	[DB_SEED_DREAM] = {"INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)"},
-	[DB_SEED_GOAL] = {
-		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
-		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-	[DB_SEED_CONSENT] = {
-		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by) VALUES (?, ?, 'given', ?)"},
 	/* admin: sessions, caseloads, audit */
 	[DB_SESSION_GET_STAFF] = {
 		"SELECT s.staff_id, s.csrf_hash, s.created_at, s.last_seen, st.name, st.role"
@@ -408,26 +369,6 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"    JOIN citizens gc ON gc.plan_id = g.plan_id"
 		"  ) x GROUP BY x.citizen_id"
 		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id"},
-	/* Demo history: times are hours before now. */
-	[DB_SEED_PROPOSAL] = {
-		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title, description, reason,"
-		" status, created_at, closed_at, decided_by, decision_reason)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, NOW(6) - INTERVAL ? HOUR, NOW(6) - INTERVAL ? HOUR,"
-		" ?, ?)"},
-	[DB_SEED_COMMENT] = {
-		"INSERT INTO proposal_comments (proposal_id, staff_id, text, at)"
-		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR)"},
-	[DB_SEED_HISTORY] = {
-		"INSERT INTO plan_history (plan_id, version, at, actor_kind, actor_citizen_id,"
-		" actor_staff_id, summary, request_id)"
-		" VALUES (?, ?, NOW(6) - INTERVAL ? HOUR, ?, ?, ?, ?, 'seed')"},
-	[DB_SEED_HISTORY_AT] = {
-		"UPDATE plan_history SET at = NOW(6) - INTERVAL ? HOUR WHERE plan_id = ? AND version = ?"},
-	[DB_SEED_PLAN_VERSION] = {"UPDATE plans SET version = ? WHERE id = ?"},
-	[DB_SEED_ACCEPTANCE] = {
-		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, at, request_id)"
-		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR, 'seed')",
-		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
 };
 
 
@@ -444,6 +385,12 @@ struct db {
 	const struct kp_config *cfg;
 	MYSQL *conn;             /* NULL while disconnected */
 	MYSQL_STMT *stmt[DB_STMT__MAX];
+	/* Statements from outside the table (db_exec_def), by their address. */
+	struct {
+		const struct db_stmt_def *def;
+		MYSQL_STMT *stmt;      /* NULL until prepared on this connection */
+	} kept[DB_DEF_KEPT];
+	size_t nkept;
 	bool multi;
 	bool in_tx;              /* between db_tx_begin and db_tx_end */
 	/* What the transaction changed (owes) and raised (paid), see facts. */
@@ -452,6 +399,61 @@ struct db {
 	bool overflow;           /* more marks than fit: the commit is refused */
 	bool keep;               /* commit even on a refusal (db_tx_keep) */
 };
+
+/* A statement to run: its definition, where the handle keeps it prepared,
+ * and its number in stmts[] (-1 for one from another table). */
+struct db_use {
+	const struct db_stmt_def *def;
+	MYSQL_STMT **slot;
+	int st;
+};
+
+/* Names u in a log line, in buf: its number in the table, or the start of
+ * its SQL; "connection" for NULL. */
+static const char *db_use_name(const struct db_use *u, char *buf, size_t len)
+{
+	if (u == NULL)
+		return "connection";
+	if (u->st >= 0)
+		snprintf(buf, len, "stmt %d", u->st);
+	else
+		snprintf(buf, len, "stmt \"%.40s\"", u->def->sql);
+	return buf;
+}
+
+/* Statement st of the table: KP_OK, or KP_EINTERNAL for no such statement. */
+static enum kp_err db_use_table(struct db *db, enum db_stmt st, struct db_use *u)
+{
+	if ((unsigned)st >= DB_STMT__MAX) {
+		fprintf(stderr, "db: no statement %d\n", (int)st);
+		return KP_EINTERNAL;
+	}
+	*u = (struct db_use){&stmts[st], &db->stmt[st], (int)st};
+	return KP_OK;
+}
+
+/* Statement def from outside the table, kept under its address. */
+static enum kp_err db_use_def(struct db *db, const struct db_stmt_def *def, struct db_use *u)
+{
+	size_t i;
+
+	if (def == NULL || def->sql == NULL) {
+		fprintf(stderr, "db: a statement without SQL\n");
+		return KP_EINTERNAL;
+	}
+	for (i = 0; i < db->nkept && db->kept[i].def != def; i++)
+		;
+	if (i == db->nkept) {
+		if (db->nkept == DB_DEF_KEPT) {
+			fprintf(stderr, "db: more than %d statements outside the table\n",
+			        DB_DEF_KEPT);
+			return KP_EINTERNAL;
+		}
+		db->kept[db->nkept++].def = def;
+	}
+	*u = (struct db_use){def, &db->kept[i].stmt, -1};
+	return KP_OK;
+}
 
 static void db_marks_clear(struct db *db)
 {
@@ -475,24 +477,27 @@ static void db_mark_add(struct db *db, struct db_mark_key *list, size_t *n, enum
 	list[(*n)++].id = id;
 }
 
-/* Notes what statement st with args changes and raises. KP_EINTERNAL for
+/* Notes what statement u with args changes and raises. KP_EINTERNAL for
  * a change outside a transaction that the statement does not raise itself. */
-static enum kp_err db_mark_note(struct db *db, enum db_stmt st, const struct db_arg *args,
+static enum kp_err db_mark_note(struct db *db, const struct db_use *u, const struct db_arg *args,
                                 size_t nargs)
 {
-	const struct db_fact *f = &stmts[st].fact;
+	const struct db_fact *f = &u->def->fact;
+	char name[64];
 
 	if (f->changes == DB_MARK_NONE && f->raises == DB_MARK_NONE)
 		return KP_OK;
 	if (f->changes_arg >= nargs || f->raises_arg >= nargs) {
-		fprintf(stderr, "db: stmt %d: the marked parameter is missing\n", (int)st);
+		fprintf(stderr, "db: %s: the marked parameter is missing\n",
+		        db_use_name(u, name, sizeof(name)));
 		return KP_EINTERNAL;
 	}
 	if (!db->in_tx) {
 		if (f->changes == DB_MARK_NONE ||
 		    (f->changes == f->raises && f->changes_arg == f->raises_arg))
 			return KP_OK;
-		fprintf(stderr, "db: stmt %d changes a plan answer outside a transaction\n", (int)st);
+		fprintf(stderr, "db: %s changes a plan answer outside a transaction\n",
+		        db_use_name(u, name, sizeof(name)));
 		return KP_EINTERNAL;
 	}
 	if (f->changes != DB_MARK_NONE)
@@ -524,8 +529,9 @@ static bool db_marks_paid(const struct db *db)
 	return true;
 }
 
-/* Every entry of the table is filled. */
-static int db_table_checked(void)
+/* Every entry of the table is filled; checked by each db_new(), once per
+ * process or command in practice, at the cost of a glance at the table. */
+static void db_table_check(void)
 {
 	size_t i;
 
@@ -534,16 +540,13 @@ static int db_table_checked(void)
 			fprintf(stderr, "db: statement %zu has no SQL\n", i);
 			abort();
 		}
-	return 1;
 }
 
 struct db *db_new(const struct kp_config *cfg, bool multi_statements)
 {
-	static int checked;
 	struct db *db;
 
-	if (!checked)
-		checked = db_table_checked();
+	db_table_check();
 	if ((db = calloc(1, sizeof(*db))) == NULL)
 		return NULL;
 	db->cfg = cfg;
@@ -559,6 +562,11 @@ static void db_disconnect(struct db *db)
 		if (db->stmt[i] != NULL) {
 			mysql_stmt_close(db->stmt[i]);
 			db->stmt[i] = NULL;
+		}
+	for (i = 0; i < db->nkept; i++)
+		if (db->kept[i].stmt != NULL) {
+			mysql_stmt_close(db->kept[i].stmt);
+			db->kept[i].stmt = NULL;
 		}
 	if (db->conn != NULL) {
 		mysql_close(db->conn);
@@ -618,11 +626,14 @@ static bool errno_is_gone(unsigned int e)
 	       e == ER_CONNECTION_KILLED || e == ER_SERVER_SHUTDOWN;
 }
 
-/* Maps the last error of the connection or statement to ours and logs it. */
-static enum kp_err db_error(struct db *db, MYSQL_STMT *s, enum db_stmt st, const char *what)
+/* Maps the last error of the connection or statement s (of u; both NULL
+ * for the connection's own) to ours and logs it. */
+static enum kp_err db_error(struct db *db, MYSQL_STMT *s, const struct db_use *u,
+                            const char *what)
 {
 	unsigned int e = s != NULL ? mysql_stmt_errno(s) : mysql_errno(db->conn);
 	const char *msg = s != NULL ? mysql_stmt_error(s) : mysql_error(db->conn);
+	char name[64];
 
 	switch (e) {
 	case ER_DUP_ENTRY:
@@ -631,12 +642,13 @@ static enum kp_err db_error(struct db *db, MYSQL_STMT *s, enum db_stmt st, const
 		return KP_ECONFLICT;
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
-		fprintf(stderr, "db %s (stmt %d): %u %s\n", what, (int)st, e, msg);
+		fprintf(stderr, "db %s (%s): %u %s\n", what, db_use_name(u, name, sizeof(name)), e,
+		        msg);
 		return KP_ERETRY;
 	default:
 		break;
 	}
-	fprintf(stderr, "db %s (stmt %d): %u %s\n", what, (int)st, e, msg);
+	fprintf(stderr, "db %s (%s): %u %s\n", what, db_use_name(u, name, sizeof(name)), e, msg);
 	if (errno_is_gone(e)) {
 		db_disconnect(db);
 		return KP_ERETRY;
@@ -644,50 +656,54 @@ static enum kp_err db_error(struct db *db, MYSQL_STMT *s, enum db_stmt st, const
 	return KP_EINTERNAL;
 }
 
-static enum kp_err db_prepared(struct db *db, enum db_stmt st, MYSQL_STMT **out)
+static enum kp_err db_prepared(struct db *db, const struct db_use *u, MYSQL_STMT **out)
 {
+	const struct db_stmt_def *def = u->def;
 	MYSQL_STMT *s = NULL;
 	my_bool on = 1;
 	enum kp_err err;
+	char name[64];
 
 	if ((err = db_connect(db)) != KP_OK)
 		return err;
-	if (db->stmt[st] != NULL) {
-		*out = db->stmt[st];
+	if (*u->slot != NULL) {
+		*out = *u->slot;
 		return KP_OK;
 	}
 	if ((s = mysql_stmt_init(db->conn)) == NULL)
-		return db_error(db, NULL, st, "stmt_init");
-	if (mysql_stmt_prepare(s, stmts[st].sql, strlen(stmts[st].sql)) != 0) {
-		err = db_error(db, s, st, "prepare");
+		return db_error(db, NULL, u, "stmt_init");
+	if (mysql_stmt_prepare(s, def->sql, strlen(def->sql)) != 0) {
+		err = db_error(db, s, u, "prepare");
 		mysql_stmt_close(s);
 		return err;
 	}
-	if (stmts[st].cols != 0 && mysql_stmt_field_count(s) != stmts[st].cols) {
-		fprintf(stderr, "db: stmt %d returns %u columns, its enum names %u\n", (int)st,
-		        mysql_stmt_field_count(s), (unsigned)stmts[st].cols);
+	if (def->cols != 0 && mysql_stmt_field_count(s) != def->cols) {
+		fprintf(stderr, "db: %s returns %u columns, its enum names %u\n",
+		        db_use_name(u, name, sizeof(name)), mysql_stmt_field_count(s),
+		        (unsigned)def->cols);
 		mysql_stmt_close(s);
 		return KP_EINTERNAL;
 	}
 	mysql_stmt_attr_set(s, STMT_ATTR_UPDATE_MAX_LENGTH, &on);
-	db->stmt[st] = s;
+	*u->slot = s;
 	*out = s;
 	return KP_OK;
 }
 
-static enum kp_err db_run(struct db *db, enum db_stmt st, const struct db_arg *args, size_t nargs,
-                          MYSQL_STMT **out)
+static enum kp_err db_run(struct db *db, const struct db_use *u, const struct db_arg *args,
+                          size_t nargs, MYSQL_STMT **out)
 {
 	MYSQL_BIND bind[24];
 	MYSQL_STMT *s = NULL;
 	enum kp_err err;
+	char name[64];
 	size_t i;
 
-	if ((err = db_prepared(db, st, &s)) != KP_OK)
+	if ((err = db_prepared(db, u, &s)) != KP_OK)
 		return err;
 	if (nargs != mysql_stmt_param_count(s) || nargs > sizeof(bind) / sizeof(bind[0])) {
-		fprintf(stderr, "db_run: stmt %d wants %lu parameters, got %zu\n", (int)st,
-		        mysql_stmt_param_count(s), nargs);
+		fprintf(stderr, "db_run: %s wants %lu parameters, got %zu\n",
+		        db_use_name(u, name, sizeof(name)), mysql_stmt_param_count(s), nargs);
 		return KP_EINTERNAL;
 	}
 	memset(bind, 0, sizeof(bind));
@@ -711,17 +727,18 @@ static enum kp_err db_run(struct db *db, enum db_stmt st, const struct db_arg *a
 		}
 	}
 	if (nargs > 0 && mysql_stmt_bind_param(s, bind) != 0)
-		return db_error(db, s, st, "bind");
-	if ((err = db_mark_note(db, st, args, nargs)) != KP_OK)
+		return db_error(db, s, u, "bind");
+	if ((err = db_mark_note(db, u, args, nargs)) != KP_OK)
 		return err;
 	if (mysql_stmt_execute(s) != 0)
-		return db_error(db, s, st, "execute");
+		return db_error(db, s, u, "execute");
 	*out = s;
 	return KP_OK;
 }
 
-enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
-                     const struct db_arg *args, size_t nargs, struct db_res *res)
+/* db_query() of u; *res is zeroed already. */
+static enum kp_err db_query_use(struct db *db, struct arena *a, const struct db_use *u,
+                                const struct db_arg *args, size_t nargs, struct db_res *res)
 {
 	MYSQL_STMT *s = NULL;
 	MYSQL_RES *meta = NULL;
@@ -730,18 +747,18 @@ enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
 	my_bool *isnull = NULL;
 	enum kp_err err;
 	size_t ncols, row, col;
+	char name[64];
 	int rc;
 
-	memset(res, 0, sizeof(*res));
-	if ((err = db_run(db, st, args, nargs, &s)) != KP_OK)
+	if ((err = db_run(db, u, args, nargs, &s)) != KP_OK)
 		return err;
 	if ((meta = mysql_stmt_result_metadata(s)) == NULL) {
-		fprintf(stderr, "db_query: stmt %d returns no rows\n", (int)st);
+		fprintf(stderr, "db_query: %s returns no rows\n", db_use_name(u, name, sizeof(name)));
 		err = KP_EINTERNAL;
 		goto out;
 	}
 	if (mysql_stmt_store_result(s) != 0) {
-		err = db_error(db, s, st, "store_result");
+		err = db_error(db, s, u, "store_result");
 		goto out;
 	}
 	ncols = mysql_num_fields(meta);
@@ -768,17 +785,17 @@ enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
 			bind[col].is_null = &isnull[col];
 		}
 		if (mysql_stmt_bind_result(s, bind) != 0) {
-			err = db_error(db, s, st, "bind_result");
+			err = db_error(db, s, u, "bind_result");
 			goto out;
 		}
 		rc = mysql_stmt_fetch(s);
 		if (rc == MYSQL_DATA_TRUNCATED) {
-			fprintf(stderr, "db_query: stmt %d: truncated\n", (int)st);
+			fprintf(stderr, "db_query: %s: truncated\n", db_use_name(u, name, sizeof(name)));
 			err = KP_EINTERNAL;
 			goto out;
 		}
 		if (rc != 0) {
-			err = rc == MYSQL_NO_DATA ? KP_EINTERNAL : db_error(db, s, st, "fetch");
+			err = rc == MYSQL_NO_DATA ? KP_EINTERNAL : db_error(db, s, u, "fetch");
 			goto out;
 		}
 		for (col = 0; col < ncols; col++) {
@@ -794,26 +811,75 @@ enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
 out:
 	if (meta != NULL)
 		mysql_free_result(meta);
-	if (db->conn != NULL && db->stmt[st] == s)
+	if (db->conn != NULL && *u->slot == s)
 		mysql_stmt_free_result(s);
 	if (err != KP_OK)
 		memset(res, 0, sizeof(*res));
 	return err;
 }
 
-enum kp_err db_exec(struct db *db, enum db_stmt st, const struct db_arg *args, size_t nargs,
-                    unsigned long long *affected, unsigned long long *insert_id)
+/* db_exec() of u. */
+static enum kp_err db_exec_use(struct db *db, const struct db_use *u, const struct db_arg *args,
+                               size_t nargs, unsigned long long *affected,
+                               unsigned long long *insert_id)
 {
 	MYSQL_STMT *s = NULL;
 	enum kp_err err;
 
-	if ((err = db_run(db, st, args, nargs, &s)) != KP_OK)
+	if ((err = db_run(db, u, args, nargs, &s)) != KP_OK)
 		return err;
 	if (affected != NULL)
 		*affected = (unsigned long long)mysql_stmt_affected_rows(s);
 	if (insert_id != NULL)
 		*insert_id = (unsigned long long)mysql_stmt_insert_id(s);
 	return KP_OK;
+}
+
+enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
+                     const struct db_arg *args, size_t nargs, struct db_res *res)
+{
+	struct db_use u;
+	enum kp_err err;
+
+	memset(res, 0, sizeof(*res));
+	if ((err = db_use_table(db, st, &u)) != KP_OK)
+		return err;
+	return db_query_use(db, a, &u, args, nargs, res);
+}
+
+enum kp_err db_query_def(struct db *db, struct arena *a, const struct db_stmt_def *def,
+                         const struct db_arg *args, size_t nargs, struct db_res *res)
+{
+	struct db_use u;
+	enum kp_err err;
+
+	memset(res, 0, sizeof(*res));
+	if ((err = db_use_def(db, def, &u)) != KP_OK)
+		return err;
+	return db_query_use(db, a, &u, args, nargs, res);
+}
+
+enum kp_err db_exec(struct db *db, enum db_stmt st, const struct db_arg *args, size_t nargs,
+                    unsigned long long *affected, unsigned long long *insert_id)
+{
+	struct db_use u;
+	enum kp_err err;
+
+	if ((err = db_use_table(db, st, &u)) != KP_OK)
+		return err;
+	return db_exec_use(db, &u, args, nargs, affected, insert_id);
+}
+
+enum kp_err db_exec_def(struct db *db, const struct db_stmt_def *def, const struct db_arg *args,
+                        size_t nargs, unsigned long long *affected,
+                        unsigned long long *insert_id)
+{
+	struct db_use u;
+	enum kp_err err;
+
+	if ((err = db_use_def(db, def, &u)) != KP_OK)
+		return err;
+	return db_exec_use(db, &u, args, nargs, affected, insert_id);
 }
 
 long long db_i64(const struct db_res *r, size_t row, size_t col)
@@ -830,7 +896,7 @@ static enum kp_err db_simple(struct db *db, const char *q, const char *what)
 	if ((err = db_connect(db)) != KP_OK)
 		return err;
 	if (mysql_real_query(db->conn, q, strlen(q)) != 0)
-		return db_error(db, NULL, DB_STMT__MAX, what);
+		return db_error(db, NULL, NULL, what);
 	return KP_OK;
 }
 
@@ -849,7 +915,7 @@ static void db_tx_rollback(struct db *db)
 	db->in_tx = false;
 	db_marks_clear(db);
 	if (db->conn != NULL && mysql_rollback(db->conn) != 0)
-		db_error(db, NULL, DB_STMT__MAX, "rollback");
+		db_error(db, NULL, NULL, "rollback");
 }
 
 void db_tx_keep(struct db *db)
@@ -869,7 +935,7 @@ static enum kp_err db_tx_commit(struct db *db)
 		return KP_ERETRY;
 	if (mysql_commit(db->conn) == 0)
 		return KP_OK;
-	err = db_error(db, NULL, DB_STMT__MAX, "commit");
+	err = db_error(db, NULL, NULL, "commit");
 	/* A commit cut off may have been applied: never run it again. */
 	return err == KP_ERETRY && db->conn == NULL ? KP_EUNAVAIL : err;
 }

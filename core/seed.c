@@ -114,11 +114,11 @@ static enum kp_err citizen_insert(struct db *db, const struct kp_keys *keys, str
 	char aad[32];
 	enum kp_err err;
 
-	err = db_exec(db, DB_SEED_CITIZEN,
-	              DB_ARGS(DB_I64(plan_id), household_id ? DB_I64(household_id) : DB_NULL,
-	                      DB_STR(name), caseworker ? DB_I64(caseworker) : DB_NULL,
-	                      contact ? DB_I64(contact) : DB_NULL),
-	              NULL, &cid);
+	err = seed_exec(db, SEED_CITIZEN,
+	                DB_ARGS(DB_I64(plan_id), household_id ? DB_I64(household_id) : DB_NULL,
+	                        DB_STR(name), caseworker ? DB_I64(caseworker) : DB_NULL,
+	                        contact ? DB_I64(contact) : DB_NULL),
+	                NULL, &cid);
 	if (err != KP_OK)
 		return err;
 	snprintf(aad, sizeof(aad), "citizen:%llu", cid);
@@ -126,10 +126,10 @@ static enum kp_err citizen_insert(struct db *db, const struct kp_keys *keys, str
 		return KP_EINTERNAL;
 	kp_cpr_lookup(keys, cpr, lookup);
 	*id = (long long)cid;
-	return db_exec(db, DB_SEED_CITIZEN_CPR,
-	               DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_BLOB(lookup, sizeof(lookup)),
-	                       DB_I64(cid)),
-	               NULL, NULL);
+	return seed_exec(db, SEED_CITIZEN_CPR,
+	                 DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_BLOB(lookup, sizeof(lookup)),
+	                         DB_I64(cid)),
+	                 NULL, NULL);
 }
 
 /* The rows a seeded plan got, for the demo's history that refers to them. */
@@ -148,12 +148,12 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 	size_t i;
 
 	if (p->household != NULL) {
-		if ((err = db_exec(db, DB_SEED_HOUSEHOLD, DB_ARGS(DB_STR(p->household)), NULL, &id)) !=
+		if ((err = seed_exec(db, SEED_HOUSEHOLD, DB_ARGS(DB_STR(p->household)), NULL, &id)) !=
 		    KP_OK)
 			return err;
 		household = (long long)id;
 	}
-	err = db_exec(db, DB_SEED_PLAN, DB_ARGS(household ? DB_I64(household) : DB_NULL), NULL, &id);
+	err = seed_exec(db, SEED_PLAN, DB_ARGS(household ? DB_I64(household) : DB_NULL), NULL, &id);
 	if (err != KP_OK)
 		return err;
 	for (i = 0; i < 2 && p->citizens[i].sub != NULL; i++) {
@@ -164,15 +164,15 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 		                     staff_id(db, a, issuer, c->contact), &cids[i]);
 		if (err != KP_OK)
 			return err;
-		if ((err = db_exec(db, DB_SEED_CONSENT,
-		                   DB_ARGS(DB_I64(cids[i]), DB_I64(id), DB_I64(cw)), NULL, NULL)) != KP_OK)
+		if ((err = seed_exec(db, SEED_CONSENT,
+		                     DB_ARGS(DB_I64(cids[i]), DB_I64(id), DB_I64(cw)), NULL, NULL)) != KP_OK)
 			return err;
 	}
 	for (i = 0; i < 4 && p->dreams[i].text != NULL; i++)
-		if ((err = db_exec(db, DB_SEED_DREAM,
-		                   DB_ARGS(DB_I64(id), DB_I64(cids[p->dreams[i].author]),
-		                           DB_STR(p->dreams[i].text)),
-		                   NULL, NULL)) != KP_OK)
+		if ((err = seed_exec(db, SEED_DREAM,
+		                     DB_ARGS(DB_I64(id), DB_I64(cids[p->dreams[i].author]),
+		                             DB_STR(p->dreams[i].text)),
+		                     NULL, NULL)) != KP_OK)
 			return err;
 	for (i = 0; i < 8 && p->goals[i].title != NULL; i++) {
 		const struct seed_goal *g = &p->goals[i];
@@ -180,13 +180,13 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 		unsigned long long gid;
 
 		snprintf(hours, sizeof(hours), "%.1f", g->hours);
-		err = db_exec(db, DB_SEED_GOAL,
-		              DB_ARGS(DB_I64(id), g->parent ? DB_I64(gids[g->parent - 1]) : DB_NULL,
-		                      DB_STR(g->title), DB_STR(g->description), DB_STR(g->area),
-		                      DB_STR(g->legal_basis), DB_STR(g->status),
-		                      g->hours >= 0 ? DB_STR(hours) : DB_NULL, DB_I64(g->child_related),
-		                      DB_I64(staff_id(db, a, issuer, p->citizens[0].caseworker))),
-		              NULL, &gid);
+		err = seed_exec(db, SEED_GOAL,
+		                DB_ARGS(DB_I64(id), g->parent ? DB_I64(gids[g->parent - 1]) : DB_NULL,
+		                        DB_STR(g->title), DB_STR(g->description), DB_STR(g->area),
+		                        DB_STR(g->legal_basis), DB_STR(g->status),
+		                        g->hours >= 0 ? DB_STR(hours) : DB_NULL, DB_I64(g->child_related),
+		                        DB_I64(staff_id(db, a, issuer, p->citizens[0].caseworker))),
+		                NULL, &gid);
 		if (err != KP_OK)
 			return err;
 		gids[i] = (long long)gid;
@@ -337,20 +337,20 @@ static enum kp_err demo_proposals_seed(struct db *db, struct arena *a, const cha
 		bool closed = p->decided_by != NULL;
 		unsigned long long id;
 
-		err = db_exec(db, DB_SEED_PROPOSAL,
-		              DB_ARGS(DB_I64(sp->plan), DB_I64(sp->citizens[p->citizen]),
-		                      DB_STR(p->kind), p->goal ? DB_I64(sp->goals[p->goal - 1]) : DB_NULL,
-		                      DB_OPTSTR(p->title), DB_OPTSTR(p->description), DB_STR(p->reason),
-		                      DB_STR(p->status), DB_I64(p->hours_ago),
-		                      closed ? DB_I64(p->closed_hours_ago) : DB_NULL,
-		                      closed ? DB_I64(staff_id(db, a, issuer, p->decided_by)) : DB_NULL,
-		                      DB_OPTSTR(p->decision_reason)),
-		              NULL, &id);
+		err = seed_exec(db, SEED_PROPOSAL,
+		                DB_ARGS(DB_I64(sp->plan), DB_I64(sp->citizens[p->citizen]),
+		                        DB_STR(p->kind), p->goal ? DB_I64(sp->goals[p->goal - 1]) : DB_NULL,
+		                        DB_OPTSTR(p->title), DB_OPTSTR(p->description), DB_STR(p->reason),
+		                        DB_STR(p->status), DB_I64(p->hours_ago),
+		                        closed ? DB_I64(p->closed_hours_ago) : DB_NULL,
+		                        closed ? DB_I64(staff_id(db, a, issuer, p->decided_by)) : DB_NULL,
+		                        DB_OPTSTR(p->decision_reason)),
+		                NULL, &id);
 		if (err == KP_OK && p->comment_by != NULL)
-			err = db_exec(db, DB_SEED_COMMENT,
-			              DB_ARGS(DB_I64((long long)id), DB_I64(staff_id(db, a, issuer, p->comment_by)),
-			                      DB_STR(p->comment), DB_I64(p->comment_hours_ago)),
-			              NULL, NULL);
+			err = seed_exec(db, SEED_COMMENT,
+			                DB_ARGS(DB_I64((long long)id), DB_I64(staff_id(db, a, issuer, p->comment_by)),
+			                        DB_STR(p->comment), DB_I64(p->comment_hours_ago)),
+			                NULL, NULL);
 	}
 	return err;
 }
@@ -366,30 +366,30 @@ static enum kp_err demo_versions_seed(struct db *db, struct arena *a, const char
 
 	for (i = 0; i < NPLANS && err == KP_OK; i++) {
 		version[i] = 1;
-		err = db_exec(db, DB_SEED_HISTORY_AT,
-		              DB_ARGS(DB_I64(DEMO_PLAN_AGE), DB_I64(s[i].plan), DB_I64(1)), NULL, NULL);
+		err = seed_exec(db, SEED_HISTORY_AT,
+		                DB_ARGS(DB_I64(DEMO_PLAN_AGE), DB_I64(s[i].plan), DB_I64(1)), NULL, NULL);
 	}
 	for (i = 0; i < COUNT(demo_changes) && err == KP_OK; i++) {
 		const struct seed_change *c = &demo_changes[i];
 
-		err = db_exec(db, DB_SEED_HISTORY,
-		              DB_ARGS(DB_I64(s[c->plan].plan), DB_I64(++version[c->plan]),
-		                      DB_I64(c->hours_ago), DB_STR(c->citizen >= 0 ? "citizen" : "staff"),
-		                      c->citizen >= 0 ? DB_I64(s[c->plan].citizens[c->citizen]) : DB_NULL,
-		                      c->staff != NULL ? DB_I64(staff_id(db, a, issuer, c->staff)) : DB_NULL,
-		                      DB_STR(c->summary)),
-		              NULL, NULL);
+		err = seed_exec(db, SEED_HISTORY,
+		                DB_ARGS(DB_I64(s[c->plan].plan), DB_I64(++version[c->plan]),
+		                        DB_I64(c->hours_ago), DB_STR(c->citizen >= 0 ? "citizen" : "staff"),
+		                        c->citizen >= 0 ? DB_I64(s[c->plan].citizens[c->citizen]) : DB_NULL,
+		                        c->staff != NULL ? DB_I64(staff_id(db, a, issuer, c->staff)) : DB_NULL,
+		                        DB_STR(c->summary)),
+		                NULL, NULL);
 	}
 	for (i = 0; i < NPLANS && err == KP_OK; i++)
-		err = db_exec(db, DB_SEED_PLAN_VERSION, DB_ARGS(DB_I64(version[i]), DB_I64(s[i].plan)),
-		              NULL, NULL);
+		err = seed_exec(db, SEED_PLAN_VERSION, DB_ARGS(DB_I64(version[i]), DB_I64(s[i].plan)),
+		                NULL, NULL);
 	for (i = 0; i < COUNT(demo_acceptances) && err == KP_OK; i++) {
 		const struct seed_acceptance *y = &demo_acceptances[i];
 
-		err = db_exec(db, DB_SEED_ACCEPTANCE,
-		              DB_ARGS(DB_I64(s[y->plan].plan), DB_I64(s[y->plan].citizens[y->citizen]),
-		                      DB_I64(y->version), DB_I64(y->hours_ago)),
-		              NULL, NULL);
+		err = seed_exec(db, SEED_ACCEPTANCE,
+		                DB_ARGS(DB_I64(s[y->plan].plan), DB_I64(s[y->plan].citizens[y->citizen]),
+		                        DB_I64(y->version), DB_I64(y->hours_ago)),
+		                NULL, NULL);
 		if (err == KP_OK)
 			err = db_exec(db, DB_CITIZEN_ACCEPTED_SET,
 			              DB_ARGS(DB_I64(y->version),
@@ -487,12 +487,12 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
 	if ((err = db_begin(db)) != KP_OK)
 		goto out;
 	for (i = 0; i < sizeof(staff) / sizeof(staff[0]) && err == KP_OK; i++)
-		err = db_exec(db, DB_SEED_STAFF,
-		              DB_ARGS(DB_STR(issuer), DB_STR(staff[i].sub), DB_STR(staff[i].name),
-		                      DB_STR(staff[i].role),
-		                      DB_STR(staff[i].title), DB_STR(staff[i].phone),
-		                      DB_STR(staff[i].email)),
-		              NULL, NULL);
+		err = seed_exec(db, SEED_STAFF,
+		                DB_ARGS(DB_STR(issuer), DB_STR(staff[i].sub), DB_STR(staff[i].name),
+		                        DB_STR(staff[i].role),
+		                        DB_STR(staff[i].title), DB_STR(staff[i].phone),
+		                        DB_STR(staff[i].email)),
+		                NULL, NULL);
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]) && err == KP_OK; i++)
 		err = plan_seed(db, a, keys, rng, issuer, &plans[i], &done[i]);
 	if (err == KP_OK)

@@ -176,6 +176,18 @@ const struct route *route_find(const struct route *table, size_t n, enum http_me
 void route_dispatch(struct req *r, const struct route *table, size_t n);
 
 /* respond.c */
+/* What the client is told of an outcome of core: the HTTP status, the
+ * default code and the default message (static strings). */
+struct respond_outcome {
+	int status;
+	const char *code;
+	const char *message;
+};
+/* The answer to err; KP_EINTERNAL's for a value that is no outcome. */
+const struct respond_outcome *respond_outcome(enum kp_err err);
+/* Whether every outcome up to KP_ERR__MAX has its answer; logs the first
+ * that has none. pool_run() refuses to start without. */
+bool respond_outcomes_check(void);
 /* Sets a JSON answer; steals out. */
 void respond_json(struct req *r, int status, json_t *out);
 /* Sets a text answer of the given media type; text must outlive the

@@ -383,6 +383,8 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		fprintf(stderr, "pool: workers must be 1..%d\n", POOL_MAX_WORKERS);
 		return 2;
 	}
+	if (!respond_outcomes_check())
+		return 1;
 	unlink(socket_path);
 	/* Only nginx may reach the socket: libfcgi trusts what it reads. */
 	{

@@ -26,23 +26,44 @@ static const char *reason(int status)
 	}
 }
 
-static const char *default_message(enum kp_err err)
+/* What the client is told of each outcome of core: the one place that maps
+ * them to HTTP. A core function's kp_fail may name a finer code and message. */
+static const struct respond_outcome outcomes[KP_ERR__MAX] = {
+	[KP_OK] = {200, "ok", "ok"},
+	[KP_EINVAL] = {400, "bad_request", "the request is not valid"},
+	[KP_EAUTH] = {401, "unauthorized", "log in first"},
+	[KP_EFORBIDDEN] = {403, "forbidden", "you may not do this"},
+	[KP_ENOTFOUND] = {404, "not_found", "there is nothing here"},
+	[KP_EMETHOD] = {405, "method_not_allowed", "this method is not allowed here"},
+	[KP_ECONFLICT] = {409, "conflict", "this conflicts with the current state"},
+	[KP_ESTALE] = {412, "precondition_failed", "the plan has changed since you read it"},
+	[KP_ETOOBIG] = {413, "payload_too_large", "the body is too large"},
+	[KP_EMEDIA] = {415, "unsupported_media_type", "send the body as application/json"},
+	[KP_ERATE] = {429, "rate_limited", "too many requests; wait a moment"},
+	[KP_EINTERNAL] = {500, "internal_error", "something went wrong on our side"},
+	[KP_EUNAVAIL] = {503, "service_unavailable", "the service is busy; try again in a moment"},
+	/* A retry that ran out: the database is as busy as when it is away. */
+	[KP_ERETRY] = {503, "service_unavailable", "the service is busy; try again in a moment"},
+};
+
+const struct respond_outcome *respond_outcome(enum kp_err err)
 {
-	switch (err) {
-	case KP_EINVAL: return "the request is not valid";
-	case KP_EAUTH: return "log in first";
-	case KP_EFORBIDDEN: return "you may not do this";
-	case KP_ENOTFOUND: return "there is nothing here";
-	case KP_EMETHOD: return "this method is not allowed here";
-	case KP_ECONFLICT: return "this conflicts with the current state";
-	case KP_ESTALE: return "the plan has changed since you read it";
-	case KP_ETOOBIG: return "the body is too large";
-	case KP_EMEDIA: return "send the body as application/json";
-	case KP_ERATE: return "too many requests; wait a moment";
-	case KP_EUNAVAIL:
-	case KP_ERETRY: return "the service is busy; try again in a moment";
-	default: return "something went wrong on our side";
-	}
+	if ((unsigned)err >= KP_ERR__MAX || outcomes[err].status == 0)
+		return &outcomes[KP_EINTERNAL];
+	return &outcomes[err];
+}
+
+bool respond_outcomes_check(void)
+{
+	size_t i;
+
+	for (i = 0; i < KP_ERR__MAX; i++)
+		if (outcomes[i].status == 0 || outcomes[i].code == NULL || outcomes[i].message == NULL) {
+			fprintf(stderr, "respond: outcome %zu (%s) has no answer\n", i,
+			        kp_strerror((enum kp_err)i));
+			return false;
+		}
+	return true;
 }
 
 void respond_header(struct req *r, const char *name, const char *value)
@@ -75,22 +96,22 @@ void respond_text(struct req *r, int status, const char *type, const char *text)
 
 void respond_error(struct req *r, enum kp_err err)
 {
+	const struct respond_outcome *o = respond_outcome(err);
 	const char *code = r->fail.code, *msg = r->fail.message;
 	json_t *out;
 
 	/* The client never sees internal detail. */
 	if (err == KP_EINTERNAL || err == KP_EUNAVAIL || err == KP_ERETRY || code == NULL)
-		code = kp_strerror(err);
+		code = o->code;
 	if (err == KP_EINTERNAL || err == KP_EUNAVAIL || err == KP_ERETRY || msg == NULL)
-		msg = default_message(err);
+		msg = o->message;
 	if (err == KP_EUNAVAIL || err == KP_ERETRY)
 		respond_header(r, "Retry-After", "5");
 	out = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
 	/* A message that is not valid UTF-8 must not cost the error its body. */
 	if (out == NULL)
-		out = json_pack("{s:{s:s, s:s}}", "error", "code", kp_strerror(err), "message",
-		                default_message(err));
-	respond_json(r, kp_http_status(err), out);
+		out = json_pack("{s:{s:s, s:s}}", "error", "code", o->code, "message", o->message);
+	respond_json(r, o->status, out);
 }
 
 void respond_send(struct req *r, long long started_us)

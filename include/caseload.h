@@ -1,7 +1,7 @@
 /* caseload.h: which citizens a staff member may see, and every staff access
  * to a citizen's data going through one gate that writes the audit row. A
  * caseworker sees the citizens they coordinate, a contact person those they
- * are contact for; anything else is 404, and the attempt is logged. */
+ * are contact for; anything else is not found, and the attempt is logged. */
 #ifndef KP_CASELOAD_H
 #define KP_CASELOAD_H
 

@@ -52,14 +52,6 @@ enum db_stmt {
 	DB_PROPOSAL_LOCK,
 	DB_PROPOSAL_WITHDRAW,
 	DB_STAFF_BY_SUB,
-	DB_SEED_STAFF,
-	DB_SEED_HOUSEHOLD,
-	DB_SEED_PLAN,
-	DB_SEED_CITIZEN,
-	DB_SEED_CITIZEN_CPR,
-	DB_SEED_DREAM,
-	DB_SEED_GOAL,
-	DB_SEED_CONSENT,
 	/* admin: sessions, caseloads, audit */
 	DB_SESSION_GET_STAFF,
 	DB_STAFF_LOGIN,
@@ -112,12 +104,6 @@ enum db_stmt {
 	DB_REPORT_DECISIONS,
 	DB_REPORT_CONTACTS,
 	DB_REPORT_STAFF,
-	DB_SEED_PROPOSAL,
-	DB_SEED_COMMENT,
-	DB_SEED_HISTORY,
-	DB_SEED_HISTORY_AT,
-	DB_SEED_PLAN_VERSION,
-	DB_SEED_ACCEPTANCE,
 	DB_STMT__MAX
 };
 
@@ -272,6 +258,32 @@ void db_free(struct db *db);
  * on first use and kept for the life of the connection. */
 enum kp_err db_connect(struct db *db);
 
+/* What a statement does to what the plan answers show (at the
+ * transactions below): it changes a plan's dreams or goals, or what a
+ * citizen's answer shows besides; or it raises a plan's version or a
+ * citizen's rev. arg is the index of the statement's parameter that names
+ * that plan or citizen. A statement that names none does neither. */
+enum db_mark { DB_MARK_NONE, DB_MARK_PLAN, DB_MARK_CITIZEN };
+
+struct db_fact {
+	enum db_mark changes;
+	unsigned char changes_arg;
+	enum db_mark raises;
+	unsigned char raises_arg;
+};
+
+/* One statement: its SQL, the number of columns its rows have when they
+ * are read by name (its enum's __MAX; 0 while they are not), and what it
+ * does to what the plan answers show (db_fact). core/db.c's table holds
+ * the running service's statements, by enum db_stmt; a tool's own
+ * statements (the seed's) live in a table of their own, run with
+ * db_query_def() and db_exec_def(). */
+struct db_stmt_def {
+	const char *sql;
+	unsigned char cols;
+	struct db_fact fact;
+};
+
 /*
  * Runs a statement that returns rows into *res (allocated in a).
  * Errors: KP_ECONFLICT for a duplicate key or a failed foreign key,
@@ -284,6 +296,17 @@ enum kp_err db_query(struct db *db, struct arena *a, enum db_stmt st,
 /* Runs a statement without rows; *affected and *insert_id may be NULL. */
 enum kp_err db_exec(struct db *db, enum db_stmt st, const struct db_arg *args, size_t nargs,
                     unsigned long long *affected, unsigned long long *insert_id);
+/* The same for a statement outside the table: def must outlive the handle
+ * (a static table), as it is prepared once per connection and kept under
+ * its address, with the same binds, errors and facts. A handle keeps at
+ * most DB_DEF_KEPT such statements; one more, or a def without SQL, is
+ * KP_EINTERNAL (logged). */
+#define DB_DEF_KEPT 32
+enum kp_err db_query_def(struct db *db, struct arena *a, const struct db_stmt_def *def,
+                         const struct db_arg *args, size_t nargs, struct db_res *res);
+enum kp_err db_exec_def(struct db *db, const struct db_stmt_def *def, const struct db_arg *args,
+                        size_t nargs, unsigned long long *affected,
+                        unsigned long long *insert_id);
 
 /*
  * Transactions, one way: db_tx_begin(), the work (goto out on failure),

@@ -6,34 +6,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One error enum for the project; KP_OK is 0. Each maps to one HTTP status
- * (kp_http_status) and a default snake_case code (kp_strerror). */
+/* One outcome enum for the project; KP_OK is 0. Core answers what
+ * happened; the front alone turns that into what the client is told
+ * (fcgi/respond.c). */
 enum kp_err {
 	KP_OK = 0,
-	KP_EINVAL,     /* 400 bad input */
-	KP_EAUTH,      /* 401 not logged in, or a bad token */
-	KP_EFORBIDDEN, /* 403 logged in but not allowed */
-	KP_ENOTFOUND,  /* 404 unknown, or not yours */
-	KP_EMETHOD,    /* 405 */
-	KP_ECONFLICT,  /* 409 conflict with the current state */
-	KP_ESTALE,     /* 412 stale If-Match */
-	KP_ETOOBIG,    /* 413 */
-	KP_EMEDIA,     /* 415 */
-	KP_ERATE,      /* 429 */
-	KP_EINTERNAL,  /* 500, logged, no detail to the client */
-	KP_EUNAVAIL,   /* 503 the database is away; try again */
-	KP_ERETRY,     /* internal: deadlock or lost connection, retry the transaction */
+	KP_EINVAL,     /* bad input */
+	KP_EAUTH,      /* not logged in, or a bad token */
+	KP_EFORBIDDEN, /* logged in but not allowed */
+	KP_ENOTFOUND,  /* unknown, or not yours */
+	KP_EMETHOD,    /* the resource does not take this method */
+	KP_ECONFLICT,  /* conflicts with the current state */
+	KP_ESTALE,     /* the caller's version is not the current one */
+	KP_ETOOBIG,    /* more than is allowed */
+	KP_EMEDIA,     /* a body in a form not taken */
+	KP_ERATE,      /* too many attempts; wait */
+	KP_EINTERNAL,  /* our fault: logged, no detail to the client */
+	KP_EUNAVAIL,   /* the database is away; try again */
+	KP_ERETRY,     /* a deadlock or a lost connection: run the transaction again */
 	KP_ERR__MAX
 };
 
-/* The default machine-readable code of an error ("bad_request", ...). */
+/* The outcome's name for a log line ("conflict", ...); "unknown" for a
+ * value that is no outcome. A static string. */
 const char *kp_strerror(enum kp_err err);
-/* The HTTP status of an error (200 for KP_OK). */
-int kp_http_status(enum kp_err err);
 
 /* What went wrong, for the client: a snake_case code and a sentence. Core
  * functions fill it next to the enum they return; both point to static
- * strings or into the request's arena. A NULL code means kp_strerror(). */
+ * strings or into the request's arena. A NULL code or message means the
+ * outcome's default one. */
 struct kp_fail {
 	const char *code;
 	const char *message;

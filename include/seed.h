@@ -7,6 +7,32 @@
 #include "crypto.h"
 #include "db.h"
 
+/* The statements that write seeded rows (core/seed_sql.c); the unit tests
+ * build their fixtures with them too. */
+enum seed_stmt {
+	SEED_STAFF,
+	SEED_HOUSEHOLD,
+	SEED_PLAN,
+	SEED_CITIZEN,
+	SEED_CITIZEN_CPR,
+	SEED_DREAM,
+	SEED_GOAL,
+	SEED_CONSENT,
+	SEED_PROPOSAL,
+	SEED_COMMENT,
+	SEED_HISTORY,
+	SEED_HISTORY_AT,
+	SEED_PLAN_VERSION,
+	SEED_ACCEPTANCE,
+	SEED_STMT__MAX
+};
+
+/* Runs seed statement st as db_exec() runs one of the table (args as
+ * DB_ARGS() makes them; *affected and *insert_id may be NULL): KP_OK, or
+ * db_exec()'s errors; KP_EINTERNAL for no such statement. */
+enum kp_err seed_exec(struct db *db, enum seed_stmt st, const struct db_arg *args, size_t nargs,
+                      unsigned long long *affected, unsigned long long *insert_id);
+
 /*
  * Applies the *.sql files of dir not yet recorded in schema_migrations, in
  * name order, recording each with its SHA-256. A recorded file whose

@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "seed.h"
 
 /* The issuer of the staff rows the tests insert: no real login's. */
 #define TEST_STAFF_ISSUER "https://test.kaptajn.invalid/staff"

@@ -48,18 +48,18 @@ static void teardown(void)
 	dbtest_close(&cfg, db, a);
 }
 
-static long long insert(enum db_stmt st, const struct db_arg *args, size_t n)
+static long long insert(enum seed_stmt st, const struct db_arg *args, size_t n)
 {
 	unsigned long long id = 0;
 
-	cr_assert_eq(db_exec(db, st, args, n, NULL, &id), KP_OK, "insert (stmt %d)", (int)st);
+	cr_assert_eq(seed_exec(db, st, args, n, NULL, &id), KP_OK, "insert (seed stmt %d)", (int)st);
 	return (long long)id;
 }
 
 static long long staff(long long plan, const char *tag, const char *role, const char *title)
 {
 	/* The plan id makes the login subject unique across runs. */
-	return insert(DB_SEED_STAFF,
+	return insert(SEED_STAFF,
 	              DB_ARGS(DB_STR(TEST_STAFF_ISSUER),
 	                      DB_STR(arena_printf(a, "test-%s-%lld", tag, plan)),
 	                      DB_STR(arena_printf(a, "Test %s", tag)), DB_STR(role), DB_STR(title),
@@ -68,7 +68,7 @@ static long long staff(long long plan, const char *tag, const char *role, const 
 
 static long long goal(long long plan, long long parent, const char *title, const char *basis)
 {
-	return insert(DB_SEED_GOAL,
+	return insert(SEED_GOAL,
 	              DB_ARGS(DB_I64(plan), parent ? DB_I64(parent) : DB_NULL, DB_STR(title),
 	                      DB_STR("Beskrivelse"), DB_STR("job"), DB_STR(basis), DB_STR("active"),
 	                      DB_STR("4.5"), DB_I64(0), DB_NULL));
@@ -76,24 +76,29 @@ static long long goal(long long plan, long long parent, const char *title, const
 
 static void make(struct fixture *f)
 {
+	int i;
+
 	memset(f, 0, sizeof(*f));
-	f->p1 = insert(DB_SEED_PLAN, DB_ARGS(DB_NULL));
-	f->p2 = insert(DB_SEED_PLAN, DB_ARGS(DB_NULL));
+	f->p1 = insert(SEED_PLAN, DB_ARGS(DB_NULL));
+	f->p2 = insert(SEED_PLAN, DB_ARGS(DB_NULL));
 	f->cw_id = staff(f->p1, "cw", "caseworker", "Koordinerende sagsbehandler");
 	f->other_id = staff(f->p1, "other", "caseworker", "Koordinerende sagsbehandler");
 	f->ct_id = staff(f->p1, "ct", "contact", "Mentor");
 	f->spare_id = staff(f->p1, "spare", "contact", "Bostøtte");
-	f->c1 = insert(DB_SEED_CITIZEN, DB_ARGS(DB_I64(f->p1), DB_NULL, DB_STR("Test Borger"),
+	f->c1 = insert(SEED_CITIZEN, DB_ARGS(DB_I64(f->p1), DB_NULL, DB_STR("Test Borger"),
 	                                        DB_I64(f->cw_id), DB_I64(f->ct_id)));
-	f->c2 = insert(DB_SEED_CITIZEN, DB_ARGS(DB_I64(f->p2), DB_NULL, DB_STR("Test Anden"),
+	f->c2 = insert(SEED_CITIZEN, DB_ARGS(DB_I64(f->p2), DB_NULL, DB_STR("Test Anden"),
 	                                        DB_I64(f->other_id), DB_NULL));
 	f->goal = goal(f->p1, 0, "Mål", "LAB §30 a");
 	f->sub = goal(f->p1, f->goal, "Delmål", "LAB §175");
 	f->goal2 = goal(f->p2, 0, "Andet mål", "LAB §30 a");
-	insert(DB_HISTORY_INSERT, DB_ARGS(DB_I64(f->p1), DB_I64(1), DB_STR("system"), DB_NULL,
-	                                  DB_NULL, DB_STR("Planen er oprettet"), DB_STR("test")));
-	insert(DB_HISTORY_INSERT, DB_ARGS(DB_I64(f->p2), DB_I64(1), DB_STR("system"), DB_NULL,
-	                                  DB_NULL, DB_STR("Planen er oprettet"), DB_STR("test")));
+	for (i = 0; i < 2; i++)
+		cr_assert_eq(db_exec(db, DB_HISTORY_INSERT,
+		                     DB_ARGS(DB_I64(i == 0 ? f->p1 : f->p2), DB_I64(1), DB_STR("system"),
+		                             DB_NULL, DB_NULL, DB_STR("Planen er oprettet"),
+		                             DB_STR("test")),
+		                     NULL, NULL),
+		             KP_OK);
 	f->cw = (struct kp_actor){KP_ACTOR_STAFF, f->cw_id, 0, "Test cw", "caseworker", "t-cw"};
 	f->other = (struct kp_actor){KP_ACTOR_STAFF, f->other_id, 0, "Test other", "caseworker",
 	                             "t-other"};
@@ -1002,9 +1007,9 @@ static void seal_cpr(const struct kp_keys *keys, long long citizen, const char *
 	cr_assert_not_null(r);
 	cr_assert_eq(kp_cpr_seal(keys, r, cpr, aad, strlen(aad), sealed), 0);
 	rng_free(r);
-	cr_assert_eq(db_exec(db, DB_SEED_CITIZEN_CPR,
-	                     DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_NULL, DB_I64(citizen)), NULL,
-	                     NULL),
+	cr_assert_eq(seed_exec(db, SEED_CITIZEN_CPR,
+	                       DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_NULL, DB_I64(citizen)), NULL,
+	                       NULL),
 	             KP_OK);
 }
 
@@ -1057,7 +1062,7 @@ Test(admin_db, the_cpr_number_is_refused_to_a_caseworker_who_is_only_the_contact
 	long long c3;
 
 	make(&f);
-	c3 = insert(DB_SEED_CITIZEN, DB_ARGS(DB_I64(f.p2), DB_NULL, DB_STR("Test Tredje"),
+	c3 = insert(SEED_CITIZEN, DB_ARGS(DB_I64(f.p2), DB_NULL, DB_STR("Test Tredje"),
 	                                     DB_I64(f.cw_id), DB_I64(f.other_id)));
 	seal_cpr(&keys, c3, "0202921235");
 	cpr_refused(&keys, &f.other, c3, KP_EFORBIDDEN, "caseworker_only");

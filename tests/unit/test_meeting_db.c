@@ -40,10 +40,10 @@ static struct kp_actor staff(const char *role)
 	unsigned long long id;
 	char *sub = arena_printf(a, "test-%s-%ld-%d-%d", role, (long)time(NULL), (int)getpid(), ++n);
 
-	cr_assert_eq(db_exec(db, DB_SEED_STAFF,
-	                     DB_ARGS(DB_STR(TEST_STAFF_ISSUER), DB_STR(sub), DB_STR("Test Ansat"),
-	                             DB_STR(role), DB_STR("Test"),
-	                             DB_STR(""), DB_STR("")), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_STAFF,
+	                       DB_ARGS(DB_STR(TEST_STAFF_ISSUER), DB_STR(sub), DB_STR("Test Ansat"),
+	                               DB_STR(role), DB_STR("Test"),
+	                               DB_STR(""), DB_STR("")), NULL, &id), KP_OK);
 	return (struct kp_actor){KP_ACTOR_STAFF, (long long)id, 0, "Test Ansat", role, "test"};
 }
 
@@ -57,11 +57,11 @@ static struct citizen citizen(const struct kp_actor *cw, long long contact)
 	unsigned long long id;
 	struct citizen c;
 
-	cr_assert_eq(db_exec(db, DB_SEED_PLAN, DB_ARGS(DB_NULL), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_PLAN, DB_ARGS(DB_NULL), NULL, &id), KP_OK);
 	c.plan = (long long)id;
-	cr_assert_eq(db_exec(db, DB_SEED_CITIZEN,
-	                     DB_ARGS(DB_I64(c.plan), DB_NULL, DB_STR("Test Borger"), DB_I64(cw->id),
-	                             contact ? DB_I64(contact) : DB_NULL), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_CITIZEN,
+	                       DB_ARGS(DB_I64(c.plan), DB_NULL, DB_STR("Test Borger"), DB_I64(cw->id),
+	                               contact ? DB_I64(contact) : DB_NULL), NULL, &id), KP_OK);
 	c.id = (long long)id;
 	cr_assert_eq(db_exec(db, DB_HISTORY_INSERT,
 	                     DB_ARGS(DB_I64(c.plan), DB_I64(1), DB_STR("system"), DB_NULL, DB_NULL,
@@ -440,13 +440,13 @@ static long long proposal(const struct citizen *c, const char *status, int creat
 	bool closed = decider != NULL;
 	unsigned long long id;
 
-	cr_assert_eq(db_exec(db, DB_SEED_PROPOSAL,
-	                     DB_ARGS(DB_I64(c->plan), DB_I64(c->id), DB_STR("add_goal"), DB_NULL,
-	                             DB_STR("Mål"), DB_NULL, DB_STR("fordi"), DB_STR(status),
-	                             DB_I64(created_hours_ago),
-	                             closed ? DB_I64(closed_hours_ago) : DB_NULL,
-	                             closed ? DB_I64(decider->id) : DB_NULL,
-	                             closed ? DB_STR("sådan") : DB_NULL), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_PROPOSAL,
+	                       DB_ARGS(DB_I64(c->plan), DB_I64(c->id), DB_STR("add_goal"), DB_NULL,
+	                               DB_STR("Mål"), DB_NULL, DB_STR("fordi"), DB_STR(status),
+	                               DB_I64(created_hours_ago),
+	                               closed ? DB_I64(closed_hours_ago) : DB_NULL,
+	                               closed ? DB_I64(decider->id) : DB_NULL,
+	                               closed ? DB_STR("sådan") : DB_NULL), NULL, &id), KP_OK);
 	return (long long)id;
 }
 
@@ -478,13 +478,13 @@ Test(meeting_db, the_report_counts_a_caseworkers_citizens)
 	proposal(&c2, "approved", 40, 30, &decider);
 	proposal(&c3, "approved", 25, 5, &decider);
 	proposal(&c2, "withdrawn", 25, 24, NULL);
-	cr_assert_eq(db_exec(db, DB_SEED_COMMENT,
-	                     DB_ARGS(DB_I64(p), DB_I64(commenter.id), DB_STR("enig"), DB_I64(1)), NULL,
-	                     NULL), KP_OK);
-	cr_assert_eq(db_exec(db, DB_SEED_GOAL,
-	                     DB_ARGS(DB_I64(c1.plan), DB_NULL, DB_STR("Mål"), DB_STR(""),
-	                             DB_STR("job"), DB_STR("LAB §30 a"), DB_STR("active"), DB_NULL,
-	                             DB_I64(0), DB_I64(cw.id)), NULL, NULL), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_COMMENT,
+	                       DB_ARGS(DB_I64(p), DB_I64(commenter.id), DB_STR("enig"), DB_I64(1)), NULL,
+	                       NULL), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_GOAL,
+	                       DB_ARGS(DB_I64(c1.plan), DB_NULL, DB_STR("Mål"), DB_STR(""),
+	                               DB_STR("job"), DB_STR("LAB §30 a"), DB_STR("active"), DB_NULL,
+	                               DB_I64(0), DB_I64(cw.id)), NULL, NULL), KP_OK);
 	cr_assert_eq(course_end(db, a, &cw, c3.id, COURSE_JOB, time(NULL), &e, &f), KP_OK);
 	json_decref(e);
 

@@ -38,27 +38,27 @@ static void make(struct fixture *f)
 	unsigned long long id;
 
 	memset(f, 0, sizeof(*f));
-	cr_assert_eq(db_exec(db, DB_SEED_HOUSEHOLD, DB_ARGS(DB_STR("Test")), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_HOUSEHOLD, DB_ARGS(DB_STR("Test")), NULL, &id), KP_OK);
 	f->household = (long long)id;
-	cr_assert_eq(db_exec(db, DB_SEED_PLAN, DB_ARGS(DB_I64(f->household)), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_PLAN, DB_ARGS(DB_I64(f->household)), NULL, &id), KP_OK);
 	f->plan = (long long)id;
-	cr_assert_eq(db_exec(db, DB_SEED_CITIZEN,
-	                     DB_ARGS(DB_I64(f->plan), DB_I64(f->household), DB_STR("Test Én"), DB_NULL,
-	                             DB_NULL), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_CITIZEN,
+	                       DB_ARGS(DB_I64(f->plan), DB_I64(f->household), DB_STR("Test Én"), DB_NULL,
+	                               DB_NULL), NULL, &id), KP_OK);
 	f->c1 = (long long)id;
-	cr_assert_eq(db_exec(db, DB_SEED_CITIZEN,
-	                     DB_ARGS(DB_I64(f->plan), DB_I64(f->household), DB_STR("Test To"), DB_NULL,
-	                             DB_NULL), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_CITIZEN,
+	                       DB_ARGS(DB_I64(f->plan), DB_I64(f->household), DB_STR("Test To"), DB_NULL,
+	                               DB_NULL), NULL, &id), KP_OK);
 	f->c2 = (long long)id;
-	cr_assert_eq(db_exec(db, DB_SEED_GOAL,
-	                     DB_ARGS(DB_I64(f->plan), DB_NULL, DB_STR("Mål"), DB_STR(""), DB_STR("job"),
-	                             DB_STR("LAB §30 a"), DB_STR("active"), DB_STR("4.5"), DB_I64(0),
-	                             DB_NULL), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_GOAL,
+	                       DB_ARGS(DB_I64(f->plan), DB_NULL, DB_STR("Mål"), DB_STR(""), DB_STR("job"),
+	                               DB_STR("LAB §30 a"), DB_STR("active"), DB_STR("4.5"), DB_I64(0),
+	                               DB_NULL), NULL, &id), KP_OK);
 	f->goal = (long long)id;
-	cr_assert_eq(db_exec(db, DB_SEED_GOAL,
-	                     DB_ARGS(DB_I64(f->plan), DB_I64(f->goal), DB_STR("Delmål"), DB_STR(""),
-	                             DB_STR("job"), DB_STR("LAB §175"), DB_STR("active"), DB_NULL,
-	                             DB_I64(0), DB_NULL), NULL, &id), KP_OK);
+	cr_assert_eq(seed_exec(db, SEED_GOAL,
+	                       DB_ARGS(DB_I64(f->plan), DB_I64(f->goal), DB_STR("Delmål"), DB_STR(""),
+	                               DB_STR("job"), DB_STR("LAB §175"), DB_STR("active"), DB_NULL,
+	                               DB_I64(0), DB_NULL), NULL, &id), KP_OK);
 	f->sub = (long long)id;
 	cr_assert_eq(db_exec(db, DB_HISTORY_INSERT,
 	                     DB_ARGS(DB_I64(f->plan), DB_I64(1), DB_STR("system"), DB_NULL, DB_NULL,

@@ -188,7 +188,11 @@ static void meeting_row_fill(const struct db_res *r, size_t i, struct meeting_ro
 	m->citizen_id = db_i64(r, i, MT_CITIZEN_ID);
 }
 
-/* A meeting as JSON: a new reference, NULL when out of memory. */
+/* A meeting as JSON: a new reference; NULL when out of memory or when the
+ * stored participants do not parse (logged). The column holds only what
+ * participants_text wrote, and jansson does not tell a text that does not
+ * parse from one it had no memory to parse: either way the answer would
+ * lack the participants, so neither is shown as an empty list. */
 static json_t *meeting_json(const struct meeting_row *m)
 {
 	json_t *parts = json_loads(m->participants, 0, NULL);
@@ -196,7 +200,7 @@ static json_t *meeting_json(const struct meeting_row *m)
 	if (!json_is_array(parts)) {
 		fprintf(stderr, "meeting_json: the participants of meeting %lld do not parse\n", m->id);
 		json_decref(parts);
-		parts = json_array();
+		return NULL;
 	}
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)m->id, "kind",
 	                 m->kind, "starts_at", m->starts_at, "place", m->place, "agenda", m->agenda,

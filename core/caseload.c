@@ -247,7 +247,8 @@ static int cpr_fields(struct db *db, struct arena *a, const struct kp_keys *keys
 		open = cpr_open(keys, &c, id, cpr) == KP_OK;
 	}
 	rc = json_object_set_new(citizen, "cpr_date", open ? json_stringn(cpr, 6) : json_null());
-	if (json_object_set_new(citizen, "cpr_viewable", json_boolean(open && cpr_coordinates(who, &c))) != 0)
+	if (json_object_set_new(citizen, "cpr_viewable",
+	                        json_boolean(open && cpr_coordinates(who, &c))) != 0)
 		rc = -1;
 	kp_wipe(cpr, sizeof(cpr));
 	return rc;
@@ -366,8 +367,10 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	                                ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, 0),
 	                                            "at", db_cell(&consent, 0, 1))
 	                                : json_pack("{s:s, s:n}", "status", "none", "at")) != 0 ||
-	    json_object_set_new(plan, "changes_since_accepted", kp_json_list(since.nrows, change_json, &since)) != 0 ||
-	    json_object_set_new(plan, "household", kp_json_list(members.nrows, member_json, &members)) != 0)
+	    json_object_set_new(plan, "changes_since_accepted",
+	                        kp_json_list(since.nrows, change_json, &since)) != 0 ||
+	    json_object_set_new(plan, "household",
+	                        kp_json_list(members.nrows, member_json, &members)) != 0)
 		goto out;
 	*out = plan;
 	plan = NULL;

@@ -8,6 +8,7 @@
 
 #include "audit.h"
 #include "crypto.h"
+#include "kpjson.h"
 
 static const char *const actor_kinds[KP_ACTOR__MAX] = {
 	[KP_ACTOR_CITIZEN] = "citizen", [KP_ACTOR_STAFF] = "staff", [KP_ACTOR_SYSTEM] = "system"};
@@ -56,9 +57,9 @@ enum kp_err audit_write(struct db *db, struct arena *a, const struct kp_actor *w
 
 	if ((err = db_query(db, a, DB_AUDIT_HEAD_LOCK, DB_NOARGS, &head)) != KP_OK)
 		return err;
-	if (head.nrows != 1 || db_cell_len(&head, 0, 0) != KP_SHA256_LEN)
+	if (head.nrows != 1 || db_cell_len(&head, 0, AHL_LAST_HASH) != KP_SHA256_LEN)
 		return KP_EINTERNAL;
-	memcpy(prev, db_cell(&head, 0, 0), KP_SHA256_LEN);
+	memcpy(prev, db_cell(&head, 0, AHL_LAST_HASH), KP_SHA256_LEN);
 	gettimeofday(&tv, NULL);
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm);
@@ -87,13 +88,43 @@ enum kp_err audit_write(struct db *db, struct arena *a, const struct kp_actor *w
 	               NULL);
 }
 
+/* A row of DB_AUDIT_LIST. */
+struct audit_entry {
+	long long id;
+	const char *at, *name, *role, *action, *object;
+	long long actor_id;     /* 0: not a staff member */
+};
+
+static void audit_entry_fill(const struct db_res *r, size_t i, struct audit_entry *e)
+{
+	e->at = db_cell(r, i, AL_AT);
+	e->actor_id = db_cell(r, i, AL_ACTOR_ID) != NULL ? db_i64(r, i, AL_ACTOR_ID) : 0;
+	e->name = db_cell(r, i, AL_ACTOR_NAME);
+	e->role = db_cell(r, i, AL_ACTOR_ROLE);
+	e->action = db_cell(r, i, AL_ACTION);
+	e->object = db_cell(r, i, AL_OBJECT);
+	e->id = db_i64(r, i, AL_ID);
+}
+
+/* Row i of DB_AUDIT_LIST r as JSON: a new reference, NULL when out of
+ * memory. */
+static json_t *audit_entry_json(const void *r, size_t i)
+{
+	struct audit_entry e_, *e = &e_;
+
+	audit_entry_fill(r, i, e);
+	return json_pack("{s:s, s:{s:o, s:s, s:s}, s:s, s:s}", "at", e->at, "actor", "id",
+	                 e->actor_id != 0 ? json_integer(e->actor_id) : json_null(), "name",
+	                 e->name, "role", e->role, "action", e->action, "object", e->object);
+}
+
 enum kp_err audit_list(struct db *db, struct arena *a, long long citizen_id, struct page *pg,
                        json_t **out)
 {
+	struct audit_entry last;
 	struct db_res r;
-	json_t *list;
 	enum kp_err err;
-	size_t i, n;
+	size_t n;
 
 	*out = NULL;
 	err = db_query(db, a, DB_AUDIT_LIST,
@@ -102,19 +133,43 @@ enum kp_err audit_list(struct db *db, struct arena *a, long long citizen_id, str
 	if (err != KP_OK)
 		return err;
 	n = page_rows(pg, r.nrows);
-	list = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:{s:o, s:s, s:s}, s:s, s:s}", "at",
-		                                      db_cell(&r, i, 0), "actor", "id",
-		                                      db_cell(&r, i, 1) ? json_integer(db_i64(&r, i, 1))
-		                                                        : json_null(),
-		                                      "name", db_cell(&r, i, 2), "role",
-		                                      db_cell(&r, i, 3), "action", db_cell(&r, i, 4),
-		                                      "object", db_cell(&r, i, 5)));
-	if (n > 0)
-		pg->next_id = db_i64(&r, n - 1, 6);
-	*out = json_pack("{s:o}", "entries", list);
-	return *out != NULL ? KP_OK : KP_EINTERNAL;
+	if ((*out = kp_json_wrap("entries", kp_json_list(n, audit_entry_json, &r))) == NULL)
+		return KP_EINTERNAL;
+	if (n > 0) {
+		audit_entry_fill(&r, n - 1, &last);
+		pg->next_id = last.id;
+	}
+	return KP_OK;
+}
+
+/* A row of DB_AUDIT_SCAN: its fields in the order they are hashed, and its
+ * two hashes (NULL when not of the hash's length). */
+struct audit_scan_row {
+	long long id;
+	const char *f[AF__MAX];
+	const uint8_t *prev_hash, *row_hash;
+};
+
+static void audit_scan_fill(const struct db_res *r, size_t i, struct audit_scan_row *s)
+{
+	static const enum db_col_audit_scan col[AF__MAX] = {
+		[AF_AT] = AS_AT,                 [AF_ACTOR_KIND] = AS_ACTOR_KIND,
+		[AF_ACTOR_ID] = AS_ACTOR_ID,     [AF_ACTOR_NAME] = AS_ACTOR_NAME,
+		[AF_ACTOR_ROLE] = AS_ACTOR_ROLE, [AF_CITIZEN_ID] = AS_CITIZEN_ID,
+		[AF_ACTION] = AS_ACTION,         [AF_OBJECT] = AS_OBJECT,
+		[AF_REQUEST_ID] = AS_REQUEST_ID,
+	};
+	size_t k;
+
+	s->id = db_i64(r, i, AS_ID);
+	for (k = 0; k < AF__MAX; k++)
+		s->f[k] = db_cell(r, i, col[k]);
+	s->prev_hash = db_cell_len(r, i, AS_PREV_HASH) == KP_SHA256_LEN
+	                       ? (const uint8_t *)db_cell(r, i, AS_PREV_HASH)
+	                       : NULL;
+	s->row_hash = db_cell_len(r, i, AS_ROW_HASH) == KP_SHA256_LEN
+	                      ? (const uint8_t *)db_cell(r, i, AS_ROW_HASH)
+	                      : NULL;
 }
 
 int audit_verify(struct db *db, FILE *log, long long *broken_id)
@@ -122,7 +177,9 @@ int audit_verify(struct db *db, FILE *log, long long *broken_id)
 	uint8_t prev[KP_SHA256_LEN] = {0}, hash[KP_SHA256_LEN];
 	struct arena *a = arena_new();
 	long long last = 0, rows = 0;
+	struct audit_scan_row row;
 	struct db_res r, head;
+	enum kp_err err;
 	int rc = -1;
 	size_t i;
 
@@ -131,48 +188,46 @@ int audit_verify(struct db *db, FILE *log, long long *broken_id)
 		return -1;
 	/* One snapshot for the log and its head: rows added meanwhile by
 	 * staff at work are neither half seen nor taken for a gap. */
-	if (db_begin(db) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		goto out;
 	for (;;) {
-		if (db_query(db, a, DB_AUDIT_SCAN, DB_ARGS(DB_I64(last)), &r) != KP_OK)
+		if ((err = db_query(db, a, DB_AUDIT_SCAN, DB_ARGS(DB_I64(last)), &r)) != KP_OK)
 			goto out;
 		for (i = 0; i < r.nrows; i++) {
-			const char *f[AF__MAX];
-			long long id = db_i64(&r, i, 0);
-			size_t k;
-
-			for (k = 0; k < AF__MAX; k++)
-				f[k] = db_cell(&r, i, k + 1);
-			if (db_cell_len(&r, i, 10) != KP_SHA256_LEN ||
-			    memcmp(db_cell(&r, i, 10), prev, KP_SHA256_LEN) != 0) {
+			audit_scan_fill(&r, i, &row);
+			if (row.prev_hash == NULL || memcmp(row.prev_hash, prev, KP_SHA256_LEN) != 0) {
 				fprintf(log, "audit: row %lld does not follow the row before it"
-				             " (a row was deleted or changed)\n", id);
-				*broken_id = id;
+				             " (a row was deleted or changed)\n", row.id);
+				*broken_id = row.id;
 				rc = 1;
 				goto out;
 			}
-			audit_hash(f, prev, hash);
-			if (db_cell_len(&r, i, 11) != KP_SHA256_LEN ||
-			    memcmp(db_cell(&r, i, 11), hash, KP_SHA256_LEN) != 0) {
-				fprintf(log, "audit: row %lld was changed after it was written\n", id);
-				*broken_id = id;
+			audit_hash(row.f, prev, hash);
+			if (row.row_hash == NULL || memcmp(row.row_hash, hash, KP_SHA256_LEN) != 0) {
+				fprintf(log, "audit: row %lld was changed after it was written\n", row.id);
+				*broken_id = row.id;
 				rc = 1;
 				goto out;
 			}
 			memcpy(prev, hash, sizeof(prev));
-			last = id;
+			last = row.id;
 			rows++;
 		}
 		if (r.nrows == 0)
 			break;
 		arena_reset(a);
 	}
-	if (db_query(db, a, DB_AUDIT_HEAD_GET, DB_NOARGS, &head) != KP_OK || head.nrows != 1)
+	if ((err = db_query(db, a, DB_AUDIT_HEAD_GET, DB_NOARGS, &head)) != KP_OK)
 		goto out;
-	if (db_i64(&head, 0, 0) != last || db_cell_len(&head, 0, 1) != KP_SHA256_LEN ||
-	    memcmp(db_cell(&head, 0, 1), prev, KP_SHA256_LEN) != 0) {
+	if (head.nrows != 1) {
+		err = KP_EINTERNAL;
+		goto out;
+	}
+	if (db_i64(&head, 0, AH_LAST_ID) != last ||
+	    db_cell_len(&head, 0, AH_LAST_HASH) != KP_SHA256_LEN ||
+	    memcmp(db_cell(&head, 0, AH_LAST_HASH), prev, KP_SHA256_LEN) != 0) {
 		fprintf(log, "audit: the newest rows are missing (the head names row %lld, the log"
-		             " ends at %lld)\n", db_i64(&head, 0, 0), last);
+		             " ends at %lld)\n", db_i64(&head, 0, AH_LAST_ID), last);
 		*broken_id = last + 1;
 		rc = 1;
 		goto out;
@@ -180,7 +235,10 @@ int audit_verify(struct db *db, FILE *log, long long *broken_id)
 	fprintf(log, "audit: %lld rows, chain intact\n", rows);
 	rc = 0;
 out:
-	db_rollback(db);
+	/* The snapshot wrote nothing: it ends as any transaction does. A
+	 * finding stands even when the end fails. */
+	if ((err = db_tx_end(db, err)) != KP_OK && rc == 0)
+		rc = -1;
 	arena_free(a);
 	return rc;
 }

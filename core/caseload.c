@@ -4,6 +4,7 @@
 
 #include "audit.h"
 #include "caseload.h"
+#include "kpjson.h"
 #include "plan.h"
 
 /* Whether an access reaches the whole shared plan (the household's dreams
@@ -39,7 +40,7 @@ static enum kp_err caseload_audit(struct db *db, struct arena *a, const struct k
 	err = db_query(db, a, DB_HOUSEHOLD_MEMBERS, DB_ARGS(DB_I64(plan_id), DB_I64(citizen_id)),
 	               &m);
 	for (i = 0; err == KP_OK && i < m.nrows; i++)
-		err = audit_write(db, a, who, db_i64(&m, i, 0), action, object);
+		err = audit_write(db, a, who, db_i64(&m, i, HM_ID), action, object);
 	return err;
 }
 
@@ -62,9 +63,9 @@ enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor 
 		db_tx_keep(db);
 		return KP_ENOTFOUND;
 	}
-	out->id = db_i64(&r, 0, 0);
-	out->plan_id = db_i64(&r, 0, 1);
-	out->name = db_cell(&r, 0, 2);
+	out->id = db_i64(&r, 0, CC_ID);
+	out->plan_id = db_i64(&r, 0, CC_PLAN_ID);
+	out->name = db_cell(&r, 0, CC_NAME);
 	return caseload_audit(db, a, who, citizen_id, out->plan_id, action, object);
 }
 
@@ -80,17 +81,73 @@ enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor 
 	return db_tx_end(db, err);
 }
 
-static json_t *person(const struct db_res *r, size_t row, size_t col)
+/* A staff member or NULL cells (none). */
+struct caseload_person {
+	long long id;
+	const char *name;      /* NULL: none */
+};
+
+/* A row of DB_CASELOAD_LIST. */
+struct caseload_row {
+	long long id, plan_id, plan_version, pending;
+	const char *name, *course_outcome;             /* course_outcome NULL: none */
+	long long household_id, accepted_version;
+	bool has_household, has_accepted;
+	struct caseload_person contact, caseworker;
+};
+
+static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_row *row)
 {
-	if (db_cell(r, row, col) == NULL)
-		return json_null();
-	return json_pack("{s:I, s:s}", "id", (json_int_t)db_i64(r, row, col), "name",
-	                 db_cell(r, row, col + 1));
+	row->id = db_i64(r, i, CL_ID);
+	row->name = db_cell(r, i, CL_NAME);
+	row->has_household = db_cell(r, i, CL_HOUSEHOLD_ID) != NULL;
+	row->household_id = db_i64(r, i, CL_HOUSEHOLD_ID);
+	row->plan_id = db_i64(r, i, CL_PLAN_ID);
+	row->plan_version = db_i64(r, i, CL_PLAN_VERSION);
+	row->has_accepted = db_cell(r, i, CL_ACCEPTED_VERSION) != NULL;
+	row->accepted_version = db_i64(r, i, CL_ACCEPTED_VERSION);
+	row->pending = db_i64(r, i, CL_PENDING);
+	row->contact.id = db_i64(r, i, CL_CONTACT_ID);
+	row->contact.name = db_cell(r, i, CL_CONTACT_ID) != NULL ? db_cell(r, i, CL_CONTACT_NAME)
+	                                                          : NULL;
+	row->caseworker.id = db_i64(r, i, CL_CASEWORKER_ID);
+	row->caseworker.name = db_cell(r, i, CL_CASEWORKER_ID) != NULL
+	                               ? db_cell(r, i, CL_CASEWORKER_NAME)
+	                               : NULL;
+	row->course_outcome = db_cell(r, i, CL_COURSE_OUTCOME);
 }
 
-static json_t *opt_int(const struct db_res *r, size_t row, size_t col)
+static json_t *person_json(const struct caseload_person *p)
 {
-	return db_cell(r, row, col) != NULL ? json_integer(db_i64(r, row, col)) : json_null();
+	if (p->name == NULL)
+		return json_null();
+	return json_pack("{s:I, s:s}", "id", (json_int_t)p->id, "name", p->name);
+}
+
+static json_t *opt_int(bool has, long long v)
+{
+	return has ? json_integer(v) : json_null();
+}
+
+/* Row i of DB_CASELOAD_LIST r as JSON: a new reference, NULL when out of
+ * memory. */
+static json_t *caseload_row_json(const void *r, size_t i)
+{
+	struct caseload_row row_, *row = &row_;
+
+	caseload_row_fill(r, i, row);
+	return json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o}",
+	                 "id", (json_int_t)row->id, "name", row->name,
+	                 "household_id", opt_int(row->has_household, row->household_id),
+	                 "plan_id", (json_int_t)row->plan_id,
+	                 "plan_version", (json_int_t)row->plan_version,
+	                 "accepted_version", opt_int(row->has_accepted, row->accepted_version),
+	                 "pending_proposals", (json_int_t)row->pending,
+	                 "contact", person_json(&row->contact),
+	                 "caseworker", person_json(&row->caseworker),
+	                 "course_outcome", row->course_outcome != NULL
+	                                           ? json_string(row->course_outcome)
+	                                           : json_null());
 }
 
 enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
@@ -99,8 +156,8 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 	/* From the start: every name sorts after or equal to "", every id
 	 * after 0. */
 	const char *from = pg->after_key != NULL ? pg->after_key : "";
+	struct caseload_row last;
 	struct db_res r;
-	json_t *list;
 	enum kp_err err;
 	size_t i, n = 0;
 
@@ -116,54 +173,56 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 	/* Only the citizens shown are read: not the one fetched to learn
 	 * that a page follows. */
 	for (i = 0; err == KP_OK && i < n; i++)
-		err = audit_write(db, a, who, db_i64(&r, i, 0), "read", "caseload");
+		err = audit_write(db, a, who, db_i64(&r, i, CL_ID), "read", "caseload");
 	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
-	list = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(
-			list, json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o}",
-			                "id", (json_int_t)db_i64(&r, i, 0), "name", db_cell(&r, i, 1),
-			                "household_id", opt_int(&r, i, 2),
-			                "plan_id", (json_int_t)db_i64(&r, i, 3),
-			                "plan_version", (json_int_t)db_i64(&r, i, 4),
-			                "accepted_version", opt_int(&r, i, 5),
-			                "pending_proposals", (json_int_t)db_i64(&r, i, 6),
-			                "contact", person(&r, i, 7), "caseworker", person(&r, i, 9),
-			                "course_outcome", db_cell(&r, i, 11) ? json_string(db_cell(&r, i, 11))
-			                                                      : json_null()));
+	if ((*out = kp_json_wrap("citizens", kp_json_list(n, caseload_row_json, &r))) == NULL)
+		return KP_EINTERNAL;
 	if (n > 0) {
-		pg->next_id = db_i64(&r, n - 1, 0);
-		pg->next_key = db_cell(&r, n - 1, 1);
+		caseload_row_fill(&r, n - 1, &last);
+		pg->next_id = last.id;
+		pg->next_key = last.name;
 	}
-	*out = json_pack("{s:o}", "citizens", list);
-	return *out != NULL ? KP_OK : KP_EINTERNAL;
+	return KP_OK;
 }
 
-/* Whether who is the coordinating caseworker in row r of DB_CITIZEN_CPR: a
- * contact person is not, nor is a caseworker who is only the contact
- * person. */
-static bool cpr_coordinates(const struct kp_actor *who, const struct db_res *r)
+/* A row of DB_CITIZEN_CPR. */
+struct citizen_cpr {
+	const uint8_t *sealed;   /* NULL: no number is stored */
+	size_t sealed_len;
+	long long caseworker_id; /* 0: none */
+};
+
+static void citizen_cpr_fill(const struct db_res *r, size_t i, struct citizen_cpr *c)
+{
+	c->sealed = (const uint8_t *)db_cell(r, i, CPR_SEALED);
+	c->sealed_len = db_cell_len(r, i, CPR_SEALED);
+	c->caseworker_id = db_cell(r, i, CPR_CASEWORKER_ID) != NULL
+	                           ? db_i64(r, i, CPR_CASEWORKER_ID)
+	                           : 0;
+}
+
+/* Whether who is the citizen's coordinating caseworker: a contact person
+ * is not, nor is a caseworker who is only the contact person. */
+static bool cpr_coordinates(const struct kp_actor *who, const struct citizen_cpr *c)
 {
 	return who->kind == KP_ACTOR_STAFF && who->role != NULL &&
-	       strcmp(who->role, "caseworker") == 0 && db_cell(r, 0, 1) != NULL &&
-	       db_i64(r, 0, 1) == who->id;
+	       strcmp(who->role, "caseworker") == 0 && c->caseworker_id != 0 &&
+	       c->caseworker_id == who->id;
 }
 
-/* Opens the CPR number in row r of DB_CITIZEN_CPR (citizen id) into cpr:
- * KP_OK, KP_ENOTFOUND when none is stored, KP_EINTERNAL (logged) when it
- * does not open. */
-static enum kp_err cpr_open(const struct kp_keys *keys, const struct db_res *r, long long id,
+/* Opens the sealed CPR number of citizen id into cpr: KP_OK, KP_ENOTFOUND
+ * when none is stored, KP_EINTERNAL (logged) when it does not open. */
+static enum kp_err cpr_open(const struct kp_keys *keys, const struct citizen_cpr *c, long long id,
                             char cpr[KP_CPR_LEN + 1])
 {
 	char aad[32];
 
 	cpr[0] = '\0';
-	if (db_cell(r, 0, 0) == NULL)
+	if (c->sealed == NULL)
 		return KP_ENOTFOUND;
 	snprintf(aad, sizeof(aad), "citizen:%lld", id);
-	if (kp_cpr_open(keys, (const uint8_t *)db_cell(r, 0, 0), db_cell_len(r, 0, 0), aad,
-	                strlen(aad), cpr) != 0) {
+	if (kp_cpr_open(keys, c->sealed, c->sealed_len, aad, strlen(aad), cpr) != 0) {
 		fprintf(stderr, "caseload: the CPR number of citizen %lld does not open\n", id);
 		return KP_EINTERNAL;
 	}
@@ -172,19 +231,27 @@ static enum kp_err cpr_open(const struct kp_keys *keys, const struct db_res *r, 
 
 /* The plan read's CPR fields on citizen: "cpr_date", the date part DDMMYY
  * (null when the number cannot be opened), and "cpr_viewable", whether who
- * may ask for the whole number (caseload_cpr). Never the whole number. */
-static void cpr_fields(struct db *db, struct arena *a, const struct kp_keys *keys,
-                       const struct kp_actor *who, long long id, json_t *citizen)
+ * may ask for the whole number (caseload_cpr). Never the whole number.
+ * -1 when out of memory. */
+static int cpr_fields(struct db *db, struct arena *a, const struct kp_keys *keys,
+                      const struct kp_actor *who, long long id, json_t *citizen)
 {
 	char cpr[KP_CPR_LEN + 1] = "";
+	struct citizen_cpr c = {0};
 	struct db_res r;
-	bool open;
+	bool open = false;
+	int rc;
 
-	open = db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(id)), &r) == KP_OK && r.nrows == 1 &&
-	       cpr_open(keys, &r, id, cpr) == KP_OK;
-	json_object_set_new(citizen, "cpr_date", open ? json_stringn(cpr, 6) : json_null());
-	json_object_set_new(citizen, "cpr_viewable", json_boolean(open && cpr_coordinates(who, &r)));
+	if (db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(id)), &r) == KP_OK && r.nrows == 1) {
+		citizen_cpr_fill(&r, 0, &c);
+		open = cpr_open(keys, &c, id, cpr) == KP_OK;
+	}
+	rc = json_object_set_new(citizen, "cpr_date", open ? json_stringn(cpr, 6) : json_null());
+	if (json_object_set_new(citizen, "cpr_viewable",
+	                        json_boolean(open && cpr_coordinates(who, &c))) != 0)
+		rc = -1;
 	kp_wipe(cpr, sizeof(cpr));
+	return rc;
 }
 
 enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *keys,
@@ -193,6 +260,7 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
 {
 	char cpr[KP_CPR_LEN + 1] = "";
 	struct caseload_citizen c;
+	struct citizen_cpr row;
 	struct db_res r;
 	enum kp_err err;
 
@@ -203,10 +271,12 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
 		err = db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(c.id)), &r);
 	if (err == KP_OK && r.nrows != 1)
 		err = KP_ENOTFOUND;
-	else if (err == KP_OK && !cpr_coordinates(who, &r))
+	if (err == KP_OK)
+		citizen_cpr_fill(&r, 0, &row);
+	if (err == KP_OK && !cpr_coordinates(who, &row))
 		err = KP_FAIL(f, KP_EFORBIDDEN, "caseworker_only",
 		              "only the citizen's coordinating caseworker may see the CPR number");
-	else if (err == KP_OK && (err = cpr_open(keys, &r, c.id, cpr)) == KP_ENOTFOUND)
+	else if (err == KP_OK && (err = cpr_open(keys, &row, c.id, cpr)) == KP_ENOTFOUND)
 		err = KP_FAIL(f, KP_ENOTFOUND, "cpr_missing", "no CPR number is stored for this citizen");
 	/* Nothing is shown on a refusal, so no read_cpr row is kept; the audit
 	 * row is committed before the number leaves. */
@@ -216,16 +286,60 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
 	return err;
 }
 
+/* A row of DB_HISTORY_SINCE. */
+struct history_change {
+	long long version;
+	const char *at, *by, *summary;
+};
+
+static void history_change_fill(const struct db_res *r, size_t i, struct history_change *h)
+{
+	h->version = db_i64(r, i, HS_VERSION);
+	h->at = db_cell(r, i, HS_AT);
+	h->by = db_cell(r, i, HS_BY);
+	h->summary = db_cell(r, i, HS_SUMMARY);
+}
+
+/* A row of DB_HOUSEHOLD_MEMBERS. */
+struct household_member {
+	long long id;
+	const char *name;
+};
+
+static void household_member_fill(const struct db_res *r, size_t i, struct household_member *m)
+{
+	m->id = db_i64(r, i, HM_ID);
+	m->name = db_cell(r, i, HM_NAME);
+}
+
+/* Row i of DB_HISTORY_SINCE r as JSON; NULL when out of memory. */
+static json_t *change_json(const void *r, size_t i)
+{
+	struct history_change h;
+
+	history_change_fill(r, i, &h);
+	return json_pack("{s:I, s:s, s:s, s:s}", "version", (json_int_t)h.version, "at", h.at,
+	                 "by", h.by, "summary", h.summary);
+}
+
+/* Row i of DB_HOUSEHOLD_MEMBERS r as JSON; NULL when out of memory. */
+static json_t *member_json(const void *r, size_t i)
+{
+	struct household_member m;
+
+	household_member_fill(r, i, &m);
+	return json_pack("{s:I, s:s}", "id", (json_int_t)m.id, "name", m.name);
+}
+
 enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *keys,
                           const struct kp_actor *who, long long citizen_id, json_t **out,
                           long long *version)
 {
 	struct caseload_citizen c;
 	struct db_res consent, since, members;
-	json_t *plan = NULL, *changes, *household, *accepted, *citizen;
+	json_t *plan = NULL, *accepted, *citizen;
 	long long from;
 	enum kp_err err;
-	size_t i;
 
 	*out = NULL;
 	if ((err = caseload_read(db, a, who, citizen_id, "plan", &c)) != KP_OK)
@@ -238,32 +352,30 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	    (err = db_query(db, a, DB_HISTORY_SINCE, DB_ARGS(DB_I64(c.plan_id), DB_I64(from)),
 	                    &since)) != KP_OK ||
 	    (err = db_query(db, a, DB_HOUSEHOLD_MEMBERS, DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id)),
-	                    &members)) != KP_OK) {
-		json_decref(plan);
-		return err;
-	}
-	changes = json_array();
-	for (i = 0; i < since.nrows; i++)
-		json_array_append_new(changes, json_pack("{s:I, s:s, s:s, s:s}", "version",
-		                                         (json_int_t)db_i64(&since, i, 0), "at",
-		                                         db_cell(&since, i, 1), "by",
-		                                         db_cell(&since, i, 2), "summary",
-		                                         db_cell(&since, i, 3)));
-	household = json_array();
-	for (i = 0; i < members.nrows; i++)
-		json_array_append_new(household, json_pack("{s:I, s:s}", "id",
-		                                           (json_int_t)db_i64(&members, i, 0), "name",
-		                                           db_cell(&members, i, 1)));
+	                    &members)) != KP_OK)
+		goto out;
+	/* Each set takes its value, on failure too. */
+	err = KP_EINTERNAL;
 	citizen = json_pack("{s:I, s:s}", "id", (json_int_t)c.id, "name", c.name);
-	cpr_fields(db, a, keys, who, c.id, citizen);
-	json_object_set_new(plan, "citizen", citizen);
-	json_object_set_new(plan, "consent",
-	                    consent.nrows == 1
-	                            ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, 0), "at",
-	                                        db_cell(&consent, 0, 1))
-	                            : json_pack("{s:s, s:n}", "status", "none", "at"));
-	json_object_set_new(plan, "changes_since_accepted", changes);
-	json_object_set_new(plan, "household", household);
+	if (citizen == NULL || cpr_fields(db, a, keys, who, c.id, citizen) != 0) {
+		json_decref(citizen);
+		goto out;
+	}
+	if (json_object_set_new(plan, "citizen", citizen) != 0 ||
+	    json_object_set_new(plan, "consent",
+	                        consent.nrows == 1
+	                                ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, 0),
+	                                            "at", db_cell(&consent, 0, 1))
+	                                : json_pack("{s:s, s:n}", "status", "none", "at")) != 0 ||
+	    json_object_set_new(plan, "changes_since_accepted",
+	                        kp_json_list(since.nrows, change_json, &since)) != 0 ||
+	    json_object_set_new(plan, "household",
+	                        kp_json_list(members.nrows, member_json, &members)) != 0)
+		goto out;
 	*out = plan;
-	return KP_OK;
+	plan = NULL;
+	err = KP_OK;
+out:
+	json_decref(plan);
+	return err;
 }

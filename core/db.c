@@ -20,7 +20,8 @@
  * in db.h). */
 static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_PING] = {"SELECT 1"},
-	[DB_MIGRATION_LIST] = {"SELECT name, checksum FROM schema_migrations ORDER BY name"},
+	[DB_MIGRATION_LIST] = {"SELECT name, checksum FROM schema_migrations ORDER BY name",
+		.cols = MG__MAX},
 	[DB_MIGRATION_RECORD] = {"INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)"},
 	/* Rows from before 004_staff_identity.sql: the configured staff issuer's. */
 	[DB_MIGRATION_STAFF_ISSUER] = {"UPDATE staff SET issuer = ? WHERE issuer = ''"},
@@ -157,7 +158,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = LST__MAX},
 	[DB_CASELOAD_CITIZEN] = {
 		"SELECT c.id, c.plan_id, c.name FROM citizens c"
-		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)"},
+		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)",
+		.cols = CC__MAX},
 	[DB_CASELOAD_LIST] = {
 		"SELECT c.id, c.name, c.household_id, p.id, p.version,"
 		" (SELECT MAX(a.version) FROM plan_acceptances a"
@@ -168,23 +170,29 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" LEFT JOIN staff ct ON ct.id = c.contact_id"
 		" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?)"
-		" AND (c.name > ? OR (c.name = ? AND c.id > ?)) ORDER BY c.name, c.id LIMIT ?"},
-	[DB_AUDIT_HEAD_LOCK] = {"SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE"},
+		" AND (c.name > ? OR (c.name = ? AND c.id > ?)) ORDER BY c.name, c.id LIMIT ?",
+		.cols = CL__MAX},
+	[DB_AUDIT_HEAD_LOCK] = {"SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+		.cols = AHL__MAX},
 	[DB_AUDIT_INSERT] = {
 		"INSERT INTO audit_log (at, actor_kind, actor_staff_id, actor_name, actor_role,"
 		" citizen_id, action, object, request_id, prev_hash, row_hash)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	[DB_AUDIT_HEAD_SET] = {"UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1"},
-	[DB_AUDIT_HEAD_GET] = {"SELECT last_id, last_hash FROM audit_head WHERE id = 1"},
+	[DB_AUDIT_HEAD_GET] = {"SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+		.cols = AH__MAX},
 	[DB_AUDIT_LIST] = {
 		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_staff_id, actor_name, actor_role,"
 		" action, object, id FROM audit_log WHERE citizen_id = ? AND id < ?"
-		" ORDER BY id DESC LIMIT ?"},
+		" ORDER BY id DESC LIMIT ?",
+		.cols = AL__MAX},
 	[DB_AUDIT_SCAN] = {
 		"SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor_kind, actor_staff_id,"
 		" actor_name, actor_role, citizen_id, action, object, request_id, prev_hash, row_hash"
-		" FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000"},
-	[DB_CITIZEN_CPR] = {"SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?"},
+		" FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
+		.cols = AS__MAX},
+	[DB_CITIZEN_CPR] = {"SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?",
+		.cols = CPR__MAX},
 	[DB_CITIZEN_CONSENT] = {
 		"SELECT action, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ') FROM consents"
 		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1",
@@ -194,16 +202,21 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
 		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
 		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
-		" WHERE h.plan_id = ? AND h.version > ? ORDER BY h.version"},
+		" WHERE h.plan_id = ? AND h.version > ? ORDER BY h.version",
+		.cols = HS__MAX},
 	[DB_HOUSEHOLD_MEMBERS] = {
-		"SELECT id, name FROM citizens WHERE plan_id = ? AND id <> ? ORDER BY id"},
+		"SELECT id, name FROM citizens WHERE plan_id = ? AND id <> ? ORDER BY id",
+		.cols = HM__MAX},
 	/* admin: goals, decisions, comments, contact, consent */
-	[DB_LEGAL_BASIS_GET] = {"SELECT child_related FROM legal_bases WHERE code = ?"},
+	[DB_LEGAL_BASIS_GET] = {"SELECT child_related FROM legal_bases WHERE code = ?",
+		.cols = LBG__MAX},
 	[DB_LEGAL_BASIS_LIST] = {
-		"SELECT code, law, title, child_related FROM legal_bases ORDER BY law, code"},
+		"SELECT code, law, title, child_related FROM legal_bases ORDER BY law, code",
+		.cols = LB__MAX},
 	[DB_GOAL_LOCK] = {
 		"SELECT parent_id, title, description, area, legal_basis, hours_per_week,"
-		" child_related, status FROM goals WHERE id = ? AND plan_id = ? FOR UPDATE"},
+		" child_related, status FROM goals WHERE id = ? AND plan_id = ? FOR UPDATE",
+		.cols = GL__MAX},
 	[DB_GOAL_INSERT] = {
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
 		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -305,23 +318,28 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_MEETING_GET] = {
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE id = ?"},
+		" FROM meetings WHERE id = ?",
+		.cols = MT__MAX},
 	[DB_MEETING_LOCK] = {
-		"SELECT held_at FROM meetings WHERE id = ? AND citizen_id = ? FOR UPDATE"},
+		"SELECT held_at FROM meetings WHERE id = ? AND citizen_id = ? FOR UPDATE",
+		.cols = ML__MAX},
 	[DB_MEETING_HELD] = {"UPDATE meetings SET held_at = ? WHERE id = ? AND held_at IS NULL"},
 	[DB_MEETING_LIST] = {
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE plan_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000"},
+		" FROM meetings WHERE plan_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000",
+		.cols = MT__MAX},
 	[DB_MEETING_FOLLOW_UPS] = {
 		"SELECT COALESCE(SUM(starts_at <= ?), 0), COALESCE(SUM(held_at IS NOT NULL), 0),"
 		" COALESCE(SUM(starts_at <= ? AND held_at IS NULL), 0)"
-		" FROM meetings WHERE plan_id = ? AND kind = 'follow_up'"},
+		" FROM meetings WHERE plan_id = ? AND kind = 'follow_up'",
+		.cols = FU__MAX},
 	[DB_MEETING_UPCOMING] = {
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
 		" FROM meetings WHERE plan_id = ? AND held_at IS NULL AND starts_at >= ?"
-		" ORDER BY starts_at, id LIMIT 1000"},
+		" ORDER BY starts_at, id LIMIT 1000",
+		.cols = MT__MAX},
 	[DB_COURSE_LOCK] = {
 		"SELECT caseworker_id, course_outcome,"
 		" DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ')"
@@ -335,25 +353,30 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_REPORT_CASEWORKERS] = {
 		"SELECT s.id, s.name FROM staff s WHERE s.role = 'caseworker' AND (s.active"
 		" OR EXISTS (SELECT 1 FROM citizens c WHERE c.caseworker_id = s.id))"
-		" ORDER BY s.name, s.id"},
+		" ORDER BY s.name, s.id",
+		.cols = RW__MAX},
 	[DB_REPORT_CITIZENS] = {
 		"SELECT caseworker_id, SUM(course_outcome IS NULL), SUM(course_outcome = 'job'),"
 		" SUM(course_outcome = 'education'), SUM(course_outcome = 'early_pension'),"
-		" SUM(course_outcome = 'other') FROM citizens GROUP BY caseworker_id"},
+		" SUM(course_outcome = 'other') FROM citizens GROUP BY caseworker_id",
+		.cols = RC__MAX},
 	[DB_REPORT_PENDING] = {
 		"SELECT c.caseworker_id, COUNT(*) FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
-		" WHERE p.status = 'pending' GROUP BY c.caseworker_id"},
+		" WHERE p.status = 'pending' GROUP BY c.caseworker_id",
+		.cols = RP__MAX},
 	/* One row per decided proposal: the median is taken in C. */
 	[DB_REPORT_DECISIONS] = {
 		"SELECT c.caseworker_id, TIMESTAMPDIFF(SECOND, p.created_at, p.closed_at) AS secs"
 		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
 		" WHERE p.status IN ('approved', 'rejected') AND p.closed_at IS NOT NULL"
-		" ORDER BY c.caseworker_id, secs"},
+		" ORDER BY c.caseworker_id, secs",
+		.cols = RD__MAX},
 	[DB_REPORT_CONTACTS] = {
 		"SELECT c.contact_id, s.name, c.caseworker_id, COUNT(*)"
 		" FROM citizens c JOIN staff s ON s.id = c.contact_id WHERE c.course_outcome IS NULL"
 		" GROUP BY c.contact_id, s.name, c.caseworker_id"
-		" ORDER BY s.name, c.contact_id, c.caseworker_id"},
+		" ORDER BY s.name, c.contact_id, c.caseworker_id",
+		.cols = RT__MAX},
 	/* Distinct staff per citizen: caseworker, contact, who decided or
 	 * commented on their proposals, who created their plan's goals. */
 	[DB_REPORT_STAFF] = {
@@ -368,7 +391,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"   UNION ALL SELECT gc.id, g.created_by FROM goals g"
 		"    JOIN citizens gc ON gc.plan_id = g.plan_id"
 		"  ) x GROUP BY x.citizen_id"
-		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id"},
+		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id",
+		.cols = RS__MAX},
 };
 
 

@@ -41,7 +41,7 @@ json_t *devidp_claims(const struct kp_config *cfg, struct rng *rng, const char *
                       const char *aud, enum token_loa loa, long long ttl, time_t now,
                       const char **why)
 {
-	json_t *user, *claims;
+	json_t *user, *claims, *extra;
 	uint8_t raw[16];
 	char jti[32];
 	long long exp = (long long)now + ttl;
@@ -65,10 +65,13 @@ json_t *devidp_claims(const struct kp_config *cfg, struct rng *rng, const char *
 	                   "sub", sub, "name", json_object_get(user, "name"),
 	                   "loa", token_loa_uri(loa), "iat", (json_int_t)iat, "nbf", (json_int_t)iat,
 	                   "exp", (json_int_t)exp, "jti", jti);
-	if (claims != NULL && citizen)
-		json_object_set(claims, "dk.cpr", json_object_get(user, "cpr"));
-	else if (claims != NULL)
-		json_object_set(claims, "role", json_object_get(user, "role"));
+	/* A person without the member gets a token without it. */
+	extra = json_object_get(user, citizen ? "cpr" : "role");
+	if (claims != NULL && extra != NULL &&
+	    json_object_set(claims, citizen ? "dk.cpr" : "role", extra) != 0) {
+		json_decref(claims);
+		claims = NULL;
+	}
 	json_decref(user);
 	if (claims == NULL)
 		*why = "cannot build the claims";

@@ -4,6 +4,7 @@
 
 #include "caseload.h"
 #include "goal.h"
+#include "kpjson.h"
 #include "plan.h"
 
 const char *const goal_area_names[] = {
@@ -44,9 +45,9 @@ static enum kp_err legal_basis_child(struct db *db, struct arena *a, const char 
 		return err;
 	if (r.nrows != 1)
 		return KP_FAIL(f, KP_EINVAL, "unknown_legal_basis",
-		               arena_printf(a, "legal_basis: \"%.40s\" is not a known legal basis"
-		                               " (see /admin/api/v1/legal-bases)", code));
-	*child = db_i64(&r, 0, 0) != 0;
+		               arena_printf(a, "legal_basis: \"%.40s\" is not a known legal basis",
+		                            code));
+	*child = db_i64(&r, 0, LBG_CHILD_RELATED) != 0;
 	return KP_OK;
 }
 
@@ -91,7 +92,7 @@ enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *w
 		if (r.nrows != 1)
 			return KP_FAIL(f, KP_ENOTFOUND, "not_found",
 			               "parent_goal_id: there is no such goal in this plan");
-		if (db_cell(&r, 0, 0) != NULL)
+		if (db_cell(&r, 0, GL_PARENT_ID) != NULL)
 			return KP_FAIL(f, KP_EINVAL, "invalid_parent",
 			               "parent_goal_id: that goal is itself a sub-goal; a sub-goal"
 			               " belongs to a goal");
@@ -110,11 +111,31 @@ enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *w
 	return KP_OK;
 }
 
+/* A row of DB_GOAL_LOCK: the goal as kept. */
+struct goal_kept {
+	bool is_sub;
+	const char *title, *description, *area, *legal_basis, *hours, *status;
+	bool child_related;
+};
+
+static void goal_kept_fill(const struct db_res *r, size_t i, struct goal_kept *g)
+{
+	g->is_sub = db_cell(r, i, GL_PARENT_ID) != NULL;
+	g->title = db_cell(r, i, GL_TITLE);
+	g->description = db_cell(r, i, GL_DESCRIPTION);
+	g->area = db_cell(r, i, GL_AREA);
+	g->legal_basis = db_cell(r, i, GL_LEGAL_BASIS);
+	g->hours = db_cell(r, i, GL_HOURS);
+	g->child_related = db_i64(r, i, GL_CHILD_RELATED) != 0;
+	g->status = db_cell(r, i, GL_STATUS);
+}
+
 enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long long goal_id,
                        const struct goal_in *in, const char **title, bool *is_sub,
                        struct kp_fail *f)
 {
 	const char *hours, *basis;
+	struct goal_kept kept;
 	struct db_res r;
 	enum kp_err err;
 	bool child, flag;
@@ -128,22 +149,23 @@ enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long l
 		return err;
 	if (r.nrows != 1)
 		return KP_FAIL(f, KP_ENOTFOUND, "not_found", "there is no such goal in this plan");
+	goal_kept_fill(&r, 0, &kept);
 	/* The rule of goal_insert, with the kept values standing in for the
 	 * absent ones: marked, or resting on a child-related basis. */
-	basis = in->legal_basis != NULL ? in->legal_basis : db_cell(&r, 0, 4);
+	basis = in->legal_basis != NULL ? in->legal_basis : kept.legal_basis;
 	if ((err = legal_basis_child(db, a, basis, &child, f)) != KP_OK)
 		return err;
-	flag = in->child_related >= 0 ? in->child_related != 0 : db_i64(&r, 0, 6) != 0;
+	flag = in->child_related >= 0 ? in->child_related != 0 : kept.child_related;
 	if (!in->has_hours)
-		hours = db_cell(&r, 0, 5);
-	*title = in->title != NULL ? in->title : db_cell(&r, 0, 1);
-	*is_sub = db_cell(&r, 0, 0) != NULL;
+		hours = kept.hours;
+	*title = in->title != NULL ? in->title : kept.title;
+	*is_sub = kept.is_sub;
 	return db_exec(db, DB_GOAL_UPDATE,
 	               DB_ARGS(DB_STR(*title),
-	                       DB_STR(in->description != NULL ? in->description : db_cell(&r, 0, 2)),
-	                       DB_STR(in->area != NULL ? in->area : db_cell(&r, 0, 3)), DB_STR(basis),
+	                       DB_STR(in->description != NULL ? in->description : kept.description),
+	                       DB_STR(in->area != NULL ? in->area : kept.area), DB_STR(basis),
 	                       DB_OPTSTR(hours), DB_I64(flag || child),
-	                       DB_STR(in->status != NULL ? in->status : db_cell(&r, 0, 7)),
+	                       DB_STR(in->status != NULL ? in->status : kept.status),
 	                       DB_I64(goal_id), DB_I64(plan_id)),
 	               NULL, NULL);
 }
@@ -169,7 +191,10 @@ static enum kp_err goal_read(struct db *db, struct arena *a, long long plan_id, 
 		return KP_EINTERNAL;
 	subs = json_object_get(g, "subgoals");
 	for (i = 1; i < r.nrows; i++)
-		json_array_append_new(subs, plan_goal_json(&r, i));
+		if (kp_json_push(subs, plan_goal_json(&r, i)) != 0) {
+			json_decref(g);
+			return KP_EINTERNAL;
+		}
 	*out = g;
 	return KP_OK;
 }
@@ -252,23 +277,39 @@ out:
 	return KP_OK;
 }
 
+/* A row of DB_LEGAL_BASIS_LIST. */
+struct legal_basis {
+	const char *code, *law, *title;
+	bool child_related;
+};
+
+static void legal_basis_fill(const struct db_res *r, size_t i, struct legal_basis *b)
+{
+	b->code = db_cell(r, i, LB_CODE);
+	b->law = db_cell(r, i, LB_LAW);
+	b->title = db_cell(r, i, LB_TITLE);
+	b->child_related = db_i64(r, i, LB_CHILD_RELATED) != 0;
+}
+
+/* Row i of DB_LEGAL_BASIS_LIST r as JSON; NULL when out of memory. */
+static json_t *legal_basis_json(const void *r, size_t i)
+{
+	struct legal_basis b;
+
+	legal_basis_fill(r, i, &b);
+	return json_pack("{s:s, s:s, s:s, s:b}", "code", b.code, "law", b.law, "title", b.title,
+	                 "child_related", b.child_related);
+}
+
 enum kp_err goal_legal_bases(struct db *db, struct arena *a, json_t **out)
 {
 	struct db_res r;
-	json_t *list;
 	enum kp_err err;
-	size_t i;
 
 	*out = NULL;
 	if ((err = db_query(db, a, DB_LEGAL_BASIS_LIST, DB_NOARGS, &r)) != KP_OK)
 		return err;
-	list = json_array();
-	for (i = 0; i < r.nrows; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}", "code",
-		                                      db_cell(&r, i, 0), "law", db_cell(&r, i, 1),
-		                                      "title", db_cell(&r, i, 2), "child_related",
-		                                      db_i64(&r, i, 3) != 0));
-	*out = json_pack("{s:o}", "legal_bases", list);
+	*out = kp_json_wrap("legal_bases", kp_json_list(r.nrows, legal_basis_json, &r));
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
@@ -277,7 +318,7 @@ enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_a
 {
 	struct caseload_citizen c;
 	struct db_res r;
-	json_t *list, **top;
+	json_t *list = NULL, **top;
 	enum kp_err err;
 	size_t i, j;
 
@@ -286,17 +327,20 @@ enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_a
 		return err;
 	if ((err = db_query(db, a, DB_PLAN_GOALS, DB_ARGS(DB_I64(c.plan_id)), &r)) != KP_OK)
 		return err;
-	list = json_array();
+	err = KP_EINTERNAL;
 	/* top[i]: row i as a listed child-related goal, for its sub-goals to
 	 * find; rows come by id, so a parent comes before its sub-goals. */
 	top = arena_alloc(a, sizeof(json_t *) * (r.nrows + 1));
+	if ((list = json_array()) == NULL)
+		goto out;
 	for (i = 0; i < r.nrows; i++) {
 		long long parent = db_i64(&r, i, 1);
 		json_t *g, *into = list;
 
 		if (db_i64(&r, i, 8) == 0)
 			continue;
-		g = plan_goal_json(&r, i);
+		if ((g = plan_goal_json(&r, i)) == NULL)
+			goto out;
 		if (parent != 0) {
 			into = NULL;
 			for (j = i; j-- > 0;)
@@ -307,15 +351,25 @@ enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_a
 				}
 			if (into == NULL) {
 				/* Its goal is not child-related: listed on its own. */
-				json_object_set_new(g, "parent_goal_id", json_integer(parent));
+				if (json_object_set_new(g, "parent_goal_id", json_integer(parent)) != 0) {
+					json_decref(g);
+					goto out;
+				}
 				into = list;
 			}
 		}
 		if (into == list)
 			top[i] = g;
-		json_array_append_new(into, g);
+		if (kp_json_push(into, g) != 0)
+			goto out;
 	}
+	/* json_pack takes list, on failure too. */
 	*out = json_pack("{s:{s:I, s:s}, s:o}", "citizen", "id", (json_int_t)c.id, "name", c.name,
 	                 "goals", list);
-	return *out != NULL ? KP_OK : KP_EINTERNAL;
+	list = NULL;
+	if (*out != NULL)
+		err = KP_OK;
+out:
+	json_decref(list);
+	return err;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "caseload.h"
+#include "kpjson.h"
 #include "meeting.h"
 #include "validate.h"
 
@@ -156,51 +157,77 @@ static char *participants_text(const json_t *in)
 	if (list == NULL)
 		return NULL;
 	json_array_foreach(in, i, p)
-		json_array_append_new(list, json_pack("{s:O, s:O, s:O}", "name",
-		                                      json_object_get(p, "name"), "role",
-		                                      json_object_get(p, "role"), "professional",
-		                                      json_object_get(p, "professional")));
+		if (kp_json_push(list, json_pack("{s:O, s:O, s:O}", "name",
+		                                 json_object_get(p, "name"), "role",
+		                                 json_object_get(p, "role"), "professional",
+		                                 json_object_get(p, "professional"))) != 0) {
+			json_decref(list);
+			return NULL;
+		}
 	text = json_dumps(list, JSON_COMPACT);
 	json_decref(list);
 	return text;
 }
 
-/* A row of DB_MEETING_GET, _LIST or _UPCOMING as JSON (new reference). */
-static json_t *meeting_json(const struct db_res *r, size_t i)
+/* A row of DB_MEETING_GET, _LIST or _UPCOMING. */
+struct meeting_row {
+	long long id, citizen_id;
+	const char *kind, *starts_at, *place, *agenda, *participants;
+	const char *held_at;     /* NULL: not yet held */
+};
+
+static void meeting_row_fill(const struct db_res *r, size_t i, struct meeting_row *m)
 {
-	const char *held = db_cell(r, i, 6);
-	json_t *parts = json_loads(db_cell(r, i, 5), 0, NULL);
+	m->id = db_i64(r, i, MT_ID);
+	m->kind = db_cell(r, i, MT_KIND);
+	m->starts_at = db_cell(r, i, MT_STARTS_AT);
+	m->place = db_cell(r, i, MT_PLACE);
+	m->agenda = db_cell(r, i, MT_AGENDA);
+	m->participants = db_cell(r, i, MT_PARTICIPANTS);
+	m->held_at = db_cell(r, i, MT_HELD_AT);
+	m->citizen_id = db_i64(r, i, MT_CITIZEN_ID);
+}
+
+/* A meeting as JSON: a new reference; NULL when out of memory or when the
+ * stored participants do not parse (logged). The column holds only what
+ * participants_text wrote, and jansson does not tell a text that does not
+ * parse from one it had no memory to parse: either way the answer would
+ * lack the participants, so neither is shown as an empty list. */
+static json_t *meeting_json(const struct meeting_row *m)
+{
+	json_t *parts = json_loads(m->participants, 0, NULL);
 
 	if (!json_is_array(parts)) {
-		fprintf(stderr, "meeting_json: the participants of meeting %lld do not parse\n",
-		        db_i64(r, i, 0));
+		fprintf(stderr, "meeting_json: the participants of meeting %lld do not parse\n", m->id);
 		json_decref(parts);
-		parts = json_array();
+		return NULL;
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)db_i64(r, i, 0),
-	                 "kind", db_cell(r, i, 1), "starts_at", db_cell(r, i, 2), "place",
-	                 db_cell(r, i, 3), "agenda", db_cell(r, i, 4), "participants", parts,
-	                 "held_at", held != NULL ? json_string(held) : json_null());
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)m->id, "kind",
+	                 m->kind, "starts_at", m->starts_at, "place", m->place, "agenda", m->agenda,
+	                 "participants", parts, "held_at",
+	                 m->held_at != NULL ? json_string(m->held_at) : json_null());
 }
 
+static json_t *meeting_row_json(const void *r, size_t i)
+{
+	struct meeting_row m;
+
+	meeting_row_fill(r, i, &m);
+	return meeting_json(&m);
+}
+
+/* The meetings of r as a new array; NULL when out of memory. */
 static json_t *meetings_json(const struct db_res *r)
 {
-	json_t *list = json_array();
-	size_t i;
-
-	for (i = 0; list != NULL && i < r->nrows; i++)
-		json_array_append_new(list, meeting_json(r, i));
-	return list;
+	return kp_json_list(r->nrows, meeting_row_json, r);
 }
 
-/* Inside the change's transaction: reads meeting id back, commits and
- * makes its JSON. An error before the commit leaves the transaction open
- * for the caller to roll back. */
 /* Reads meeting id back in the transaction and ends it with err (db_tx_end);
  * on KP_OK *out is the meeting as written. */
 static enum kp_err meeting_end(struct db *db, struct arena *a, enum kp_err err, long long id,
                                json_t **out)
 {
+	struct meeting_row m;
 	struct db_res r;
 
 	if (err == KP_OK && (err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(id)), &r)) == KP_OK &&
@@ -208,7 +235,8 @@ static enum kp_err meeting_end(struct db *db, struct arena *a, enum kp_err err, 
 		err = KP_EINTERNAL;
 	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
-	*out = meeting_json(&r, 0);
+	meeting_row_fill(&r, 0, &m);
+	*out = meeting_json(&m);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
@@ -245,11 +273,24 @@ out:
 	return err;
 }
 
+/* A row of DB_MEETING_FOLLOW_UPS. */
+struct follow_ups {
+	long long due, done, outstanding;
+};
+
+static void follow_ups_fill(const struct db_res *r, size_t i, struct follow_ups *n)
+{
+	n->due = db_i64(r, i, FU_DUE);
+	n->done = db_i64(r, i, FU_DONE);
+	n->outstanding = db_i64(r, i, FU_OUTSTANDING);
+}
+
 enum kp_err meeting_list(struct db *db, struct arena *a, const struct kp_actor *who,
                          long long citizen_id, time_t now, json_t **out)
 {
 	struct caseload_citizen c;
 	struct db_res list, fu;
+	struct follow_ups n;
 	char at[32];
 	enum kp_err err;
 
@@ -263,10 +304,11 @@ enum kp_err meeting_list(struct db *db, struct arena *a, const struct kp_actor *
 		return err;
 	if (fu.nrows != 1)
 		return KP_EINTERNAL;
+	follow_ups_fill(&fu, 0, &n);
+	/* json_pack fails on a NULL list (out of memory). */
 	*out = json_pack("{s:o, s:{s:I, s:I, s:I}}", "meetings", meetings_json(&list), "follow_ups",
-	                 "due", (json_int_t)db_i64(&fu, 0, 0), "done",
-	                 (json_int_t)db_i64(&fu, 0, 1), "outstanding",
-	                 (json_int_t)db_i64(&fu, 0, 2));
+	                 "due", (json_int_t)n.due, "done", (json_int_t)n.done, "outstanding",
+	                 (json_int_t)n.outstanding);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
@@ -274,6 +316,7 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
                          long long meeting_id, time_t now, json_t **out, struct kp_fail *f)
 {
 	struct caseload_citizen c;
+	struct meeting_row m;
 	struct db_res r, lock;
 	char at[32];
 	enum kp_err err;
@@ -284,9 +327,10 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
 		return err;
 	if (r.nrows != 1)
 		return KP_ENOTFOUND;
+	meeting_row_fill(&r, 0, &m);
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	err = caseload_open(db, a, who, db_i64(&r, 0, 7), "meeting_held",
+	err = caseload_open(db, a, who, m.citizen_id, "meeting_held",
 	                    arena_printf(a, "meeting %lld", meeting_id), &c);
 	if (err != KP_OK)
 		goto out;
@@ -297,7 +341,7 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
 		err = KP_ENOTFOUND;
 		goto out;
 	}
-	if (db_cell(&lock, 0, 0) != NULL) {
+	if (db_cell(&lock, 0, ML_HELD_AT) != NULL) {
 		err = KP_FAIL(f, KP_ECONFLICT, "already_held", "this meeting is already marked as held");
 		goto out;
 	}
@@ -319,6 +363,6 @@ enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long plan_id, 
 	err = db_query(db, a, DB_MEETING_UPCOMING, DB_ARGS(DB_I64(plan_id), DB_STR(at)), &r);
 	if (err != KP_OK)
 		return err;
-	*out = json_pack("{s:o}", "meetings", meetings_json(&r));
+	*out = kp_json_wrap("meetings", meetings_json(&r));
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }

@@ -87,11 +87,11 @@ int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *
 		kp_sha256(text, len, sum);
 		kp_hex_encode(sum, sizeof(sum), hex);
 		for (j = 0; j < done.nrows; j++)
-			if (strcmp(db_cell(&done, j, 0), names[i]) == 0)
+			if (strcmp(db_cell(&done, j, MG_NAME), names[i]) == 0)
 				break;
 		if (j < done.nrows) {
 			free(text);
-			if (strcmp(db_cell(&done, j, 1), hex) != 0) {
+			if (strcmp(db_cell(&done, j, MG_CHECKSUM), hex) != 0) {
 				fprintf(log, "migrate: %s was changed after it was applied\n", names[i]);
 				goto out;
 			}

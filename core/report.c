@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "course.h"
+#include "kpjson.h"
 #include "report.h"
 
 /* One column of numbers: a caseworker's citizens, or all of them. */
@@ -56,10 +57,67 @@ static struct group *group_of(struct group *g, size_t n, const char *cell)
 	return NULL;
 }
 
-static json_t *contact_entry(const struct db_res *r, size_t i, long long n)
+/* A row of DB_REPORT_CITIZENS. */
+struct report_citizens {
+	const char *caseworker;  /* the id cell; NULL: none */
+	long long active, outcomes[COURSE__MAX];
+};
+
+static void report_citizens_fill(const struct db_res *r, size_t i, struct report_citizens *c)
 {
-	return json_pack("{s:{s:I, s:s}, s:I}", "contact", "id", (json_int_t)db_i64(r, i, 0),
-	                 "name", db_cell(r, i, 1), "citizens", (json_int_t)n);
+	static const enum db_col_report_citizens col[COURSE__MAX] = {
+		[COURSE_JOB] = RC_JOB, [COURSE_EDUCATION] = RC_EDUCATION,
+		[COURSE_EARLY_PENSION] = RC_EARLY_PENSION, [COURSE_OTHER] = RC_OTHER,
+	};
+	size_t k;
+
+	c->caseworker = db_cell(r, i, RC_CASEWORKER_ID);
+	c->active = db_i64(r, i, RC_ACTIVE);
+	for (k = 0; k < COURSE__MAX; k++)
+		c->outcomes[k] = db_i64(r, i, col[k]);
+}
+
+/* A row of DB_REPORT_CONTACTS. */
+struct report_contact {
+	long long id, citizens;
+	const char *name, *caseworker;
+};
+
+static void report_contact_fill(const struct db_res *r, size_t i, struct report_contact *c)
+{
+	c->id = db_i64(r, i, RT_CONTACT_ID);
+	c->name = db_cell(r, i, RT_CONTACT_NAME);
+	c->caseworker = db_cell(r, i, RT_CASEWORKER_ID);
+	c->citizens = db_i64(r, i, RT_CITIZENS);
+}
+
+/* A row of DB_REPORT_STAFF. */
+struct report_staff {
+	const char *caseworker;
+	long long citizens, sum, max;
+};
+
+static void report_staff_fill(const struct db_res *r, size_t i, struct report_staff *st)
+{
+	st->caseworker = db_cell(r, i, RS_CASEWORKER_ID);
+	st->citizens = db_i64(r, i, RS_CITIZENS);
+	st->sum = db_i64(r, i, RS_STAFF_SUM);
+	st->max = db_i64(r, i, RS_STAFF_MAX);
+}
+
+static json_t *contact_entry(const struct report_contact *c, long long n)
+{
+	return json_pack("{s:{s:I, s:s}, s:I}", "contact", "id", (json_int_t)c->id, "name", c->name,
+	                 "citizens", (json_int_t)n);
+}
+
+/* Adds a group's count of staff per citizen. */
+static void staff_add(struct group *x, const struct report_staff *st)
+{
+	x->citizens += st->citizens;
+	x->staff_sum += st->sum;
+	if (st->max > x->staff_max)
+		x->staff_max = st->max;
 }
 
 /* R for one group; takes g->contacts. */
@@ -88,114 +146,135 @@ static json_t *group_json(struct group *g)
 	return j;
 }
 
+/* The six queries' rows, read in one snapshot so the numbers agree. */
+struct report_rows {
+	struct db_res cw, cit, pend, dec, con, st;
+};
+
+static enum kp_err report_read(struct db *db, struct arena *a, struct report_rows *q)
+{
+	enum kp_err err;
+
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
+	if ((err = db_query(db, a, DB_REPORT_CASEWORKERS, DB_NOARGS, &q->cw)) != KP_OK ||
+	    (err = db_query(db, a, DB_REPORT_CITIZENS, DB_NOARGS, &q->cit)) != KP_OK ||
+	    (err = db_query(db, a, DB_REPORT_PENDING, DB_NOARGS, &q->pend)) != KP_OK ||
+	    (err = db_query(db, a, DB_REPORT_DECISIONS, DB_NOARGS, &q->dec)) != KP_OK ||
+	    (err = db_query(db, a, DB_REPORT_CONTACTS, DB_NOARGS, &q->con)) != KP_OK)
+		goto out;
+	err = db_query(db, a, DB_REPORT_STAFF, DB_NOARGS, &q->st);
+out:
+	return db_tx_end(db, err);
+}
+
 enum kp_err report_overview(struct db *db, struct arena *a, json_t **out)
 {
-	struct db_res cw, cit, pend, dec, con, st;
+	struct report_rows q;
+	const struct db_res *cw = &q.cw, *cit = &q.cit, *pend = &q.pend, *dec = &q.dec,
+	                    *con = &q.con, *st = &q.st;
 	struct group total, *g = NULL, *x;
+	struct report_citizens rc;
+	struct report_contact ct, first;
+	struct report_staff rs;
 	json_t *list = NULL;
+	double *runs;
 	enum kp_err err;
 	size_t n = 0, i, k;
 
 	*out = NULL;
 	memset(&total, 0, sizeof(total));
-	/* One snapshot for all six queries, so the numbers agree. */
-	if ((err = db_begin(db)) != KP_OK)
+	if ((err = report_read(db, a, &q)) != KP_OK)
 		return err;
-	err = db_query(db, a, DB_REPORT_CASEWORKERS, DB_NOARGS, &cw);
-	if (err == KP_OK)
-		err = db_query(db, a, DB_REPORT_CITIZENS, DB_NOARGS, &cit);
-	if (err == KP_OK)
-		err = db_query(db, a, DB_REPORT_PENDING, DB_NOARGS, &pend);
-	if (err == KP_OK)
-		err = db_query(db, a, DB_REPORT_DECISIONS, DB_NOARGS, &dec);
-	if (err == KP_OK)
-		err = db_query(db, a, DB_REPORT_CONTACTS, DB_NOARGS, &con);
-	if (err == KP_OK)
-		err = db_query(db, a, DB_REPORT_STAFF, DB_NOARGS, &st);
-	db_rollback(db);
-	if (err != KP_OK)
-		goto out;
-	n = cw.nrows;
+	err = KP_EINTERNAL;
+	n = cw->nrows;
 	g = arena_alloc(a, sizeof(*g) * (n + 1));
-	total.contacts = json_array();
+	if ((total.contacts = json_array()) == NULL)
+		goto out;
 	for (i = 0; i < n; i++) {
-		g[i].id = db_i64(&cw, i, 0);
-		g[i].name = db_cell(&cw, i, 1);
-		g[i].contacts = json_array();
+		g[i].id = db_i64(cw, i, RW_ID);
+		g[i].name = db_cell(cw, i, RW_NAME);
+		if ((g[i].contacts = json_array()) == NULL)
+			goto out;
 	}
-	for (i = 0; i < cit.nrows; i++) {
-		x = group_of(g, n, db_cell(&cit, i, 0));
-		total.active += db_i64(&cit, i, 1);
+	for (i = 0; i < cit->nrows; i++) {
+		report_citizens_fill(cit, i, &rc);
+		x = group_of(g, n, rc.caseworker);
+		total.active += rc.active;
 		if (x != NULL)
-			x->active += db_i64(&cit, i, 1);
+			x->active += rc.active;
 		for (k = 0; k < COURSE__MAX; k++) {
-			total.outcomes[k] += db_i64(&cit, i, 2 + k);
+			total.outcomes[k] += rc.outcomes[k];
 			if (x != NULL)
-				x->outcomes[k] += db_i64(&cit, i, 2 + k);
+				x->outcomes[k] += rc.outcomes[k];
 		}
 	}
-	for (i = 0; i < pend.nrows; i++) {
-		total.pending += db_i64(&pend, i, 1);
-		if ((x = group_of(g, n, db_cell(&pend, i, 0))) != NULL)
-			x->pending += db_i64(&pend, i, 1);
+	for (i = 0; i < pend->nrows; i++) {
+		total.pending += db_i64(pend, i, RP_COUNT);
+		if ((x = group_of(g, n, db_cell(pend, i, RP_CASEWORKER_ID))) != NULL)
+			x->pending += db_i64(pend, i, RP_COUNT);
 	}
 	/* Rows come ordered by caseworker, so each group's times are one run:
 	 * a group points at its run in a copy the total does not sort. */
-	total.secs = arena_alloc(a, sizeof(double) * (dec.nrows + 1));
-	{
-		double *runs = arena_alloc(a, sizeof(double) * (dec.nrows + 1));
-
-		for (i = 0; i < dec.nrows; i++) {
-			total.secs[i] = runs[i] = (double)db_i64(&dec, i, 1);
-			if ((x = group_of(g, n, db_cell(&dec, i, 0))) == NULL)
-				continue;
-			if (x->nsecs == 0)
-				x->secs = &runs[i];
-			x->nsecs++;
-		}
-		total.nsecs = dec.nrows;
+	total.secs = arena_alloc(a, sizeof(double) * (dec->nrows + 1));
+	runs = arena_alloc(a, sizeof(double) * (dec->nrows + 1));
+	for (i = 0; i < dec->nrows; i++) {
+		total.secs[i] = runs[i] = (double)db_i64(dec, i, RD_SECS);
+		if ((x = group_of(g, n, db_cell(dec, i, RD_CASEWORKER_ID))) == NULL)
+			continue;
+		if (x->nsecs == 0)
+			x->secs = &runs[i];
+		x->nsecs++;
 	}
+	total.nsecs = dec->nrows;
 	/* Rows come ordered by contact: the total sums each contact's run. */
-	for (i = 0; i < con.nrows; i++) {
+	for (i = 0; i < con->nrows; i++) {
 		long long sum = 0;
 
-		if ((x = group_of(g, n, db_cell(&con, i, 2))) != NULL)
-			json_array_append_new(x->contacts, contact_entry(&con, i, db_i64(&con, i, 3)));
-		for (k = i; k < con.nrows && db_i64(&con, k, 0) == db_i64(&con, i, 0); k++)
-			sum += db_i64(&con, k, 3);
-		if (i == 0 || db_i64(&con, i - 1, 0) != db_i64(&con, i, 0))
-			json_array_append_new(total.contacts, contact_entry(&con, i, sum));
-	}
-	for (i = 0; i < st.nrows; i++) {
-		long long count = db_i64(&st, i, 1), sum = db_i64(&st, i, 2), max = db_i64(&st, i, 3);
-
-		total.citizens += count;
-		total.staff_sum += sum;
-		if (max > total.staff_max)
-			total.staff_max = max;
-		if ((x = group_of(g, n, db_cell(&st, i, 0))) != NULL) {
-			x->citizens += count;
-			x->staff_sum += sum;
-			if (max > x->staff_max)
-				x->staff_max = max;
+		report_contact_fill(con, i, &first);
+		if ((x = group_of(g, n, first.caseworker)) != NULL &&
+		    kp_json_push(x->contacts, contact_entry(&first, first.citizens)) != 0)
+			goto out;
+		if (i > 0 && db_i64(con, i - 1, RT_CONTACT_ID) == first.id)
+			continue;
+		for (k = i; k < con->nrows; k++) {
+			report_contact_fill(con, k, &ct);
+			if (ct.id != first.id)
+				break;
+			sum += ct.citizens;
 		}
+		if (kp_json_push(total.contacts, contact_entry(&first, sum)) != 0)
+			goto out;
 	}
-	list = json_array();
+	for (i = 0; i < st->nrows; i++) {
+		report_staff_fill(st, i, &rs);
+		staff_add(&total, &rs);
+		if ((x = group_of(g, n, rs.caseworker)) != NULL)
+			staff_add(x, &rs);
+	}
+	if ((list = json_array()) == NULL)
+		goto out;
 	for (i = 0; i < n; i++) {
 		json_t *e = json_pack("{s:{s:I, s:s}}", "caseworker", "id", (json_int_t)g[i].id,
 		                      "name", g[i].name),
 		       *r = group_json(&g[i]);
+		int bad = e == NULL || r == NULL || json_object_update(e, r) != 0;
 
-		json_object_update(e, r);
 		json_decref(r);
-		json_array_append_new(list, e);
+		if (bad) {
+			json_decref(e);
+			goto out;
+		}
+		if (kp_json_push(list, e) != 0)
+			goto out;
 	}
+	/* json_pack takes list and the total's group, on failure too. */
 	*out = json_pack("{s:o, s:o}", "total", group_json(&total), "per_caseworker", list);
 	list = NULL;
-	if (*out == NULL)
-		err = KP_EINTERNAL;
+	if (*out != NULL)
+		err = KP_OK;
 out:
-	/* Contacts not yet taken by group_json, when a query failed. */
+	/* Contacts not yet taken by group_json. */
 	json_decref(total.contacts);
 	for (i = 0; g != NULL && i < n; i++)
 		json_decref(g[i].contacts);

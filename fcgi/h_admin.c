@@ -53,9 +53,14 @@ enum kp_err h_admin_cpr(struct req *r)
 	char cpr[CASELOAD_CPR_SHOWN_LEN + 1];
 	enum kp_err err = caseload_cpr(r->w->db, r->a, &r->w->keys, &r->sess.who, r->ids[0], cpr,
 	                               &r->fail);
+	json_t *out;
 
-	if (err == KP_OK)
-		respond_json(r, 200, json_pack("{s:s}", "cpr", cpr));
+	if (err == KP_OK) {
+		if ((out = json_pack("{s:s}", "cpr", cpr)) != NULL)
+			respond_json(r, 200, out);
+		else
+			err = KP_EINTERNAL;
+	}
 	kp_wipe(cpr, sizeof(cpr));
 	return err;
 }

@@ -1,5 +1,7 @@
 /* h_admin_goal.c: the caseworker's goals and sub-goals, the legal bases
  * they rest on, and the separable export of a plan's child-related parts. */
+#include <string.h>
+
 #include "goal.h"
 #include "internal.h"
 #include "plan.h"
@@ -35,12 +37,26 @@ static struct goal_in goal_body(const json_t *body)
 	return in;
 }
 
-/* 201 or 200 {"goal", "plan_version"} with the new ETag. */
-static void goal_answer(struct req *r, int status, json_t *goal, long long version)
+enum kp_err h_admin_legal_basis_link(struct req *r, enum kp_err err)
 {
+	if (err != KP_OK && r->fail.code != NULL && r->fail.message != NULL &&
+	    strcmp(r->fail.code, "unknown_legal_basis") == 0)
+		r->fail.message = arena_printf(r->a, "%s (see /admin/api/v1/legal-bases)",
+		                               r->fail.message);
+	return err;
+}
+
+/* 201 or 200 {"goal", "plan_version"} with the new ETag; takes goal. */
+static enum kp_err goal_answer(struct req *r, int status, json_t *goal, long long version)
+{
+	/* json_pack takes goal, on failure too. */
+	json_t *out = json_pack("{s:o, s:I}", "goal", goal, "plan_version", (json_int_t)version);
+
+	if (out == NULL)
+		return KP_EINTERNAL;
 	respond_etag(r, version);
-	respond_json(r, status, json_pack("{s:o, s:I}", "goal", goal, "plan_version",
-	                                  (json_int_t)version));
+	respond_json(r, status, out);
+	return KP_OK;
 }
 
 enum kp_err h_admin_goal_create(struct req *r)
@@ -54,9 +70,8 @@ enum kp_err h_admin_goal_create(struct req *r)
 	if ((err = request_if_match(r, &want)) != KP_OK ||
 	    (err = goal_create(r->w->db, r->a, &r->sess.who, r->ids[0], &in, &want, &out, &version,
 	                       &r->fail)) != KP_OK)
-		return err;
-	goal_answer(r, 201, out, version);
-	return KP_OK;
+		return h_admin_legal_basis_link(r, err);
+	return goal_answer(r, 201, out, version);
 }
 
 enum kp_err h_admin_goal_update(struct req *r)
@@ -70,9 +85,8 @@ enum kp_err h_admin_goal_update(struct req *r)
 	if ((err = request_if_match(r, &want)) != KP_OK ||
 	    (err = goal_update(r->w->db, r->a, &r->sess.who, r->ids[0], r->ids[1], &in, &want, &out,
 	                       &version, &r->fail)) != KP_OK)
-		return err;
-	goal_answer(r, 200, out, version);
-	return KP_OK;
+		return h_admin_legal_basis_link(r, err);
+	return goal_answer(r, 200, out, version);
 }
 
 enum kp_err h_admin_legal_bases(struct req *r)

@@ -56,7 +56,7 @@ enum kp_err h_admin_proposal_decision(struct req *r)
 	err = proposal_decide(r->w->db, r->a, &r->sess.who, r->ids[0], &d, &out, &version,
 	                      &r->fail);
 	if (err != KP_OK)
-		return err;
+		return h_admin_legal_basis_link(r, err);
 	respond_etag(r, version);
 	respond_json(r, 200, out);
 	return KP_OK;

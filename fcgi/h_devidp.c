@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "devidp.h"
+#include "kpjson.h"
 
 
 static enum kp_err bad_form(struct req *r, const char *msg)
@@ -87,19 +88,31 @@ enum kp_err h_devidp_users(struct req *r)
 {
 	json_t *file = json_load_file(arena_printf(r->a, "%s/users.json", r->w->cfg->dev_idp_dir), 0,
 	                              NULL);
-	json_t *users = json_object_get(file, "users"), *out = json_array(), *u;
+	json_t *users = json_object_get(file, "users"), *list = json_array(), *out, *u;
+	enum kp_err err = KP_EINTERNAL;
 	size_t i;
 
+	if (list == NULL)
+		goto out;
 	/* The list shows people, not their CPR numbers. */
 	json_array_foreach(users, i, u) {
 		json_t *v = json_deep_copy(u);
 
 		json_object_del(v, "cpr");
-		json_array_append_new(out, v);
+		if (kp_json_push(list, v) != 0)
+			goto out;
 	}
+	/* json_pack takes list, on failure too. */
+	out = json_pack("{s:o}", "users", list);
+	list = NULL;
+	if (out != NULL) {
+		respond_json(r, 200, out);
+		err = KP_OK;
+	}
+out:
+	json_decref(list);
 	json_decref(file);
-	respond_json(r, 200, json_pack("{s:o}", "users", out));
-	return KP_OK;
+	return err;
 }
 
 const struct route devidp_routes[] = {

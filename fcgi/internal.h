@@ -273,6 +273,9 @@ enum kp_err h_admin_meeting_create(struct req *r);
 struct meeting_in;
 void h_admin_meeting_body(const json_t *body, struct meeting_in *in);
 enum kp_err h_admin_meeting_list(struct req *r);
+/* err as given; an unknown legal basis's message gains where the known
+ * ones are listed. */
+enum kp_err h_admin_legal_basis_link(struct req *r, enum kp_err err);
 enum kp_err h_admin_meeting_held(struct req *r);
 enum kp_err h_admin_course_end(struct req *r);
 enum kp_err h_admin_report_overview(struct req *r);

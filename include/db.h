@@ -200,6 +200,74 @@ enum db_col_staff_login { LST_ID, LST_NAME, LST_ROLE, LST__MAX };
 
 /* The rows of the caseload, audit, goals, meetings, reports and migrations. */
 
+/* DB_CASELOAD_CITIZEN: a citizen in a staff member's caseload. */
+enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC__MAX };
+/* DB_CASELOAD_LIST: one citizen of a caseload page; the contact person
+ * and the caseworker as id and name (both NULL: none). */
+enum db_col_caseload_list {
+	CL_ID, CL_NAME, CL_HOUSEHOLD_ID, CL_PLAN_ID, CL_PLAN_VERSION, CL_ACCEPTED_VERSION,
+	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,
+	CL_COURSE_OUTCOME, CL__MAX
+};
+/* DB_CITIZEN_CPR: the sealed CPR number and the coordinating caseworker. */
+enum db_col_citizen_cpr { CPR_SEALED, CPR_CASEWORKER_ID, CPR__MAX };
+/* DB_HISTORY_SINCE: a change to a plan after a version. */
+enum db_col_history_since { HS_VERSION, HS_AT, HS_BY, HS_SUMMARY, HS__MAX };
+/* DB_HOUSEHOLD_MEMBERS */
+enum db_col_household_member { HM_ID, HM_NAME, HM__MAX };
+/* DB_AUDIT_HEAD_LOCK */
+enum db_col_audit_head_lock { AHL_LAST_HASH, AHL__MAX };
+/* DB_AUDIT_HEAD_GET */
+enum db_col_audit_head { AH_LAST_ID, AH_LAST_HASH, AH__MAX };
+/* DB_AUDIT_LIST: an entry of a citizen's audit trail, page position last. */
+enum db_col_audit_list {
+	AL_AT, AL_ACTOR_ID, AL_ACTOR_NAME, AL_ACTOR_ROLE, AL_ACTION, AL_OBJECT, AL_ID, AL__MAX
+};
+/* DB_AUDIT_SCAN: a whole audit row, as the chain check reads it. */
+enum db_col_audit_scan {
+	AS_ID, AS_AT, AS_ACTOR_KIND, AS_ACTOR_ID, AS_ACTOR_NAME, AS_ACTOR_ROLE, AS_CITIZEN_ID,
+	AS_ACTION, AS_OBJECT, AS_REQUEST_ID, AS_PREV_HASH, AS_ROW_HASH, AS__MAX
+};
+/* DB_LEGAL_BASIS_GET */
+enum db_col_legal_basis_get { LBG_CHILD_RELATED, LBG__MAX };
+/* DB_LEGAL_BASIS_LIST */
+enum db_col_legal_basis { LB_CODE, LB_LAW, LB_TITLE, LB_CHILD_RELATED, LB__MAX };
+/* DB_GOAL_LOCK: a goal's kept values, standing in for those a change
+ * leaves out. */
+enum db_col_goal_lock {
+	GL_PARENT_ID, GL_TITLE, GL_DESCRIPTION, GL_AREA, GL_LEGAL_BASIS, GL_HOURS,
+	GL_CHILD_RELATED, GL_STATUS, GL__MAX
+};
+/* DB_MEETING_GET, DB_MEETING_LIST and DB_MEETING_UPCOMING: a meeting. */
+enum db_col_meeting {
+	MT_ID, MT_KIND, MT_STARTS_AT, MT_PLACE, MT_AGENDA, MT_PARTICIPANTS, MT_HELD_AT,
+	MT_CITIZEN_ID, MT__MAX
+};
+/* DB_MEETING_LOCK */
+enum db_col_meeting_lock { ML_HELD_AT, ML__MAX };
+/* DB_MEETING_FOLLOW_UPS: a plan's follow-up meetings counted. */
+enum db_col_follow_ups { FU_DUE, FU_DONE, FU_OUTSTANDING, FU__MAX };
+/* The report's rows, each by the citizen's caseworker (NULL: none).
+ * DB_REPORT_CASEWORKERS: */
+enum db_col_report_caseworker { RW_ID, RW_NAME, RW__MAX };
+/* DB_REPORT_CITIZENS: citizens in a course, and those whose course ended
+ * by each outcome. */
+enum db_col_report_citizens {
+	RC_CASEWORKER_ID, RC_ACTIVE, RC_JOB, RC_EDUCATION, RC_EARLY_PENSION, RC_OTHER, RC__MAX
+};
+/* DB_REPORT_PENDING */
+enum db_col_report_pending { RP_CASEWORKER_ID, RP_COUNT, RP__MAX };
+/* DB_REPORT_DECISIONS: seconds from a proposal to its decision. */
+enum db_col_report_decision { RD_CASEWORKER_ID, RD_SECS, RD__MAX };
+/* DB_REPORT_CONTACTS: a contact person's citizens of one caseworker. */
+enum db_col_report_contact {
+	RT_CONTACT_ID, RT_CONTACT_NAME, RT_CASEWORKER_ID, RT_CITIZENS, RT__MAX
+};
+/* DB_REPORT_STAFF: distinct staff per citizen, summed and at most. */
+enum db_col_report_staff { RS_CASEWORKER_ID, RS_CITIZENS, RS_STAFF_SUM, RS_STAFF_MAX, RS__MAX };
+/* DB_MIGRATION_LIST */
+enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
+
 /* Rows one purge statement (DB_TOKEN_PURGE, DB_SESSION_PURGE) deletes at
  * most, so that none holds its locks for long. */
 #define DB_PURGE_LIMIT 500

@@ -160,6 +160,11 @@ describe('goals written by the caseworker', { skip: SKIP }, () => {
     });
   }
 
+  it('an unknown legal basis is refused with where the known ones are listed', async () => {
+    const err = expectError(await peter.post(GOALS(), goal({ legal_basis: 'XYZ §1' })), 400, 'unknown_legal_basis');
+    assert.equal(err.message, 'legal_basis: "XYZ §1" is not a known legal basis (see /admin/api/v1/legal-bases)');
+  });
+
   it('a parent goal from another plan is 404 and changes nothing', async (t) => {
     if (foreignGoal === undefined) return t.skip('anna has no goal');
     const before_ = await citizenSnapshot(lars);

@@ -345,6 +345,12 @@ describe('approval queue: proposals, comments, decisions', { skip: SKIP }, () =>
     });
   }
 
+  it('an approve with an unknown legal basis says where the known ones are listed', async () => {
+    const p = await addGoal();
+    const err = expectError(await decide(mette, p.id, { decision: 'approve', area: 'job', legal_basis: 'XYZ §1' }), 400, 'unknown_legal_basis');
+    assert.match(err.message, /\(see \/admin\/api\/v1\/legal-bases\)$/);
+  });
+
   it('deciding twice: the second is 409 already_decided and changes nothing', async () => {
     const p = await addGoal();
     expectJson(await approve(mette, p.id), 200);

@@ -310,6 +310,8 @@ Test(admin_db, goal_create_with_an_unknown_legal_basis_changes_nothing_and_leave
 	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail),
 	             KP_EINVAL);
 	cr_assert_str_eq(fail.code, "unknown_legal_basis");
+	/* Core names no URL: the handler adds where the known ones are. */
+	cr_assert_str_eq(fail.message, "legal_basis: \"LAB §999\" is not a known legal basis");
 	cr_assert_null(out);
 	cr_assert_eq(version_of(f.c1), 1);
 	cr_assert_eq(goal_count(f.c1), 1);
@@ -1178,4 +1180,82 @@ Test(admin_db, the_audit_chain_holds_after_the_caseworkers_changes)
 	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "given", &out, &fail), KP_OK);
 	json_decref(out);
 	cr_assert_eq(audit_verify(db, stderr, &broken), 0, "broken at row %lld", broken);
+}
+
+/* A goal of c1 on a child-related legal basis, under parent (0: none). */
+static long long child_goal(struct fixture *f, long long parent, const char *title)
+{
+	struct goal_in in = GOAL_IN_NONE;
+	struct kp_fail fail = {0};
+	json_t *out;
+	long long v, id;
+
+	in.title = title;
+	in.area = "family";
+	in.legal_basis = "BL §32";
+	in.parent_id = parent;
+	cr_assert_eq(goal_create(db, a, &f->cw, f->c1, &in, PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_OK, "%s", fail.message ? fail.message : "");
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	return id;
+}
+
+/* The reads whose answers hold lists, for dbtest_json_oom. */
+static enum kp_err legal_bases_answer(void *ctx, json_t **out)
+{
+	(void)ctx;
+	return goal_legal_bases(db, a, out);
+}
+
+static enum kp_err caseload_answer(void *ctx, json_t **out)
+{
+	const struct fixture *f = ctx;
+	struct page pg = PAGE_FIRST;
+
+	return caseload_list(db, a, &f->cw, &pg, out);
+}
+
+static enum kp_err audit_answer(void *ctx, json_t **out)
+{
+	const struct fixture *f = ctx;
+	struct page pg = PAGE_FIRST;
+
+	return audit_list(db, a, f->c1, &pg, out);
+}
+
+static enum kp_err child_related_answer(void *ctx, json_t **out)
+{
+	const struct fixture *f = ctx;
+
+	return goal_child_related(db, a, &f->cw, f->c1, out);
+}
+
+Test(admin_db, out_of_memory_in_a_list_read_is_an_error_never_a_shorter_list)
+{
+	struct caseload_citizen c;
+	struct fixture f;
+	long long p3, child;
+	json_t *out;
+
+	make(&f);
+	/* Two citizens in the caseload, audit rows, child-related goals with
+	 * a sub-goal and one listed on its own. */
+	p3 = insert(SEED_PLAN, DB_ARGS(DB_NULL));
+	insert(SEED_CITIZEN, DB_ARGS(DB_I64(p3), DB_NULL, DB_STR("Test Tredje"),
+	                                DB_I64(f.cw_id), DB_NULL));
+	child = child_goal(&f, 0, "Barnets mål");
+	child_goal(&f, child, "Barnets delmål");
+	child_goal(&f, f.goal, "Delmål om barnet");
+	cr_assert_eq(caseload_read(db, a, &f.cw, f.c1, "plan", &c), KP_OK);
+	cr_assert_eq(caseload_read(db, a, &f.ct, f.c1, "plan", &c), KP_OK);
+	cr_assert_eq(child_related_answer(&f, &out), KP_OK);
+	cr_assert_eq(json_array_size(json_object_get(out, "goals")), 2, "%s",
+	             json_dumps(out, JSON_COMPACT));
+	json_decref(out);
+
+	dbtest_json_oom(legal_bases_answer, &f);
+	dbtest_json_oom(caseload_answer, &f);
+	dbtest_json_oom(audit_answer, &f);
+	dbtest_json_oom(child_related_answer, &f);
 }

@@ -522,3 +522,40 @@ Test(meeting_db, the_report_counts_a_caseworkers_citizens)
 	              1);
 	json_decref(report);
 }
+
+struct list_ctx {
+	const struct kp_actor *who;
+	const struct citizen *c;
+};
+
+static enum kp_err meeting_list_answer(void *ctx, json_t **out)
+{
+	const struct list_ctx *l = ctx;
+
+	return meeting_list(db, a, l->who, l->c->id, time(NULL), out);
+}
+
+static enum kp_err report_answer(void *ctx, json_t **out)
+{
+	(void)ctx;
+	return report_overview(db, a, out);
+}
+
+Test(meeting_db, out_of_memory_in_the_meetings_or_the_report_is_an_error_never_a_shorter_list)
+{
+	struct kp_actor cw = staff("caseworker"), ct = staff("contact");
+	struct citizen c = citizen(&cw, ct.id);
+	struct meeting_in in = meeting(MEETING_FOLLOW_UP, "2030-01-02T10:00:00Z");
+	struct list_ctx l = {&cw, &c};
+	json_t *parts = json_pack("[{s:s, s:s, s:b}, {s:s, s:s, s:b}]", "name", "Borger", "role",
+	                          "borger", "professional", 0, "name", "Mentor", "role", "mentor",
+	                          "professional", 1);
+
+	in.participants = parts;
+	add(&cw, &c, &in);
+	in.starts_at = "2030-02-02T10:00:00Z";
+	add(&cw, &c, &in);
+	json_decref(parts);
+	dbtest_json_oom(meeting_list_answer, &l);
+	dbtest_json_oom(report_answer, NULL);
+}

@@ -364,8 +364,8 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	if (json_object_set_new(plan, "citizen", citizen) != 0 ||
 	    json_object_set_new(plan, "consent",
 	                        consent.nrows == 1
-	                                ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, 0),
-	                                            "at", db_cell(&consent, 0, 1))
+	                                ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, CN_ACTION),
+	                                            "at", db_cell(&consent, 0, CN_AT))
 	                                : json_pack("{s:s, s:n}", "status", "none", "at")) != 0 ||
 	    json_object_set_new(plan, "changes_since_accepted",
 	                        kp_json_list(since.nrows, change_json, &since)) != 0 ||

@@ -146,7 +146,9 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"UPDATE proposals SET status = 'withdrawn', closed_at = NOW(6)"
 		" WHERE id = ? AND status = 'pending'"},
 	/* A staff member is (issuer, sub), both binary: byte for byte. */
-	[DB_STAFF_BY_SUB] = {"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ?"},
+	/* Columns as DB_STAFF_LOGIN. */
+	[DB_STAFF_BY_SUB] = {"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ?",
+		.cols = LST__MAX},
 	/* admin: sessions, caseloads, audit */
 	[DB_SESSION_GET_STAFF] = {
 		"SELECT s.staff_id, s.csrf_hash, s.created_at, s.last_seen, st.name, st.role"
@@ -987,21 +989,6 @@ enum kp_err db_tx_end(struct db *db, enum kp_err err)
 		return err;
 	}
 	return db_tx_commit(db);
-}
-
-enum kp_err db_begin(struct db *db)
-{
-	return db_tx_begin(db);
-}
-
-enum kp_err db_commit(struct db *db)
-{
-	return db_tx_end(db, KP_OK);
-}
-
-void db_rollback(struct db *db)
-{
-	db_tx_rollback(db);
 }
 
 enum kp_err db_run_script(struct db *db, const char *text, size_t len, char *err, size_t errlen)

@@ -185,7 +185,7 @@ static enum kp_err goal_read(struct db *db, struct arena *a, long long plan_id, 
 	if (err != KP_OK)
 		return err;
 	/* Ordered by id: the goal comes before its sub-goals. */
-	if (r.nrows == 0 || db_i64(&r, 0, 0) != goal_id)
+	if (r.nrows == 0 || db_i64(&r, 0, GR_ID) != goal_id)
 		return KP_ENOTFOUND;
 	if ((g = plan_goal_json(&r, 0)) == NULL)
 		return KP_EINTERNAL;
@@ -334,18 +334,18 @@ enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_a
 	if ((list = json_array()) == NULL)
 		goto out;
 	for (i = 0; i < r.nrows; i++) {
-		long long parent = db_i64(&r, i, 1);
+		long long parent = db_i64(&r, i, GR_PARENT_ID);
 		json_t *g, *into = list;
 
-		if (db_i64(&r, i, 8) == 0)
+		if (db_i64(&r, i, GR_CHILD_RELATED) == 0)
 			continue;
 		if ((g = plan_goal_json(&r, i)) == NULL)
 			goto out;
 		if (parent != 0) {
 			into = NULL;
 			for (j = i; j-- > 0;)
-				if (db_i64(&r, j, 0) == parent) {
-					if (top[j] != NULL && db_cell(&r, j, 1) == NULL)
+				if (db_i64(&r, j, GR_ID) == parent) {
+					if (top[j] != NULL && db_cell(&r, j, GR_PARENT_ID) == NULL)
 						into = json_object_get(top[j], "subgoals");
 					break;
 				}

@@ -100,7 +100,7 @@ static long long staff_id(struct db *db, struct arena *a, const char *issuer, co
 	if (db_query(db, a, DB_STAFF_BY_SUB, DB_ARGS(DB_STR(issuer), DB_STR(sub)), &r) != KP_OK ||
 	    r.nrows != 1)
 		return 0;
-	return db_i64(&r, 0, 0);
+	return db_i64(&r, 0, LST_ID);
 }
 
 /* Inserts a citizen with a sealed CPR bound to the row's id. */
@@ -484,7 +484,7 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
 		rc = 0;
 		goto users;
 	}
-	if ((err = db_begin(db)) != KP_OK)
+	if ((err = db_tx_begin(db)) != KP_OK)
 		goto out;
 	for (i = 0; i < sizeof(staff) / sizeof(staff[0]) && err == KP_OK; i++)
 		err = seed_exec(db, SEED_STAFF,
@@ -497,13 +497,10 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
 		err = plan_seed(db, a, keys, rng, issuer, &plans[i], &done[i]);
 	if (err == KP_OK)
 		err = demo_history(db, a, issuer, done);
-	if (err != KP_OK) {
-		db_rollback(db);
+	if ((err = db_tx_end(db, err)) != KP_OK) {
 		fprintf(log, "seed: failed: %s\n", kp_strerror(err));
 		goto out;
 	}
-	if (db_commit(db) != KP_OK)
-		goto out;
 	fprintf(log, "seed: demo people and plans created\n");
 	rc = 0;
 users:
@@ -547,11 +544,12 @@ int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, const
 
 	if (a == NULL)
 		return -1;
+	/* A thousand citizens a transaction. */
 	for (n = 1; n <= count; n++) {
 		struct seed_plan p = bench;
 		char cpr[KP_CPR_LEN + 1], name[64];
 
-		if ((n - 1) % 1000 == 0 && (err = db_begin(db)) != KP_OK)
+		if ((n - 1) % 1000 == 0 && (err = db_tx_begin(db)) != KP_OK)
 			goto out;
 		seed_bench_cpr(n, cpr);
 		snprintf(name, sizeof(name), "Bench Borger %ld", n);
@@ -560,11 +558,9 @@ int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, const
 		/* Both caseworkers get a caseload, so that load tests have
 		 * decisions for each of them to make. */
 		p.citizens[0].caseworker = n % 2 == 1 ? "mette" : "peter";
-		if ((err = plan_seed(db, a, keys, rng, issuer, &p, NULL)) != KP_OK) {
-			db_rollback(db);
-			goto out;
-		}
-		if ((n % 1000 == 0 || n == count) && (err = db_commit(db)) != KP_OK)
+		err = plan_seed(db, a, keys, rng, issuer, &p, NULL);
+		if ((err != KP_OK || n % 1000 == 0 || n == count) &&
+		    (err = db_tx_end(db, err)) != KP_OK)
 			goto out;
 		if (n % 10000 == 0)
 			fprintf(log, "seed-bench: %ld citizens\n", n);

@@ -400,12 +400,6 @@ enum kp_err db_tx_end(struct db *db, enum kp_err err);
  * the transaction's writes so far are committed by db_tx_end() whatever
  * its outcome, which it then answers unless the commit failed. */
 void db_tx_keep(struct db *db);
-/* The older pair, for callers not yet moved to db_tx_end(): db_commit()
- * is db_tx_end(db, KP_OK); db_rollback() rolls back, harmless outside a
- * transaction or on a lost connection. */
-enum kp_err db_begin(struct db *db);
-enum kp_err db_commit(struct db *db);
-void db_rollback(struct db *db);
 
 /* Runs SQL text from a trusted file (migrations): KP_OK or KP_EINTERNAL with
  * the server's message in err. */

@@ -795,7 +795,7 @@ Test(admin_db, a_decision_waits_for_the_row_lock_and_then_finds_it_decided)
 	make(&f);
 	id = propose(&f, PROPOSAL_RETIRE_GOAL, f.goal, NULL);
 	/* Handle 1 is the first caseworker, half-way through a decision. */
-	cr_assert_eq(db_begin(db), KP_OK);
+	cr_assert_eq(db_tx_begin(db), KP_OK);
 	cr_assert_eq(db_query(db, a, DB_PROPOSAL_LOCK_DECIDE, DB_ARGS(DB_I64(id), DB_I64(f.c1)), &r),
 	             KP_OK);
 	cr_assert_eq(r.nrows, 1);
@@ -806,7 +806,7 @@ Test(admin_db, a_decision_waits_for_the_row_lock_and_then_finds_it_decided)
 	pid = decide_in_child(&f, id, -1, fds[1]);
 	usleep(700 * 1000);
 	cr_assert_eq(waitpid(pid, &status, WNOHANG), 0, "the second decision must wait");
-	cr_assert_eq(db_commit(db), KP_OK);
+	cr_assert_eq(db_tx_end(db, KP_OK), KP_OK);
 	cr_assert_eq(child_result(fds[0], pid), KP_ECONFLICT);
 	cr_assert_eq(version_of(f.c1), 1, "the loser changed nothing");
 	cr_assert_eq(audit_rows(f.c1, "proposal_approved", 0), 0,

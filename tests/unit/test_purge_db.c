@@ -34,12 +34,12 @@ static void setup(void)
 	turn = open("/tmp/kaptajn-purge-test.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	cr_assert(turn >= 0 && flock(turn, LOCK_EX) == 0, "the suite's lock file");
 	dbtest_open(&cfg, &db, &a);
-	cr_assert_eq(db_begin(db), KP_OK);
+	cr_assert_eq(db_tx_begin(db), KP_OK);
 }
 
 static void teardown(void)
 {
-	db_rollback(db);
+	db_tx_end(db, KP_ECONFLICT); /* rolls back */
 	dbtest_close(&cfg, db, a);
 	if (turn >= 0)
 		close(turn);

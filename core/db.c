@@ -19,150 +19,150 @@
 /* The running service's statements, by enum db_stmt (struct db_stmt_def
  * in db.h). */
 static const struct db_stmt_def stmts[DB_STMT__MAX] = {
-	[DB_PING] = {"SELECT 1"},
-	[DB_MIGRATION_LIST] = {"SELECT name, checksum FROM schema_migrations ORDER BY name",
+	[DB_PING] = {.sql = "SELECT 1"},
+	[DB_MIGRATION_LIST] = {.sql = "SELECT name, checksum FROM schema_migrations ORDER BY name",
 		.cols = MG__MAX},
-	[DB_MIGRATION_RECORD] = {"INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)"},
+	[DB_MIGRATION_RECORD] = {.sql = "INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)"},
 	/* Rows from before 004_staff_identity.sql: the configured staff issuer's. */
-	[DB_MIGRATION_STAFF_ISSUER] = {"UPDATE staff SET issuer = ? WHERE issuer = ''"},
-	[DB_SESSION_INSERT] = {
+	[DB_MIGRATION_STAFF_ISSUER] = {.sql = "UPDATE staff SET issuer = ? WHERE issuer = ''"},
+	[DB_SESSION_INSERT] = {.sql =
 		"INSERT INTO sessions (id_hash, kind, citizen_id, staff_id, csrf_hash,"
 		" created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)"},
 	/* Three primary-key reads: every citizen request pays this, and the
 	 * plan read needs nothing more while its parts are kept. */
-	[DB_SESSION_GET_CITIZEN] = {
+	[DB_SESSION_GET_CITIZEN] = {.sql =
 		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name,"
 		" p.version, c.rev"
 		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id JOIN plans p ON p.id = c.plan_id"
 		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
 		.cols = SC__MAX},
-	[DB_CITIZEN_HEAD] = {
+	[DB_CITIZEN_HEAD] = {.sql =
 		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email"
 		" FROM citizens c LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = CH__MAX},
 	/* The yes is monotonic: a citizen says yes to the current version only. */
-	[DB_CITIZEN_ACCEPTED_SET] = {
+	[DB_CITIZEN_ACCEPTED_SET] = {.sql =
 		"UPDATE citizens SET accepted_version = GREATEST(COALESCE(accepted_version, 0), ?),"
 		" rev = rev + 1 WHERE id = ?",
 		.fact = {DB_MARK_NONE, 0, DB_MARK_CITIZEN, 1}},
-	[DB_SESSION_TOUCH] = {"UPDATE sessions SET last_seen = ? WHERE id_hash = ?"},
-	[DB_SESSION_END] = {
+	[DB_SESSION_TOUCH] = {.sql = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?"},
+	[DB_SESSION_END] = {.sql =
 		"UPDATE sessions SET ended_at = ? WHERE id_hash = ? AND ended_at IS NULL"},
-	[DB_TOKEN_USE] = {"INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)"},
-	[DB_TOKEN_PURGE] = {
+	[DB_TOKEN_USE] = {.sql = "INSERT INTO used_tokens (jti_hash, expires_at) VALUES (?, ?)"},
+	[DB_TOKEN_PURGE] = {.sql =
 		"DELETE FROM used_tokens WHERE expires_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
 	/* By the sessions_created index: a session created before the cutoff
 	 * is past its absolute timeout, so none that is live can go. */
-	[DB_SESSION_PURGE] = {
+	[DB_SESSION_PURGE] = {.sql =
 		"DELETE FROM sessions WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
-	[DB_CITIZEN_BY_CPR] = {"SELECT id, name FROM citizens WHERE cpr_lookup = ?",
+	[DB_CITIZEN_BY_CPR] = {.sql = "SELECT id, name FROM citizens WHERE cpr_lookup = ?",
 		.cols = LCZ__MAX},
 	/* A plan's head as the citizen c sees it: id, version, c's last yes,
 	 * the contact person. */
-	[DB_PLAN_HEAD] = {
+	[DB_PLAN_HEAD] = {.sql =
 		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = PH__MAX},
-	[DB_PLAN_DREAMS] = {
+	[DB_PLAN_DREAMS] = {.sql =
 		"SELECT id, citizen_id, text FROM dreams"
 		" WHERE plan_id = ? AND deleted_at IS NULL ORDER BY id",
 		.cols = DR__MAX},
-	[DB_PLAN_GOALS] = {
+	[DB_PLAN_GOALS] = {.sql =
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
 		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id",
 		.cols = GR__MAX},
-	[DB_PLAN_DOC_GET] = {"SELECT version, doc FROM plan_docs WHERE plan_id = ?",
+	[DB_PLAN_DOC_GET] = {.sql = "SELECT version, doc FROM plan_docs WHERE plan_id = ?",
 		.cols = PD__MAX},
 	/* Keeps the newer of two documents: doc is set before version, so
 	 * both compare against the stored version. */
-	[DB_PLAN_DOC_STORE] = {
+	[DB_PLAN_DOC_STORE] = {.sql =
 		"INSERT INTO plan_docs (plan_id, version, doc) VALUES (?, ?, ?)"
 		" ON DUPLICATE KEY UPDATE"
 		" doc = IF(VALUES(version) > version, VALUES(doc), doc),"
 		" built_at = IF(VALUES(version) > version, NOW(6), built_at),"
 		" version = GREATEST(version, VALUES(version))"},
-	[DB_PLAN_LOCK] = {"SELECT version FROM plans WHERE id = ? FOR UPDATE",
+	[DB_PLAN_LOCK] = {.sql = "SELECT version FROM plans WHERE id = ? FOR UPDATE",
 		.cols = PL__MAX},
-	[DB_PLAN_BUMP] = {
+	[DB_PLAN_BUMP] = {.sql =
 		"UPDATE plans SET version = version + 1, updated_at = NOW(6) WHERE id = ?",
 		.fact = {DB_MARK_NONE, 0, DB_MARK_PLAN, 0}},
-	[DB_HISTORY_INSERT] = {
+	[DB_HISTORY_INSERT] = {.sql =
 		"INSERT INTO plan_history (plan_id, version, actor_kind, actor_citizen_id,"
 		" actor_staff_id, summary, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)"},
-	[DB_HISTORY_LIST] = {
+	[DB_HISTORY_LIST] = {.sql =
 		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
 		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
 		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
 		" WHERE h.plan_id = ? AND h.version < ? ORDER BY h.version DESC LIMIT ?",
 		.cols = HI__MAX},
-	[DB_DREAM_INSERT] = {"INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
+	[DB_DREAM_INSERT] = {.sql = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)",
 		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
-	[DB_DREAM_GET] = {
+	[DB_DREAM_GET] = {.sql =
 		"SELECT citizen_id, text FROM dreams"
 		" WHERE id = ? AND plan_id = ? AND deleted_at IS NULL",
 		.cols = DG__MAX},
-	[DB_DREAM_UPDATE] = {
+	[DB_DREAM_UPDATE] = {.sql =
 		"UPDATE dreams SET text = ?, updated_at = NOW(6) WHERE id = ? AND plan_id = ?",
 		.fact = {DB_MARK_PLAN, 2, DB_MARK_NONE, 0}},
-	[DB_DREAM_DELETE] = {"UPDATE dreams SET deleted_at = NOW(6) WHERE id = ? AND plan_id = ?",
+	[DB_DREAM_DELETE] = {.sql = "UPDATE dreams SET deleted_at = NOW(6) WHERE id = ? AND plan_id = ?",
 		.fact = {DB_MARK_PLAN, 1, DB_MARK_NONE, 0}},
-	[DB_ACCEPTANCE_INSERT] = {
+	[DB_ACCEPTANCE_INSERT] = {.sql =
 		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, request_id)"
 		" VALUES (?, ?, ?, ?)",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
-	[DB_CONTACT_GET] = {
+	[DB_CONTACT_GET] = {.sql =
 		"SELECT st.name, st.title, st.phone, st.email"
 		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = CT__MAX},
-	[DB_ACCESS_LOG] = {
+	[DB_ACCESS_LOG] = {.sql =
 		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_name, actor_role, action, id"
 		" FROM audit_log WHERE citizen_id = ? AND actor_kind = 'staff'"
 		" AND action <> 'denied' AND id < ? ORDER BY id DESC LIMIT ?",
 		.cols = AC__MAX},
-	[DB_GOAL_IN_PLAN] = {"SELECT id FROM goals WHERE id = ? AND plan_id = ?"},
-	[DB_PROPOSAL_INSERT] = {
+	[DB_GOAL_IN_PLAN] = {.sql = "SELECT id FROM goals WHERE id = ? AND plan_id = ?"},
+	[DB_PROPOSAL_INSERT] = {.sql =
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title,"
 		" description, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"},
-	[DB_PROPOSAL_GET] = {
+	[DB_PROPOSAL_GET] = {.sql =
 		"SELECT p.id, p.kind, p.goal_id, p.title, p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
 		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
 		" WHERE p.id = ? AND p.citizen_id = ?",
 		.cols = PR__MAX},
-	[DB_PROPOSAL_LIST] = {
+	[DB_PROPOSAL_LIST] = {.sql =
 		"SELECT p.id, p.kind, p.goal_id, p.title, p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" DATE_FORMAT(p.closed_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, p.decision_reason"
 		" FROM proposals p LEFT JOIN staff s ON s.id = p.decided_by"
 		" WHERE p.citizen_id = ? AND p.id < ? ORDER BY p.id DESC LIMIT ?",
 		.cols = PR__MAX},
-	[DB_PROPOSAL_LOCK] = {
+	[DB_PROPOSAL_LOCK] = {.sql =
 		"SELECT status FROM proposals WHERE id = ? AND citizen_id = ? FOR UPDATE",
 		.cols = PK__MAX},
-	[DB_PROPOSAL_WITHDRAW] = {
+	[DB_PROPOSAL_WITHDRAW] = {.sql =
 		"UPDATE proposals SET status = 'withdrawn', closed_at = NOW(6)"
 		" WHERE id = ? AND status = 'pending'"},
 	/* A staff member is (issuer, sub), both binary: byte for byte. */
 	/* Columns as DB_STAFF_LOGIN. */
-	[DB_STAFF_BY_SUB] = {"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ?",
+	[DB_STAFF_BY_SUB] = {.sql = "SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ?",
 		.cols = LST__MAX},
 	/* admin: sessions, caseloads, audit */
-	[DB_SESSION_GET_STAFF] = {
+	[DB_SESSION_GET_STAFF] = {.sql =
 		"SELECT s.staff_id, s.csrf_hash, s.created_at, s.last_seen, st.name, st.role"
 		" FROM sessions s JOIN staff st ON st.id = s.staff_id"
 		" WHERE s.id_hash = ? AND s.kind = 'staff' AND s.ended_at IS NULL AND st.active",
 		.cols = SS__MAX},
-	[DB_STAFF_LOGIN] = {
+	[DB_STAFF_LOGIN] = {.sql =
 		"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ? AND active",
 		.cols = LST__MAX},
-	[DB_CASELOAD_CITIZEN] = {
+	[DB_CASELOAD_CITIZEN] = {.sql =
 		"SELECT c.id, c.plan_id, c.name FROM citizens c"
 		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)",
 		.cols = CC__MAX},
-	[DB_CASELOAD_LIST] = {
+	[DB_CASELOAD_LIST] = {.sql =
 		"SELECT c.id, c.name, c.household_id, p.id, p.version,"
 		" (SELECT MAX(a.version) FROM plan_acceptances a"
 		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
@@ -174,84 +174,84 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?)"
 		" AND (c.name > ? OR (c.name = ? AND c.id > ?)) ORDER BY c.name, c.id LIMIT ?",
 		.cols = CL__MAX},
-	[DB_AUDIT_HEAD_LOCK] = {"SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
+	[DB_AUDIT_HEAD_LOCK] = {.sql = "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
 		.cols = AHL__MAX},
-	[DB_AUDIT_INSERT] = {
+	[DB_AUDIT_INSERT] = {.sql =
 		"INSERT INTO audit_log (at, actor_kind, actor_staff_id, actor_name, actor_role,"
 		" citizen_id, action, object, request_id, prev_hash, row_hash)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-	[DB_AUDIT_HEAD_SET] = {"UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1"},
-	[DB_AUDIT_HEAD_GET] = {"SELECT last_id, last_hash FROM audit_head WHERE id = 1",
+	[DB_AUDIT_HEAD_SET] = {.sql = "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1"},
+	[DB_AUDIT_HEAD_GET] = {.sql = "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
 		.cols = AH__MAX},
-	[DB_AUDIT_LIST] = {
+	[DB_AUDIT_LIST] = {.sql =
 		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_staff_id, actor_name, actor_role,"
 		" action, object, id FROM audit_log WHERE citizen_id = ? AND id < ?"
 		" ORDER BY id DESC LIMIT ?",
 		.cols = AL__MAX},
-	[DB_AUDIT_SCAN] = {
+	[DB_AUDIT_SCAN] = {.sql =
 		"SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor_kind, actor_staff_id,"
 		" actor_name, actor_role, citizen_id, action, object, request_id, prev_hash, row_hash"
 		" FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
 		.cols = AS__MAX},
-	[DB_CITIZEN_CPR] = {"SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?",
+	[DB_CITIZEN_CPR] = {.sql = "SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?",
 		.cols = CPR__MAX},
-	[DB_CITIZEN_CONSENT] = {
+	[DB_CITIZEN_CONSENT] = {.sql =
 		"SELECT action, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ') FROM consents"
 		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1",
 		.cols = CN__MAX},
-	[DB_HISTORY_SINCE] = {
+	[DB_HISTORY_SINCE] = {.sql =
 		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
 		" FROM plan_history h LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
 		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
 		" WHERE h.plan_id = ? AND h.version > ? ORDER BY h.version",
 		.cols = HS__MAX},
-	[DB_HOUSEHOLD_MEMBERS] = {
+	[DB_HOUSEHOLD_MEMBERS] = {.sql =
 		"SELECT id, name FROM citizens WHERE plan_id = ? AND id <> ? ORDER BY id",
 		.cols = HM__MAX},
 	/* admin: goals, decisions, comments, contact, consent */
-	[DB_LEGAL_BASIS_GET] = {"SELECT child_related FROM legal_bases WHERE code = ?",
+	[DB_LEGAL_BASIS_GET] = {.sql = "SELECT child_related FROM legal_bases WHERE code = ?",
 		.cols = LBG__MAX},
-	[DB_LEGAL_BASIS_LIST] = {
+	[DB_LEGAL_BASIS_LIST] = {.sql =
 		"SELECT code, law, title, child_related FROM legal_bases ORDER BY law, code",
 		.cols = LB__MAX},
-	[DB_GOAL_LOCK] = {
+	[DB_GOAL_LOCK] = {.sql =
 		"SELECT parent_id, title, description, area, legal_basis, hours_per_week,"
 		" child_related, status FROM goals WHERE id = ? AND plan_id = ? FOR UPDATE",
 		.cols = GL__MAX},
-	[DB_GOAL_INSERT] = {
+	[DB_GOAL_INSERT] = {.sql =
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
 		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
-	[DB_GOAL_UPDATE] = {
+	[DB_GOAL_UPDATE] = {.sql =
 		"UPDATE goals SET title = ?, description = ?, area = ?, legal_basis = ?,"
 		" hours_per_week = ?, child_related = ?, status = ?, updated_at = NOW(6)"
 		" WHERE id = ? AND plan_id = ?",
 		.fact = {DB_MARK_PLAN, 8, DB_MARK_NONE, 0}},
 	/* Columns as DB_PLAN_GOALS. */
-	[DB_GOAL_WITH_SUBGOALS] = {
+	[DB_GOAL_WITH_SUBGOALS] = {.sql =
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
 		" hours_per_week, child_related FROM goals"
 		" WHERE plan_id = ? AND (id = ? OR parent_id = ?) ORDER BY id",
 		.cols = GR__MAX},
-	[DB_PROPOSAL_CITIZEN] = {"SELECT citizen_id FROM proposals WHERE id = ?",
+	[DB_PROPOSAL_CITIZEN] = {.sql = "SELECT citizen_id FROM proposals WHERE id = ?",
 		.cols = PZ__MAX},
-	[DB_PROPOSAL_LOCK_DECIDE] = {
+	[DB_PROPOSAL_LOCK_DECIDE] = {.sql =
 		"SELECT status, kind, goal_id, title, description FROM proposals"
 		" WHERE id = ? AND citizen_id = ? FOR UPDATE",
 		.cols = PX__MAX},
-	[DB_PROPOSAL_DECIDE] = {
+	[DB_PROPOSAL_DECIDE] = {.sql =
 		"UPDATE proposals SET status = ?, closed_at = NOW(6), decided_by = ?,"
 		" decision_reason = ?, goal_id = COALESCE(goal_id, ?)"
 		" WHERE id = ? AND status = 'pending'"},
-	[DB_PROPOSAL_SUPERSEDE] = {
+	[DB_PROPOSAL_SUPERSEDE] = {.sql =
 		"UPDATE proposals SET status = 'superseded', superseded_by = ?, closed_at = NOW(6)"
 		" WHERE goal_id = ? AND citizen_id = ? AND status = 'pending' AND id <> ?"},
 	/* The staff's view of proposals, oldest first; DB_PROPOSAL_STAFF_GET
 	 * has the same columns (the last is created_at in full: the position
 	 * of a page, and where its comments begin and end), and comments come
 	 * with the proposal id first. */
-	[DB_PROPOSAL_QUEUE] = {
+	[DB_PROPOSAL_QUEUE] = {.sql =
 		"SELECT p.id, p.citizen_id, c.name, p.kind, p.goal_id, g.title, p.title,"
 		" p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
@@ -264,7 +264,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" AND (p.created_at > ? OR (p.created_at = ? AND p.id > ?))"
 		" ORDER BY p.created_at, p.id LIMIT ?",
 		.cols = SP__MAX},
-	[DB_PROPOSAL_QUEUE_COMMENTS] = {
+	[DB_PROPOSAL_QUEUE_COMMENTS] = {.sql =
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
 		" FROM proposal_comments pc JOIN proposals p ON p.id = pc.proposal_id"
@@ -274,7 +274,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" AND (p.created_at < ? OR (p.created_at = ? AND p.id <= ?))"
 		" ORDER BY pc.proposal_id, pc.id",
 		.cols = CM__MAX},
-	[DB_PROPOSAL_STAFF_GET] = {
+	[DB_PROPOSAL_STAFF_GET] = {.sql =
 		"SELECT p.id, p.citizen_id, c.name, p.kind, p.goal_id, g.title, p.title,"
 		" p.description, p.reason, p.status,"
 		" DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
@@ -285,95 +285,95 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" LEFT JOIN goals g ON g.id = p.goal_id LEFT JOIN staff ds ON ds.id = p.decided_by"
 		" WHERE p.id = ?",
 		.cols = SP__MAX},
-	[DB_PROPOSAL_COMMENTS] = {
+	[DB_PROPOSAL_COMMENTS] = {.sql =
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
 		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id"
 		" WHERE pc.proposal_id = ? ORDER BY pc.id",
 		.cols = CM__MAX},
-	[DB_COMMENT_INSERT] = {
+	[DB_COMMENT_INSERT] = {.sql =
 		"INSERT INTO proposal_comments (proposal_id, staff_id, text) VALUES (?, ?, ?)"},
-	[DB_COMMENT_GET] = {
+	[DB_COMMENT_GET] = {.sql =
 		"SELECT pc.proposal_id, pc.id, st.id, st.name, st.role,"
 		" DATE_FORMAT(pc.at, '%Y-%m-%dT%H:%i:%sZ'), pc.text"
 		" FROM proposal_comments pc JOIN staff st ON st.id = pc.staff_id WHERE pc.id = ?",
 		.cols = CM__MAX},
-	[DB_STAFF_GET] = {"SELECT id, name, role, title, phone, email, active FROM staff WHERE id = ?",
+	[DB_STAFF_GET] = {.sql = "SELECT id, name, role, title, phone, email, active FROM staff WHERE id = ?",
 		.cols = ST__MAX},
-	[DB_STAFF_LIST] = {
+	[DB_STAFF_LIST] = {.sql =
 		"SELECT id, name, role, title FROM staff WHERE active AND (? IS NULL OR role = ?)"
 		" ORDER BY name, id",
 		.cols = SL__MAX},
-	[DB_CITIZEN_CONTACT_SET] = {
+	[DB_CITIZEN_CONTACT_SET] = {.sql =
 		"UPDATE citizens SET contact_id = ?, rev = rev + 1 WHERE id = ? AND NOT contact_id <=> ?",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1}},
-	[DB_CONSENT_INSERT] = {
+	[DB_CONSENT_INSERT] = {.sql =
 		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by, request_id)"
 		" VALUES (?, ?, ?, ?, ?)"},
 	/* admin: meetings, follow-ups, course end, reports */
 	/* The meeting statements that return rows share their first eight
 	 * columns: id, kind, starts_at, place, agenda, participants, held_at,
 	 * citizen_id. */
-	[DB_MEETING_INSERT] = {
+	[DB_MEETING_INSERT] = {.sql =
 		"INSERT INTO meetings (plan_id, citizen_id, kind, starts_at, place, agenda,"
 		" participants, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
-	[DB_MEETING_GET] = {
+	[DB_MEETING_GET] = {.sql =
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
 		" FROM meetings WHERE id = ?",
 		.cols = MT__MAX},
-	[DB_MEETING_LOCK] = {
+	[DB_MEETING_LOCK] = {.sql =
 		"SELECT held_at FROM meetings WHERE id = ? AND citizen_id = ? FOR UPDATE",
 		.cols = ML__MAX},
-	[DB_MEETING_HELD] = {"UPDATE meetings SET held_at = ? WHERE id = ? AND held_at IS NULL"},
-	[DB_MEETING_LIST] = {
+	[DB_MEETING_HELD] = {.sql = "UPDATE meetings SET held_at = ? WHERE id = ? AND held_at IS NULL"},
+	[DB_MEETING_LIST] = {.sql =
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
 		" FROM meetings WHERE plan_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000",
 		.cols = MT__MAX},
-	[DB_MEETING_FOLLOW_UPS] = {
+	[DB_MEETING_FOLLOW_UPS] = {.sql =
 		"SELECT COALESCE(SUM(starts_at <= ?), 0), COALESCE(SUM(held_at IS NOT NULL), 0),"
 		" COALESCE(SUM(starts_at <= ? AND held_at IS NULL), 0)"
 		" FROM meetings WHERE plan_id = ? AND kind = 'follow_up'",
 		.cols = FU__MAX},
-	[DB_MEETING_UPCOMING] = {
+	[DB_MEETING_UPCOMING] = {.sql =
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
 		" FROM meetings WHERE plan_id = ? AND held_at IS NULL AND starts_at >= ?"
 		" ORDER BY starts_at, id LIMIT 1000",
 		.cols = MT__MAX},
-	[DB_COURSE_LOCK] = {
+	[DB_COURSE_LOCK] = {.sql =
 		"SELECT caseworker_id, course_outcome,"
 		" DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ')"
 		" FROM citizens WHERE id = ? FOR UPDATE",
 		.cols = CO__MAX},
-	[DB_COURSE_END] = {
+	[DB_COURSE_END] = {.sql =
 		"UPDATE citizens SET course_outcome = ?, course_ended_at = ?, course_ended_by = ?"
 		" WHERE id = ? AND course_outcome IS NULL"},
 	/* The report's queries group by the citizen's caseworker (NULL: none);
 	 * report.c adds the groups up for the total. */
-	[DB_REPORT_CASEWORKERS] = {
+	[DB_REPORT_CASEWORKERS] = {.sql =
 		"SELECT s.id, s.name FROM staff s WHERE s.role = 'caseworker' AND (s.active"
 		" OR EXISTS (SELECT 1 FROM citizens c WHERE c.caseworker_id = s.id))"
 		" ORDER BY s.name, s.id",
 		.cols = RW__MAX},
-	[DB_REPORT_CITIZENS] = {
+	[DB_REPORT_CITIZENS] = {.sql =
 		"SELECT caseworker_id, SUM(course_outcome IS NULL), SUM(course_outcome = 'job'),"
 		" SUM(course_outcome = 'education'), SUM(course_outcome = 'early_pension'),"
 		" SUM(course_outcome = 'other') FROM citizens GROUP BY caseworker_id",
 		.cols = RC__MAX},
-	[DB_REPORT_PENDING] = {
+	[DB_REPORT_PENDING] = {.sql =
 		"SELECT c.caseworker_id, COUNT(*) FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
 		" WHERE p.status = 'pending' GROUP BY c.caseworker_id",
 		.cols = RP__MAX},
 	/* One row per decided proposal: the median is taken in C. */
-	[DB_REPORT_DECISIONS] = {
+	[DB_REPORT_DECISIONS] = {.sql =
 		"SELECT c.caseworker_id, TIMESTAMPDIFF(SECOND, p.created_at, p.closed_at) AS secs"
 		" FROM proposals p JOIN citizens c ON c.id = p.citizen_id"
 		" WHERE p.status IN ('approved', 'rejected') AND p.closed_at IS NOT NULL"
 		" ORDER BY c.caseworker_id, secs",
 		.cols = RD__MAX},
-	[DB_REPORT_CONTACTS] = {
+	[DB_REPORT_CONTACTS] = {.sql =
 		"SELECT c.contact_id, s.name, c.caseworker_id, COUNT(*)"
 		" FROM citizens c JOIN staff s ON s.id = c.contact_id WHERE c.course_outcome IS NULL"
 		" GROUP BY c.contact_id, s.name, c.caseworker_id"
@@ -381,7 +381,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = RT__MAX},
 	/* Distinct staff per citizen: caseworker, contact, who decided or
 	 * commented on their proposals, who created their plan's goals. */
-	[DB_REPORT_STAFF] = {
+	[DB_REPORT_STAFF] = {.sql =
 		"SELECT c.caseworker_id, COUNT(*), SUM(n.staff), MAX(n.staff)"
 		" FROM citizens c JOIN ("
 		"  SELECT x.citizen_id, COUNT(DISTINCT x.staff_id) AS staff FROM ("

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "kpjson.h"
 #include "seed.h"
 
 struct seed_staff {
@@ -445,18 +446,24 @@ static int users_write(const char *path, FILE *log)
 	json_t *users = json_array(), *doc;
 	char tmp[4096];
 	size_t i, j;
-	int rc;
+	int rc = users != NULL ? 0 : -1;
 
+	/* The dev IdP's list of demo people: a short one would hide some. */
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]); i++)
-		for (j = 0; j < 2 && plans[i].citizens[j].sub != NULL; j++)
-			json_array_append_new(users, json_pack("{s:s, s:s, s:s, s:s}", "sub",
-			                                       plans[i].citizens[j].sub, "name",
-			                                       plans[i].citizens[j].name, "kind",
-			                                       "citizen", "cpr", plans[i].citizens[j].cpr));
-	for (i = 0; i < sizeof(staff) / sizeof(staff[0]); i++)
-		json_array_append_new(users, json_pack("{s:s, s:s, s:s, s:s, s:s}", "sub", staff[i].sub,
-		                                       "name", staff[i].name, "kind", "staff", "role",
-		                                       staff[i].role, "title", staff[i].title));
+		for (j = 0; rc == 0 && j < 2 && plans[i].citizens[j].sub != NULL; j++)
+			rc = kp_json_push(users, json_pack("{s:s, s:s, s:s, s:s}", "sub",
+			                                   plans[i].citizens[j].sub, "name",
+			                                   plans[i].citizens[j].name, "kind",
+			                                   "citizen", "cpr", plans[i].citizens[j].cpr));
+	for (i = 0; rc == 0 && i < sizeof(staff) / sizeof(staff[0]); i++)
+		rc = kp_json_push(users, json_pack("{s:s, s:s, s:s, s:s, s:s}", "sub", staff[i].sub,
+		                                   "name", staff[i].name, "kind", "staff", "role",
+		                                   staff[i].role, "title", staff[i].title));
+	if (rc != 0) {
+		json_decref(users);
+		fprintf(log, "seed: out of memory listing the demo people\n");
+		return -1;
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	doc = json_pack("{s:o}", "users", users);
 	rc = json_dump_file(doc, tmp, JSON_INDENT(2));

@@ -10,37 +10,37 @@
  * no facts, but for the acceptance, which the seed follows with
  * DB_CITIZEN_ACCEPTED_SET. Times are hours before now. */
 static const struct db_stmt_def seed_stmts[SEED_STMT__MAX] = {
-	[SEED_STAFF] = {
+	[SEED_STAFF] = {.sql =
 		"INSERT INTO staff (issuer, sub, name, role, title, phone, email)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?)"},
-	[SEED_HOUSEHOLD] = {"INSERT INTO households (name) VALUES (?)"},
-	[SEED_PLAN] = {"INSERT INTO plans (household_id, version) VALUES (?, 1)"},
-	[SEED_CITIZEN] = {
+	[SEED_HOUSEHOLD] = {.sql = "INSERT INTO households (name) VALUES (?)"},
+	[SEED_PLAN] = {.sql = "INSERT INTO plans (household_id, version) VALUES (?, 1)"},
+	[SEED_CITIZEN] = {.sql =
 		"INSERT INTO citizens (plan_id, household_id, name, caseworker_id, contact_id)"
 		" VALUES (?, ?, ?, ?, ?)"},
-	[SEED_CITIZEN_CPR] = {"UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?"},
-	[SEED_DREAM] = {"INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)"},
-	[SEED_GOAL] = {
+	[SEED_CITIZEN_CPR] = {.sql = "UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?"},
+	[SEED_DREAM] = {.sql = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)"},
+	[SEED_GOAL] = {.sql =
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
 		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-	[SEED_CONSENT] = {
+	[SEED_CONSENT] = {.sql =
 		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by) VALUES (?, ?, 'given', ?)"},
-	[SEED_PROPOSAL] = {
+	[SEED_PROPOSAL] = {.sql =
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title, description, reason,"
 		" status, created_at, closed_at, decided_by, decision_reason)"
 		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, NOW(6) - INTERVAL ? HOUR, NOW(6) - INTERVAL ? HOUR,"
 		" ?, ?)"},
-	[SEED_COMMENT] = {
+	[SEED_COMMENT] = {.sql =
 		"INSERT INTO proposal_comments (proposal_id, staff_id, text, at)"
 		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR)"},
-	[SEED_HISTORY] = {
+	[SEED_HISTORY] = {.sql =
 		"INSERT INTO plan_history (plan_id, version, at, actor_kind, actor_citizen_id,"
 		" actor_staff_id, summary, request_id)"
 		" VALUES (?, ?, NOW(6) - INTERVAL ? HOUR, ?, ?, ?, ?, 'seed')"},
-	[SEED_HISTORY_AT] = {
+	[SEED_HISTORY_AT] = {.sql =
 		"UPDATE plan_history SET at = NOW(6) - INTERVAL ? HOUR WHERE plan_id = ? AND version = ?"},
-	[SEED_PLAN_VERSION] = {"UPDATE plans SET version = ? WHERE id = ?"},
-	[SEED_ACCEPTANCE] = {
+	[SEED_PLAN_VERSION] = {.sql = "UPDATE plans SET version = ? WHERE id = ?"},
+	[SEED_ACCEPTANCE] = {.sql =
 		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, at, request_id)"
 		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR, 'seed')",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},

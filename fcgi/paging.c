@@ -119,7 +119,10 @@ enum kp_err paging_respond(struct req *r, json_t *out, enum paging_key key,
 		json_decref(out);
 		return KP_EINTERNAL;
 	}
-	json_object_set_new(out, "next", next != NULL ? json_string(next) : json_null());
+	if (json_object_set_new(out, "next", next != NULL ? json_string(next) : json_null()) != 0) {
+		json_decref(out);
+		return KP_EINTERNAL;
+	}
 	respond_json(r, 200, out);
 	return KP_OK;
 }

@@ -102,10 +102,15 @@ export function childrenOf(ppid) {
   return kids.sort((a, b) => a - b);
 }
 
-/** Resident set size of pid in KiB (0 when gone). */
+/**
+ * Resident memory of pid's own in KiB (0 when gone): its private pages
+ * (RssAnon). The plan parts the citizen workers share (fcgi/plan_cache.c)
+ * are shared memory of a fixed size, counted in every worker's VmRSS as
+ * it touches them: they are no worker's growth.
+ */
 export function rssKib(pid) {
   try {
-    const m = /^VmRSS:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = /^RssAnon:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) : 0;
   } catch {
     return 0;

@@ -26,7 +26,7 @@ const WORKERS = num('SOAK_WORKERS', 3);
 const KILL_EVERY_MS = num('SOAK_KILL_EVERY', 10) * 1000;
 const DB_DOWN_MS = num('SOAK_DB_DOWN', 3) * 1000;
 const WARMUP_MS = Math.min(10000, (SECONDS * 1000) / 6);
-// Memory: a worker's RSS may grow this much over the soak (KiB).
+// Memory: a worker's private resident memory (rssKib) may grow this much over the soak (KiB).
 const RSS_SLACK_KIB = 4096;
 
 const log = (...a) => console.log('soak:', ...a);
@@ -35,7 +35,7 @@ const median = (xs) => {
   return s.length ? s[Math.floor(s.length / 2)] : 0;
 };
 
-/** RSS of the pools' live workers: { pid: kib }. */
+/** Private resident memory of the pools' live workers: { pid: kib }. */
 function workerRss(stack) {
   const out = {};
   for (const pool of ['citizen', 'admin']) for (const pid of stack.workerPids(pool)) out[pid] = rssKib(pid);
@@ -169,7 +169,7 @@ async function main() {
     console.log(`version gaps        ${c.versionGaps.length}`);
     console.log(`applied twice       ${c.duplicates.length} (keep-alive resets resent: ${httpc.keepAliveRetries})`);
     console.log(`audit chain         ${c.auditOk ? 'OK' : 'BROKEN'} (${c.auditOut.split('\n').pop()})`);
-    console.log(`worker RSS (KiB)    after warm-up median ${median(startVals)} max ${Math.max(...startVals)}; at the end median ${median(endVals)} max ${Math.max(...endVals)}`);
+    console.log(`worker private RSS (KiB) after warm-up median ${median(startVals)} max ${Math.max(...startVals)}; at the end median ${median(endVals)} max ${Math.max(...endVals)}`);
     console.log(`witnesses (KiB)     ${growth.map((g) => `${g.pid}: ${g.from} -> ${g.to}`).join(', ')}`);
     for (const x of failures) console.log(`FAILED: ${x}`);
     console.log(failures.length ? `soak: ${failures.length} checks failed` : 'soak: all checks passed');

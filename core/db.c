@@ -513,8 +513,11 @@ static enum kp_err db_mark_note(struct db *db, const struct db_use *u, const str
 
 	if (f->changes == DB_MARK_NONE && f->raises == DB_MARK_NONE)
 		return KP_OK;
-	if (f->changes_arg >= nargs || f->raises_arg >= nargs) {
-		fprintf(stderr, "db: %s: the marked parameter is missing\n",
+	if ((f->changes != DB_MARK_NONE &&
+	     (f->changes_arg >= nargs || args[f->changes_arg].type != DB_T_I64)) ||
+	    (f->raises != DB_MARK_NONE &&
+	     (f->raises_arg >= nargs || args[f->raises_arg].type != DB_T_I64))) {
+		fprintf(stderr, "db: %s: the marked parameter is missing or not an id\n",
 		        db_use_name(u, name, sizeof(name)));
 		return KP_EINTERNAL;
 	}

@@ -544,3 +544,15 @@ Test(plan_db, a_yes_and_a_dream_raise_what_the_session_reads)
 	cr_assert_eq(s.rev, rev);
 	cr_assert_eq(s.plan_version, v, "the household's dream left the version");
 }
+
+Test(plan_db, a_plan_change_that_names_no_plan_is_refused)
+{
+	struct fixture f;
+
+	make(&f);
+	cr_assert_eq(db_tx_begin(db), KP_OK);
+	cr_assert_eq(db_exec(db, DB_DREAM_INSERT,
+	                     DB_ARGS(DB_NULL, DB_I64(f.c1), DB_STR("Hvilken plan?")), NULL, NULL),
+	             KP_EINTERNAL);
+	cr_assert_eq(db_tx_end(db, KP_EINTERNAL), KP_EINTERNAL);
+}

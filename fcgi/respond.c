@@ -125,11 +125,14 @@ void respond_send(struct req *r, long long started_us)
 	if (r->out != NULL) {
 		body = json_dumps(r->out, JSON_COMPACT | JSON_REAL_PRECISION(15));
 		if (body == NULL) {
-			status = 500;
-			body = strdup("{\"error\":{\"code\":\"internal_error\","
-			              "\"message\":\"something went wrong on our side\"}}");
+			/* The table's 500, its code and message plain ASCII. */
+			const struct respond_outcome *o = respond_outcome(KP_EINTERNAL);
+
+			status = o->status;
+			r->text = arena_printf(r->a, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}",
+			                       o->code, o->message);
 		}
-		len = body != NULL ? strlen(body) : 0;
+		len = strlen(body != NULL ? body : r->text);
 	} else if (r->text != NULL) {
 		len = strlen(r->text);
 	}

@@ -14,9 +14,12 @@
  * The supervisor maps the cache before it forks, so all workers of the
  * pool share it and a part read by one is there for all. The texts live in
  * one ring of PLAN_CACHE_RING bytes, written in turn: each new text takes
- * the next free bytes, wrapping round over the oldest. Each table is
- * direct-mapped by id (ids are dense: neighbours do not collide); a slot
- * names its id, its number and where its text lies in the ring. A slot is
+ * the next free bytes, wrapping round over the oldest. Each table is a set
+ * of PLAN_CACHE_WAYS slots per hash of the id, so that the citizens in use
+ * (any ids, not only neighbours) rarely push each other out; a new text
+ * takes its id's own slot in the set, else an empty one, else the one whose
+ * text is oldest in the ring (the next the ring would come round over). A
+ * slot names its id, its number and where its text lies in the ring. A slot is
  * guarded by a sequence number (a seqlock): a writer makes it odd, writes,
  * makes it even again, and a reader keeps what it read only if the number
  * was even and unchanged around the read. A text is kept only while the
@@ -31,7 +34,10 @@
 
 #include "internal.h"
 
-#define PLAN_CACHE_SLOTS 16384
+/* 8192 sets of 8: 65536 slots a table, about 3 MiB each, touched as used. */
+#define PLAN_CACHE_SETS 8192
+#define PLAN_CACHE_SET_BITS 13
+#define PLAN_CACHE_WAYS 8
 #define PLAN_CACHE_RING (64u * 1024 * 1024)
 /* A longer text is not kept: it would push out too many others. */
 #define PLAN_CACHE_TEXT_MAX (256u * 1024)
@@ -47,7 +53,7 @@ struct plan_cache_slot {
 enum plan_cache_table { PC_DOCS, PC_PARTS, PC__MAX };
 
 struct plan_cache {
-	struct plan_cache_slot slot[PC__MAX][PLAN_CACHE_SLOTS];
+	struct plan_cache_slot slot[PC__MAX][PLAN_CACHE_SETS][PLAN_CACHE_WAYS];
 	atomic_ullong head;         /* bytes ever taken from the ring */
 	char ring[PLAN_CACHE_RING];
 };
@@ -68,26 +74,26 @@ void plan_cache_free(struct plan_cache *pc)
 		munmap(pc, sizeof(*pc));
 }
 
-static struct plan_cache_slot *plan_cache_slot(struct plan_cache *pc, enum plan_cache_table t,
-                                               long long id)
+/* The first slot of id's set: a multiplicative hash, so that ids a stride
+ * apart spread over the sets as neighbours do. */
+static struct plan_cache_slot *plan_cache_set(struct plan_cache *pc, enum plan_cache_table t,
+                                              long long id)
 {
-	return &pc->slot[t][(unsigned long long)id % PLAN_CACHE_SLOTS];
+	unsigned long long h = (unsigned long long)id * 0x9E3779B97F4A7C15ull;
+
+	return pc->slot[t][h >> (64 - PLAN_CACHE_SET_BITS)];
 }
 
-static const char *plan_cache_get(const struct plan_cache *cpc, struct arena *a,
-                                  enum plan_cache_table t, long long id, long long number)
+/* The text of slot s if it holds id under number and the ring still has
+ * it, copied into the arena; else NULL. */
+static const char *plan_cache_read(struct plan_cache *pc, struct arena *a,
+                                   struct plan_cache_slot *s, long long id, long long number)
 {
-	/* The reader writes nothing: the cast only lets it use the atomics. */
-	struct plan_cache *pc = (struct plan_cache *)(uintptr_t)cpc;
-	struct plan_cache_slot *s;
 	unsigned long long at;
 	unsigned seq;
 	size_t len;
 	char *copy;
 
-	if (pc == NULL || id <= 0)
-		return NULL;
-	s = plan_cache_slot(pc, t, id);
 	seq = atomic_load_explicit(&s->seq, memory_order_acquire);
 	if ((seq & 1) != 0 || atomic_load_explicit(&s->id, memory_order_relaxed) != id ||
 	    atomic_load_explicit(&s->number, memory_order_relaxed) != number)
@@ -103,6 +109,45 @@ static const char *plan_cache_get(const struct plan_cache *cpc, struct arena *a,
 	if (atomic_load_explicit(&pc->head, memory_order_relaxed) > at + PLAN_CACHE_RING)
 		return NULL;
 	return copy;
+}
+
+static const char *plan_cache_get(const struct plan_cache *cpc, struct arena *a,
+                                  enum plan_cache_table t, long long id, long long number)
+{
+	/* The reader writes nothing: the cast only lets it use the atomics. */
+	struct plan_cache *pc = (struct plan_cache *)(uintptr_t)cpc;
+	struct plan_cache_slot *set;
+	const char *text;
+	int i;
+
+	if (pc == NULL || id <= 0)
+		return NULL;
+	set = plan_cache_set(pc, t, id);
+	for (i = 0; i < PLAN_CACHE_WAYS; i++)
+		if ((text = plan_cache_read(pc, a, &set[i], id, number)) != NULL)
+			return text;
+	return NULL;
+}
+
+/* The slot of id's set a new text for id goes to: the one that holds id
+ * already, else an empty one, else the one whose text is oldest in the
+ * ring. Read without the slots' locks: a guess the writer's lock settles. */
+static struct plan_cache_slot *plan_cache_victim(struct plan_cache_slot *set, long long id)
+{
+	struct plan_cache_slot *oldest = &set[0];
+	int i;
+
+	for (i = 0; i < PLAN_CACHE_WAYS; i++)
+		if (atomic_load_explicit(&set[i].id, memory_order_relaxed) == id)
+			return &set[i];
+	for (i = 0; i < PLAN_CACHE_WAYS; i++) {
+		if (atomic_load_explicit(&set[i].id, memory_order_relaxed) == 0)
+			return &set[i];
+		if (atomic_load_explicit(&set[i].at, memory_order_relaxed) <
+		    atomic_load_explicit(&oldest->at, memory_order_relaxed))
+			oldest = &set[i];
+	}
+	return oldest;
 }
 
 /* Takes len bytes of the ring, never split by its end: where they start,
@@ -131,7 +176,7 @@ static void plan_cache_put(struct plan_cache *pc, enum plan_cache_table t, long 
 
 	if (pc == NULL || id <= 0 || text == NULL || (len = strlen(text)) > PLAN_CACHE_TEXT_MAX)
 		return;
-	s = plan_cache_slot(pc, t, id);
+	s = plan_cache_victim(plan_cache_set(pc, t, id), id);
 	seq = atomic_load_explicit(&s->seq, memory_order_relaxed);
 	if ((seq & 1) != 0 ||
 	    !atomic_compare_exchange_strong_explicit(&s->seq, &seq, seq + 1, memory_order_acquire,

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -37,8 +38,8 @@ const char *pool_name(enum pool_kind p)
 	return (unsigned)p < POOL__MAX ? pool_names[p] : "?";
 }
 
-/* Workers and supervisor take the signal only inside their pselect(), so a
- * request in hand is finished before the flag is seen. */
+/* Workers and supervisor take the signal only inside their wait (epoll_pwait
+ * or pselect), so a request in hand is finished before the flag is seen. */
 static void on_term(int sig)
 {
 	(void)sig;
@@ -128,19 +129,30 @@ static void worker_serve(struct req *r, enum pool_kind pool)
 	}
 }
 
+/* An epoll set holding the listening socket, with EPOLLEXCLUSIVE: a queued
+ * connection wakes one waiting worker, not every idle one. -1 on error. */
+static int worker_poller(int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLEXCLUSIVE, .data.fd = fd};
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		close(ep);
+		ep = -1;
+	}
+	return ep;
+}
+
 /* Waits until a connection is queued on the (non-blocking) listening
  * socket, with SIGTERM taken only during the wait. Once stopping, it does
  * not wait: 1 while connections are queued, then 0. -1 on an error. */
-static int worker_wait(int fd, const sigset_t *unblocked)
+static int worker_wait(int ep, const sigset_t *unblocked)
 {
-	struct timespec zero = {0, 0};
-	fd_set rd;
+	struct epoll_event ev;
 	int n;
 
 	for (;;) {
-		FD_ZERO(&rd);
-		FD_SET(fd, &rd);
-		n = pselect(fd + 1, &rd, NULL, NULL, stop_flag ? &zero : NULL, unblocked);
+		n = epoll_pwait(ep, &ev, 1, stop_flag ? 0 : -1, unblocked);
 		if (n > 0)
 			return 1;
 		if (n == 0)
@@ -158,7 +170,7 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	FCGX_Request fcgx;
 	struct worker w;
 	struct req r;
-	int failures = 0;
+	int failures = 0, ep;
 
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
@@ -173,13 +185,13 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (worker_init(&w, cfg, pool, plans) != 0)
+	if (worker_init(&w, cfg, pool, plans) != 0 || (ep = worker_poller(fd)) < 0)
 		_exit(3);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, fd, 0) != 0)
 		_exit(3);
 	for (;;) {
 		long long started;
-		int rc = worker_wait(fd, &none);
+		int rc = worker_wait(ep, &none);
 
 		if (rc == 0)
 			break;
@@ -206,6 +218,7 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 		arena_reset(w.arena);
 	}
 	FCGX_Free(&fcgx, 1);
+	close(ep);
 	worker_free(&w);
 	_exit(0);
 }
@@ -398,7 +411,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		return 1;
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
-	/* Workers wait in pselect() and accept without blocking (worker_wait). */
+	/* Workers wait in epoll_pwait() and accept without blocking (worker_wait). */
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (pidfile != NULL && write_pidfile(pidfile) != 0) {
 		fprintf(stderr, "pool: cannot write %s\n", pidfile);

@@ -4,6 +4,7 @@
  * made, and only while the ring that holds their texts has not come round
  * over them. No database. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -47,14 +48,58 @@ Test(plan_cache, a_newer_part_replaces_the_older_and_the_older_is_gone)
 	cr_assert_str_eq(plan_cache_part(pc, a, 42, 2), "\"accepted_version\":5,\"contact\":null");
 }
 
-Test(plan_cache, two_plans_in_one_slot_never_answer_for_each_other)
+Test(plan_cache, more_plans_than_slots_never_answer_for_each_other)
 {
-	long long far = 5 + 16384; /* the slot of plan 5 */
+	char want[32];
+	const char *got;
+	long long id, kept = 0;
 
-	plan_cache_put_doc(pc, 5, 1, "five");
-	plan_cache_put_doc(pc, far, 1, "far");
-	cr_assert_null(plan_cache_doc(pc, a, 5, 1));
-	cr_assert_str_eq(plan_cache_doc(pc, a, far, 1), "far");
+	/* Three times as many plans as the table has slots: the sets
+	 * overflow, and whatever is still kept is each plan's own. */
+	for (id = 1; id <= 3 * 65536; id++) {
+		snprintf(want, sizeof(want), "plan %lld", id);
+		plan_cache_put_doc(pc, id, 1, want);
+	}
+	for (id = 1; id <= 3 * 65536; id++) {
+		snprintf(want, sizeof(want), "plan %lld", id);
+		if ((got = plan_cache_doc(pc, a, id, 1)) != NULL) {
+			cr_assert_str_eq(got, want, "plan %lld answered with another's doc", id);
+			kept++;
+		}
+		arena_reset(a);
+	}
+	cr_assert_leq(kept, 65536);
+	cr_assert_geq(kept, 65536 * 9 / 10, "only %lld of 65536 slots were used", kept);
+	/* The newest is kept, whatever it pushed out. */
+	cr_assert_str_eq(plan_cache_doc(pc, a, 3 * 65536, 1), "plan 196608");
+}
+
+Test(plan_cache, ten_thousand_citizens_drawn_at_random_are_all_kept)
+{
+	static long long ids[10000];
+	char want[32];
+	unsigned x = 12345;
+	int i, j;
+
+	/* Distinct ids drawn from 1..100000, as sessions of any citizens are. */
+	for (i = 0; i < 10000; i++) {
+		for (;;) {
+			x = x * 1103515245u + 12345u;
+			ids[i] = (long long)(x >> 8) % 100000 + 1;
+			for (j = 0; j < i && ids[j] != ids[i]; j++)
+				;
+			if (j == i)
+				break;
+		}
+		snprintf(want, sizeof(want), "part %lld", ids[i]);
+		plan_cache_put_part(pc, ids[i], 3, want);
+	}
+	for (i = 0; i < 10000; i++) {
+		snprintf(want, sizeof(want), "part %lld", ids[i]);
+		cr_assert_str_eq(plan_cache_part(pc, a, ids[i], 3), want, "citizen %lld was pushed out",
+		                 ids[i]);
+		arena_reset(a);
+	}
 }
 
 Test(plan_cache, a_long_doc_is_kept_whole)

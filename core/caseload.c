@@ -91,6 +91,7 @@ struct caseload_person {
 struct caseload_row {
 	long long id, plan_id, plan_version, pending;
 	const char *name, *course_outcome;             /* course_outcome NULL: none */
+	const char *first_login_at;                    /* NULL: never logged in */
 	long long household_id, accepted_version;
 	bool has_household, has_accepted;
 	struct caseload_person contact, caseworker;
@@ -115,6 +116,7 @@ static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_
 	                               ? db_cell(r, i, CL_CASEWORKER_NAME)
 	                               : NULL;
 	row->course_outcome = db_cell(r, i, CL_COURSE_OUTCOME);
+	row->first_login_at = db_cell(r, i, CL_FIRST_LOGIN);
 }
 
 static json_t *person_json(const struct caseload_person *p)
@@ -136,7 +138,7 @@ static json_t *caseload_row_json(const void *r, size_t i)
 	struct caseload_row row_, *row = &row_;
 
 	caseload_row_fill(r, i, row);
-	return json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o}",
+	return json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o}",
 	                 "id", (json_int_t)row->id, "name", row->name,
 	                 "household_id", opt_int(row->has_household, row->household_id),
 	                 "plan_id", (json_int_t)row->plan_id,
@@ -147,6 +149,10 @@ static json_t *caseload_row_json(const void *r, size_t i)
 	                 "caseworker", person_json(&row->caseworker),
 	                 "course_outcome", row->course_outcome != NULL
 	                                           ? json_string(row->course_outcome)
+	                                           : json_null(),
+	                 "logged_in", row->first_login_at != NULL,
+	                 "first_login_at", row->first_login_at != NULL
+	                                           ? json_string(row->first_login_at)
 	                                           : json_null());
 }
 

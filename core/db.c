@@ -55,7 +55,11 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	 * is past its absolute timeout, so none that is live can go. */
 	[DB_SESSION_PURGE] = {.sql =
 		"DELETE FROM sessions WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
-	[DB_CITIZEN_BY_CPR] = {.sql = "SELECT id, name FROM citizens WHERE cpr_lookup = ?",
+	/* The open course under the number (at most one: cpr_open is
+	 * unique), else the one that ended last. */
+	[DB_CITIZEN_BY_CPR] = {.sql =
+		"SELECT id, name, first_login_at IS NULL FROM citizens WHERE cpr_lookup = ?"
+		" ORDER BY course_ended_at IS NOT NULL, course_ended_at DESC, id DESC LIMIT 1",
 		.cols = LCZ__MAX},
 	/* A plan's head as the citizen c sees it: id, version, c's last yes,
 	 * the contact person. */
@@ -167,7 +171,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" (SELECT MAX(a.version) FROM plan_acceptances a"
 		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
 		" (SELECT COUNT(*) FROM proposals q WHERE q.citizen_id = c.id AND q.status = 'pending'),"
-		" ct.id, ct.name, cw.id, cw.name, c.course_outcome"
+		" ct.id, ct.name, cw.id, cw.name, c.course_outcome,"
+		" DATE_FORMAT(c.first_login_at, '%Y-%m-%dT%H:%i:%sZ')"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff ct ON ct.id = c.contact_id"
 		" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
@@ -350,6 +355,28 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_COURSE_END] = {.sql =
 		"UPDATE citizens SET course_outcome = ?, course_ended_at = ?, course_ended_by = ?"
 		" WHERE id = ? AND course_outcome IS NULL"},
+	/* A new citizen and a new plan are written whole in the transaction
+	 * that makes them: nobody has read either, so these statements raise
+	 * nothing. Joining a household's plan changes none of its dreams and
+	 * goals, nor what its members' answers show. */
+	[DB_ENROL_OPEN_COURSE] = {.sql = "SELECT id FROM citizens WHERE cpr_open = ?",
+		.cols = EO__MAX},
+	/* A household some member of which is in the staff member's caseload. */
+	[DB_ENROL_HOUSEHOLD_PLAN] = {.sql =
+		"SELECT p.id, p.version FROM plans p WHERE p.household_id = ? AND EXISTS (SELECT 1 FROM citizens c"
+		" WHERE c.household_id = p.household_id AND (c.caseworker_id = ? OR c.contact_id = ?))",
+		.cols = EH__MAX},
+	[DB_ENROL_PLAN_INSERT] = {.sql = "INSERT INTO plans (household_id, version) VALUES (NULL, 1)"},
+	/* A second open course under the number is a duplicate of cpr_open. */
+	[DB_ENROL_CITIZEN_INSERT] = {.sql =
+		"INSERT INTO citizens (plan_id, household_id, name, cpr_lookup, caseworker_id, contact_id)"
+		" VALUES (?, ?, ?, ?, ?, ?)"},
+	/* Sealed with the row's id bound, so it follows the insert. */
+	[DB_ENROL_CITIZEN_SEAL] = {.sql =
+		"UPDATE citizens SET cpr_sealed = ? WHERE id = ? AND cpr_sealed IS NULL"},
+	/* Not in any plan answer (the caseload shows it): raises nothing. */
+	[DB_CITIZEN_FIRST_LOGIN] = {.sql =
+		"UPDATE citizens SET first_login_at = ? WHERE id = ? AND first_login_at IS NULL"},
 	/* The report's queries group by the citizen's caseworker (NULL: none);
 	 * report.c adds the groups up for the total. */
 	[DB_REPORT_CASEWORKERS] = {.sql =

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpr.h"
 #include "devidp.h"
 #include "seed.h"
+#include "validate.h"
 
 /* The demo person named sub, or NULL. A new reference. */
 static json_t *devidp_user(const struct kp_config *cfg, const char *sub)
@@ -37,11 +39,13 @@ static json_t *devidp_user(const struct kp_config *cfg, const char *sub)
 	return found;
 }
 
-json_t *devidp_claims(const struct kp_config *cfg, struct rng *rng, const char *sub,
-                      const char *aud, enum token_loa loa, long long ttl, time_t now,
-                      const char **why)
+/* The claims for user (a person as users.json lists them: name, kind,
+ * cpr or role) under sub. */
+static json_t *devidp_claims_for(const struct kp_config *cfg, struct rng *rng, json_t *user,
+                                 const char *sub, const char *aud, enum token_loa loa,
+                                 long long ttl, time_t now, const char **why)
 {
-	json_t *user, *claims, *extra;
+	json_t *claims, *extra;
 	uint8_t raw[16];
 	char jti[32];
 	long long exp = (long long)now + ttl;
@@ -49,12 +53,7 @@ json_t *devidp_claims(const struct kp_config *cfg, struct rng *rng, const char *
 	long long iat = ttl > 0 ? (long long)now : exp - 300;
 	bool citizen;
 
-	if ((user = devidp_user(cfg, sub)) == NULL) {
-		*why = "no demo person has that sub";
-		return NULL;
-	}
 	if (rng_bytes(rng, raw, sizeof(raw)) != 0) {
-		json_decref(user);
 		*why = "no random bytes";
 		return NULL;
 	}
@@ -72,8 +71,65 @@ json_t *devidp_claims(const struct kp_config *cfg, struct rng *rng, const char *
 		json_decref(claims);
 		claims = NULL;
 	}
-	json_decref(user);
 	if (claims == NULL)
 		*why = "cannot build the claims";
+	return claims;
+}
+
+json_t *devidp_claims(const struct kp_config *cfg, struct rng *rng, const char *sub,
+                      const char *aud, enum token_loa loa, long long ttl, time_t now,
+                      const char **why)
+{
+	json_t *user, *claims;
+
+	if ((user = devidp_user(cfg, sub)) == NULL) {
+		*why = "no demo person has that sub";
+		return NULL;
+	}
+	claims = devidp_claims_for(cfg, rng, user, sub, aud, loa, ttl, now, why);
+	json_decref(user);
+	return claims;
+}
+
+json_t *devidp_claims_cpr(const struct kp_config *cfg, struct rng *rng, const char *cpr,
+                          const char *name, const char *aud, enum token_loa loa, long long ttl,
+                          time_t now, const char **why)
+{
+	char digits[KP_CPR_LEN + 1], sub[32];
+	uint8_t raw[12];
+	size_t nlen = name != NULL ? strlen(name) : 0;
+	json_t *user, *claims;
+
+	if (strcmp(aud, "kaptajn-citizen") != 0) {
+		*why = "cpr and name: only for aud kaptajn-citizen";
+		return NULL;
+	}
+	if (cpr_parse(cpr, strlen(cpr), digits) != CPR_PARSE_OK) {
+		*why = "cpr: ten digits (or DDMMYY-SSSS) whose first six are a date";
+		return NULL;
+	}
+	if (nlen == 0 || text_blank(name, nlen) || !text_chars_ok(name, nlen) ||
+	    utf8_count(name, nlen) > 200) {
+		kp_wipe(digits, sizeof(digits));
+		*why = "name: 1 to 200 characters, no control characters";
+		return NULL;
+	}
+	/* The subject is no function of the number: a token's sub may be
+	 * logged, its number never. */
+	if (rng_bytes(rng, raw, sizeof(raw)) != 0) {
+		kp_wipe(digits, sizeof(digits));
+		*why = "no random bytes";
+		return NULL;
+	}
+	memcpy(sub, "dev-", 4);
+	kp_b64url_encode(raw, sizeof(raw), sub + 4, sizeof(sub) - 4);
+	user = json_pack("{s:s, s:s, s:s}", "name", name, "kind", "citizen", "cpr", digits);
+	kp_wipe(digits, sizeof(digits));
+	if (user == NULL) {
+		*why = "cannot build the claims";
+		return NULL;
+	}
+	claims = devidp_claims_for(cfg, rng, user, sub, aud, loa, ttl, now, why);
+	json_decref(user);
 	return claims;
 }

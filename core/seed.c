@@ -48,6 +48,7 @@ struct seed_plan {
 	struct seed_citizen citizens[2];
 	struct seed_dream dreams[4];
 	struct seed_goal goals[8];
+	int fresh; /* just enrolled: never logged in, no consent yet, plan empty */
 };
 
 static const struct seed_plan plans[] = {
@@ -64,7 +65,7 @@ static const struct seed_plan plans[] = {
 	  {0, "Faste rutiner og bedre søvn", "Støtte til at få en hverdag, der hænger sammen.",
 	   "health", "SEL §85", "active", 2, 0},
 	  {0, "Styr på økonomien", "Overblik over regninger og en budgetplan.", "economy",
-	   "LAS §11", "on-hold", -1, 0}}},
+	   "LAS §11", "on-hold", -1, 0}}, 0},
 	{"Familien Hansen",
 	 {{"lars", "Lars Hansen", "1208851235", "peter", "karin"},
 	  {"sofie", "Sofie Hansen", "2304881236", "peter", "karin"}},
@@ -80,7 +81,7 @@ static const struct seed_plan plans[] = {
 	  {0, "Lagerjob på fuld tid", "Lars søger job med støtte fra jobcentret.", "job",
 	   "LAB §30 a", "active", 6, 0},
 	  {0, "Støtte til børnene i hverdagen", "Familiebehandling hver anden uge.", "family",
-	   "BL §32", "active", 2, 1}}},
+	   "BL §32", "active", 2, 1}}, 0},
 	{NULL,
 	 {{"mohammed", "Mohammed Ali", "0101901237", "mette", "birgitte"}},
 	 {{0, "Jeg vil gerne være buschauffør og have faste arbejdstider."}},
@@ -91,8 +92,14 @@ static const struct seed_plan plans[] = {
 	  {1, "Ugentlige møder med virksomhedskonsulent", "Hver tirsdag kl. 10.", "job",
 	   "LAB §175", "active", 1, 0},
 	  {0, "Behandling for rygsmerter", "Genoptræning to gange om ugen.", "health",
-	   "SUL §138", "active", 2, 0}}},
+	   "SUL §138", "active", 2, 0}}, 0},
+	/* Enrolled by Mette, not logged in yet: plan version 1, empty. */
+	{NULL, {{"ida", "Ida Berg", "1402952238", "mette", "jonas"}}, {{0, NULL}},
+	 {{0, NULL, NULL, NULL, NULL, NULL, -1, 0}}, 1},
 };
+
+/* How long ago the demo plans began, in hours. */
+#define DEMO_PLAN_AGE 720
 
 static long long staff_id(struct db *db, struct arena *a, const char *issuer, const char *sub)
 {
@@ -165,8 +172,12 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 		                     staff_id(db, a, issuer, c->contact), &cids[i]);
 		if (err != KP_OK)
 			return err;
+		if (p->fresh)
+			continue;
 		if ((err = seed_exec(db, SEED_CONSENT,
-		                     DB_ARGS(DB_I64(cids[i]), DB_I64(id), DB_I64(cw)), NULL, NULL)) != KP_OK)
+		                     DB_ARGS(DB_I64(cids[i]), DB_I64(id), DB_I64(cw)), NULL, NULL)) != KP_OK ||
+		    (err = seed_exec(db, SEED_CITIZEN_LOGIN,
+		                     DB_ARGS(DB_I64(DEMO_PLAN_AGE), DB_I64(cids[i])), NULL, NULL)) != KP_OK)
 			return err;
 	}
 	for (i = 0; i < 4 && p->dreams[i].text != NULL; i++)
@@ -210,7 +221,6 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
  * an older version, meetings. Indexes refer to plans[] above; times are
  * hours before now.
  */
-#define DEMO_PLAN_AGE 720
 
 struct seed_proposal {
 	int plan, citizen;
@@ -543,7 +553,7 @@ int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, const
 		{{0, "Job inden for håndværk", "Praktik hos en lokal tømrer.", "job", "LAB §91",
 		  "active", 10, 0},
 		 {1, "Skrive CV", "Med mentor.", "job", "LAB §175", "completed", 1, 0},
-		 {0, "Bedre søvn", "Faste rutiner.", "health", "SEL §85", "active", 2, 0}}};
+		 {0, "Bedre søvn", "Faste rutiner.", "health", "SEL §85", "active", 2, 0}}, 0};
 	struct arena *a = arena_new();
 	enum kp_err err = KP_OK;
 	long n;

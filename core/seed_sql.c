@@ -19,6 +19,9 @@ static const struct db_stmt_def seed_stmts[SEED_STMT__MAX] = {
 		"INSERT INTO citizens (plan_id, household_id, name, caseworker_id, contact_id)"
 		" VALUES (?, ?, ?, ?, ?)"},
 	[SEED_CITIZEN_CPR] = {.sql = "UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?"},
+	/* Not in any plan answer: the caseload shows it. */
+	[SEED_CITIZEN_LOGIN] = {.sql =
+		"UPDATE citizens SET first_login_at = NOW(6) - INTERVAL ? HOUR WHERE id = ?"},
 	[SEED_DREAM] = {.sql = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)"},
 	[SEED_GOAL] = {.sql =
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"

@@ -92,6 +92,17 @@ static void login_staff_row(struct kp_actor *who, const struct db_res *r, size_t
 	who->role = db_cell(r, i, LST_ROLE);
 }
 
+/* Records now as citizen_id's first login, unless one is recorded. */
+static enum kp_err login_first(struct db *db, long long citizen_id, time_t now)
+{
+	char at[32];
+	struct tm tm;
+
+	strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", gmtime_r(&now, &tm));
+	return db_exec(db, DB_CITIZEN_FIRST_LOGIN, DB_ARGS(DB_STR(at), DB_I64(citizen_id)), NULL,
+	               NULL);
+}
+
 enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, const char *token,
                                   size_t len, time_t now, struct session_new *out,
                                   struct kp_actor *who, struct kp_fail *f)
@@ -122,6 +133,11 @@ enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, c
 		goto out;
 	}
 	login_citizen_row(who, &r, 0);
+	/* The caseload shows who never logged in: the first login says when,
+	 * once. */
+	if (db_i64(&r, 0, LCZ_NEVER_LOGGED_IN) != 0 &&
+	    (err = login_first(lc->db, who->id, now)) != KP_OK)
+		goto out;
 	err = session_open(lc->db, lc->rng, "citizen", who->id, 0, now, out);
 out:
 	return db_tx_end(lc->db, err);

@@ -2,6 +2,7 @@
  * holds no citizen route. */
 #include "consent.h"
 #include "course.h"
+#include "enrol.h"
 #include "goal.h"
 #include "internal.h"
 #include "meeting.h"
@@ -66,12 +67,23 @@ static const struct vfield course_end_body[] = {
 	{"outcome", V_ENUM, true, 0, 0, course_outcome_names},
 };
 
+/* The CPR number's shape and date are enrol_citizen's to check, with a
+ * message that never holds it; 64 only bounds what is read. */
+static const struct vfield enrol_body[] = {
+	{"cpr", V_TEXT, true, 1, 64, NULL},
+	{"name", V_TEXT, true, 1, ENROL_NAME_MAX, NULL},
+	{"contact_staff_id", V_INT, false, 1, 999999999999999999LL, NULL},
+	{"household_id", V_INT, false, 1, 999999999999999999LL, NULL},
+};
+
 #define BODY(b) b, sizeof(b) / sizeof((b)[0])
 
 const struct route admin_routes[] = {
 	{M_POST, "/admin/api/v1/session", h_admin_session_create, R_JSON, BODY(login_body)},
 	{M_DELETE, "/admin/api/v1/session", h_session_delete, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/citizens", h_admin_citizens, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/citizens", h_admin_enrol, R_SESSION | R_CASEWORKER | R_JSON,
+	 BODY(enrol_body)},
 	{M_GET, "/admin/api/v1/citizens/{id}/plan", h_admin_plan, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/citizens/{id}/audit", h_admin_audit, R_SESSION, NULL, 0},
 	{M_POST, "/admin/api/v1/citizens/{id}/cpr", h_admin_cpr, R_SESSION | R_CASEWORKER, NULL, 0},

@@ -22,6 +22,7 @@ enum kp_err h_devidp_token(struct req *r)
 	const char *sub = request_form(r, "sub"), *aud = request_form(r, "aud");
 	const char *loa_s = request_form(r, "loa"), *ttl_s = request_form(r, "ttl");
 	const char *alg_s = request_form(r, "alg");
+	const char *cpr = request_form(r, "cpr"), *name = request_form(r, "name");
 	enum token_loa loa = TOKEN_LOA_SUBSTANTIAL;
 	enum token_alg alg = TOKEN_ALG_ES256;
 	long long ttl = 300;
@@ -29,8 +30,9 @@ enum kp_err h_devidp_token(struct req *r)
 	char err[256], *claims_s, *token;
 	json_t *claims;
 
-	if (sub == NULL || aud == NULL)
-		return bad_form(r, "sub and aud are required");
+	/* A demo person by sub, or a citizen by CPR number and name. */
+	if (aud == NULL || (sub == NULL) == (cpr == NULL) || (cpr == NULL) != (name == NULL))
+		return bad_form(r, "aud, and either sub or cpr and name, are required");
 	if (strcmp(aud, "kaptajn-citizen") != 0 && strcmp(aud, "kaptajn-admin") != 0)
 		return bad_form(r, "aud: kaptajn-citizen or kaptajn-admin");
 	if (loa_s != NULL) {
@@ -56,7 +58,9 @@ enum kp_err h_devidp_token(struct req *r)
 		else if (strcmp(alg_s, "ES256") != 0)
 			return bad_form(r, "alg: ES256 or RS256");
 	}
-	claims = devidp_claims(cfg, r->w->rng, sub, aud, loa, ttl, r->now, &why);
+	claims = sub != NULL
+	                 ? devidp_claims(cfg, r->w->rng, sub, aud, loa, ttl, r->now, &why)
+	                 : devidp_claims_cpr(cfg, r->w->rng, cpr, name, aud, loa, ttl, r->now, &why);
 	if (claims == NULL)
 		return KP_FAIL(&r->fail, KP_EINVAL, "unknown_user", why);
 	claims_s = json_dumps(claims, JSON_COMPACT);

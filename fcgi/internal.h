@@ -255,6 +255,7 @@ enum kp_err h_proposal_withdraw(struct req *r);
 enum kp_err h_healthz(struct req *r);
 enum kp_err h_admin_session_create(struct req *r);
 enum kp_err h_admin_citizens(struct req *r);
+enum kp_err h_admin_enrol(struct req *r);
 enum kp_err h_admin_plan(struct req *r);
 enum kp_err h_admin_audit(struct req *r);
 enum kp_err h_admin_cpr(struct req *r);

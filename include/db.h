@@ -98,6 +98,13 @@ enum db_stmt {
 	DB_MEETING_UPCOMING,
 	DB_COURSE_LOCK,
 	DB_COURSE_END,
+	/* admin: enrolment; the citizen's first login */
+	DB_ENROL_OPEN_COURSE,
+	DB_ENROL_HOUSEHOLD_PLAN,
+	DB_ENROL_PLAN_INSERT,
+	DB_ENROL_CITIZEN_INSERT,
+	DB_ENROL_CITIZEN_SEAL,
+	DB_CITIZEN_FIRST_LOGIN,
 	DB_REPORT_CASEWORKERS,
 	DB_REPORT_CITIZENS,
 	DB_REPORT_PENDING,
@@ -187,14 +194,20 @@ enum db_col_comment {
 enum db_col_consent { CN_ACTION, CN_AT, CN__MAX };
 /* DB_COURSE_LOCK: the citizen's caseworker and how the course ended. */
 enum db_col_course { CO_CASEWORKER_ID, CO_OUTCOME, CO_ENDED_AT, CO__MAX };
+/* DB_ENROL_OPEN_COURSE: the citizen whose course under a CPR number is
+ * open. */
+enum db_col_enrol_open { EO_CITIZEN_ID, EO__MAX };
+/* DB_ENROL_HOUSEHOLD_PLAN: a household's shared plan. */
+enum db_col_enrol_household { EH_PLAN_ID, EH_VERSION, EH__MAX };
 /* DB_STAFF_LIST: an active staff member. */
 enum db_col_staff_list { SL_ID, SL_NAME, SL_ROLE, SL_TITLE, SL__MAX };
 /* DB_STAFF_GET: a staff member. */
 enum db_col_staff {
 	ST_ID, ST_NAME, ST_ROLE, ST_TITLE, ST_PHONE, ST_EMAIL, ST_ACTIVE, ST__MAX
 };
-/* DB_CITIZEN_BY_CPR: who logs in as a citizen. */
-enum db_col_citizen_login { LCZ_ID, LCZ_NAME, LCZ__MAX };
+/* DB_CITIZEN_BY_CPR: who logs in as a citizen, and whether they never
+ * logged in before (1) or did (0). */
+enum db_col_citizen_login { LCZ_ID, LCZ_NAME, LCZ_NEVER_LOGGED_IN, LCZ__MAX };
 /* DB_STAFF_LOGIN: who logs in as staff. */
 enum db_col_staff_login { LST_ID, LST_NAME, LST_ROLE, LST__MAX };
 
@@ -207,7 +220,7 @@ enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC__MAX };
 enum db_col_caseload_list {
 	CL_ID, CL_NAME, CL_HOUSEHOLD_ID, CL_PLAN_ID, CL_PLAN_VERSION, CL_ACCEPTED_VERSION,
 	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,
-	CL_COURSE_OUTCOME, CL__MAX
+	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL__MAX
 };
 /* DB_CITIZEN_CPR: the sealed CPR number and the coordinating caseworker. */
 enum db_col_citizen_cpr { CPR_SEALED, CPR_CASEWORKER_ID, CPR__MAX };

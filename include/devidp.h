@@ -23,4 +23,16 @@ json_t *devidp_claims(const struct kp_config *cfg, struct rng *rng, const char *
                       const char *aud, enum token_loa loa, long long ttl, time_t now,
                       const char **why);
 
+/*
+ * The same for a citizen who is not a demo person (one just enrolled): cpr
+ * ("DDMMYYSSSS" or "DDMMYY-SSSS", a real date) and name (1 to 200
+ * characters, no control characters) go into the token as a broker would
+ * put them, with a random sub; aud must be kaptajn-citizen. Whether the
+ * number is enrolled is the citizen login's to find. NULL with *why set
+ * (never holding the number) when one is not valid.
+ */
+json_t *devidp_claims_cpr(const struct kp_config *cfg, struct rng *rng, const char *cpr,
+                          const char *name, const char *aud, enum token_loa loa, long long ttl,
+                          time_t now, const char **why);
+
 #endif

@@ -17,7 +17,7 @@ import {
 } from './lib.mjs';
 
 const CITIZEN_FIELDS = ['id', 'name', 'household_id', 'plan_id', 'plan_version', 'accepted_version',
-  'pending_proposals', 'contact', 'caseworker', 'course_outcome'];
+  'pending_proposals', 'contact', 'caseworker', 'course_outcome', 'logged_in', 'first_login_at'];
 
 /** The citizens' names by sub, from the dev IdP's list. */
 async function demoNames() {
@@ -49,7 +49,7 @@ describe('staff reads: caseload, plan view, audit, access log, reports', { skip:
   before(async () => {
     release = await holdCitizens('staff-assignments');
     ids = {};
-    for (const sub of ['anna', 'lars', 'sofie', 'mohammed']) ids[sub] = await citizenId(sub);
+    for (const sub of ['anna', 'lars', 'sofie', 'mohammed', 'ida']) ids[sub] = await citizenId(sub);
     names = await demoNames();
     mette = await loginStaff('mette');
     peter = await loginStaff('peter');
@@ -59,9 +59,9 @@ describe('staff reads: caseload, plan view, audit, access log, reports', { skip:
   // --------------------------------------------------------- caseloads
 
   const CASELOADS = [
-    ['mette', ['anna', 'mohammed']],
+    ['mette', ['anna', 'mohammed', 'ida']],
     ['peter', ['lars', 'sofie']],
-    ['jonas', ['anna']],
+    ['jonas', ['anna', 'ida']],
     ['karin', ['lars', 'sofie']],
     ['birgitte', ['mohammed']],
     ['helle', []],

@@ -45,7 +45,7 @@ async function errorText(res, what) {
 }
 
 function setBusy(busy) {
-  for (const b of document.querySelectorAll('button[data-sub]')) {
+  for (const b of document.querySelectorAll('button[data-sub], #by-cpr button')) {
     b.disabled = busy;
   }
 }
@@ -56,10 +56,13 @@ async function login(user) {
   setBusy(true);
   statusEl.textContent = `Logger ind som ${user.name} …`;
   try {
-    const form = new URLSearchParams({
-      sub: user.sub,
-      aud: staff ? 'kaptajn-admin' : 'kaptajn-citizen',
-    });
+    // A citizen who is no demo person (one just enrolled) goes by CPR
+    // number and name, in the body only.
+    const form = new URLSearchParams(
+      user.cpr
+        ? { cpr: user.cpr, name: user.name, aud: 'kaptajn-citizen' }
+        : { sub: user.sub, aud: staff ? 'kaptajn-admin' : 'kaptajn-citizen' },
+    );
     const tokenRes = await fetch('/dev-idp/token', {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -151,5 +154,18 @@ async function main() {
     section.parentNode.insertBefore(section, citizens.closest('section'));
   }
 }
+
+// The form for a citizen by CPR number and name: posted by script, never
+// as a GET (the number stays out of every address).
+document.getElementById('by-cpr').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const cpr = document.getElementById('cpr').value.trim();
+  const name = document.getElementById('name').value.trim();
+  if (!cpr || !name) {
+    showError('Skriv både CPR-nummer og navn.');
+    return;
+  }
+  login({ cpr, name, kind: 'citizen' });
+});
 
 main();

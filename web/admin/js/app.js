@@ -22,6 +22,7 @@ useTexts(da, async () => (await import('./i18n/en.js')).default);
 const view = (name) => () => import(`./views/${name}.js`);
 const ROUTES = [
   [/^#\/borgere$/, 'titles.caseload', async () => caseloadView],
+  [/^#\/indskriv$/, 'titles.enrol', view('enrol')],
   [/^#\/borger\/(\d+)$/, 'titles.citizen', view('citizen')],
   [/^#\/borger\/(\d+)\/nyt-maal$/, 'titles.goalNew', view('goal')],
   [/^#\/borger\/(\d+)\/nyt-maal\/(\d+)$/, 'titles.goalNew', view('goal')],

@@ -30,6 +30,7 @@ export default {
   },
 
   titles: {
+    enrol: 'Indskriv borger',
     login: 'Log ind',
     caseload: 'Borgere',
     citizen: 'Borgerens plan',
@@ -100,6 +101,8 @@ export default {
   },
 
   caseload: {
+    neverLoggedIn: 'Ikke logget ind endnu',
+    enrol: 'Indskriv borger',
     heading: 'Borgere',
     intro: 'Borgerne i din sagsstamme. Hver gang listen vises, bliver det logget for hver borger.',
     filterLabel: 'Find borger',
@@ -113,6 +116,29 @@ export default {
     noContact: 'Ingen kontaktperson',
     caseworker: (v) => `Sagsbehandler: ${v.name}`,
     ended: 'Forløbet er afsluttet',
+  },
+
+  enrol: {
+    heading: 'Indskriv borger',
+    intro: 'Borgeren får en plan, der er tom, indtil borgeren selv har skrevet sine drømme. Du bliver borgerens koordinerende sagsbehandler.',
+    cpr: 'CPR-nummer',
+    cprHint: '10 cifre, gerne med bindestreg: DDMMÅÅ-XXXX.',
+    cprNeed: 'Skriv borgerens CPR-nummer.',
+    cprShape: 'Et CPR-nummer er 10 cifre, evt. med én bindestreg efter de første 6.',
+    cprDate: 'De første 6 cifre skal være en rigtig dato (DDMMÅÅ).',
+    cprShort: 'CPR-nummeret skal have 10 cifre.',
+    cprRefused: 'Kaptajn kan ikke bruge dette CPR-nummer. Tjek datoen og antallet af cifre.',
+    name: 'Navn',
+    nameNeed: 'Skriv borgerens navn.',
+    nameLong: 'Navnet må højst være 200 tegn.',
+    nameRefused: 'Navnet kan ikke bruges. Det må højst være 200 tegn og må ikke indeholde styretegn.',
+    contact: 'Kontaktperson',
+    noContact: 'Ingen kontaktperson endnu',
+    contactRefused: 'Vælg en aktiv kontaktperson fra listen.',
+    submit: 'Indskriv borger',
+    done: (v) => `${v.name} er indskrevet.`,
+    alreadyHeading: 'Borgeren er allerede indskrevet',
+    already: 'Der er allerede et åbent forløb med dette CPR-nummer. Borgeren er ikke indskrevet igen.',
   },
 
   citizen: {

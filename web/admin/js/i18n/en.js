@@ -27,6 +27,7 @@ export default {
   },
 
   titles: {
+    enrol: 'Enrol a citizen',
     login: 'Log in',
     caseload: 'Citizens',
     citizen: 'The citizen\'s plan',
@@ -96,6 +97,8 @@ export default {
   },
 
   caseload: {
+    neverLoggedIn: 'Not logged in yet',
+    enrol: 'Enrol a citizen',
     heading: 'Citizens',
     intro: 'The citizens of your caseload. Each time the list is shown, it is logged for every citizen.',
     filterLabel: 'Find a citizen',
@@ -109,6 +112,29 @@ export default {
     noContact: 'No contact person',
     caseworker: (v) => `Caseworker: ${v.name}`,
     ended: 'The course has ended',
+  },
+
+  enrol: {
+    heading: 'Enrol a citizen',
+    intro: 'The citizen gets a plan that stays empty until the citizen has written their own dreams. You become the citizen\'s coordinating caseworker.',
+    cpr: 'CPR number',
+    cprHint: '10 digits, a dash allowed: DDMMYY-XXXX.',
+    cprNeed: 'Type the citizen\'s CPR number.',
+    cprShape: 'A CPR number is 10 digits, with at most one dash after the first 6.',
+    cprDate: 'The first 6 digits must be a real date (DDMMYY).',
+    cprShort: 'The CPR number must have 10 digits.',
+    cprRefused: 'Kaptajn cannot use this CPR number. Check the date and the number of digits.',
+    name: 'Name',
+    nameNeed: 'Type the citizen\'s name.',
+    nameLong: 'The name can be at most 200 characters.',
+    nameRefused: 'The name cannot be used. It can be at most 200 characters, without control characters.',
+    contact: 'Contact person',
+    noContact: 'No contact person yet',
+    contactRefused: 'Pick an active contact person from the list.',
+    submit: 'Enrol the citizen',
+    done: (v) => `${v.name} is enrolled.`,
+    alreadyHeading: 'The citizen is enrolled already',
+    already: 'A course with this CPR number is open already. The citizen was not enrolled again.',
   },
 
   citizen: {

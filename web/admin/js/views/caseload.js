@@ -7,7 +7,7 @@ import * as api from '/js/api.js';
 import { h, fill, icon, newId } from '/js/dom.js';
 import { t } from '/js/i18n/index.js';
 import { pageHeading, skeleton, badge } from '/js/ui.js';
-import { API, loadFailed, me } from '../common.js';
+import { API, loadFailed, mayDecide, me } from '../common.js';
 
 let filterText = ''; // kept while the tab lives, so "back" finds the same list
 
@@ -34,6 +34,7 @@ export async function render(view, ctx) {
 function row(c, mine) {
   const notes = [];
   if (c.pending_proposals > 0) notes.push(badge(t('caseload.pending', { n: c.pending_proposals }), 'warning'));
+  if (c.logged_in === false && !c.course_outcome) notes.push(badge(t('caseload.neverLoggedIn'), 'info'));
   if (c.course_outcome) notes.push(badge(t('caseload.ended')));
   else if (c.accepted_version !== c.plan_version) notes.push(badge(t('caseload.notAccepted'), 'info'));
   const people = [];
@@ -92,6 +93,7 @@ function draw(view, citizens) {
     view,
     pageHeading(t('caseload.heading')),
     h('p', null, t('caseload.intro')),
+    mayDecide() ? h('p', null, h('a', { class: 'button button-secondary', href: '#/indskriv' }, t('caseload.enrol'))) : null,
     citizens.length
       ? [
           h(

@@ -4,6 +4,7 @@
 
 #include "audit.h"
 #include "caseload.h"
+#include "consent.h"
 #include "kpjson.h"
 #include "plan.h"
 
@@ -66,7 +67,19 @@ enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor 
 	out->id = db_i64(&r, 0, CC_ID);
 	out->plan_id = db_i64(&r, 0, CC_PLAN_ID);
 	out->name = db_cell(&r, 0, CC_NAME);
+	out->frozen = db_i64(&r, 0, CC_FROZEN) != 0;
 	return caseload_audit(db, a, who, citizen_id, out->plan_id, action, object);
+}
+
+enum kp_err caseload_open_change(struct db *db, struct arena *a, const struct kp_actor *who,
+                                 long long citizen_id, const char *action, const char *object,
+                                 struct caseload_citizen *out, struct kp_fail *f)
+{
+	enum kp_err err = caseload_open(db, a, who, citizen_id, action, object, out);
+
+	if (err == KP_OK && out->frozen)
+		return consent_frozen(f);
+	return err;
 }
 
 enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor *who,
@@ -92,6 +105,8 @@ struct caseload_row {
 	long long id, plan_id, plan_version, pending;
 	const char *name, *course_outcome;             /* course_outcome NULL: none */
 	const char *first_login_at;                    /* NULL: never logged in */
+	const char *consent;                           /* "none", "given", "withdrawn" */
+	bool frozen;
 	long long household_id, accepted_version;
 	bool has_household, has_accepted;
 	struct caseload_person contact, caseworker;
@@ -117,6 +132,8 @@ static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_
 	                               : NULL;
 	row->course_outcome = db_cell(r, i, CL_COURSE_OUTCOME);
 	row->first_login_at = db_cell(r, i, CL_FIRST_LOGIN);
+	row->consent = consent_state_name(db_cell(r, i, CL_CONSENT));
+	row->frozen = db_i64(r, i, CL_FROZEN) != 0;
 }
 
 static json_t *person_json(const struct caseload_person *p)
@@ -138,7 +155,7 @@ static json_t *caseload_row_json(const void *r, size_t i)
 	struct caseload_row row_, *row = &row_;
 
 	caseload_row_fill(r, i, row);
-	return json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o}",
+	return json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o, s:s, s:b}",
 	                 "id", (json_int_t)row->id, "name", row->name,
 	                 "household_id", opt_int(row->has_household, row->household_id),
 	                 "plan_id", (json_int_t)row->plan_id,
@@ -153,7 +170,8 @@ static json_t *caseload_row_json(const void *r, size_t i)
 	                 "logged_in", row->first_login_at != NULL,
 	                 "first_login_at", row->first_login_at != NULL
 	                                           ? json_string(row->first_login_at)
-	                                           : json_null());
+	                                           : json_null(),
+	                 "consent", row->consent, "plan_frozen", row->frozen);
 }
 
 enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
@@ -368,6 +386,7 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 		goto out;
 	}
 	if (json_object_set_new(plan, "citizen", citizen) != 0 ||
+	    json_object_set_new(plan, "plan_frozen", json_boolean(c.frozen)) != 0 ||
 	    json_object_set_new(plan, "consent",
 	                        consent.nrows == 1
 	                                ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, CN_ACTION),

@@ -32,13 +32,15 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	 * plan read needs nothing more while its parts are kept. */
 	[DB_SESSION_GET_CITIZEN] = {.sql =
 		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name,"
-		" p.version, c.rev"
+		" p.version, c.rev, c.consent, p.frozen"
 		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id JOIN plans p ON p.id = c.plan_id"
 		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
 		.cols = SC__MAX},
 	[DB_CITIZEN_HEAD] = {.sql =
-		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email"
-		" FROM citizens c LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
+		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email,"
+		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen"
+		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
+		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = CH__MAX},
 	/* The yes is monotonic: a citizen says yes to the current version only. */
 	[DB_CITIZEN_ACCEPTED_SET] = {.sql =
@@ -64,7 +66,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	/* A plan's head as the citizen c sees it: id, version, c's last yes,
 	 * the contact person. */
 	[DB_PLAN_HEAD] = {.sql =
-		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email"
+		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email,"
+		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = PH__MAX},
@@ -86,7 +89,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" doc = IF(VALUES(version) > version, VALUES(doc), doc),"
 		" built_at = IF(VALUES(version) > version, NOW(6), built_at),"
 		" version = GREATEST(version, VALUES(version))"},
-	[DB_PLAN_LOCK] = {.sql = "SELECT version FROM plans WHERE id = ? FOR UPDATE",
+	[DB_PLAN_LOCK] = {.sql = "SELECT version, frozen FROM plans WHERE id = ? FOR UPDATE",
 		.cols = PL__MAX},
 	[DB_PLAN_BUMP] = {.sql =
 		"UPDATE plans SET version = version + 1, updated_at = NOW(6) WHERE id = ?",
@@ -163,7 +166,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ? AND active",
 		.cols = LST__MAX},
 	[DB_CASELOAD_CITIZEN] = {.sql =
-		"SELECT c.id, c.plan_id, c.name FROM citizens c"
+		"SELECT c.id, c.plan_id, c.name, p.frozen FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)",
 		.cols = CC__MAX},
 	[DB_CASELOAD_LIST] = {.sql =
@@ -172,7 +175,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
 		" (SELECT COUNT(*) FROM proposals q WHERE q.citizen_id = c.id AND q.status = 'pending'),"
 		" ct.id, ct.name, cw.id, cw.name, c.course_outcome,"
-		" DATE_FORMAT(c.first_login_at, '%Y-%m-%dT%H:%i:%sZ')"
+		" DATE_FORMAT(c.first_login_at, '%Y-%m-%dT%H:%i:%sZ'), c.consent, p.frozen"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff ct ON ct.id = c.contact_id"
 		" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
@@ -201,8 +204,15 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_CITIZEN_CPR] = {.sql = "SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?",
 		.cols = CPR__MAX},
 	[DB_CITIZEN_CONSENT] = {.sql =
-		"SELECT action, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ') FROM consents"
-		" WHERE citizen_id = ? ORDER BY id DESC LIMIT 1",
+		"SELECT k.action, DATE_FORMAT(k.at, '%Y-%m-%dT%H:%i:%sZ'), k.id, k.text_version,"
+		" k.paper, s.id, s.name, s.role FROM consents k LEFT JOIN staff s ON s.id = k.recorded_by"
+		" WHERE k.citizen_id = ? ORDER BY k.id DESC LIMIT 1",
+		.cols = CN__MAX},
+	/* Columns as DB_CITIZEN_CONSENT: a page of the facts, newest first. */
+	[DB_CONSENT_LIST] = {.sql =
+		"SELECT k.action, DATE_FORMAT(k.at, '%Y-%m-%dT%H:%i:%sZ'), k.id, k.text_version,"
+		" k.paper, s.id, s.name, s.role FROM consents k LEFT JOIN staff s ON s.id = k.recorded_by"
+		" WHERE k.citizen_id = ? AND k.id < ? ORDER BY k.id DESC LIMIT ?",
 		.cols = CN__MAX},
 	[DB_HISTORY_SINCE] = {.sql =
 		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
@@ -313,8 +323,24 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"UPDATE citizens SET contact_id = ?, rev = rev + 1 WHERE id = ? AND NOT contact_id <=> ?",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1}},
 	[DB_CONSENT_INSERT] = {.sql =
-		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by, request_id)"
-		" VALUES (?, ?, ?, ?, ?)"},
+		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by, request_id,"
+		" text_version, paper) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+	/* The newest fact, kept with the citizen (the session query reads it),
+	 * in the transaction that wrote the fact (k.id). */
+	[DB_CITIZEN_CONSENT_LOCK] = {.sql = "SELECT consent FROM citizens WHERE id = ? FOR UPDATE",
+		.cols = CK__MAX},
+	[DB_CITIZEN_CONSENT_SET] = {.sql =
+		"UPDATE citizens c JOIN consents k ON k.id = ? AND k.citizen_id = c.id"
+		" SET c.consent = k.action, c.consent_at = k.at, c.rev = c.rev + 1 WHERE c.id = ?",
+		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1}},
+	/* Whether any member of the plan has withdrawn. It changes what every
+	 * member's plan answer shows ("frozen"), which names no one citizen:
+	 * consent.c raises each member's rev (DB_CITIZEN_REV_BUMP) with it. */
+	[DB_PLAN_FROZEN_SET] = {.sql =
+		"UPDATE plans SET frozen = EXISTS (SELECT 1 FROM citizens c"
+		" WHERE c.plan_id = ? AND c.consent = 'withdrawn') WHERE id = ?"},
+	[DB_CITIZEN_REV_BUMP] = {.sql = "UPDATE citizens SET rev = rev + 1 WHERE id = ?",
+		.fact = {DB_MARK_NONE, 0, DB_MARK_CITIZEN, 0}},
 	/* admin: meetings, follow-ups, course end, reports */
 	/* The meeting statements that return rows share their first eight
 	 * columns: id, kind, starts_at, place, agenda, participants, held_at,

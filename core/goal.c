@@ -218,7 +218,7 @@ enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *w
 	*out = NULL;
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	if ((err = caseload_open(db, a, who, citizen_id, "goal_added", "goal", &c)) != KP_OK ||
+	if ((err = caseload_open_change(db, a, who, citizen_id, "goal_added", "goal", &c, f)) != KP_OK ||
 	    (err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
 	    (err = goal_insert(db, a, who, c.plan_id, in, &id, f)) != KP_OK ||
 	    (err = plan_bump(db, c.plan_id, current + 1, who,
@@ -256,8 +256,8 @@ enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *w
 		               " legal_basis, hours_per_week, child_related or status)");
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	err = caseload_open(db, a, who, citizen_id, "goal_changed",
-	                    arena_printf(a, "goal %lld", goal_id), &c);
+	err = caseload_open_change(db, a, who, citizen_id, "goal_changed",
+	                           arena_printf(a, "goal %lld", goal_id), &c, f);
 	if (err != KP_OK ||
 	    (err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
 	    (err = goal_apply(db, a, c.plan_id, goal_id, in, &title, &is_sub, f)) != KP_OK)

@@ -259,7 +259,7 @@ enum kp_err meeting_create(struct db *db, struct arena *a, const struct kp_actor
 		return KP_EINTERNAL;
 	if ((err = db_tx_begin(db)) != KP_OK)
 		goto out;
-	err = caseload_open(db, a, who, citizen_id, "meeting_added", "meetings", &c);
+	err = caseload_open_change(db, a, who, citizen_id, "meeting_added", "meetings", &c, f);
 	if (err == KP_OK)
 		err = db_exec(db, DB_MEETING_INSERT,
 		              DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id),
@@ -330,8 +330,8 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
 	meeting_row_fill(&r, 0, &m);
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	err = caseload_open(db, a, who, m.citizen_id, "meeting_held",
-	                    arena_printf(a, "meeting %lld", meeting_id), &c);
+	err = caseload_open_change(db, a, who, m.citizen_id, "meeting_held",
+	                           arena_printf(a, "meeting %lld", meeting_id), &c, f);
 	if (err != KP_OK)
 		goto out;
 	err = db_query(db, a, DB_MEETING_LOCK, DB_ARGS(DB_I64(meeting_id), DB_I64(c.id)), &lock);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "consent.h"
 #include "kpjson.h"
 #include "plan.h"
 
@@ -49,6 +50,8 @@ struct plan_head_row {
 	bool accepted;               /* false: the citizen has said yes to none */
 	long long accepted_version;
 	struct contact_row contact;
+	const char *consent, *consent_at; /* consent_at NULL: none */
+	bool frozen;
 };
 
 static void plan_head_row(struct plan_head_row *h, const struct db_res *r, size_t i)
@@ -58,6 +61,9 @@ static void plan_head_row(struct plan_head_row *h, const struct db_res *r, size_
 	h->accepted = db_cell(r, i, PH_ACCEPTED) != NULL;
 	h->accepted_version = db_i64(r, i, PH_ACCEPTED);
 	contact_row(&h->contact, r, i, PH_CONTACT_NAME);
+	h->consent = consent_state_name(db_cell(r, i, PH_CONSENT));
+	h->consent_at = db_cell(r, i, PH_CONSENT_AT);
+	h->frozen = db_i64(r, i, PH_FROZEN) != 0;
 }
 
 /* DB_PLAN_DREAMS' row. */
@@ -192,10 +198,11 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 	if ((err = plan_content(db, a, h.id, &jd, &jg)) != KP_OK)
 		return err;
 	*version = h.version;
-	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)h.id, "version",
-	                 (json_int_t)h.version, "accepted_version",
+	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s?}, s:b}", "id",
+	                 (json_int_t)h.id, "version", (json_int_t)h.version, "accepted_version",
 	                 h.accepted ? json_integer(h.accepted_version) : json_null(), "dreams", jd,
-	                 "goals", jg, "contact", contact_json(&h.contact));
+	                 "goals", jg, "contact", contact_json(&h.contact), "consent", "status",
+	                 h.consent, "at", h.consent_at, "frozen", h.frozen);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
@@ -267,7 +274,7 @@ enum kp_err plan_doc(struct db *db, struct arena *a, long long plan_id, long lon
 enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_id,
                               const char **part, long long *rev)
 {
-	const char *accepted, *contact;
+	const char *accepted, *contact, *consent_at;
 	struct contact_row c;
 	struct db_res r;
 	enum kp_err err;
@@ -284,8 +291,15 @@ enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_
 	contact = json_text(a, contact_json(&c), false);
 	if (contact == NULL)
 		return KP_EINTERNAL;
-	*part = arena_printf(a, "\"accepted_version\":%s,\"contact\":%s",
-	                     accepted != NULL ? accepted : "null", contact);
+	consent_at = db_cell(&r, 0, CH_CONSENT_AT);
+	*part = arena_printf(a,
+	                     "\"accepted_version\":%s,\"contact\":%s,"
+	                     "\"consent\":{\"status\":\"%s\",\"at\":%s%s%s},\"frozen\":%s",
+	                     accepted != NULL ? accepted : "null", contact,
+	                     consent_state_name(db_cell(&r, 0, CH_CONSENT)),
+	                     consent_at != NULL ? "\"" : "", consent_at != NULL ? consent_at : "null",
+	                     consent_at != NULL ? "\"" : "",
+	                     db_i64(&r, 0, CH_FROZEN) != 0 ? "true" : "false");
 	return KP_OK;
 }
 
@@ -338,6 +352,10 @@ enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id,
 	if (r.nrows != 1)
 		return KP_ENOTFOUND;
 	*version = db_i64(&r, 0, PL_VERSION);
+	/* The row lock orders this change after any consent fact of the
+	 * plan's members (core/consent.c locks the same row). */
+	if (db_i64(&r, 0, PL_FROZEN) != 0)
+		return consent_frozen(f);
 	if (!plan_want_match(want, *version))
 		return KP_FAIL(f, KP_ESTALE, "stale_version",
 		               "the plan has changed since you read it; read it again");

@@ -467,11 +467,11 @@ enum kp_err proposal_comment(struct db *db, struct arena *a, const struct kp_act
 		return err;
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	err = caseload_open(db, a, who, citizen_id, "proposal_commented",
-	                    arena_printf(a, "proposal %lld", id), &c);
+	err = caseload_open_change(db, a, who, citizen_id, "proposal_commented",
+	                           arena_printf(a, "proposal %lld", id), &c, f);
 	if (err != KP_OK) {
-		KP_FAIL(f, err, err == KP_ENOTFOUND ? "not_found" : NULL,
-		        err == KP_ENOTFOUND ? "there is no such proposal" : NULL);
+		if (err == KP_ENOTFOUND)
+			KP_FAIL(f, err, "not_found", "there is no such proposal");
 		goto out;
 	}
 	/* Locked, so that a decision cannot close it under the comment. */
@@ -581,12 +581,12 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 		return err;
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	err = caseload_open(db, a, who, citizen_id, d->approve ? "proposal_approved"
-	                                                       : "proposal_rejected",
-	                    arena_printf(a, "proposal %lld", id), &c);
+	err = caseload_open_change(db, a, who, citizen_id,
+	                           d->approve ? "proposal_approved" : "proposal_rejected",
+	                           arena_printf(a, "proposal %lld", id), &c, f);
 	if (err != KP_OK) {
-		KP_FAIL(f, err, err == KP_ENOTFOUND ? "not_found" : NULL,
-		        err == KP_ENOTFOUND ? "there is no such proposal" : NULL);
+		if (err == KP_ENOTFOUND)
+			KP_FAIL(f, err, "not_found", "there is no such proposal");
 		goto out;
 	}
 	/* The plan first, in the order every plan change takes its locks (a

@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "consent.h"
 #include "kpjson.h"
 #include "seed.h"
 
@@ -39,8 +40,11 @@ struct seed_dream {
 	const char *text;
 };
 
+/* consent: NULL for consent given (on paper, recorded by the caseworker),
+ * "none" for none yet, "withdrawn" for given and then withdrawn by the
+ * citizen (which freezes the plan). */
 struct seed_citizen {
-	const char *sub, *name, *cpr, *caseworker, *contact;
+	const char *sub, *name, *cpr, *caseworker, *contact, *consent;
 };
 
 struct seed_plan {
@@ -53,7 +57,7 @@ struct seed_plan {
 
 static const struct seed_plan plans[] = {
 	{NULL,
-	 {{"anna", "Anna Jensen", "0703921234", "mette", "jonas"}},
+	 {{"anna", "Anna Jensen", "0703921234", "mette", "jonas", NULL}},
 	 {{0, "Jeg vil gerne arbejde med dyr – måske i en dyrehandel eller på et internat."},
 	  {0, "Jeg drømmer om at tage kørekort, så jeg kan komme rundt selv."}},
 	 {{0, "Praktik i en dyrehandel", "Virksomhedspraktik med fast mentor, op til 12 timer om ugen.",
@@ -67,8 +71,8 @@ static const struct seed_plan plans[] = {
 	  {0, "Styr på økonomien", "Overblik over regninger og en budgetplan.", "economy",
 	   "LAS §11", "on-hold", -1, 0}}, 0},
 	{"Familien Hansen",
-	 {{"lars", "Lars Hansen", "1208851235", "peter", "karin"},
-	  {"sofie", "Sofie Hansen", "2304881236", "peter", "karin"}},
+	 {{"lars", "Lars Hansen", "1208851235", "peter", "karin", NULL},
+	  {"sofie", "Sofie Hansen", "2304881236", "peter", "karin", NULL}},
 	 {{0, "Jeg vil gerne tilbage til lagerarbejde, helst på fuld tid."},
 	  {1, "Jeg vil tage en uddannelse som social- og sundhedshjælper."},
 	  {1, "Vi drømmer om en større lejlighed tæt på børnenes skole."}},
@@ -83,7 +87,7 @@ static const struct seed_plan plans[] = {
 	  {0, "Støtte til børnene i hverdagen", "Familiebehandling hver anden uge.", "family",
 	   "BL §32", "active", 2, 1}}, 0},
 	{NULL,
-	 {{"mohammed", "Mohammed Ali", "0101901237", "mette", "birgitte"}},
+	 {{"mohammed", "Mohammed Ali", "0101901237", "mette", "birgitte", NULL}},
 	 {{0, "Jeg vil gerne være buschauffør og have faste arbejdstider."}},
 	 {{0, "Job som buschauffør", "Med virksomhedskonsulent og et busselskab.", "job",
 	   "LAB §30 a", "active", -1, 0},
@@ -94,8 +98,21 @@ static const struct seed_plan plans[] = {
 	  {0, "Behandling for rygsmerter", "Genoptræning to gange om ugen.", "health",
 	   "SUL §138", "active", 2, 0}}, 0},
 	/* Enrolled by Mette, not logged in yet: plan version 1, empty. */
-	{NULL, {{"ida", "Ida Berg", "1402952238", "mette", "jonas"}}, {{0, NULL}},
+	{NULL, {{"ida", "Ida Berg", "1402952238", "mette", "jonas", "none"}}, {{0, NULL}},
 	 {{0, NULL, NULL, NULL, NULL, NULL, -1, 0}}, 1},
+	/* Has withdrawn consent: the plan has content, and is frozen. */
+	{NULL,
+	 {{"ole", "Ole Kristensen", "1505931238", "mette", "jonas", "withdrawn"}},
+	 {{0, "Jeg vil gerne arbejde i en gartner, gerne udendørs."}},
+	 {{0, "Praktik i et gartneri", "Fire uger med en fast kontaktperson.", "job", "LAB §91",
+	   "active", 15, 0},
+	  {0, "Støtte til at komme op om morgenen", "Hjemmebesøg to gange om ugen.", "health",
+	   "SEL §85", "active", 2, 0}}, 0},
+	/* Logged in once, has not yet said yes to the joint plan. */
+	{NULL,
+	 {{"nanna", "Nanna Berg", "0912871239", "mette", "jonas", "none"}},
+	 {{0, NULL}},
+	 {{0, NULL, NULL, NULL, NULL, NULL, 0, 0}}, 0},
 };
 
 /* How long ago the demo plans began, in hours. */
@@ -140,6 +157,35 @@ static enum kp_err citizen_insert(struct db *db, const struct kp_keys *keys, str
 	                 NULL, NULL);
 }
 
+/* The consent facts of a seeded citizen (consent as in struct
+ * seed_citizen), the newest kept with the citizen and the plan. */
+static enum kp_err consent_seed(struct db *db, long long plan_id, long long citizen_id,
+                                long long caseworker, const char *consent)
+{
+	unsigned long long fact = 0;
+	enum kp_err err;
+
+	if (consent != NULL && strcmp(consent, "none") == 0)
+		return KP_OK;
+	err = seed_exec(db, SEED_CONSENT,
+	                DB_ARGS(DB_I64(citizen_id), DB_I64(plan_id), DB_STR("given"),
+	                        caseworker ? DB_I64(caseworker) : DB_NULL,
+	                        DB_STR(CONSENT_TEXT_VERSION), DB_I64(1)),
+	                NULL, &fact);
+	if (err == KP_OK && consent != NULL && strcmp(consent, "withdrawn") == 0) {
+		err = seed_exec(db, SEED_CONSENT,
+		                DB_ARGS(DB_I64(citizen_id), DB_I64(plan_id), DB_STR("withdrawn"), DB_NULL,
+		                        DB_STR(CONSENT_TEXT_VERSION), DB_I64(0)),
+		                NULL, &fact);
+		if (err == KP_OK)
+			err = seed_exec(db, SEED_PLAN_FROZEN, DB_ARGS(DB_I64(plan_id)), NULL, NULL);
+	}
+	if (err == KP_OK)
+		err = seed_exec(db, SEED_CITIZEN_CONSENT,
+		                DB_ARGS(DB_I64((long long)fact), DB_I64(citizen_id)), NULL, NULL);
+	return err;
+}
+
 /* The rows a seeded plan got, for the demo's history that refers to them. */
 struct seeded {
 	long long plan, citizens[2], goals[8];
@@ -172,11 +218,11 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 		                     staff_id(db, a, issuer, c->contact), &cids[i]);
 		if (err != KP_OK)
 			return err;
+		if ((err = consent_seed(db, (long long)id, cids[i], cw, c->consent)) != KP_OK)
+			return err;
 		if (p->fresh)
 			continue;
-		if ((err = seed_exec(db, SEED_CONSENT,
-		                     DB_ARGS(DB_I64(cids[i]), DB_I64(id), DB_I64(cw)), NULL, NULL)) != KP_OK ||
-		    (err = seed_exec(db, SEED_CITIZEN_LOGIN,
+		if ((err = seed_exec(db, SEED_CITIZEN_LOGIN,
 		                     DB_ARGS(DB_I64(DEMO_PLAN_AGE), DB_I64(cids[i])), NULL, NULL)) != KP_OK)
 			return err;
 	}
@@ -547,7 +593,7 @@ int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, const
 {
 	static const struct seed_plan bench = {
 		NULL,
-		{{"bench", "Bench", "", "mette", "jonas"}},
+		{{"bench", "Bench", "", "mette", "jonas", NULL}},
 		{{0, "Jeg vil gerne have et arbejde, hvor jeg kan bruge mine hænder."},
 		 {0, "Jeg drømmer om en lille lejlighed med altan."}},
 		{{0, "Job inden for håndværk", "Praktik hos en lokal tømrer.", "job", "LAB §91",

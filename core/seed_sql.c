@@ -27,7 +27,13 @@ static const struct db_stmt_def seed_stmts[SEED_STMT__MAX] = {
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
 		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	[SEED_CONSENT] = {.sql =
-		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by) VALUES (?, ?, 'given', ?)"},
+		"INSERT INTO consents (citizen_id, plan_id, action, recorded_by, text_version, paper,"
+		" request_id) VALUES (?, ?, ?, ?, ?, ?, 'seed')"},
+	/* The newest fact kept with the citizen, as consent.c keeps it. */
+	[SEED_CITIZEN_CONSENT] = {.sql =
+		"UPDATE citizens c JOIN consents k ON k.id = ? AND k.citizen_id = c.id"
+		" SET c.consent = k.action, c.consent_at = k.at WHERE c.id = ?"},
+	[SEED_PLAN_FROZEN] = {.sql = "UPDATE plans SET frozen = 1 WHERE id = ?"},
 	[SEED_PROPOSAL] = {.sql =
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title, description, reason,"
 		" status, created_at, closed_at, decided_by, decision_reason)"

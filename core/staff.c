@@ -94,8 +94,8 @@ enum kp_err staff_assign_contact(struct db *db, struct arena *a, const struct kp
 	*out = NULL;
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	err = caseload_open(db, a, who, citizen_id, "contact_assigned",
-	                    arena_printf(a, "staff %lld", staff_id), &c);
+	err = caseload_open_change(db, a, who, citizen_id, "contact_assigned",
+	                           arena_printf(a, "staff %lld", staff_id), &c, f);
 	if (err == KP_OK)
 		err = db_query(db, a, DB_STAFF_GET, DB_ARGS(DB_I64(staff_id)), &st);
 	if (err != KP_OK)

@@ -52,6 +52,7 @@ static const struct vfield contact_body[] = {
 
 static const struct vfield consent_body[] = {
 	{"action", V_ENUM, true, 0, 0, consent_action_names},
+	{"paper", V_BOOL, false, 0, 0, NULL},
 };
 
 /* participants' elements are checked by meeting_check. */
@@ -97,6 +98,7 @@ const struct route admin_routes[] = {
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(contact_body)},
 	{M_POST, "/admin/api/v1/citizens/{id}/consent", h_admin_consent,
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(consent_body)},
+	{M_GET, "/admin/api/v1/citizens/{id}/consent", h_admin_consent_get, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/legal-bases", h_admin_legal_bases, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/staff", h_admin_staff, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/proposals", h_admin_proposals, R_SESSION, NULL, 0},

@@ -1,5 +1,6 @@
 /* citizen_routes.c: the citizen pool's route table and the bodies it takes.
  * It holds no admin route. */
+#include "consent.h"
 #include "internal.h"
 #include "proposal.h"
 
@@ -25,23 +26,38 @@ static const struct vfield proposal_body[] = {
 	{"reason", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
 };
 
+static const struct vfield consent_body[] = {
+	{"action", V_ENUM, true, 0, 0, consent_citizen_action_names},
+};
+
 #define BODY(b) b, sizeof(b) / sizeof((b)[0])
 
+/* Consent first (LAB §30 b): the citizen's data answers only once consent
+ * was given (R_CONSENT), and a change only while it holds (R_CHANGE). Open
+ * without consent: the session, the consent itself, the access log (the
+ * right to see who looked, which holds whatever the consent) and healthz. */
 const struct route citizen_routes[] = {
 	{M_POST, "/api/v1/session", h_session_create, R_JSON, BODY(login_body)},
 	{M_DELETE, "/api/v1/session", h_session_delete, R_SESSION, NULL, 0},
-	{M_GET, "/api/v1/plan", h_plan_get, R_SESSION, NULL, 0},
-	{M_POST, "/api/v1/plan/dreams", h_dream_create, R_SESSION | R_JSON, BODY(dream_body)},
-	{M_PUT, "/api/v1/plan/dreams/{id}", h_dream_update, R_SESSION | R_JSON, BODY(dream_body)},
-	{M_DELETE, "/api/v1/plan/dreams/{id}", h_dream_delete, R_SESSION, NULL, 0},
-	{M_POST, "/api/v1/plan/acceptance", h_plan_accept, R_SESSION | R_JSON, BODY(accept_body)},
-	{M_GET, "/api/v1/plan/history", h_plan_history, R_SESSION, NULL, 0},
-	{M_GET, "/api/v1/contact", h_contact_get, R_SESSION, NULL, 0},
+	{M_GET, "/api/v1/consent", h_consent_get, R_SESSION, NULL, 0},
+	{M_POST, "/api/v1/consent", h_consent_post, R_SESSION | R_JSON, BODY(consent_body)},
+	{M_GET, "/api/v1/plan", h_plan_get, R_SESSION | R_CONSENT, NULL, 0},
+	{M_POST, "/api/v1/plan/dreams", h_dream_create, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(dream_body)},
+	{M_PUT, "/api/v1/plan/dreams/{id}", h_dream_update, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(dream_body)},
+	{M_DELETE, "/api/v1/plan/dreams/{id}", h_dream_delete, R_SESSION | R_CHANGE, NULL, 0},
+	{M_POST, "/api/v1/plan/acceptance", h_plan_accept, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(accept_body)},
+	{M_GET, "/api/v1/plan/history", h_plan_history, R_SESSION | R_CONSENT, NULL, 0},
+	{M_GET, "/api/v1/contact", h_contact_get, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/access-log", h_access_log, R_SESSION, NULL, 0},
-	{M_POST, "/api/v1/proposals", h_proposal_create, R_SESSION | R_JSON, BODY(proposal_body)},
-	{M_GET, "/api/v1/proposals", h_proposal_list, R_SESSION, NULL, 0},
-	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION, NULL, 0},
-	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION, NULL, 0},
+	{M_POST, "/api/v1/proposals", h_proposal_create, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(proposal_body)},
+	{M_GET, "/api/v1/proposals", h_proposal_list, R_SESSION | R_CONSENT, NULL, 0},
+	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION | R_CHANGE,
+	 NULL, 0},
+	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
 };
 

@@ -78,6 +78,11 @@ typedef enum kp_err (*handler_fn)(struct req *r);
 #define R_JSON 0x4     /* takes a JSON body checked against body[] */
 #define R_FORM 0x8     /* takes a form body (dev IdP) */
 #define R_CASEWORKER 0x10 /* staff: only a coordinating caseworker (403 otherwise) */
+/* citizen: the citizen's data, only once consent was given (403
+ * consent_required before); R_CHANGE also refuses while the plan is frozen
+ * (409 plan_frozen), see consent.h */
+#define R_CONSENT 0x20
+#define R_CHANGE (0x40 | R_CONSENT)
 
 struct route {
 	enum http_method method;
@@ -253,6 +258,9 @@ enum kp_err h_proposal_create(struct req *r);
 enum kp_err h_proposal_list(struct req *r);
 enum kp_err h_proposal_withdraw(struct req *r);
 enum kp_err h_healthz(struct req *r);
+enum kp_err h_consent_get(struct req *r);
+enum kp_err h_consent_post(struct req *r);
+enum kp_err h_admin_consent_get(struct req *r);
 enum kp_err h_admin_session_create(struct req *r);
 enum kp_err h_admin_citizens(struct req *r);
 enum kp_err h_admin_enrol(struct req *r);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "consent.h"
 #include "internal.h"
 #include "validate.h"
 
@@ -80,6 +81,15 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 		    (r->sess.who.role == NULL || strcmp(r->sess.who.role, "caseworker") != 0))
 			return KP_FAIL(&r->fail, KP_EFORBIDDEN, "caseworker_only",
 			               "only the coordinating caseworker may do this");
+		/* The session query read the consent state and the plan's
+		 * frozen state; a change also finds the frozen state under the
+		 * plan's row lock in its transaction (plan_lock). */
+		if (rt->flags & R_CONSENT) {
+			err = consent_gate(r->sess.consent, r->sess.frozen,
+			                   (rt->flags & R_CHANGE) == R_CHANGE, &r->fail);
+			if (err != KP_OK)
+				return err;
+		}
 	}
 	if (rt->flags & (R_JSON | R_FORM))
 		return request_body(r, rt);

@@ -5,6 +5,8 @@
 #ifndef KP_CASELOAD_H
 #define KP_CASELOAD_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 #include "crypto.h"
@@ -16,6 +18,7 @@ struct caseload_citizen {
 	long long id;
 	long long plan_id;
 	const char *name;
+	bool frozen;     /* a member of the plan has withdrawn consent */
 };
 
 /*
@@ -31,6 +34,13 @@ struct caseload_citizen {
 enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor *who,
                           long long citizen_id, const char *action, const char *object,
                           struct caseload_citizen *out);
+/* caseload_open for a change of the citizen's plan or records (goals,
+ * decisions, comments, meetings, the contact person): KP_ECONFLICT
+ * plan_frozen (f set) while a member of the plan has withdrawn consent.
+ * Recording consent and ending the course are not refused. */
+enum kp_err caseload_open_change(struct db *db, struct arena *a, const struct kp_actor *who,
+                                 long long citizen_id, const char *action, const char *object,
+                                 struct caseload_citizen *out, struct kp_fail *f);
 /* caseload_open in a transaction of its own: for reads. */
 enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor *who,
                           long long citizen_id, const char *object,

@@ -65,6 +65,7 @@ enum db_stmt {
 	DB_AUDIT_SCAN,
 	DB_CITIZEN_CPR,
 	DB_CITIZEN_CONSENT,
+	DB_CONSENT_LIST,
 	DB_HISTORY_SINCE,
 	DB_HOUSEHOLD_MEMBERS,
 	/* admin: goals, decisions, comments, contact, consent */
@@ -88,6 +89,10 @@ enum db_stmt {
 	DB_STAFF_LIST,
 	DB_CITIZEN_CONTACT_SET,
 	DB_CONSENT_INSERT,
+	DB_CITIZEN_CONSENT_LOCK,
+	DB_CITIZEN_CONSENT_SET,
+	DB_PLAN_FROZEN_SET,
+	DB_CITIZEN_REV_BUMP,
 	/* admin: meetings, follow-ups, course end, reports */
 	DB_MEETING_INSERT,
 	DB_MEETING_GET,
@@ -123,7 +128,7 @@ enum db_stmt {
  * citizen's rev). */
 enum db_col_session_citizen {
 	SC_CITIZEN_ID, SC_CSRF_HASH, SC_CREATED, SC_LAST_SEEN, SC_PLAN_ID, SC_NAME,
-	SC_PLAN_VERSION, SC_REV, SC__MAX
+	SC_PLAN_VERSION, SC_REV, SC_CONSENT, SC_FROZEN, SC__MAX
 };
 /* DB_SESSION_GET_STAFF */
 enum db_col_session_staff {
@@ -133,7 +138,7 @@ enum db_col_session_staff {
  * dreams and goals, with the rev it belongs to. */
 enum db_col_citizen_head {
 	CH_REV, CH_ACCEPTED, CH_CONTACT_NAME, CH_CONTACT_ROLE, CH_CONTACT_PHONE,
-	CH_CONTACT_EMAIL, CH__MAX
+	CH_CONTACT_EMAIL, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH__MAX
 };
 /* DB_PLAN_DOC_GET: the kept dreams and goals of a plan and their version. */
 enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
@@ -145,7 +150,7 @@ enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
  * person's columns in the order of enum db_col_contact. */
 enum db_col_plan_head {
 	PH_ID, PH_VERSION, PH_ACCEPTED, PH_CONTACT_NAME, PH_CONTACT_ROLE, PH_CONTACT_PHONE,
-	PH_CONTACT_EMAIL, PH__MAX
+	PH_CONTACT_EMAIL, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH__MAX
 };
 /* DB_CONTACT_GET: the contact person; DB_PLAN_HEAD and DB_CITIZEN_HEAD have
  * the same columns in this order from their *_CONTACT_NAME on. */
@@ -160,7 +165,7 @@ enum db_col_goal {
 	GR_HOURS_PER_WEEK, GR_CHILD_RELATED, GR__MAX
 };
 /* DB_PLAN_LOCK */
-enum db_col_plan_lock { PL_VERSION, PL__MAX };
+enum db_col_plan_lock { PL_VERSION, PL_FROZEN, PL__MAX };
 /* DB_HISTORY_LIST (DB_HISTORY_SINCE has the same columns): a version of a
  * plan, when, by whom, what changed. */
 enum db_col_history { HI_VERSION, HI_AT, HI_BY, HI_SUMMARY, HI__MAX };
@@ -190,8 +195,14 @@ enum db_col_staff_proposal {
 enum db_col_comment {
 	CM_PROPOSAL_ID, CM_ID, CM_STAFF_ID, CM_STAFF_NAME, CM_STAFF_ROLE, CM_AT, CM_TEXT, CM__MAX
 };
-/* DB_CITIZEN_CONSENT: the citizen's newest consent row. */
-enum db_col_consent { CN_ACTION, CN_AT, CN__MAX };
+/* DB_CITIZEN_CONSENT and DB_CONSENT_LIST: a consent fact, and the staff
+ * member who recorded it (NULL: the citizen). */
+enum db_col_consent {
+	CN_ACTION, CN_AT, CN_ID, CN_TEXT_VERSION, CN_PAPER, CN_STAFF_ID, CN_STAFF_NAME,
+	CN_STAFF_ROLE, CN__MAX
+};
+/* DB_CITIZEN_CONSENT_LOCK: the newest fact's action, or none. */
+enum db_col_consent_lock { CK_CONSENT, CK__MAX };
 /* DB_COURSE_LOCK: the citizen's caseworker and how the course ended. */
 enum db_col_course { CO_CASEWORKER_ID, CO_OUTCOME, CO_ENDED_AT, CO__MAX };
 /* DB_ENROL_OPEN_COURSE: the citizen whose course under a CPR number is
@@ -214,13 +225,13 @@ enum db_col_staff_login { LST_ID, LST_NAME, LST_ROLE, LST__MAX };
 /* The rows of the caseload, audit, goals, meetings, reports and migrations. */
 
 /* DB_CASELOAD_CITIZEN: a citizen in a staff member's caseload. */
-enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC__MAX };
+enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC_FROZEN, CC__MAX };
 /* DB_CASELOAD_LIST: one citizen of a caseload page; the contact person
  * and the caseworker as id and name (both NULL: none). */
 enum db_col_caseload_list {
 	CL_ID, CL_NAME, CL_HOUSEHOLD_ID, CL_PLAN_ID, CL_PLAN_VERSION, CL_ACCEPTED_VERSION,
 	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,
-	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL__MAX
+	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL_CONSENT, CL_FROZEN, CL__MAX
 };
 /* DB_CITIZEN_CPR: the sealed CPR number and the coordinating caseworker. */
 enum db_col_citizen_cpr { CPR_SEALED, CPR_CASEWORKER_ID, CPR__MAX };

@@ -56,8 +56,8 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
  */
 enum kp_err plan_doc(struct db *db, struct arena *a, long long plan_id, long long version,
                      const char **doc);
-/* plan_citizen_part: the "accepted_version" and "contact" members of the
- * citizen's answer as JSON text without braces (in a), and the rev they
+/* plan_citizen_part: the "accepted_version", "contact", "consent"
+ * ({"status", "at"}) and "frozen" members of the citizen's answer as JSON text without braces (in a), and the rev they
  * are as of. KP_ENOTFOUND when there is no such citizen. */
 enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_id,
                               const char **part, long long *rev);
@@ -71,7 +71,8 @@ json_t *plan_goal_json(const struct db_res *r, size_t row);
 
 /*
  * Inside a transaction: locks the plan row and checks want (or
- * PLAN_ANY_VERSION). KP_OK with *version the current one; KP_ESTALE
+ * PLAN_ANY_VERSION). KP_OK with *version the current one; KP_ECONFLICT
+ * (plan_frozen) when a member of the plan has withdrawn consent; KP_ESTALE
  * (stale_version) when want does not allow it.
  */
 enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id,

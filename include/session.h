@@ -4,6 +4,7 @@
 #ifndef KP_SESSION_H
 #define KP_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -36,6 +37,11 @@ struct session {
 	/* A citizen's: what proves their plan answer current (plan.h). */
 	long long plan_version;
 	long long rev;
+	/* A citizen's newest consent fact ("none", "given", "withdrawn") and
+	 * whether their plan is frozen (a member withdrew): the route table's
+	 * consent gate reads them (core/consent.c). */
+	const char *consent;
+	bool frozen;
 	uint8_t id_hash[KP_SHA256_LEN];
 	uint8_t csrf_hash[KP_SHA256_LEN];
 };

@@ -36,7 +36,7 @@ describe('contact person, consent, course end', { skip: SKIP }, () => {
   after(async () => {
     try {
       if (original && mette) await mette.put(`${ADMIN}/citizens/${mid}/contact`, { staff_id: original.id });
-      if (mette) await mette.post(`${ADMIN}/citizens/${mid}/consent`, { action: 'given' });
+      if (mette) await mette.post(`${ADMIN}/citizens/${mid}/consent`, { action: 'given', paper: true });
     } finally {
       if (release) release();
     }
@@ -161,20 +161,23 @@ describe('contact person, consent, course end', { skip: SKIP }, () => {
       assert.equal(plan.consent.status, 'withdrawn');
       assert.ok(!Number.isNaN(Date.parse(plan.consent.at)), `consent.at: ${plan.consent.at}`);
     } finally {
-      await mette.post(CONSENT(), { action: 'given' });
+      await mette.post(CONSENT(), { action: 'given', paper: true });
     }
   });
 
-  it('recording consent given is 201 and the plan view shows given', async () => {
+  it('recording consent given on paper is 201 and the plan view shows given', async () => {
     expectJson(await mette.post(CONSENT(), { action: 'withdrawn' }), 201);
-    expectJson(await mette.post(CONSENT(), { action: 'given' }), 201);
+    expectJson(await mette.post(CONSENT(), { action: 'given', paper: true }), 201);
     assert.equal((await mette.plan(mid)).plan.consent.status, 'given');
   });
 
-  it('each consent is a new record, never an overwrite', { skip: !HAVE_DB && 'no database' }, async () => {
+  it('each change of consent is a new record, never an overwrite; the same state again is 200 and no record', { skip: !HAVE_DB && 'no database' }, async () => {
     const n = consentCount();
-    expectJson(await mette.post(CONSENT(), { action: 'given' }), 201);
-    expectJson(await mette.post(CONSENT(), { action: 'given' }), 201);
+    expectJson(await mette.post(CONSENT(), { action: 'withdrawn' }), 201);
+    expectJson(await mette.post(CONSENT(), { action: 'given', paper: true }), 201);
+    assert.equal(consentCount(), n + 2);
+    const again = expectJson(await mette.post(CONSENT(), { action: 'given', paper: true }), 200);
+    assert.equal(again.status, 'given');
     assert.equal(consentCount(), n + 2);
   });
 
@@ -182,7 +185,9 @@ describe('contact person, consent, course end', { skip: SKIP }, () => {
     ['an unknown action', { action: 'maybe' }, 'invalid_field'],
     ['no action', {}, 'missing_field'],
     ['an action in capitals', { action: 'GIVEN' }, 'invalid_field'],
-    ['an unknown field', { action: 'given', at: '2020-01-01T00:00:00Z' }, 'unknown_field'],
+    ['an unknown field', { action: 'given', paper: true, at: '2020-01-01T00:00:00Z' }, 'unknown_field'],
+    ['consent given without paper', { action: 'given' }, 'paper_required'],
+    ['paper that is not a boolean', { action: 'given', paper: 'yes' }, 'invalid_field'],
   ]) {
     it(`consent with ${what} is 400 ${code} and changes nothing`, async () => {
       const before_ = await citizenSnapshot(m);

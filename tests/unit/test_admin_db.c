@@ -5,6 +5,7 @@
  * and plans. Skipped when KAPTAJN_TEST_CONFIG is not set. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -979,23 +980,116 @@ Test(admin_db, consent_rows_are_only_added_and_the_version_stays)
 	struct kp_fail fail = {0};
 	json_t *out, *plan;
 	struct kp_keys keys = {{0}, {0}};
+	bool created;
 	long long v;
 
 	make(&f);
-	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "given", &out, &fail), KP_OK);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "given", true, &out, &created, &fail),
+	             KP_OK);
+	cr_assert(created);
 	cr_assert_str_eq(json_string_value(json_object_get(out, "status")), "given");
 	json_decref(out);
-	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "withdrawn", &out, &fail), KP_OK);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "withdrawn", false, &out, &created, &fail),
+	             KP_OK);
+	cr_assert(created);
 	json_decref(out);
-	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "maybe", &out, &fail), KP_EINVAL);
-	cr_assert_eq(consent_record(db, a, &f.other, f.c1, "given", &out, &fail), KP_ENOTFOUND);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "maybe", true, &out, &created, &fail),
+	             KP_EINVAL);
+	cr_assert_eq(consent_record(db, a, &f.other, f.c1, "given", true, &out, &created, &fail),
+	             KP_ENOTFOUND);
 	cr_assert_eq(version_of(f.c1), 1);
 	cr_assert_eq(caseload_plan(db, a, &keys, &f.cw, f.c1, &plan, &v), KP_OK);
 	cr_assert_str_eq(json_string_value(json_object_get(json_object_get(plan, "consent"),
 	                                                   "status")), "withdrawn");
+	cr_assert(json_is_true(json_object_get(plan, "plan_frozen")));
 	json_decref(plan);
 	cr_assert_eq(audit_rows(f.c1, "consent_given", f.cw_id), 1);
 	cr_assert_eq(audit_rows(f.c1, "consent_withdrawn", f.cw_id), 1);
+}
+
+/* The consent rows of citizen c. */
+static long long consent_facts(long long c)
+{
+	struct db_res r;
+
+	cr_assert_eq(db_query(db, a, DB_CONSENT_LIST,
+	                      DB_ARGS(DB_I64(c), DB_I64(LLONG_MAX), DB_I64(1000)), &r),
+	             KP_OK);
+	return (long long)r.nrows;
+}
+
+Test(admin_db, staff_record_a_consent_given_only_from_paper_and_nothing_is_written_without)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	json_t *out = NULL;
+	bool created = true;
+
+	make(&f);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "given", false, &out, &created, &fail),
+	             KP_EINVAL);
+	cr_assert_str_eq(fail.code, "paper_required");
+	cr_assert_null(out);
+	cr_assert_not(created);
+	cr_assert_eq(consent_facts(f.c1), 0);
+	cr_assert_eq(audit_rows(f.c1, "consent_given", f.cw_id), 0);
+}
+
+Test(admin_db, giving_consent_twice_writes_one_fact_and_answers_the_one_that_holds)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	json_t *out, *again;
+	bool created;
+
+	make(&f);
+	cr_assert_eq(consent_citizen(db, a, &f.citizen, "give", &out, &created, &fail), KP_OK);
+	cr_assert(created);
+	cr_assert_eq(consent_citizen(db, a, &f.citizen, "give", &again, &created, &fail), KP_OK);
+	cr_assert_not(created);
+	cr_assert_eq(consent_facts(f.c1), 1);
+	cr_assert_str_eq(json_string_value(json_object_get(again, "status")), "given");
+	cr_assert(json_equal(json_object_get(out, "fact"), json_object_get(again, "fact")));
+	cr_assert_str_eq(json_string_value(json_object_get(again, "text_version")),
+	                 CONSENT_TEXT_VERSION);
+	json_decref(out);
+	json_decref(again);
+	cr_assert_eq(consent_citizen(db, a, &f.citizen, "maybe", &out, &created, &fail), KP_EINVAL);
+	cr_assert_eq(consent_facts(f.c1), 1);
+	cr_assert_eq(audit_rows(f.c1, "consent_given", 0), 1);
+}
+
+Test(admin_db, a_withdrawal_freezes_the_plan_for_staff_changes_until_consent_is_given_again)
+{
+	struct fixture f;
+	struct kp_fail fail = {0};
+	struct goal_in in = GOAL_IN_NONE;
+	json_t *out;
+	bool created;
+	long long v;
+
+	make(&f);
+	in.title = "Låst";
+	in.area = "job";
+	in.legal_basis = "LAB §30 a";
+	cr_assert_eq(consent_citizen(db, a, &f.citizen, "give", &out, &created, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(consent_citizen(db, a, &f.citizen, "withdraw", &out, &created, &fail), KP_OK);
+	cr_assert(json_is_true(json_object_get(out, "plan_frozen")));
+	json_decref(out);
+	memset(&fail, 0, sizeof(fail));
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail),
+	             KP_ECONFLICT);
+	cr_assert_str_eq(fail.code, "plan_frozen");
+	cr_assert_eq(version_of(f.c1), 1);
+	cr_assert_eq(audit_rows(f.c1, "goal_added", 0), 0);
+	cr_assert_eq(consent_citizen(db, a, &f.citizen, "give", &out, &created, &fail), KP_OK);
+	cr_assert_not(json_is_true(json_object_get(out, "plan_frozen")));
+	json_decref(out);
+	cr_assert_eq(goal_create(db, a, &f.cw, f.c1, &in, PLAN_ANY_VERSION, &out, &v, &fail), KP_OK);
+	json_decref(out);
+	cr_assert_eq(version_of(f.c1), 2);
+	cr_assert_eq(consent_facts(f.c1), 3);
 }
 
 /* Seals cpr into citizen's row with keys (no look-up hash: the tests' numbers
@@ -1164,6 +1258,7 @@ Test(admin_db, the_audit_chain_holds_after_the_caseworkers_changes)
 	struct goal_in in = GOAL_IN_NONE;
 	struct kp_fail fail = {0};
 	json_t *out;
+	bool created;
 	long long v, broken;
 
 	make(&f);
@@ -1177,7 +1272,8 @@ Test(admin_db, the_audit_chain_holds_after_the_caseworkers_changes)
 	json_decref(out);
 	cr_assert_eq(proposal_decide(db, a, &f.other, propose(&f, PROPOSAL_ADD_GOAL, 0, "Nej"), &d,
 	                             &out, &v, &fail), KP_ENOTFOUND);
-	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "given", &out, &fail), KP_OK);
+	cr_assert_eq(consent_record(db, a, &f.cw, f.c1, "given", true, &out, &created, &fail),
+	             KP_OK);
 	json_decref(out);
 	cr_assert_eq(audit_verify(db, stderr, &broken), 0, "broken at row %lld", broken);
 }

@@ -23,6 +23,8 @@ const ROUTES = {
   '#/ja': { auth: true, title: 'titles.accept', load: () => import('./views/accept.js') },
   '#/historik': { auth: true, title: 'titles.history', load: () => import('./views/history.js') },
   '#/indsigt': { auth: true, title: 'titles.access', load: () => import('./views/access.js') },
+  '#/samtykke': { auth: true, title: 'titles.consent', load: () => import('./views/consent.js') },
+  '#/privatliv': { auth: false, title: 'titles.privacy', load: () => import('./views/privacy.js') },
   '#/tilgaengelighed': { auth: false, title: 'titles.accessibility', load: () => import('./views/accessibility.js') },
 };
 const LOGIN = { auth: false, title: 'titles.login', load: async () => loginView };
@@ -33,6 +35,9 @@ function pick(hash) {
   const r = ROUTES[hash];
   if (!r) return NOT_FOUND;
   if (r.auth && state.session === 'out') return LOGIN;
+  // Consent first: until it is given, only the consent page, the access
+  // log and the pages for everyone.
+  if (r.auth && state.needsConsent && hash !== '#/indsigt') return ROUTES['#/samtykke'];
   return r;
 }
 
@@ -47,6 +52,7 @@ async function endSession() {
   state.session = 'out';
   state.plan = null;
   state.etag = '';
+  state.needsConsent = false;
   state.loginNotice = 'loggedOut';
 }
 
@@ -61,6 +67,14 @@ async function boot() {
   try {
     await loadPlan();
   } catch (err) {
+    if (err.kind === 'consent') {
+      // Logged in: the consent page comes first.
+      state.session = 'in';
+      state.needsConsent = true;
+      if (currentHash() !== '#/indsigt' && currentHash() !== '#/privatliv') history.replaceState(null, '', '#/samtykke');
+      await render({ focus: false });
+      return;
+    }
     if (err.kind !== 'auth') {
       // Not a login question (offline, server trouble): say so, offer a retry.
       state.session = 'unknown';

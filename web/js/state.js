@@ -10,6 +10,7 @@ export const state = {
   etag: '',
   flash: null, // { variant, text } shown once, on the next render
   loginNotice: '', // 'loggedOut' | 'expired' on the login page
+  needsConsent: false, // logged in, but consent to the joint plan not yet given
 };
 
 /** GET /api/v1/plan into state. On any error it rethrows and keeps the

@@ -17,6 +17,8 @@ export default {
   noscript: 'Kaptajn kræver JavaScript.',
 
   nav: {
+    consent: 'Mit samtykke',
+    privacy: 'Sådan bruger vi dine oplysninger',
     plan: 'Min plan',
     proposals: 'Mine forslag',
     accept: 'Sig ja til planen',
@@ -31,6 +33,8 @@ export default {
   },
 
   titles: {
+    consent: 'Samtykke til den fælles plan',
+    privacy: 'Sådan bruger vi dine oplysninger',
     login: 'Log ind',
     plan: 'Min plan',
     proposals: 'Mine forslag',
@@ -76,6 +80,8 @@ export default {
   // What went wrong, said plainly. "kept" is added when the citizen's text
   // is still there.
   errors: {
+    consent: 'Du skal sige ja til den fælles plan, før du kan se den.',
+    frozen: 'Planen er låst, fordi samtykket er trukket tilbage. Den kan ikke ændres, før der er givet samtykke igen.',
     auth: 'Du er blevet logget ud, måske fordi der gik for lang tid.',
     authAction: 'Log ind igen – så kan du sende bagefter.',
     network: 'Vi kunne ikke få forbindelse. Tjek, at du er på nettet, og prøv igen.',
@@ -94,6 +100,9 @@ export default {
   },
 
   plan: {
+    frozenHeading: 'Planen er låst',
+    frozenAction: 'Se dit samtykke',
+    frozen: 'Samtykket til den fælles plan er trukket tilbage. Du kan stadig læse planen, men ingen kan ændre den – hverken du eller kommunen. Planen bliver åben igen, når samtykket er givet igen. I en familie gælder det, hvis én af jer har trukket sit samtykke tilbage.',
     heading: 'Min plan',
     accepted: (v) => `Du har sagt ja til planen, som den er nu (${v.version}).`,
     notAccepted: 'Du har ikke sagt ja til planen endnu.',
@@ -216,6 +225,47 @@ export default {
     by: (v) => `Af ${v.by}`,
     acceptedHere: 'Du sagde ja til denne version.',
     versionHeading: (v) => `Version ${v.n}`,
+  },
+
+  consent: {
+    heading: 'Samtykke til den fælles plan',
+    intro: 'Før du kan se din plan, skal du sige ja eller nej til, at kommunen laver én fælles plan sammen med dig.',
+    replacesHeading: 'Hvad er den fælles plan?',
+    replaces: 'Den fælles plan erstatter de planer, du ellers ville have hos jobcentret, socialforvaltningen, sundhedsområdet og andre dele af kommunen. Du får én plan og én kontaktperson i stedet for mange.',
+    whoHeading: 'Hvem kan se hvad?',
+    who: 'Din koordinerende sagsbehandler og din kontaktperson kan se og ændre planen. De fagfolk, der arbejder med dig, kan se den. Du kan altid se, hvem der har set eller ændret dine oplysninger.',
+    noHeading: 'Hvad sker der, hvis jeg siger nej?',
+    no: 'Så fortsætter din sag som før, med hver sin plan. Du mister ingen hjælp. Du kan altid sige ja senere.',
+    textHeading: 'Det siger du ja til',
+    give: 'Ja, jeg giver samtykke',
+    decline: 'Nej tak, ikke nu',
+    declined: 'Du har ikke givet samtykke. Din sag fortsætter som før. Du kan komme tilbage og sige ja, når du vil, eller tale med din sagsbehandler om det.',
+    given: (v) => `Du gav samtykke ${v.at}.`,
+    givenPaper: (v) => `Dit samtykke på papir blev registreret ${v.at}.`,
+    withdrawn: (v) => `Du trak dit samtykke tilbage ${v.at}. Planen er låst.`,
+    withdraw: 'Træk mit samtykke tilbage',
+    confirmHeading: 'Vil du trække dit samtykke tilbage?',
+    confirm: 'Planen bliver låst: du og kommunen kan læse den, men ingen kan ændre den, før du siger ja igen.',
+    confirmYes: 'Ja, træk samtykket tilbage',
+    confirmNo: 'Fortryd',
+    giveAgain: 'Giv samtykke igen',
+    done: 'Tak. Dit svar er gemt.',
+    version: (v) => `Tekstens version: ${v.version}`,
+    privacyLink: 'Sådan bruger vi dine oplysninger',
+  },
+
+  privacy: {
+    heading: 'Sådan bruger vi dine oplysninger',
+    whatHeading: 'Hvad gemmer vi?',
+    what: 'Dit navn, dit CPR-nummer (krypteret), din plan med drømme, mål og møder, dine forslag, dine ja til planen og dit samtykke med tidspunkt.',
+    whyHeading: 'Hvorfor?',
+    why: 'For at lave og følge én fælles plan sammen med dig (lov om en aktiv beskæftigelsesindsats § 30 b), når du har givet samtykke til det.',
+    howLongHeading: 'Hvor længe?',
+    howLong: 'Så længe dit forløb varer, og derefter så længe kommunen skal gemme sager efter loven. Så bliver dine personoplysninger slettet.',
+    whoHeading: 'Hvem ser dem?',
+    who: 'Din koordinerende sagsbehandler, din kontaktperson og de fagfolk, der arbejder med dig. Hver gang en medarbejder ser eller ændrer dine oplysninger, bliver det skrevet ned, og du kan selv se det.',
+    rightsHeading: 'Dine rettigheder',
+    rights: 'Du har ret til at se dine oplysninger, få rettet forkerte oplysninger og trække dit samtykke tilbage. Du kan klage til kommunen og til Datatilsynet.',
   },
 
   access: {

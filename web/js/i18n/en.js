@@ -15,6 +15,8 @@ export default {
   noscript: 'Kaptajn needs JavaScript.',
 
   nav: {
+    consent: 'My consent',
+    privacy: 'How we use your information',
     plan: 'My plan',
     proposals: 'My proposals',
     accept: 'Say yes to the plan',
@@ -29,6 +31,8 @@ export default {
   },
 
   titles: {
+    consent: 'Consent to the joint plan',
+    privacy: 'How we use your information',
     login: 'Log in',
     plan: 'My plan',
     proposals: 'My proposals',
@@ -72,6 +76,8 @@ export default {
   },
 
   errors: {
+    consent: 'You need to say yes to the joint plan before you can see it.',
+    frozen: 'The plan is locked because consent has been withdrawn. It cannot be changed until consent is given again.',
     auth: 'You have been logged out, perhaps because some time passed.',
     authAction: 'Log in again – then you can send it afterwards.',
     network: 'We could not connect. Check that you are online and try again.',
@@ -90,6 +96,9 @@ export default {
   },
 
   plan: {
+    frozenHeading: 'The plan is locked',
+    frozenAction: 'See your consent',
+    frozen: 'Consent to the joint plan has been withdrawn. You can still read the plan, but nobody can change it – neither you nor the municipality. The plan opens again when consent is given again. In a family this applies if one of you has withdrawn consent.',
     heading: 'My plan',
     accepted: (v) => `You have said yes to the plan as it is now (${v.version}).`,
     notAccepted: 'You have not said yes to the plan yet.',
@@ -212,6 +221,47 @@ export default {
     by: (v) => `By ${v.by}`,
     acceptedHere: 'You said yes to this version.',
     versionHeading: (v) => `Version ${v.n}`,
+  },
+
+  consent: {
+    heading: 'Consent to the joint plan',
+    intro: 'Before you can see your plan, please say yes or no to the municipality making one joint plan together with you.',
+    replacesHeading: 'What is the joint plan?',
+    replaces: 'The joint plan replaces the plans you would otherwise have with the job centre, social services, health services and other parts of the municipality. You get one plan and one contact person instead of many.',
+    whoHeading: 'Who can see what?',
+    who: 'Your coordinating caseworker and your contact person can see and change the plan. The professionals who work with you can see it. You can always see who has seen or changed your information.',
+    noHeading: 'What happens if I say no?',
+    no: 'Your case goes on as before, with separate plans. You lose no help. You can always say yes later.',
+    textHeading: 'What you say yes to',
+    give: 'Yes, I give my consent',
+    decline: 'No thanks, not now',
+    declined: 'You have not given consent. Your case goes on as before. You can come back and say yes whenever you like, or talk to your caseworker about it.',
+    given: (v) => `You gave consent on ${v.at}.`,
+    givenPaper: (v) => `Your consent on paper was recorded on ${v.at}.`,
+    withdrawn: (v) => `You withdrew your consent on ${v.at}. The plan is locked.`,
+    withdraw: 'Withdraw my consent',
+    confirmHeading: 'Do you want to withdraw your consent?',
+    confirm: 'The plan will be locked: you and the municipality can read it, but nobody can change it until you say yes again.',
+    confirmYes: 'Yes, withdraw my consent',
+    confirmNo: 'Cancel',
+    giveAgain: 'Give consent again',
+    done: 'Thank you. Your answer has been saved.',
+    version: (v) => `Text version: ${v.version}`,
+    privacyLink: 'How we use your information',
+  },
+
+  privacy: {
+    heading: 'How we use your information',
+    whatHeading: 'What do we store?',
+    what: 'Your name, your CPR number (encrypted), your plan with dreams, goals and meetings, your proposals, your yes to the plan and your consent with its time.',
+    whyHeading: 'Why?',
+    why: 'To make and follow one joint plan together with you (Danish Active Employment Act § 30 b), once you have given consent.',
+    howLongHeading: 'For how long?',
+    howLong: 'As long as your course lasts, and after that as long as the law requires the municipality to keep case files. Then your personal data is deleted.',
+    whoHeading: 'Who sees it?',
+    who: 'Your coordinating caseworker, your contact person and the professionals who work with you. Every time a member of staff sees or changes your information, it is written down, and you can see it yourself.',
+    rightsHeading: 'Your rights',
+    rights: 'You have the right to see your information, have wrong information corrected and withdraw your consent. You can complain to the municipality and to the Danish Data Protection Agency (Datatilsynet).',
   },
 
   access: {

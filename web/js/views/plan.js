@@ -93,6 +93,12 @@ function draw(view, ctx) {
       'div',
       { class: 'plan-page' },
       pageHeading(t('plan.heading')),
+      plan.frozen
+        ? alert('warning', t('plan.frozen'), {
+            heading: t('plan.frozenHeading'),
+            actions: [h('a', { href: '#/samtykke', class: 'button button-secondary' }, t('plan.frozenAction'))],
+          })
+        : null,
       acceptanceLine(plan),
       dreamsSection(plan, view, ctx),
       goalsSection(plan),
@@ -550,6 +556,8 @@ function moreSection() {
     ['#/ja', 'nav.accept', 'check'],
     ['#/historik', 'nav.history', 'time'],
     ['#/indsigt', 'nav.access', 'visibility'],
+    ['#/samtykke', 'nav.consent', 'check'],
+    ['#/privatliv', 'nav.privacy', 'visibility'],
   ];
   return h(
     'nav',

@@ -19,26 +19,73 @@ enum audit_field {
 	AF_OBJECT, AF_REQUEST_ID, AF__MAX
 };
 
-/* SHA-256 over a version tag, the previous hash and each field written as
- * "length:bytes", so no field can bleed into the next. */
-static void audit_hash(const char *const f[AF__MAX], const uint8_t prev[KP_SHA256_LEN],
-                       uint8_t out[KP_SHA256_LEN])
+/* Personal fields: what a purge empties. The version 2 row hash covers
+ * their digest instead of them, so the chain verifies after they go. */
+static const bool af_personal[AF__MAX] = {[AF_ACTOR_NAME] = true, [AF_OBJECT] = true};
+
+/* One field into a hash as "length:bytes", so no field can bleed into the
+ * next. */
+static void audit_feed(mbedtls_sha256_context *c, const char *v)
+{
+	char len[24];
+	int n;
+
+	v = v != NULL ? v : "";
+	n = snprintf(len, sizeof(len), "%zu:", strlen(v));
+	mbedtls_sha256_update_ret(c, (const unsigned char *)len, (size_t)n);
+	mbedtls_sha256_update_ret(c, (const unsigned char *)v, strlen(v));
+}
+
+/* Version 1 (rows written before migration 011, until they are resealed):
+ * SHA-256 over a tag, the previous hash and every field. */
+static void audit_hash_v1(const char *const f[AF__MAX], const uint8_t prev[KP_SHA256_LEN],
+                          uint8_t out[KP_SHA256_LEN])
 {
 	mbedtls_sha256_context c;
-	char len[24];
 	size_t i;
 
 	mbedtls_sha256_init(&c);
 	mbedtls_sha256_starts_ret(&c, 0);
 	mbedtls_sha256_update_ret(&c, (const unsigned char *)"kaptajn-audit-v1", 16);
 	mbedtls_sha256_update_ret(&c, prev, KP_SHA256_LEN);
-	for (i = 0; i < AF__MAX; i++) {
-		const char *v = f[i] != NULL ? f[i] : "";
-		int n = snprintf(len, sizeof(len), "%zu:", strlen(v));
+	for (i = 0; i < AF__MAX; i++)
+		audit_feed(&c, f[i]);
+	mbedtls_sha256_finish_ret(&c, out);
+	mbedtls_sha256_free(&c);
+}
 
-		mbedtls_sha256_update_ret(&c, (const unsigned char *)len, (size_t)n);
-		mbedtls_sha256_update_ret(&c, (const unsigned char *)v, strlen(v));
-	}
+/* The digest of a row's personal fields, kept in the row. */
+static void audit_digest(const char *const f[AF__MAX], uint8_t out[KP_SHA256_LEN])
+{
+	mbedtls_sha256_context c;
+	size_t i;
+
+	mbedtls_sha256_init(&c);
+	mbedtls_sha256_starts_ret(&c, 0);
+	mbedtls_sha256_update_ret(&c, (const unsigned char *)"kaptajn-audit-personal-v2", 25);
+	for (i = 0; i < AF__MAX; i++)
+		if (af_personal[i])
+			audit_feed(&c, f[i]);
+	mbedtls_sha256_finish_ret(&c, out);
+	mbedtls_sha256_free(&c);
+}
+
+/* Version 2: SHA-256 over a tag, the previous hash, every field that is not
+ * personal and the personal fields' digest. */
+static void audit_hash_v2(const char *const f[AF__MAX], const uint8_t digest[KP_SHA256_LEN],
+                          const uint8_t prev[KP_SHA256_LEN], uint8_t out[KP_SHA256_LEN])
+{
+	mbedtls_sha256_context c;
+	size_t i;
+
+	mbedtls_sha256_init(&c);
+	mbedtls_sha256_starts_ret(&c, 0);
+	mbedtls_sha256_update_ret(&c, (const unsigned char *)"kaptajn-audit-v2", 16);
+	mbedtls_sha256_update_ret(&c, prev, KP_SHA256_LEN);
+	for (i = 0; i < AF__MAX; i++)
+		if (!af_personal[i])
+			audit_feed(&c, f[i]);
+	mbedtls_sha256_update_ret(&c, digest, KP_SHA256_LEN);
 	mbedtls_sha256_finish_ret(&c, out);
 	mbedtls_sha256_free(&c);
 }
@@ -46,7 +93,7 @@ static void audit_hash(const char *const f[AF__MAX], const uint8_t prev[KP_SHA25
 enum kp_err audit_write(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long citizen_id, const char *action, const char *object)
 {
-	uint8_t prev[KP_SHA256_LEN], hash[KP_SHA256_LEN];
+	uint8_t prev[KP_SHA256_LEN], hash[KP_SHA256_LEN], digest[KP_SHA256_LEN];
 	const char *f[AF__MAX];
 	unsigned long long id;
 	struct db_res head;
@@ -73,14 +120,16 @@ enum kp_err audit_write(struct db *db, struct arena *a, const struct kp_actor *w
 	f[AF_ACTION] = action;
 	f[AF_OBJECT] = object != NULL ? object : "";
 	f[AF_REQUEST_ID] = who->request_id != NULL ? who->request_id : "";
-	audit_hash(f, prev, hash);
+	audit_digest(f, digest);
+	audit_hash_v2(f, digest, prev, hash);
 	err = db_exec(db, DB_AUDIT_INSERT,
 	              DB_ARGS(DB_STR(f[AF_AT]), DB_STR(f[AF_ACTOR_KIND]),
 	                      who->kind == KP_ACTOR_STAFF ? DB_I64(who->id) : DB_NULL,
 	                      DB_STR(f[AF_ACTOR_NAME]), DB_STR(f[AF_ACTOR_ROLE]),
 	                      citizen_id > 0 ? DB_I64(citizen_id) : DB_NULL, DB_STR(f[AF_ACTION]),
 	                      DB_STR(f[AF_OBJECT]), DB_STR(f[AF_REQUEST_ID]),
-	                      DB_BLOB(prev, sizeof(prev)), DB_BLOB(hash, sizeof(hash))),
+	                      DB_BLOB(prev, sizeof(prev)), DB_BLOB(hash, sizeof(hash)),
+	                      DB_BLOB(digest, sizeof(digest))),
 	              NULL, &id);
 	if (err != KP_OK)
 		return err;
@@ -142,13 +191,22 @@ enum kp_err audit_list(struct db *db, struct arena *a, long long citizen_id, str
 	return KP_OK;
 }
 
-/* A row of DB_AUDIT_SCAN: its fields in the order they are hashed, and its
- * two hashes (NULL when not of the hash's length). */
+/* A row of DB_AUDIT_SCAN: its fields in the order they are hashed, its two
+ * hashes and its personal fields' digest (NULL when not of a hash's
+ * length), its hash version and whether a purge emptied it. */
 struct audit_scan_row {
 	long long id;
 	const char *f[AF__MAX];
-	const uint8_t *prev_hash, *row_hash;
+	const uint8_t *prev_hash, *row_hash, *digest;
+	int version;
+	bool redacted;
 };
+
+static const uint8_t *audit_scan_hash(const struct db_res *r, size_t i, int col)
+{
+	return db_cell_len(r, i, col) == KP_SHA256_LEN ? (const uint8_t *)db_cell(r, i, col)
+	                                                : NULL;
+}
 
 static void audit_scan_fill(const struct db_res *r, size_t i, struct audit_scan_row *s)
 {
@@ -164,51 +222,79 @@ static void audit_scan_fill(const struct db_res *r, size_t i, struct audit_scan_
 	s->id = db_i64(r, i, AS_ID);
 	for (k = 0; k < AF__MAX; k++)
 		s->f[k] = db_cell(r, i, col[k]);
-	s->prev_hash = db_cell_len(r, i, AS_PREV_HASH) == KP_SHA256_LEN
-	                       ? (const uint8_t *)db_cell(r, i, AS_PREV_HASH)
-	                       : NULL;
-	s->row_hash = db_cell_len(r, i, AS_ROW_HASH) == KP_SHA256_LEN
-	                      ? (const uint8_t *)db_cell(r, i, AS_ROW_HASH)
-	                      : NULL;
+	s->prev_hash = audit_scan_hash(r, i, AS_PREV_HASH);
+	s->row_hash = audit_scan_hash(r, i, AS_ROW_HASH);
+	s->digest = audit_scan_hash(r, i, AS_DIGEST);
+	s->version = (int)db_i64(r, i, AS_HASH_VERSION);
+	s->redacted = db_i64(r, i, AS_REDACTED) != 0;
 }
 
-int audit_verify(struct db *db, FILE *log, long long *broken_id)
+/* The hash row must carry after prev, by its own version: a row emptied by
+ * a purge is checked with the digest it kept; a whole row's digest must be
+ * its fields'. NULL (with why) when the row cannot hold. */
+static const char *audit_expect(const struct audit_scan_row *row,
+                                const uint8_t prev[KP_SHA256_LEN], uint8_t out[KP_SHA256_LEN])
+{
+	uint8_t digest[KP_SHA256_LEN];
+	size_t i;
+
+	if (row->version == 1 && !row->redacted) {
+		audit_hash_v1(row->f, prev, out);
+		return NULL;
+	}
+	if (row->version != 2 || row->digest == NULL)
+		return "has no valid hash version or digest";
+	if (row->redacted) {
+		for (i = 0; i < AF__MAX; i++)
+			if (af_personal[i] && row->f[i] != NULL && *row->f[i] != '\0')
+				return "was written to after a purge emptied it";
+	} else {
+		audit_digest(row->f, digest);
+		if (memcmp(digest, row->digest, KP_SHA256_LEN) != 0)
+			return "was changed after it was written";
+	}
+	audit_hash_v2(row->f, row->digest, prev, out);
+	return NULL;
+}
+
+/* Walks the chain from its first row in one snapshot, calling each(row,
+ * ctx) for every row that holds. 0 when every row holds and the head
+ * names the last; 1 at the first that does not (said to log, its id in
+ * *broken_id); -1 when the database cannot be read. The caller owns the
+ * transaction. */
+static int audit_walk(struct db *db, struct arena *a, FILE *log, long long *broken_id,
+                      int (*each)(const struct audit_scan_row *, void *),
+                      void *ctx, long long *nrows, uint8_t last_hash[KP_SHA256_LEN])
 {
 	uint8_t prev[KP_SHA256_LEN] = {0}, hash[KP_SHA256_LEN];
-	struct arena *a = arena_new();
 	long long last = 0, rows = 0;
 	struct audit_scan_row row;
 	struct db_res r, head;
-	enum kp_err err;
-	int rc = -1;
+	const char *why;
 	size_t i;
 
 	*broken_id = 0;
-	if (a == NULL)
-		return -1;
-	/* One snapshot for the log and its head: rows added meanwhile by
-	 * staff at work are neither half seen nor taken for a gap. */
-	if ((err = db_tx_begin(db)) != KP_OK)
-		goto out;
 	for (;;) {
-		if ((err = db_query(db, a, DB_AUDIT_SCAN, DB_ARGS(DB_I64(last)), &r)) != KP_OK)
-			goto out;
+		if (db_query(db, a, DB_AUDIT_SCAN, DB_ARGS(DB_I64(last)), &r) != KP_OK)
+			return -1;
 		for (i = 0; i < r.nrows; i++) {
 			audit_scan_fill(&r, i, &row);
 			if (row.prev_hash == NULL || memcmp(row.prev_hash, prev, KP_SHA256_LEN) != 0) {
 				fprintf(log, "audit: row %lld does not follow the row before it"
 				             " (a row was deleted or changed)\n", row.id);
 				*broken_id = row.id;
-				rc = 1;
-				goto out;
+				return 1;
 			}
-			audit_hash(row.f, prev, hash);
-			if (row.row_hash == NULL || memcmp(row.row_hash, hash, KP_SHA256_LEN) != 0) {
-				fprintf(log, "audit: row %lld was changed after it was written\n", row.id);
+			if ((why = audit_expect(&row, prev, hash)) == NULL &&
+			    (row.row_hash == NULL || memcmp(row.row_hash, hash, KP_SHA256_LEN) != 0))
+				why = "was changed after it was written";
+			if (why != NULL) {
+				fprintf(log, "audit: row %lld %s\n", row.id, why);
 				*broken_id = row.id;
-				rc = 1;
-				goto out;
+				return 1;
 			}
+			if (each != NULL && each(&row, ctx) != 0)
+				return -1;
 			memcpy(prev, hash, sizeof(prev));
 			last = row.id;
 			rows++;
@@ -217,23 +303,41 @@ int audit_verify(struct db *db, FILE *log, long long *broken_id)
 			break;
 		arena_reset(a);
 	}
-	if ((err = db_query(db, a, DB_AUDIT_HEAD_GET, DB_NOARGS, &head)) != KP_OK)
-		goto out;
-	if (head.nrows != 1) {
-		err = KP_EINTERNAL;
-		goto out;
-	}
+	if (db_query(db, a, DB_AUDIT_HEAD_GET, DB_NOARGS, &head) != KP_OK || head.nrows != 1)
+		return -1;
 	if (db_i64(&head, 0, AH_LAST_ID) != last ||
 	    db_cell_len(&head, 0, AH_LAST_HASH) != KP_SHA256_LEN ||
 	    memcmp(db_cell(&head, 0, AH_LAST_HASH), prev, KP_SHA256_LEN) != 0) {
 		fprintf(log, "audit: the newest rows are missing (the head names row %lld, the log"
 		             " ends at %lld)\n", db_i64(&head, 0, AH_LAST_ID), last);
 		*broken_id = last + 1;
-		rc = 1;
-		goto out;
+		return 1;
 	}
-	fprintf(log, "audit: %lld rows, chain intact\n", rows);
-	rc = 0;
+	*nrows = rows;
+	if (last_hash != NULL)
+		memcpy(last_hash, prev, KP_SHA256_LEN);
+	return 0;
+}
+
+int audit_verify(struct db *db, FILE *log, long long *broken_id)
+{
+	struct arena *a = arena_new();
+	long long rows = 0;
+	enum kp_err err;
+	int rc = -1;
+
+	*broken_id = 0;
+	if (a == NULL)
+		return -1;
+	/* One snapshot for the log and its head: rows added meanwhile by
+	 * staff at work are neither half seen nor taken for a gap. */
+	if ((err = db_tx_begin(db)) != KP_OK)
+		goto out;
+	rc = audit_walk(db, a, log, broken_id, NULL, NULL, &rows, NULL);
+	if (rc == 0)
+		fprintf(log, "audit: %lld rows, chain intact\n", rows);
+	else if (rc < 0)
+		err = KP_EINTERNAL;
 out:
 	/* The snapshot wrote nothing: it ends as any transaction does. A
 	 * finding stands even when the end fails. */
@@ -241,4 +345,110 @@ out:
 		rc = -1;
 	arena_free(a);
 	return rc;
+}
+
+/* What the reseal carries from row to row: the new chain's last hash. */
+struct audit_reseal {
+	struct db *db;
+	uint8_t prev[KP_SHA256_LEN];
+	long long last_id;
+	long long sealed;
+};
+
+/* Seals one row again as version 2 after the new chain's last hash. */
+static int audit_reseal_row(const struct audit_scan_row *row, void *ctx)
+{
+	struct audit_reseal *rs = ctx;
+	uint8_t digest[KP_SHA256_LEN], hash[KP_SHA256_LEN];
+	unsigned long long n = 0;
+
+	if (row->version == 2 && row->digest != NULL) {
+		memcpy(digest, row->digest, sizeof(digest));
+	} else {
+		audit_digest(row->f, digest);
+		rs->sealed++;
+	}
+	audit_hash_v2(row->f, digest, rs->prev, hash);
+	if (db_exec(rs->db, DB_AUDIT_RESEAL,
+	            DB_ARGS(DB_BLOB(rs->prev, KP_SHA256_LEN), DB_BLOB(hash, KP_SHA256_LEN),
+	                    DB_BLOB(digest, KP_SHA256_LEN), DB_I64(row->id)),
+	            &n, NULL) != KP_OK)
+		return -1;
+	/* A version 2 row after resealed ones carries the new chain too. */
+	if (n == 0 && row->version == 2 &&
+	    db_exec(rs->db, DB_AUDIT_RELINK,
+	            DB_ARGS(DB_BLOB(rs->prev, KP_SHA256_LEN), DB_BLOB(hash, KP_SHA256_LEN),
+	                    DB_I64(row->id)),
+	            NULL, NULL) != KP_OK)
+		return -1;
+	memcpy(rs->prev, hash, sizeof(rs->prev));
+	rs->last_id = row->id;
+	return 0;
+}
+
+int audit_reseal(struct db *db, FILE *log)
+{
+	struct audit_reseal rs = {.db = db};
+	const struct kp_actor sys = {.kind = KP_ACTOR_SYSTEM, .name = "kaptajn migrate"};
+	uint8_t old_head[KP_SHA256_LEN];
+	struct arena *a = arena_new();
+	long long rows = 0, broken = 0;
+	struct db_res r;
+	enum kp_err err;
+	int rc = -1;
+	char hex[2 * KP_SHA256_LEN + 1];
+	size_t i;
+
+	if (a == NULL)
+		return -1;
+	if ((err = db_tx_begin(db)) != KP_OK)
+		goto out;
+	/* The head's lock keeps every other writer out until the end. */
+	if ((err = db_query(db, a, DB_AUDIT_HEAD_LOCK, DB_NOARGS, &r)) != KP_OK ||
+	    (err = db_query(db, a, DB_AUDIT_V1_COUNT, DB_NOARGS, &r)) != KP_OK)
+		goto out;
+	if (r.nrows != 1 || db_i64(&r, 0, CNT_N) == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* Only a chain that holds is sealed again: first check it whole. */
+	rc = audit_walk(db, a, log, &broken, NULL, NULL, &rows, old_head);
+	if (rc != 0) {
+		fprintf(log, "audit: the chain does not hold; its version 1 rows stay as they are"
+		             " and cannot be emptied by a purge\n");
+		err = rc < 0 ? KP_EINTERNAL : KP_OK;
+		rc = rc < 0 ? -1 : 1;
+		goto out;
+	}
+	arena_reset(a);
+	if (audit_walk(db, a, log, &broken, audit_reseal_row, &rs, &rows, NULL) < 0) {
+		/* The walk checks each row against the old chain before it is
+		 * rewritten; the rows after it are still the old ones. */
+		err = KP_EINTERNAL;
+		goto out;
+	}
+	if ((err = db_exec(db, DB_AUDIT_HEAD_SET,
+	                   DB_ARGS(DB_I64(rs.last_id), DB_BLOB(rs.prev, KP_SHA256_LEN)), NULL,
+	                   NULL)) != KP_OK)
+		goto out;
+	for (i = 0; i < KP_SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", old_head[i]);
+	/* The old chain's last hash, kept in the new chain: a copy of it held
+	 * elsewhere still proves what was sealed. */
+	err = audit_write(db, a, &sys, 0, "audit_resealed", arena_printf(a, "v1 head %s", hex));
+	if (err == KP_OK) {
+		fprintf(log, "audit: %lld version 1 rows sealed again as version 2 (old head %s)\n",
+		        rs.sealed, hex);
+		rc = 0;
+	}
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
+		rc = -1;
+	arena_free(a);
+	return rc;
+}
+
+enum kp_err audit_redact(struct db *db, long long citizen_id, unsigned long long *rows)
+{
+	return db_exec(db, DB_AUDIT_REDACT, DB_ARGS(DB_I64(citizen_id)), rows, NULL);
 }

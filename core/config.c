@@ -33,6 +33,8 @@ static const struct {
 } int_keys[] = {
 	{"db_timeout", offsetof(struct kp_config, db_timeout), 1, 60},
 	{"purge_interval", offsetof(struct kp_config, purge_interval), 0, 86400},
+	{"retention_years", offsetof(struct kp_config, retention_years), 1, 100},
+	{"course_reopen_days", offsetof(struct kp_config, course_reopen_days), 0, 3650},
 };
 
 static char *trim(char *s)
@@ -56,6 +58,8 @@ int config_load(struct kp_config *cfg, const char *path, char *err, size_t errle
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->db_timeout = 5;
 	cfg->purge_interval = 600;
+	cfg->retention_years = 5;
+	cfg->course_reopen_days = 90;
 	if ((f = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "config: %s: %s", path, strerror(errno));
 		return -1;

@@ -167,7 +167,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = LST__MAX},
 	[DB_CASELOAD_CITIZEN] = {.sql =
 		"SELECT c.id, c.plan_id, c.name, p.frozen FROM citizens c JOIN plans p ON p.id = c.plan_id"
-		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)",
+		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?) AND c.purged_at IS NULL",
 		.cols = CC__MAX},
 	[DB_CASELOAD_LIST] = {.sql =
 		"SELECT c.id, c.name, c.household_id, p.id, p.version,"
@@ -179,15 +179,15 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff ct ON ct.id = c.contact_id"
 		" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
-		" WHERE (c.caseworker_id = ? OR c.contact_id = ?)"
+		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND c.purged_at IS NULL"
 		" AND (c.name > ? OR (c.name = ? AND c.id > ?)) ORDER BY c.name, c.id LIMIT ?",
 		.cols = CL__MAX},
 	[DB_AUDIT_HEAD_LOCK] = {.sql = "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
 		.cols = AHL__MAX},
 	[DB_AUDIT_INSERT] = {.sql =
 		"INSERT INTO audit_log (at, actor_kind, actor_staff_id, actor_name, actor_role,"
-		" citizen_id, action, object, request_id, prev_hash, row_hash)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+		" citizen_id, action, object, request_id, prev_hash, row_hash, hash_version,"
+		" personal_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2, ?)"},
 	[DB_AUDIT_HEAD_SET] = {.sql = "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1"},
 	[DB_AUDIT_HEAD_GET] = {.sql = "SELECT last_id, last_hash FROM audit_head WHERE id = 1",
 		.cols = AH__MAX},
@@ -198,9 +198,79 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = AL__MAX},
 	[DB_AUDIT_SCAN] = {.sql =
 		"SELECT id, DATE_FORMAT(at, '%Y-%m-%d %H:%i:%s.%f'), actor_kind, actor_staff_id,"
-		" actor_name, actor_role, citizen_id, action, object, request_id, prev_hash, row_hash"
+		" actor_name, actor_role, citizen_id, action, object, request_id, prev_hash, row_hash,"
+		" hash_version, personal_digest, redacted_at IS NOT NULL"
 		" FROM audit_log WHERE id > ? ORDER BY id LIMIT 1000",
 		.cols = AS__MAX},
+	/* A version 1 row sealed again as version 2 (kaptajn migrate). */
+	[DB_AUDIT_RESEAL] = {.sql =
+		"UPDATE audit_log SET prev_hash = ?, row_hash = ?, hash_version = 2, personal_digest = ?"
+		" WHERE id = ? AND hash_version = 1"},
+	[DB_AUDIT_RELINK] = {.sql =
+		"UPDATE audit_log SET prev_hash = ?, row_hash = ? WHERE id = ? AND hash_version = 2"},
+	[DB_AUDIT_V1_COUNT] = {.sql = "SELECT COUNT(*) FROM audit_log WHERE hash_version = 1",
+		.cols = CNT__MAX},
+	/* The personal fields of a citizen's rows go; the digest that the row
+	 * hash covers stays (purge). */
+	[DB_AUDIT_REDACT] = {.sql =
+		"UPDATE audit_log SET actor_name = '', object = '', redacted_at = NOW(6)"
+		" WHERE citizen_id = ? AND hash_version = 2 AND redacted_at IS NULL"},
+	/* purge: what the retention period lets go (core/purge.c). ? = as of,
+	 * years, as of, years, a citizen (0: any), the same citizen. */
+	[DB_PURGE_DUE] = {.sql =
+		"SELECT c.id, c.plan_id, c.course_outcome, DATE_FORMAT(c.course_ended_at, '%Y-%m-%d'),"
+		" (SELECT COUNT(*) FROM citizens o WHERE o.plan_id = c.plan_id AND o.id <> c.id"
+		"   AND o.purged_at IS NULL AND (o.course_ended_at IS NULL"
+		"   OR o.course_ended_at >= DATE_SUB(?, INTERVAL ? YEAR))),"
+		" (SELECT COUNT(*) FROM proposals p WHERE p.citizen_id = c.id),"
+		" (SELECT COUNT(*) FROM meetings m WHERE m.citizen_id = c.id),"
+		" (SELECT COUNT(*) FROM dreams d WHERE d.plan_id = c.plan_id),"
+		" (SELECT COUNT(*) FROM goals g WHERE g.plan_id = c.plan_id),"
+		" (SELECT COUNT(*) FROM consents k WHERE k.citizen_id = c.id),"
+		" (SELECT COUNT(*) FROM audit_log a WHERE a.citizen_id = c.id AND a.hash_version = 2"
+		"   AND a.redacted_at IS NULL),"
+		" (SELECT COUNT(*) FROM audit_log a WHERE a.citizen_id = c.id AND a.hash_version = 1)"
+		" FROM citizens c WHERE c.purged_at IS NULL AND c.course_ended_at IS NOT NULL"
+		" AND c.course_ended_at < DATE_SUB(?, INTERVAL ? YEAR) AND (? = 0 OR c.id = ?)"
+		" ORDER BY c.id",
+		.cols = PG__MAX},
+	/* Why one citizen is not due: ? = years, the citizen. */
+	[DB_PURGE_STATE] = {.sql =
+		"SELECT course_ended_at IS NULL, purged_at IS NOT NULL,"
+		" DATE_FORMAT(DATE_ADD(course_ended_at, INTERVAL ? YEAR), '%Y-%m-%d')"
+		" FROM citizens WHERE id = ?",
+		.cols = PS__MAX},
+	/* The same test as DB_PURGE_DUE, under the row's lock: a course
+	 * reopened meanwhile is not purged. ? = citizen, as of, years. */
+	[DB_PURGE_LOCK] = {.sql =
+		"SELECT plan_id FROM citizens WHERE id = ? AND purged_at IS NULL"
+		" AND course_ended_at < DATE_SUB(?, INTERVAL ? YEAR) FOR UPDATE",
+		.cols = PU__MAX},
+	[DB_PURGE_COMMENTS] = {.sql =
+		"DELETE pc FROM proposal_comments pc JOIN proposals p ON p.id = pc.proposal_id"
+		" WHERE p.citizen_id = ?"},
+	[DB_PURGE_PROPOSALS] = {.sql = "DELETE FROM proposals WHERE citizen_id = ?"},
+	[DB_PURGE_MEETINGS] = {.sql = "DELETE FROM meetings WHERE citizen_id = ?"},
+	[DB_PURGE_CONSENTS] = {.sql = "DELETE FROM consents WHERE citizen_id = ?"},
+	[DB_PURGE_ACCEPTANCES] = {.sql = "DELETE FROM plan_acceptances WHERE citizen_id = ?"},
+	[DB_PURGE_SESSIONS] = {.sql = "DELETE FROM sessions WHERE citizen_id = ?"},
+	[DB_PURGE_OWN_DREAMS] = {.sql = "DELETE FROM dreams WHERE plan_id = ? AND citizen_id = ?",
+		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
+	[DB_PURGE_DREAMS] = {.sql = "DELETE FROM dreams WHERE plan_id = ?",
+		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
+	/* Subgoals before their goals. */
+	[DB_PURGE_GOALS] = {.sql =
+		"DELETE FROM goals WHERE plan_id = ? ORDER BY parent_id IS NULL, id DESC",
+		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
+	[DB_PURGE_HISTORY] = {.sql = "DELETE FROM plan_history WHERE plan_id = ?"},
+	[DB_PURGE_HISTORY_ACTOR] = {.sql =
+		"UPDATE plan_history SET actor_citizen_id = NULL WHERE plan_id = ? AND actor_citizen_id = ?"},
+	[DB_PURGE_DOCS] = {.sql = "DELETE FROM plan_docs WHERE plan_id = ?"},
+	/* The row stays as a tombstone: its id, how and when the course ended. */
+	[DB_PURGE_TOMBSTONE] = {.sql =
+		"UPDATE citizens SET name = '', cpr_sealed = NULL, cpr_lookup = NULL,"
+		" contact_id = NULL, purged_at = NOW(6), rev = rev + 1 WHERE id = ?",
+		.fact = {DB_MARK_CITIZEN, 0, DB_MARK_CITIZEN, 0}},
 	[DB_CITIZEN_CPR] = {.sql = "SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?",
 		.cols = CPR__MAX},
 	[DB_CITIZEN_CONSENT] = {.sql =
@@ -373,14 +443,26 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" FROM meetings WHERE plan_id = ? AND held_at IS NULL AND starts_at >= ?"
 		" ORDER BY starts_at, id LIMIT 1000",
 		.cols = MT__MAX},
+	/* ? = now, a period in days (for "ended within it"), the citizen. */
 	[DB_COURSE_LOCK] = {.sql =
 		"SELECT caseworker_id, course_outcome,"
-		" DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ')"
+		" DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" course_ended_at >= DATE_SUB(?, INTERVAL ? DAY), purged_at IS NOT NULL"
 		" FROM citizens WHERE id = ? FOR UPDATE",
 		.cols = CO__MAX},
 	[DB_COURSE_END] = {.sql =
 		"UPDATE citizens SET course_outcome = ?, course_ended_at = ?, course_ended_by = ?"
 		" WHERE id = ? AND course_outcome IS NULL"},
+	/* ? = a period in days, now, the citizen. */
+	[DB_COURSE_STATE] = {.sql =
+		"SELECT course_outcome, DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" DATE_FORMAT(course_ended_at + INTERVAL ? DAY, '%Y-%m-%dT%H:%i:%sZ'),"
+		" course_ended_at + INTERVAL ? DAY >= ? FROM citizens WHERE id = ?",
+		.cols = CS__MAX},
+	[DB_COURSE_REOPEN] = {.sql =
+		"UPDATE citizens SET course_outcome = NULL, course_ended_at = NULL,"
+		" course_ended_by = NULL WHERE id = ? AND course_outcome IS NOT NULL"
+		" AND purged_at IS NULL"},
 	/* A new citizen and a new plan are written whole in the transaction
 	 * that makes them: nobody has read either, so these statements raise
 	 * nothing. Joining a household's plan changes none of its dreams and
@@ -413,7 +495,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_REPORT_CITIZENS] = {.sql =
 		"SELECT caseworker_id, SUM(course_outcome IS NULL), SUM(course_outcome = 'job'),"
 		" SUM(course_outcome = 'education'), SUM(course_outcome = 'early_pension'),"
-		" SUM(course_outcome = 'other') FROM citizens GROUP BY caseworker_id",
+		" SUM(course_outcome = 'other'), SUM(course_outcome = 'moved_away'),"
+		" SUM(course_outcome = 'consent_withdrawn') FROM citizens GROUP BY caseworker_id",
 		.cols = RC__MAX},
 	[DB_REPORT_PENDING] = {.sql =
 		"SELECT c.caseworker_id, COUNT(*) FROM proposals p JOIN citizens c ON c.id = p.citizen_id"

@@ -68,6 +68,7 @@ static void report_citizens_fill(const struct db_res *r, size_t i, struct report
 	static const enum db_col_report_citizens col[COURSE__MAX] = {
 		[COURSE_JOB] = RC_JOB, [COURSE_EDUCATION] = RC_EDUCATION,
 		[COURSE_EARLY_PENSION] = RC_EARLY_PENSION, [COURSE_OTHER] = RC_OTHER,
+		[COURSE_MOVED_AWAY] = RC_MOVED_AWAY, [COURSE_CONSENT_WITHDRAWN] = RC_CONSENT_WITHDRAWN,
 	};
 	size_t k;
 
@@ -124,24 +125,27 @@ static void staff_add(struct group *x, const struct report_staff *st)
 static json_t *group_json(struct group *g)
 {
 	double median;
-	json_t *med, *mean, *j;
+	json_t *med, *mean, *outcomes, *j;
+	size_t k;
 
 	med = report_median(g->secs, g->nsecs, &median) ? json_real(round2(median / 3600))
 	                                                : json_null();
 	mean = g->citizens > 0 ? json_real(round2((double)g->staff_sum / (double)g->citizens))
 	                       : json_null();
-	j = json_pack("{s:I, s:I, s:o, s:o, s:{s:o, s:I}, s:{s:I, s:I, s:I, s:I}}",
+	outcomes = json_object();
+	for (k = 0; outcomes != NULL && k < COURSE__MAX; k++)
+		if (json_object_set_new(outcomes, course_outcome_names[k],
+		                        json_integer((json_int_t)g->outcomes[k])) != 0) {
+			json_decref(outcomes);
+			outcomes = NULL;
+		}
+	j = json_pack("{s:I, s:I, s:o, s:o, s:{s:o, s:I}, s:o}",
 	              "active_citizens", (json_int_t)g->active,
 	              "pending_proposals", (json_int_t)g->pending,
 	              "median_hours_to_decision", med,
 	              "citizens_per_contact", g->contacts,
 	              "staff_per_citizen", "mean", mean, "max", (json_int_t)g->staff_max,
-	              "outcomes", course_outcome_names[COURSE_JOB],
-	              (json_int_t)g->outcomes[COURSE_JOB], course_outcome_names[COURSE_EDUCATION],
-	              (json_int_t)g->outcomes[COURSE_EDUCATION],
-	              course_outcome_names[COURSE_EARLY_PENSION],
-	              (json_int_t)g->outcomes[COURSE_EARLY_PENSION],
-	              course_outcome_names[COURSE_OTHER], (json_int_t)g->outcomes[COURSE_OTHER]);
+	              "outcomes", outcomes);
 	g->contacts = NULL;
 	return j;
 }

@@ -112,6 +112,8 @@ const struct route admin_routes[] = {
 	{M_POST, "/admin/api/v1/meetings/{id}/held", h_admin_meeting_held, R_SESSION, NULL, 0},
 	{M_POST, "/admin/api/v1/citizens/{id}/course-end", h_admin_course_end,
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(course_end_body)},
+	{M_POST, "/admin/api/v1/citizens/{id}/course-reopen", h_admin_course_reopen,
+	 R_SESSION | R_CASEWORKER, NULL, 0},
 	{M_GET, "/admin/api/v1/reports/overview", h_admin_report_overview, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/healthz", h_healthz, 0, NULL, 0},
 };

@@ -4,6 +4,7 @@
  * caseload gate, which writes the audit row. */
 #include "audit.h"
 #include "caseload.h"
+#include "course.h"
 #include "internal.h"
 
 enum kp_err h_admin_citizens(struct req *r)
@@ -22,11 +23,19 @@ enum kp_err h_admin_plan(struct req *r)
 {
 	long long version;
 	json_t *out;
+	json_t *course;
 	enum kp_err err = caseload_plan(r->w->db, r->a, &r->w->keys, &r->sess.who, r->ids[0], &out,
 	                                &version);
 
 	if (err != KP_OK)
 		return err;
+	/* How the course stands, after the audited read's access check. */
+	if ((err = course_state(r->w->db, r->a, r->ids[0], r->w->cfg->course_reopen_days, r->now,
+	                        &course)) != KP_OK ||
+	    json_object_set_new(out, "course", course) != 0) {
+		json_decref(out);
+		return err != KP_OK ? err : KP_EINTERNAL;
+	}
 	respond_etag(r, version);
 	respond_json(r, 200, out);
 	return KP_OK;

@@ -287,6 +287,7 @@ enum kp_err h_admin_meeting_list(struct req *r);
 enum kp_err h_admin_legal_basis_link(struct req *r, enum kp_err err);
 enum kp_err h_admin_meeting_held(struct req *r);
 enum kp_err h_admin_course_end(struct req *r);
+enum kp_err h_admin_course_reopen(struct req *r);
 enum kp_err h_admin_report_overview(struct req *r);
 enum kp_err h_meeting_list(struct req *r);
 enum kp_err h_devidp_token(struct req *r);

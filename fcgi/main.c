@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "audit.h"
 #include "devidp.h"
+#include "purge.h"
 #include "seed.h"
 
 static void usage(void)
@@ -20,6 +21,7 @@ static void usage(void)
 	      "  kaptajn seed --config FILE\n"
 	      "  kaptajn seed-bench --config FILE --count N\n"
 	      "  kaptajn verify-audit --config FILE\n"
+	      "  kaptajn purge --config FILE [--dry-run] [--as-of YYYY-MM-DD] [--citizen ID]\n"
 	      "  kaptajn keygen --out FILE\n"
 	      "  kaptajn devidp-keygen --dir DIR\n"
 	      "  kaptajn dev-token --config FILE --sub S --aud A [--loa L] [--ttl S] [--alg A]\n",
@@ -29,7 +31,8 @@ static void usage(void)
 /* "--name value" options; every value is a string. */
 struct opts {
 	const char *config, *pool, *socket, *pidfile, *migrations, *out, *dir, *sub, *aud, *loa,
-		*ttl, *alg, *count, *workers;
+		*ttl, *alg, *count, *workers, *as_of, *citizen;
+	bool dry_run;
 };
 
 static int opts_parse(struct opts *o, int argc, char **argv)
@@ -52,12 +55,20 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 		{"--alg", offsetof(struct opts, alg)},
 		{"--count", offsetof(struct opts, count)},
 		{"--workers", offsetof(struct opts, workers)},
+		{"--as-of", offsetof(struct opts, as_of)},
+		{"--citizen", offsetof(struct opts, citizen)},
 	};
 	int i;
 	size_t k;
 
 	memset(o, 0, sizeof(*o));
 	for (i = 2; i < argc; i += 2) {
+		/* The one option without a value. */
+		if (strcmp(argv[i], "--dry-run") == 0) {
+			o->dry_run = true;
+			i--;
+			continue;
+		}
 		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
 			if (strcmp(argv[i], names[k].name) == 0)
 				break;
@@ -148,6 +159,57 @@ static int cmd_serve(const struct opts *o, const struct kp_config *cfg)
 	return pool_run(cfg, p, o->socket, workers, o->pidfile);
 }
 
+/* purge's options: --as-of (a day, UTC) only for a dry run, since data is
+ * never let go before its time; --citizen a positive id. 0, or -1 with the
+ * reason on stderr. */
+static int purge_opts_from(struct purge_opts *po, const struct opts *o,
+                           const struct kp_config *cfg)
+{
+	char *end;
+
+	memset(po, 0, sizeof(*po));
+	po->as_of = time(NULL);
+	po->years = cfg->retention_years;
+	po->dry_run = o->dry_run;
+	if (o->as_of != NULL) {
+		struct tm tm, back;
+		int y, m, d, n = 0;
+
+		memset(&tm, 0, sizeof(tm));
+		if (sscanf(o->as_of, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+		    o->as_of[n] != '\0' || y < 2000) {
+			fprintf(stderr, "kaptajn: --as-of must be a day as YYYY-MM-DD\n");
+			return -1;
+		}
+		tm.tm_year = y - 1900;
+		tm.tm_mon = m - 1;
+		tm.tm_mday = d;
+		/* A day that does not exist (2027-02-30) comes back as another. */
+		back = tm;
+		if (timegm(&back) == (time_t)-1 || back.tm_mday != d || back.tm_mon != m - 1) {
+			fprintf(stderr, "kaptajn: --as-of: %s is not a day\n", o->as_of);
+			return -1;
+		}
+		if (!o->dry_run) {
+			fprintf(stderr, "kaptajn: --as-of is for a dry run only: data goes when its"
+			        " time has come, not before\n");
+			return -1;
+		}
+		tm.tm_hour = 23;
+		tm.tm_min = 59;
+		tm.tm_sec = 59;
+		po->as_of = timegm(&tm);
+	}
+	if (o->citizen != NULL) {
+		po->citizen = strtoll(o->citizen, &end, 10);
+		if (*o->citizen == '\0' || *end != '\0' || po->citizen < 1) {
+			fprintf(stderr, "kaptajn: --citizen must be a citizen's id\n");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Commands that need the database, the keys and a random generator. */
 static int cmd_data(const char *cmd, const struct opts *o, const struct kp_config *cfg)
 {
@@ -180,6 +242,17 @@ static int cmd_data(const char *cmd, const struct opts *o, const struct kp_confi
 
 		/* 0: intact; 1: broken (the first broken row is named); 2: unreadable. */
 		rc = audit_verify(db, stdout, &broken);
+		rc = rc < 0 ? 2 : rc;
+		goto out;
+	}
+	if (strcmp(cmd, "purge") == 0) {
+		struct purge_opts po;
+
+		/* 0: done; 1: refused, nothing changed; 2: bad options or the
+		 * database failed. */
+		rc = purge_opts_from(&po, o, cfg);
+		if (rc == 0)
+			rc = purge_run(db, &po, stdout, stderr);
 		rc = rc < 0 ? 2 : rc;
 		goto out;
 	}
@@ -297,7 +370,8 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "serve") == 0)
 		rc = cmd_serve(&o, &cfg);
 	else if (strcmp(cmd, "migrate") == 0 || strcmp(cmd, "seed") == 0 ||
-	         strcmp(cmd, "seed-bench") == 0 || strcmp(cmd, "verify-audit") == 0)
+	         strcmp(cmd, "seed-bench") == 0 || strcmp(cmd, "verify-audit") == 0 ||
+	         strcmp(cmd, "purge") == 0)
 		rc = cmd_data(cmd, &o, &cfg);
 	else if (strcmp(cmd, "dev-token") == 0)
 		rc = cmd_dev_token(&o, &cfg);

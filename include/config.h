@@ -24,6 +24,10 @@ struct kp_config {
 	char *dev_idp_dir;      /* dev identity provider keys and users; empty: off */
 	int purge_interval;     /* seconds between purges of spent token ids and old
 	                         * sessions by the citizen pool (default 600; 0: none) */
+	int retention_years;    /* kaptajn purge deletes a course's data this long
+	                         * after it ended (default 5) */
+	int course_reopen_days; /* an ended course can be reopened this long after
+	                         * its end (default 90) */
 };
 
 /* Reads path into cfg (zeroed first). Returns 0, or -1 with a message in err.

@@ -63,6 +63,26 @@ enum db_stmt {
 	DB_AUDIT_HEAD_GET,
 	DB_AUDIT_LIST,
 	DB_AUDIT_SCAN,
+	DB_AUDIT_RESEAL,
+	DB_AUDIT_RELINK,
+	DB_AUDIT_V1_COUNT,
+	DB_AUDIT_REDACT,
+	DB_PURGE_DUE,
+	DB_PURGE_STATE,
+	DB_PURGE_LOCK,
+	DB_PURGE_COMMENTS,
+	DB_PURGE_PROPOSALS,
+	DB_PURGE_MEETINGS,
+	DB_PURGE_CONSENTS,
+	DB_PURGE_ACCEPTANCES,
+	DB_PURGE_SESSIONS,
+	DB_PURGE_OWN_DREAMS,
+	DB_PURGE_DREAMS,
+	DB_PURGE_GOALS,
+	DB_PURGE_HISTORY,
+	DB_PURGE_HISTORY_ACTOR,
+	DB_PURGE_DOCS,
+	DB_PURGE_TOMBSTONE,
 	DB_CITIZEN_CPR,
 	DB_CITIZEN_CONSENT,
 	DB_CONSENT_LIST,
@@ -103,6 +123,8 @@ enum db_stmt {
 	DB_MEETING_UPCOMING,
 	DB_COURSE_LOCK,
 	DB_COURSE_END,
+	DB_COURSE_REOPEN,
+	DB_COURSE_STATE,
 	/* admin: enrolment; the citizen's first login */
 	DB_ENROL_OPEN_COURSE,
 	DB_ENROL_HOUSEHOLD_PLAN,
@@ -204,7 +226,11 @@ enum db_col_consent {
 /* DB_CITIZEN_CONSENT_LOCK: the newest fact's action, or none. */
 enum db_col_consent_lock { CK_CONSENT, CK__MAX };
 /* DB_COURSE_LOCK: the citizen's caseworker and how the course ended. */
-enum db_col_course { CO_CASEWORKER_ID, CO_OUTCOME, CO_ENDED_AT, CO__MAX };
+enum db_col_course {
+	CO_CASEWORKER_ID, CO_OUTCOME, CO_ENDED_AT, CO_RECENT, CO_PURGED, CO__MAX
+};
+/* DB_COURSE_STATE: how the course stands (all NULL while it runs). */
+enum db_col_course_state { CS_OUTCOME, CS_ENDED_AT, CS_REOPEN_UNTIL, CS_REOPENABLE, CS__MAX };
 /* DB_ENROL_OPEN_COURSE: the citizen whose course under a CPR number is
  * open. */
 enum db_col_enrol_open { EO_CITIZEN_ID, EO__MAX };
@@ -250,8 +276,24 @@ enum db_col_audit_list {
 /* DB_AUDIT_SCAN: a whole audit row, as the chain check reads it. */
 enum db_col_audit_scan {
 	AS_ID, AS_AT, AS_ACTOR_KIND, AS_ACTOR_ID, AS_ACTOR_NAME, AS_ACTOR_ROLE, AS_CITIZEN_ID,
-	AS_ACTION, AS_OBJECT, AS_REQUEST_ID, AS_PREV_HASH, AS_ROW_HASH, AS__MAX
+	AS_ACTION, AS_OBJECT, AS_REQUEST_ID, AS_PREV_HASH, AS_ROW_HASH, AS_HASH_VERSION,
+	AS_DIGEST, AS_REDACTED, AS__MAX
 };
+/* A single count. */
+enum db_col_count { CNT_N, CNT__MAX };
+
+/* DB_PURGE_DUE: a citizen whose data the retention period lets go, with
+ * how many of the others on the plan stay, and what would go. */
+enum db_col_purge_due {
+	PG_ID, PG_PLAN_ID, PG_OUTCOME, PG_ENDED, PG_OTHERS, PG_PROPOSALS, PG_MEETINGS, PG_DREAMS,
+	PG_GOALS, PG_CONSENTS, PG_AUDIT, PG_AUDIT_V1, PG__MAX
+};
+
+/* DB_PURGE_STATE: why a citizen is not due. */
+enum db_col_purge_state { PS_OPEN, PS_PURGED, PS_DUE_ON, PS__MAX };
+
+/* DB_PURGE_LOCK: the plan of a citizen still due. */
+enum db_col_purge_lock { PU_PLAN_ID, PU__MAX };
 /* DB_LEGAL_BASIS_GET */
 enum db_col_legal_basis_get { LBG_CHILD_RELATED, LBG__MAX };
 /* DB_LEGAL_BASIS_LIST */
@@ -277,7 +319,8 @@ enum db_col_report_caseworker { RW_ID, RW_NAME, RW__MAX };
 /* DB_REPORT_CITIZENS: citizens in a course, and those whose course ended
  * by each outcome. */
 enum db_col_report_citizens {
-	RC_CASEWORKER_ID, RC_ACTIVE, RC_JOB, RC_EDUCATION, RC_EARLY_PENSION, RC_OTHER, RC__MAX
+	RC_CASEWORKER_ID, RC_ACTIVE, RC_JOB, RC_EDUCATION, RC_EARLY_PENSION, RC_OTHER,
+	RC_MOVED_AWAY, RC_CONSENT_WITHDRAWN, RC__MAX
 };
 /* DB_REPORT_PENDING */
 enum db_col_report_pending { RP_CASEWORKER_ID, RP_COUNT, RP__MAX };

@@ -337,6 +337,36 @@ describe('caseworker pages on a phone', { skip: SKIP }, () => {
     assert.equal(contact.role, 'Hjemmesygeplejerske');
   });
 
+  // ------------------------------------------------------------ course
+
+  it('ends the course (errors first) with its outcome, then reopens it within the period', async () => {
+    await page.goto(`${BASE}/admin/#/borger/${cid}`);
+    await adminSettled(page);
+    const section = page.locator('section[aria-labelledby="course-heading"]');
+    await section.getByText('Forløbet kører.').waitFor();
+    await section.getByRole('link', { name: 'Afslut forløb' }).click();
+    await page.waitForURL((u) => u.hash === `#/borger/${cid}/forloeb`);
+    await adminSettled(page);
+    await page.getByRole('button', { name: 'Ja, afslut forløbet' }).click();
+    await page.locator('.form-error-message', { hasText: 'Vælg, hvordan forløbet endte.' }).first().waitFor();
+    assert.equal((await mette.request('GET', `${ADMIN}/citizens/${cid}/plan`)).json.course.outcome, null, 'nothing was sent');
+    await page.getByRole('radio', { name: 'Fraflyttet' }).check();
+    await assertAxe(page, 'the course end form');
+    await shot(page, 'course-end');
+    await page.getByRole('button', { name: 'Ja, afslut forløbet' }).click();
+    await page.locator('#flash', { hasText: 'Forløbet er afsluttet.' }).waitFor();
+    await section.getByText(/Forløbet blev afsluttet .*: Fraflyttet\./).waitFor();
+    assert.equal((await mette.request('GET', `${ADMIN}/citizens/${cid}/plan`)).json.course.outcome, 'moved_away');
+    await section.getByRole('link', { name: 'Genåbn forløb' }).click();
+    await page.waitForURL((u) => u.hash === `#/borger/${cid}/forloeb`);
+    await adminSettled(page);
+    await assertAxe(page, 'the course reopen page');
+    await page.getByRole('button', { name: 'Ja, genåbn forløbet' }).click();
+    await page.locator('#flash', { hasText: 'Forløbet er genåbnet.' }).waitFor();
+    await section.getByText('Forløbet kører.').waitFor();
+    assert.equal((await mette.request('GET', `${ADMIN}/citizens/${cid}/plan`)).json.course.outcome, null);
+  });
+
   // ---------------------------------------------------------- meetings
 
   it('plans a network meeting (errors first) and marks it held', async () => {

@@ -16,13 +16,14 @@ import {
 const NEED = !SKIP && !(HAVE_DB && process.env.KAPTAJN_CONFIG) ? 'needs KAPTAJN_DB_SOCKET and KAPTAJN_CONFIG' : SKIP;
 
 const COLUMNS = ['id', 'at', 'actor_kind', 'actor_staff_id', 'actor_name', 'actor_role', 'citizen_id', 'action',
-  'object', 'request_id', 'prev_hash', 'row_hash'];
+  'object', 'request_id', 'prev_hash', 'row_hash', 'hash_version', 'personal_digest', 'redacted_at'];
+const BINARY = new Set(['prev_hash', 'row_hash', 'personal_digest']);
 
 /** One audit row, every column as hex of its text (the hashes as hex of
  * their bytes; NULL as null), to put back exactly. */
 function rowHex(id) {
   const cols = COLUMNS.map((c) => {
-    const v = c.endsWith('_hash') ? c : `CAST(${c} AS CHAR)`; // text, so that it goes back in as it came out
+    const v = BINARY.has(c) ? c : `CAST(${c} AS CHAR)`; // text, so that it goes back in as it came out
     return `IF(${c} IS NULL, 'NULL', HEX(${v}))`;
   }).join(', ');
   const rows = sql(`SELECT ${cols} FROM audit_log WHERE id = ${sqlInt(id)}`);
@@ -33,7 +34,7 @@ function rowHex(id) {
 function reinsert(hex) {
   const vals = hex.map((v, i) => {
     if (v === null) return 'NULL';
-    if (COLUMNS[i] === 'prev_hash' || COLUMNS[i] === 'row_hash') return `UNHEX('${v}')`;
+    if (BINARY.has(COLUMNS[i])) return `UNHEX('${v}')`;
     return `CONVERT(UNHEX('${v}') USING utf8mb4)`;
   });
   sql(`INSERT INTO audit_log (${COLUMNS.join(', ')}) VALUES (${vals.join(', ')})`);

@@ -28,6 +28,7 @@ const ROUTES = [
   [/^#\/borger\/(\d+)\/nyt-maal\/(\d+)$/, 'titles.goalNew', view('goal')],
   [/^#\/borger\/(\d+)\/maal\/(\d+)$/, 'titles.goalEdit', view('goal')],
   [/^#\/borger\/(\d+)\/kontaktperson$/, 'titles.contact', view('contact')],
+  [/^#\/borger\/(\d+)\/forloeb$/, 'titles.course', view('course')],
   [/^#\/borger\/(\d+)\/moeder$/, 'titles.meetings', view('meetings')],
   [/^#\/borger\/(\d+)\/log$/, 'titles.audit', view('audit')],
   [/^#\/forslag$/, 'titles.queue', view('queue')],

@@ -37,6 +37,7 @@ export default {
     goalNew: 'Nyt mål',
     goalEdit: 'Ret mål',
     contact: 'Kontaktperson',
+    course: 'Forløb',
     meetings: 'Møder',
     audit: 'Hvem har set borgerens data',
     queue: 'Forslag til afgørelse',
@@ -176,6 +177,13 @@ export default {
     contactNone: 'Borgeren har ingen kontaktperson.',
     contactChange: 'Skift kontaktperson',
     contactAssign: 'Vælg kontaktperson',
+    courseHeading: 'Forløb',
+    courseRunning: 'Forløbet kører.',
+    courseEnded: (v) => `Forløbet blev afsluttet ${v.at}: ${v.outcome}.`,
+    courseReopenUntil: (v) => `Det kan genåbnes indtil ${v.at}.`,
+    courseClosedForGood: 'Perioden for at genåbne forløbet er ovre.',
+    courseEnd: 'Afslut forløb',
+    courseReopen: 'Genåbn forløb',
   },
 
   goal: {
@@ -209,6 +217,29 @@ export default {
     draftRestored: 'Det, du skrev, er hentet frem igen. Tryk Gem målet for at sende det.',
     notFound: 'Målet findes ikke i borgerens plan.',
     caseworkerOnly: 'Kun borgerens koordinerende sagsbehandler kan tilføje og rette mål.',
+  },
+
+  course: {
+    endHeading: 'Afslut forløb',
+    reopenHeading: 'Genåbn forløb',
+    endIntro: 'Vælg, hvordan forløbet endte. Planen kan derefter kun læses. Forløbet kan genåbnes i en periode; efter opbevaringsperioden slettes borgerens data.',
+    reopenIntro: 'Forløbet kører igen fra nu, og planen kan ændres igen. Det bliver logget.',
+    legend: 'Hvordan endte forløbet?',
+    need: 'Vælg, hvordan forløbet endte.',
+    confirmEnd: 'Ja, afslut forløbet',
+    confirmReopen: 'Ja, genåbn forløbet',
+    ended: 'Forløbet er afsluttet.',
+    reopened: 'Forløbet er genåbnet.',
+    notEnded: 'Forløbet er ikke afsluttet.',
+    tooLate: 'Forløbet kan ikke længere genåbnes.',
+    outcomes: {
+      job: 'Job',
+      education: 'Uddannelse',
+      early_pension: 'Førtidspension',
+      other: 'Anden afklaring',
+      moved_away: 'Fraflyttet',
+      consent_withdrawn: 'Samtykke trukket tilbage',
+    },
   },
 
   contact: {
@@ -279,6 +310,8 @@ export default {
       meeting_added: 'Planlagde',
       meeting_held: 'Markerede som afholdt',
       course_ended: 'Afsluttede forløbet',
+      course_reopened: 'Genåbnede forløbet',
+      purged: 'Slettede data efter opbevaringsperioden',
       consent_given: 'Registrerede samtykke',
       consent_withdrawn: 'Registrerede tilbagetrukket samtykke',
     },
@@ -373,12 +406,6 @@ export default {
     activeColumn: 'I forløb',
     pendingColumn: 'Venter',
     medianColumn: 'Median, timer',
-    outcomes: {
-      job: 'Job',
-      education: 'Uddannelse',
-      early_pension: 'Førtidspension',
-      other: 'Andet',
-    },
     noData: '–',
   },
 

@@ -34,6 +34,7 @@ export default {
     goalNew: 'New goal',
     goalEdit: 'Edit goal',
     contact: 'Contact person',
+    course: 'Course',
     meetings: 'Meetings',
     audit: 'Who has seen the citizen\'s data',
     queue: 'Proposals to decide',
@@ -172,6 +173,13 @@ export default {
     contactNone: 'The citizen has no contact person.',
     contactChange: 'Change contact person',
     contactAssign: 'Choose a contact person',
+    courseHeading: 'Course',
+    courseRunning: 'The course is running.',
+    courseEnded: (v) => `The course ended ${v.at}: ${v.outcome}.`,
+    courseReopenUntil: (v) => `It can be reopened until ${v.at}.`,
+    courseClosedForGood: 'The period for reopening the course is over.',
+    courseEnd: 'End the course',
+    courseReopen: 'Reopen the course',
   },
 
   goal: {
@@ -205,6 +213,29 @@ export default {
     draftRestored: 'What you wrote is back. Press Save the goal to send it.',
     notFound: 'The goal is not in the citizen\'s plan.',
     caseworkerOnly: 'Only the citizen\'s coordinating caseworker can add and edit goals.',
+  },
+
+  course: {
+    endHeading: 'End the course',
+    reopenHeading: 'Reopen the course',
+    endIntro: 'Choose how the course ended. The plan can then only be read. The course can be reopened for a period; after the retention period the citizen\'s data is deleted.',
+    reopenIntro: 'The course runs again from now, and the plan can be changed again. This is logged.',
+    legend: 'How did the course end?',
+    need: 'Choose how the course ended.',
+    confirmEnd: 'Yes, end the course',
+    confirmReopen: 'Yes, reopen the course',
+    ended: 'The course has ended.',
+    reopened: 'The course has been reopened.',
+    notEnded: 'The course has not ended.',
+    tooLate: 'The course can no longer be reopened.',
+    outcomes: {
+      job: 'Job',
+      education: 'Education',
+      early_pension: 'Early retirement pension',
+      other: 'Other clarification',
+      moved_away: 'Moved away',
+      consent_withdrawn: 'Consent withdrawn',
+    },
   },
 
   contact: {
@@ -275,6 +306,8 @@ export default {
       meeting_added: 'Planned',
       meeting_held: 'Marked as held',
       course_ended: 'Ended the course',
+      course_reopened: 'Reopened the course',
+      purged: 'Deleted the data after the retention period',
       consent_given: 'Recorded consent',
       consent_withdrawn: 'Recorded withdrawn consent',
     },
@@ -369,12 +402,6 @@ export default {
     activeColumn: 'In a course',
     pendingColumn: 'Waiting',
     medianColumn: 'Median, hours',
-    outcomes: {
-      job: 'Job',
-      education: 'Education',
-      early_pension: 'Early retirement pension',
-      other: 'Other',
-    },
     noData: '–',
   },
 

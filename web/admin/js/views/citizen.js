@@ -39,6 +39,7 @@ export async function render(view, ctx) {
       dreams(plan),
       goals(id, plan, decide),
       contact(id, plan, decide),
+      course(id, plan, decide),
     ),
   );
 }
@@ -149,6 +150,24 @@ function goals(id, plan, decide) {
     t('citizen.goalsHeading'),
     list.length ? h('ul', { class: 'goal-list' }, list.map((g) => goalCard(id, g, decide, false))) : h('p', { class: 'empty' }, t('citizen.goalsEmpty')),
     decide ? h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/nyt-maal` }, icon('plus'), t('citizen.goalAdd'))) : null,
+  );
+}
+
+/** How the course stands: running, or ended (with its outcome) and whether
+ * it can still be reopened; the coordinating caseworker's way to end or
+ * reopen it. */
+function course(id, plan, decide) {
+  const c = plan.course || { outcome: null };
+  const said = c.outcome
+    ? [t('citizen.courseEnded', { at: dateTime(c.ended_at), outcome: t(`course.outcomes.${c.outcome}`) }), ' ',
+       c.reopenable ? t('citizen.courseReopenUntil', { at: dateTime(c.reopen_until) }) : t('citizen.courseClosedForGood')]
+    : t('citizen.courseRunning');
+  const action = !c.outcome ? 'courseEnd' : c.reopenable ? 'courseReopen' : null;
+  return section(
+    'course-heading',
+    t('citizen.courseHeading'),
+    h('p', null, said),
+    decide && action ? h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/forloeb` }, t(`citizen.${action}`))) : null,
   );
 }
 

@@ -7,8 +7,8 @@ import { h, fill } from '/js/dom.js';
 import { t, number } from '/js/i18n/index.js';
 import { pageHeading, skeleton } from '/js/ui.js';
 import { API, factList, loadFailed } from '../common.js';
+import { OUTCOMES } from './course.js';
 
-const OUTCOMES = ['job', 'education', 'early_pension', 'other'];
 
 function median(g) {
   return typeof g.median_hours_to_decision === 'number' ? number(g.median_hours_to_decision) : t('report.noData');
@@ -32,7 +32,7 @@ function total(g) {
       'admin-facts report-facts',
     ),
     h('h3', { class: 'h4' }, t('report.outcomesHeading')),
-    factList(OUTCOMES.map((o) => [t(`report.outcomes.${o}`), String((g.outcomes || {})[o] || 0)]), 'admin-facts report-facts'),
+    factList(OUTCOMES.map((o) => [t(`course.outcomes.${o}`), String((g.outcomes || {})[o] || 0)]), 'admin-facts report-facts'),
     perContact.length
       ? table(t('report.perContactCaption'), [t('report.contactColumn'), t('report.citizensColumn')], perContact.map((r) => [r.contact.name, String(r.citizens)]))
       : null,

@@ -68,6 +68,7 @@ enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor 
 	out->plan_id = db_i64(&r, 0, CC_PLAN_ID);
 	out->name = db_cell(&r, 0, CC_NAME);
 	out->frozen = db_i64(&r, 0, CC_FROZEN) != 0;
+	out->ended = db_i64(&r, 0, CC_ENDED) != 0;
 	return caseload_audit(db, a, who, citizen_id, out->plan_id, action, object);
 }
 
@@ -79,6 +80,10 @@ enum kp_err caseload_open_change(struct db *db, struct arena *a, const struct kp
 
 	if (err == KP_OK && out->frozen)
 		return consent_frozen(f);
+	if (err == KP_OK && out->ended)
+		return KP_FAIL(f, KP_ECONFLICT, "course_ended",
+		               "the citizen's course has ended: the plan can only be read; reopen the"
+		               " course to change it");
 	return err;
 }
 

@@ -32,13 +32,14 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	 * plan read needs nothing more while its parts are kept. */
 	[DB_SESSION_GET_CITIZEN] = {.sql =
 		"SELECT s.citizen_id, s.csrf_hash, s.created_at, s.last_seen, c.plan_id, c.name,"
-		" p.version, c.rev, c.consent, p.frozen"
+		" p.version, c.rev, c.consent, p.frozen, c.course_outcome IS NOT NULL"
 		" FROM sessions s JOIN citizens c ON c.id = s.citizen_id JOIN plans p ON p.id = c.plan_id"
 		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
 		.cols = SC__MAX},
 	[DB_CITIZEN_HEAD] = {.sql =
 		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email,"
-		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen"
+		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
+		" c.course_outcome IS NOT NULL"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = CH__MAX},
@@ -166,7 +167,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"SELECT id, name, role FROM staff WHERE issuer = ? AND sub = ? AND active",
 		.cols = LST__MAX},
 	[DB_CASELOAD_CITIZEN] = {.sql =
-		"SELECT c.id, c.plan_id, c.name, p.frozen FROM citizens c JOIN plans p ON p.id = c.plan_id"
+		"SELECT c.id, c.plan_id, c.name, p.frozen, c.course_outcome IS NOT NULL"
+		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?) AND c.purged_at IS NULL",
 		.cols = CC__MAX},
 	[DB_CASELOAD_LIST] = {.sql =
@@ -450,9 +452,11 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" course_ended_at >= DATE_SUB(?, INTERVAL ? DAY), purged_at IS NOT NULL"
 		" FROM citizens WHERE id = ? FOR UPDATE",
 		.cols = CO__MAX},
+	/* The citizen's part of the plan answer says whether the course ran. */
 	[DB_COURSE_END] = {.sql =
-		"UPDATE citizens SET course_outcome = ?, course_ended_at = ?, course_ended_by = ?"
-		" WHERE id = ? AND course_outcome IS NULL"},
+		"UPDATE citizens SET course_outcome = ?, course_ended_at = ?, course_ended_by = ?,"
+		" rev = rev + 1 WHERE id = ? AND course_outcome IS NULL",
+		.fact = {DB_MARK_CITIZEN, 3, DB_MARK_CITIZEN, 3}},
 	/* ? = a period in days, now, the citizen. */
 	[DB_COURSE_STATE] = {.sql =
 		"SELECT course_outcome, DATE_FORMAT(course_ended_at, '%Y-%m-%dT%H:%i:%sZ'),"
@@ -461,8 +465,9 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = CS__MAX},
 	[DB_COURSE_REOPEN] = {.sql =
 		"UPDATE citizens SET course_outcome = NULL, course_ended_at = NULL,"
-		" course_ended_by = NULL WHERE id = ? AND course_outcome IS NOT NULL"
-		" AND purged_at IS NULL"},
+		" course_ended_by = NULL, rev = rev + 1 WHERE id = ? AND course_outcome IS NOT NULL"
+		" AND purged_at IS NULL",
+		.fact = {DB_MARK_CITIZEN, 0, DB_MARK_CITIZEN, 0}},
 	/* A new citizen and a new plan are written whole in the transaction
 	 * that makes them: nobody has read either, so these statements raise
 	 * nothing. Joining a household's plan changes none of its dreams and

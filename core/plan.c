@@ -294,12 +294,14 @@ enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_
 	consent_at = db_cell(&r, 0, CH_CONSENT_AT);
 	*part = arena_printf(a,
 	                     "\"accepted_version\":%s,\"contact\":%s,"
-	                     "\"consent\":{\"status\":\"%s\",\"at\":%s%s%s},\"frozen\":%s",
+	                     "\"consent\":{\"status\":\"%s\",\"at\":%s%s%s},\"frozen\":%s,"
+	                     "\"course_ended\":%s",
 	                     accepted != NULL ? accepted : "null", contact,
 	                     consent_state_name(db_cell(&r, 0, CH_CONSENT)),
 	                     consent_at != NULL ? "\"" : "", consent_at != NULL ? consent_at : "null",
 	                     consent_at != NULL ? "\"" : "",
-	                     db_i64(&r, 0, CH_FROZEN) != 0 ? "true" : "false");
+	                     db_i64(&r, 0, CH_FROZEN) != 0 ? "true" : "false",
+	                     db_i64(&r, 0, CH_COURSE_ENDED) != 0 ? "true" : "false");
 	return KP_OK;
 }
 

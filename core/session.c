@@ -226,6 +226,7 @@ enum kp_err session_find(struct db *db, struct arena *a, enum kp_actor_kind kind
 		s->rev = db_i64(&r, 0, SC_REV);
 		s->consent = db_cell(&r, 0, SC_CONSENT);
 		s->frozen = db_i64(&r, 0, SC_FROZEN) != 0;
+		s->course_ended = db_i64(&r, 0, SC_COURSE_ENDED) != 0;
 	}
 	if (now - last_seen >= SESSION_TOUCH_EVERY)
 		return db_exec(db, DB_SESSION_TOUCH,

@@ -89,6 +89,10 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 			                   (rt->flags & R_CHANGE) == R_CHANGE, &r->fail);
 			if (err != KP_OK)
 				return err;
+			/* An ended course's plan is read only, until it is reopened. */
+			if ((rt->flags & R_CHANGE) == R_CHANGE && r->sess.course_ended)
+				return KP_FAIL(&r->fail, KP_ECONFLICT, "course_ended",
+				               "your course has ended: the plan can only be read");
 		}
 	}
 	if (rt->flags & (R_JSON | R_FORM))

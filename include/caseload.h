@@ -19,6 +19,7 @@ struct caseload_citizen {
 	long long plan_id;
 	const char *name;
 	bool frozen;     /* a member of the plan has withdrawn consent */
+	bool ended;      /* the citizen's course has ended: staff only read */
 };
 
 /*
@@ -36,8 +37,9 @@ enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor 
                           struct caseload_citizen *out);
 /* caseload_open for a change of the citizen's plan or records (goals,
  * decisions, comments, meetings, the contact person): KP_ECONFLICT
- * plan_frozen (f set) while a member of the plan has withdrawn consent.
- * Recording consent and ending the course are not refused. */
+ * plan_frozen (f set) while a member of the plan has withdrawn consent, and
+ * KP_ECONFLICT course_ended once the citizen's course has ended (until it is
+ * reopened). Recording consent and ending the course are not refused. */
 enum kp_err caseload_open_change(struct db *db, struct arena *a, const struct kp_actor *who,
                                  long long citizen_id, const char *action, const char *object,
                                  struct caseload_citizen *out, struct kp_fail *f);

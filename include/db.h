@@ -150,7 +150,7 @@ enum db_stmt {
  * citizen's rev). */
 enum db_col_session_citizen {
 	SC_CITIZEN_ID, SC_CSRF_HASH, SC_CREATED, SC_LAST_SEEN, SC_PLAN_ID, SC_NAME,
-	SC_PLAN_VERSION, SC_REV, SC_CONSENT, SC_FROZEN, SC__MAX
+	SC_PLAN_VERSION, SC_REV, SC_CONSENT, SC_FROZEN, SC_COURSE_ENDED, SC__MAX
 };
 /* DB_SESSION_GET_STAFF */
 enum db_col_session_staff {
@@ -160,7 +160,7 @@ enum db_col_session_staff {
  * dreams and goals, with the rev it belongs to. */
 enum db_col_citizen_head {
 	CH_REV, CH_ACCEPTED, CH_CONTACT_NAME, CH_CONTACT_ROLE, CH_CONTACT_PHONE,
-	CH_CONTACT_EMAIL, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH__MAX
+	CH_CONTACT_EMAIL, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH_COURSE_ENDED, CH__MAX
 };
 /* DB_PLAN_DOC_GET: the kept dreams and goals of a plan and their version. */
 enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
@@ -251,7 +251,7 @@ enum db_col_staff_login { LST_ID, LST_NAME, LST_ROLE, LST__MAX };
 /* The rows of the caseload, audit, goals, meetings, reports and migrations. */
 
 /* DB_CASELOAD_CITIZEN: a citizen in a staff member's caseload. */
-enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC_FROZEN, CC__MAX };
+enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC_FROZEN, CC_ENDED, CC__MAX };
 /* DB_CASELOAD_LIST: one citizen of a caseload page; the contact person
  * and the caseworker as id and name (both NULL: none). */
 enum db_col_caseload_list {

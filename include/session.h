@@ -42,6 +42,7 @@ struct session {
 	 * consent gate reads them (core/consent.c). */
 	const char *consent;
 	bool frozen;
+	bool course_ended; /* the course has ended: the plan can only be read */
 	uint8_t id_hash[KP_SHA256_LEN];
 	uint8_t csrf_hash[KP_SHA256_LEN];
 };

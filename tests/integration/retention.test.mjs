@@ -135,6 +135,23 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
     assert.equal(count(`SELECT COUNT(*) FROM audit_log WHERE citizen_id = ${annaId} AND action = 'course_reopened'`), 1);
   });
 
+  it('while the course has ended the plan is read only: the citizen and the caseworker get 409 course_ended; reopened it opens', async () => {
+    expectJson(await req('POST', course('end'), { ...mette, json: { outcome: 'education' } }), 200);
+    const plan = expectJson(await req('GET', '/api/v1/plan', anna), 200);
+    assert.equal(plan.course_ended, true);
+    const version = plan.version;
+    expectError(await req('POST', '/api/v1/plan/dreams', { ...anna, json: { text: 'En drøm mere' } }), 409, 'course_ended');
+    expectError(await req('POST', `${ADMIN}/citizens/${annaId}/goals`, {
+      ...mette, json: { title: 'Nyt mål', area: 'job', legal_basis: 'LAB §91' },
+    }), 409, 'course_ended');
+    assert.equal(expectJson(await req('GET', '/api/v1/plan', anna), 200).version, version, 'nothing changed');
+    expectJson(await req('POST', course('reopen'), mette), 200);
+    const open = expectJson(await req('GET', '/api/v1/plan', anna), 200);
+    assert.equal(open.course_ended, false, 'the next read says the course runs');
+    const d = expectJson(await req('POST', '/api/v1/plan/dreams', { ...anna, json: { text: 'Igen i gang' } }), 201);
+    expectJson(await req('DELETE', `/api/v1/plan/dreams/${d.id}`, anna), 204);
+  });
+
   it('a reopen without X-CSRF-Token is 403, by the contact person 403, by another caseworker 404: nothing changes', async () => {
     expectJson(await req('POST', course('end'), { ...mette, json: { outcome: 'consent_withdrawn' } }), 200);
     expectError(await req('POST', course('reopen'), { ...mette, csrf: null }), 403, 'csrf_missing');

@@ -48,6 +48,7 @@ function kindOf(status, code) {
   if (status === 403 && /^csrf/.test(code)) return 'auth';
   if (status === 403 && code === 'consent_required') return 'consent';
   if (status === 409 && code === 'plan_frozen') return 'frozen';
+  if (status === 409 && code === 'course_ended') return 'ended';
   if (status === 412) return 'stale';
   if (status === 409) return 'conflict';
   if (status === 404) return 'gone';

@@ -82,6 +82,7 @@ export default {
   errors: {
     consent: 'Du skal sige ja til den fælles plan, før du kan se den.',
     frozen: 'Planen er låst, fordi samtykket er trukket tilbage. Den kan ikke ændres, før der er givet samtykke igen.',
+    ended: 'Dit forløb er afsluttet, så planen kan ikke ændres længere.',
     auth: 'Du er blevet logget ud, måske fordi der gik for lang tid.',
     authAction: 'Log ind igen – så kan du sende bagefter.',
     network: 'Vi kunne ikke få forbindelse. Tjek, at du er på nettet, og prøv igen.',
@@ -100,6 +101,8 @@ export default {
   },
 
   plan: {
+    endedHeading: 'Dit forløb er afsluttet',
+    ended: 'Du kan stadig læse din plan, men den kan ikke ændres længere. Kontakt din sagsbehandler, hvis forløbet skal i gang igen.',
     frozenHeading: 'Planen er låst',
     frozenAction: 'Se dit samtykke',
     frozen: 'Samtykket til den fælles plan er trukket tilbage. Du kan stadig læse planen, men ingen kan ændre den – hverken du eller kommunen. Planen bliver åben igen, når samtykket er givet igen. I en familie gælder det, hvis én af jer har trukket sit samtykke tilbage.',

@@ -78,6 +78,7 @@ export default {
   errors: {
     consent: 'You need to say yes to the joint plan before you can see it.',
     frozen: 'The plan is locked because consent has been withdrawn. It cannot be changed until consent is given again.',
+    ended: 'Your course has ended, so the plan can no longer be changed.',
     auth: 'You have been logged out, perhaps because some time passed.',
     authAction: 'Log in again – then you can send it afterwards.',
     network: 'We could not connect. Check that you are online and try again.',
@@ -96,6 +97,8 @@ export default {
   },
 
   plan: {
+    endedHeading: 'Your course has ended',
+    ended: 'You can still read your plan, but it can no longer be changed. Contact your caseworker if the course should start again.',
     frozenHeading: 'The plan is locked',
     frozenAction: 'See your consent',
     frozen: 'Consent to the joint plan has been withdrawn. You can still read the plan, but nobody can change it – neither you nor the municipality. The plan opens again when consent is given again. In a family this applies if one of you has withdrawn consent.',

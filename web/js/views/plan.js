@@ -99,6 +99,7 @@ function draw(view, ctx) {
             actions: [h('a', { href: '#/samtykke', class: 'button button-secondary' }, t('plan.frozenAction'))],
           })
         : null,
+      plan.course_ended ? alert('info', t('plan.ended'), { heading: t('plan.endedHeading') }) : null,
       acceptanceLine(plan),
       dreamsSection(plan, view, ctx),
       goalsSection(plan),

@@ -18,6 +18,7 @@ export default {
     caseload: 'Citizens',
     queue: 'Proposals',
     report: 'Overview',
+    staff: 'Staff',
   },
 
   footer: {
@@ -39,6 +40,9 @@ export default {
     report: 'Overview',
     accessibility: 'Accessibility statement',
     notFound: 'Page not found',
+    move: 'Move citizen',
+    staff: 'Staff',
+    staffEdit: 'Edit member',
   },
 
   me: {
@@ -146,6 +150,7 @@ export default {
     contactNone: 'The citizen has no contact person.',
     contactChange: 'Change contact person',
     contactAssign: 'Choose a contact person',
+    move: 'Move citizen',
   },
 
   goal: {
@@ -179,6 +184,53 @@ export default {
     draftRestored: 'What you wrote is back. Press Save the goal to send it.',
     notFound: 'The goal is not in the citizen\'s plan.',
     caseworkerOnly: 'Only the citizen\'s coordinating caseworker can add and edit goals.',
+  },
+
+  move: {
+    heading: 'Move citizen',
+    intro: 'Choose the coordinating caseworker the citizen moves to. Afterwards you no longer see the citizen, unless you are a team leader.',
+    legend: 'New coordinating caseworker',
+    current: '(current)',
+    save: 'Move citizen',
+    saved: (v) => `The citizen has moved to ${v.name}.`,
+    same: (v) => `${v.name} is the citizen's caseworker already.`,
+    need: 'Choose a caseworker.',
+    none: 'There are no caseworkers to choose from.',
+  },
+
+  staff: {
+    heading: 'Staff',
+    intro: 'The people who can log in to Kaptajn. Only team leaders add and change them.',
+    listHeading: 'Members',
+    inactive: 'Deactivated',
+    edit: (v) => `Edit ${v.name}`,
+    addHeading: 'Add a member',
+    name: 'Name',
+    role: 'Role',
+    roleChoose: 'Choose a role',
+    title: 'Title',
+    titleHint: 'How the citizen sees the role, e.g. Mentor.',
+    issuer: 'Login issuer',
+    subject: 'User id at the login (subject)',
+    subjectHint: 'Exactly as the login sends it: case and spaces count.',
+    phone: 'Phone',
+    email: 'E-mail',
+    add: 'Add member',
+    added: (v) => `${v.name} has been added.`,
+    save: 'Save changes',
+    saved: (v) => `${v.name} has been saved.`,
+    deactivate: 'Deactivate member',
+    deactivateConfirm: (v) => `Deactivate ${v.name}? They are logged out at once and cannot log in again.`,
+    deactivateYes: 'Yes, deactivate',
+    deactivated: (v) => `${v.name} is deactivated and logged out.`,
+    reactivate: 'Activate again',
+    reactivated: (v) => `${v.name} is active again.`,
+    need: (v) => `Fill in ${v.field}.`,
+    duplicate: 'Another member has that login already.',
+    lastLeader: 'The last active team leader cannot be removed or given another role.',
+    self: 'You cannot deactivate yourself.',
+    leaderOnly: 'Only team leaders see and change the staff.',
+    none: 'There are no members.',
   },
 
   contact: {
@@ -275,6 +327,7 @@ export default {
   roles: {
     caseworker: 'Caseworker',
     contact: 'Contact person',
+    leader: 'Team leader',
     citizen: 'Citizen',
     system: 'System',
   },

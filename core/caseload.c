@@ -45,6 +45,26 @@ static enum kp_err caseload_audit(struct db *db, struct arena *a, const struct k
 	return err;
 }
 
+bool caseload_leader(const struct kp_actor *who)
+{
+	return who->kind == KP_ACTOR_STAFF && who->role != NULL && strcmp(who->role, "leader") == 0;
+}
+
+bool caseload_coordinator_role(const char *role)
+{
+	return role != NULL && (strcmp(role, "caseworker") == 0 || strcmp(role, "leader") == 0);
+}
+
+/* What a leader may do to any citizen of the municipality: look, and move
+ * the citizen to another caseworker. Everything else (goals, decisions,
+ * consent, the CPR number, ...) only in the leader's own caseload, as a
+ * caseworker. */
+static bool caseload_leader_any(const struct kp_actor *who, const char *action)
+{
+	return caseload_leader(who) &&
+	       (strcmp(action, "read") == 0 || strcmp(action, "caseworker_change") == 0);
+}
+
 enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor *who,
                           long long citizen_id, const char *action, const char *object,
                           struct caseload_citizen *out)
@@ -53,8 +73,11 @@ enum kp_err caseload_open(struct db *db, struct arena *a, const struct kp_actor 
 	enum kp_err err;
 
 	memset(out, 0, sizeof(*out));
-	err = db_query(db, a, DB_CASELOAD_CITIZEN,
-	               DB_ARGS(DB_I64(citizen_id), DB_I64(who->id), DB_I64(who->id)), &r);
+	if (caseload_leader_any(who, action))
+		err = db_query(db, a, DB_CASELOAD_CITIZEN_ANY, DB_ARGS(DB_I64(citizen_id)), &r);
+	else
+		err = db_query(db, a, DB_CASELOAD_CITIZEN,
+		               DB_ARGS(DB_I64(citizen_id), DB_I64(who->id), DB_I64(who->id)), &r);
 	if (err != KP_OK)
 		return err;
 	if (r.nrows != 1) {
@@ -193,15 +216,28 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 	*out = NULL;
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	err = db_query(db, a, DB_CASELOAD_LIST,
-	               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(from), DB_STR(from),
-	                       DB_I64(pg->after_id), DB_I64(page_fetch(pg))),
-	               &r);
+	if (caseload_leader(who))
+		err = db_query(db, a, DB_CASELOAD_LIST_ALL,
+		               DB_ARGS(DB_STR(from), DB_STR(from), DB_I64(pg->after_id),
+		                       DB_I64(page_fetch(pg))),
+		               &r);
+	else
+		err = db_query(db, a, DB_CASELOAD_LIST,
+		               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(from), DB_STR(from),
+		                       DB_I64(pg->after_id), DB_I64(page_fetch(pg))),
+		               &r);
 	if (err == KP_OK)
 		n = page_rows(pg, r.nrows);
-	/* Only the citizens shown are read: not the one fetched to learn
-	 * that a page follows. */
-	for (i = 0; err == KP_OK && i < n; i++)
+	/* A leader's list of the whole municipality is one look at a list,
+	 * not a read of each citizen: one row without a citizen, so that no
+	 * citizen's access log fills with the team's overview; opening a
+	 * citizen is audited as any read. A caseload's list is a read of
+	 * each citizen shown, not of the one fetched to learn that a page
+	 * follows. */
+	if (err == KP_OK && caseload_leader(who))
+		err = audit_write(db, a, who, 0, "list_all",
+		                  arena_printf(a, "citizens page of %zu", n));
+	for (i = 0; err == KP_OK && !caseload_leader(who) && i < n; i++)
 		err = audit_write(db, a, who, db_i64(&r, i, CL_ID), "read", "caseload");
 	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
@@ -235,9 +271,8 @@ static void citizen_cpr_fill(const struct db_res *r, size_t i, struct citizen_cp
  * is not, nor is a caseworker who is only the contact person. */
 static bool cpr_coordinates(const struct kp_actor *who, const struct citizen_cpr *c)
 {
-	return who->kind == KP_ACTOR_STAFF && who->role != NULL &&
-	       strcmp(who->role, "caseworker") == 0 && c->caseworker_id != 0 &&
-	       c->caseworker_id == who->id;
+	return who->kind == KP_ACTOR_STAFF && caseload_coordinator_role(who->role) &&
+	       c->caseworker_id != 0 && c->caseworker_id == who->id;
 }
 
 /* Opens the sealed CPR number of citizen id into cpr: KP_OK, KP_ENOTFOUND

@@ -12,6 +12,19 @@
 #include <mysqld_error.h>
 
 #include "db.h"
+/* The columns and joins of a caseload page (DB_CASELOAD_LIST and
+ * DB_CASELOAD_LIST_ALL). */
+#define CASELOAD_LIST_SELECT \
+	"SELECT c.id, c.name, c.household_id, p.id, p.version," \
+	" (SELECT MAX(a.version) FROM plan_acceptances a" \
+	"   WHERE a.plan_id = p.id AND a.citizen_id = c.id)," \
+	" (SELECT COUNT(*) FROM proposals q WHERE q.citizen_id = c.id AND q.status = 'pending')," \
+	" ct.id, ct.name, cw.id, cw.name, c.course_outcome," \
+	" DATE_FORMAT(c.first_login_at, '%Y-%m-%dT%H:%i:%sZ'), c.consent, p.frozen" \
+	" FROM citizens c JOIN plans p ON p.id = c.plan_id" \
+	" LEFT JOIN staff ct ON ct.id = c.contact_id" \
+	" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
+
 /* A number macro as SQL text. */
 #define SQL_NUM(n) SQL_NUM_(n)
 #define SQL_NUM_(n) #n
@@ -172,17 +185,19 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE c.id = ? AND (c.caseworker_id = ? OR c.contact_id = ?) AND c.purged_at IS NULL",
 		.cols = CC__MAX},
 	[DB_CASELOAD_LIST] = {.sql =
-		"SELECT c.id, c.name, c.household_id, p.id, p.version,"
-		" (SELECT MAX(a.version) FROM plan_acceptances a"
-		"   WHERE a.plan_id = p.id AND a.citizen_id = c.id),"
-		" (SELECT COUNT(*) FROM proposals q WHERE q.citizen_id = c.id AND q.status = 'pending'),"
-		" ct.id, ct.name, cw.id, cw.name, c.course_outcome,"
-		" DATE_FORMAT(c.first_login_at, '%Y-%m-%dT%H:%i:%sZ'), c.consent, p.frozen"
-		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
-		" LEFT JOIN staff ct ON ct.id = c.contact_id"
-		" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
+		CASELOAD_LIST_SELECT
 		" WHERE (c.caseworker_id = ? OR c.contact_id = ?) AND c.purged_at IS NULL"
 		" AND (c.name > ? OR (c.name = ? AND c.id > ?)) ORDER BY c.name, c.id LIMIT ?",
+		.cols = CL__MAX},
+	/* A leader sees every citizen (migration 010). */
+	[DB_CASELOAD_CITIZEN_ANY] = {.sql =
+		"SELECT c.id, c.plan_id, c.name, p.frozen, c.course_outcome IS NOT NULL"
+		" FROM citizens c JOIN plans p ON p.id = c.plan_id WHERE c.id = ? AND c.purged_at IS NULL",
+		.cols = CC__MAX},
+	[DB_CASELOAD_LIST_ALL] = {.sql =
+		CASELOAD_LIST_SELECT
+		" WHERE c.purged_at IS NULL AND (c.name > ? OR (c.name = ? AND c.id > ?))"
+		" ORDER BY c.name, c.id LIMIT ?",
 		.cols = CL__MAX},
 	[DB_AUDIT_HEAD_LOCK] = {.sql = "SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE",
 		.cols = AHL__MAX},
@@ -387,10 +402,40 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = CM__MAX},
 	[DB_STAFF_GET] = {.sql = "SELECT id, name, role, title, phone, email, active FROM staff WHERE id = ?",
 		.cols = ST__MAX},
+	/* The second parameter is 1 to list inactive members too. */
 	[DB_STAFF_LIST] = {.sql =
-		"SELECT id, name, role, title FROM staff WHERE active AND (? IS NULL OR role = ?)"
-		" ORDER BY name, id",
+		"SELECT id, name, role, title, issuer, sub, phone, email, active FROM staff"
+		" WHERE (active OR ?) AND (? IS NULL OR role = ?) ORDER BY name, id",
 		.cols = SL__MAX},
+	[DB_STAFF_LOCK] = {.sql =
+		"SELECT id, name, role, title, issuer, sub, phone, email, active FROM staff"
+		" WHERE id = ? FOR UPDATE",
+		.cols = SL__MAX},
+	/* Locks the active leaders, so that two changes cannot each remove
+	 * one of the last two. */
+	[DB_STAFF_LEADERS_LOCK] = {.sql =
+		"SELECT id FROM staff WHERE role = 'leader' AND active ORDER BY id FOR UPDATE",
+		.cols = SLD__MAX},
+	[DB_STAFF_INSERT] = {.sql =
+		"INSERT INTO staff (issuer, sub, name, role, title, phone, email, active)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+	/* A contact person's name, title, phone and e-mail are in their
+	 * citizens' plan answers: the caller raises each such citizen's rev
+	 * (DB_STAFF_CITIZENS_REV) in the same transaction. */
+	[DB_STAFF_UPDATE] = {.sql =
+		"UPDATE staff SET issuer = ?, sub = ?, name = ?, role = ?, title = ?, phone = ?,"
+		" email = ?, active = ? WHERE id = ?"},
+	/* Raises the rev of every citizen whose contact person staff ? is:
+	 * their plan answers show that person. */
+	[DB_STAFF_CITIZENS_REV] = {.sql = "UPDATE citizens SET rev = rev + 1 WHERE contact_id = ?"},
+	[DB_SESSION_END_STAFF] = {.sql =
+		"UPDATE sessions SET ended_at = ? WHERE staff_id = ? AND ended_at IS NULL"},
+	[DB_CITIZEN_CASEWORKER_LOCK] = {.sql =
+		"SELECT caseworker_id FROM citizens WHERE id = ? FOR UPDATE",
+		.cols = CWL__MAX},
+	/* The coordinating caseworker is in no plan answer. */
+	[DB_CITIZEN_CASEWORKER_SET] = {.sql =
+		"UPDATE citizens SET caseworker_id = ? WHERE id = ?"},
 	[DB_CITIZEN_CONTACT_SET] = {.sql =
 		"UPDATE citizens SET contact_id = ?, rev = rev + 1 WHERE id = ? AND NOT contact_id <=> ?",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1}},

@@ -571,7 +571,7 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 	enum kp_err err;
 
 	*out = NULL;
-	if (who->kind != KP_ACTOR_STAFF || who->role == NULL || strcmp(who->role, "caseworker") != 0)
+	if (who->kind != KP_ACTOR_STAFF || !caseload_coordinator_role(who->role))
 		return KP_FAIL(f, KP_EFORBIDDEN, "caseworker_only",
 		               "only the coordinating caseworker may do this");
 	if (!d->approve && d->reason == NULL)

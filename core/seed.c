@@ -26,6 +26,7 @@ static const struct seed_staff staff[] = {
 	 "birgitte.lund@kommune.example"},
 	{"helle", "Helle Friis", "contact", "Hjemmesygeplejerske", "+45 72 34 20 14",
 	 "helle.friis@kommune.example"},
+	{"lise", "Lise Berg", "leader", "Teamleder", "+45 72 34 10 00", "lise.berg@kommune.example"},
 };
 
 struct seed_goal {
@@ -497,6 +498,28 @@ static enum kp_err demo_history(struct db *db, struct arena *a, const char *issu
 	return demo_meetings_seed(db, a, issuer, s);
 }
 
+static enum kp_err staff_seed(struct db *db, const char *issuer, const struct seed_staff *st)
+{
+	return seed_exec(db, SEED_STAFF,
+	                 DB_ARGS(DB_STR(issuer), DB_STR(st->sub), DB_STR(st->name), DB_STR(st->role),
+	                         DB_STR(st->title), DB_STR(st->phone), DB_STR(st->email)),
+	                 NULL, NULL);
+}
+
+/* Adds the demo members that are not there yet, in one transaction. */
+static enum kp_err staff_missing_seed(struct db *db, struct arena *a, const char *issuer)
+{
+	enum kp_err err;
+	size_t i;
+
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
+	for (i = 0; i < sizeof(staff) / sizeof(staff[0]) && err == KP_OK; i++)
+		if (staff_id(db, a, issuer, staff[i].sub) == 0)
+			err = staff_seed(db, issuer, &staff[i]);
+	return db_tx_end(db, err);
+}
+
 static int users_write(const char *path, FILE *log)
 {
 	json_t *users = json_array(), *doc;
@@ -543,6 +566,12 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
 	if (a == NULL)
 		return -1;
 	if (staff_id(db, a, issuer, staff[0].sub) != 0) {
+		/* A demo member added since the data was seeded (the leader)
+		 * joins it; the plans stay as they are. */
+		if (staff_missing_seed(db, a, issuer) != KP_OK) {
+			fprintf(log, "seed: cannot add the demo staff\n");
+			goto out;
+		}
 		fprintf(log, "seed: demo data is there already\n");
 		rc = 0;
 		goto users;
@@ -550,12 +579,7 @@ int seed_demo(struct db *db, const struct kp_keys *keys, struct rng *rng, const 
 	if ((err = db_tx_begin(db)) != KP_OK)
 		goto out;
 	for (i = 0; i < sizeof(staff) / sizeof(staff[0]) && err == KP_OK; i++)
-		err = seed_exec(db, SEED_STAFF,
-		                DB_ARGS(DB_STR(issuer), DB_STR(staff[i].sub), DB_STR(staff[i].name),
-		                        DB_STR(staff[i].role),
-		                        DB_STR(staff[i].title), DB_STR(staff[i].phone),
-		                        DB_STR(staff[i].email)),
-		                NULL, NULL);
+		err = staff_seed(db, issuer, &staff[i]);
 	for (i = 0; i < sizeof(plans) / sizeof(plans[0]) && err == KP_OK; i++)
 		err = plan_seed(db, a, keys, rng, issuer, &plans[i], &done[i]);
 	if (err == KP_OK)

@@ -7,6 +7,7 @@
 #include "internal.h"
 #include "meeting.h"
 #include "proposal.h"
+#include "staff.h"
 
 static const struct vfield login_body[] = {
 	{"id_token", V_TEXT, true, 1, REQ_BODY_MAX, NULL},
@@ -48,6 +49,31 @@ static const struct vfield decision_body[] = {
 
 static const struct vfield contact_body[] = {
 	{"staff_id", V_INT, true, 1, 999999999999999999LL, NULL},
+};
+
+/* A member of the staff directory; staff.c checks the rest (one line,
+ * identity bytes). */
+static const struct vfield staff_body[] = {
+	{"name", V_TEXT, true, 1, 200, NULL},
+	{"role", V_ENUM, true, 0, 0, staff_role_names},
+	{"title", V_TEXT, false, 0, 100, NULL},
+	{"issuer", V_TEXT, true, 1, 255, NULL},
+	{"subject", V_TEXT, true, 1, 255, NULL},
+	{"active", V_BOOL, false, 0, 0, NULL},
+	{"phone", V_TEXT, false, 0, 40, NULL},
+	{"email", V_TEXT, false, 0, 200, NULL},
+};
+
+/* A change: every member optional. */
+static const struct vfield staff_patch_body[] = {
+	{"name", V_TEXT, false, 1, 200, NULL},
+	{"role", V_ENUM, false, 0, 0, staff_role_names},
+	{"title", V_TEXT, false, 0, 100, NULL},
+	{"issuer", V_TEXT, false, 1, 255, NULL},
+	{"subject", V_TEXT, false, 1, 255, NULL},
+	{"active", V_BOOL, false, 0, 0, NULL},
+	{"phone", V_TEXT, false, 0, 40, NULL},
+	{"email", V_TEXT, false, 0, 200, NULL},
 };
 
 static const struct vfield consent_body[] = {
@@ -96,11 +122,17 @@ const struct route admin_routes[] = {
 	 0},
 	{M_PUT, "/admin/api/v1/citizens/{id}/contact", h_admin_contact_put,
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(contact_body)},
+	{M_POST, "/admin/api/v1/citizens/{id}/caseworker", h_admin_caseworker_post,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(contact_body)},
 	{M_POST, "/admin/api/v1/citizens/{id}/consent", h_admin_consent,
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(consent_body)},
 	{M_GET, "/admin/api/v1/citizens/{id}/consent", h_admin_consent_get, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/legal-bases", h_admin_legal_bases, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/staff", h_admin_staff, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/staff", h_admin_staff_create, R_SESSION | R_LEADER | R_JSON,
+	 BODY(staff_body)},
+	{M_PATCH, "/admin/api/v1/staff/{id}", h_admin_staff_patch, R_SESSION | R_LEADER | R_JSON,
+	 BODY(staff_patch_body)},
 	{M_GET, "/admin/api/v1/proposals", h_admin_proposals, R_SESSION, NULL, 0},
 	{M_POST, "/admin/api/v1/proposals/{id}/comments", h_admin_proposal_comment,
 	 R_SESSION | R_JSON, BODY(comment_body)},

@@ -77,12 +77,13 @@ typedef enum kp_err (*handler_fn)(struct req *r);
 #define R_NO_CSRF 0x2  /* an unsafe method that needs no CSRF token (login) */
 #define R_JSON 0x4     /* takes a JSON body checked against body[] */
 #define R_FORM 0x8     /* takes a form body (dev IdP) */
-#define R_CASEWORKER 0x10 /* staff: only a coordinating caseworker (403 otherwise) */
+#define R_CASEWORKER 0x10 /* staff: only a coordinating caseworker or leader (403 otherwise) */
 /* citizen: the citizen's data, only once consent was given (403
  * consent_required before); R_CHANGE also refuses while the plan is frozen
  * (409 plan_frozen), see consent.h */
 #define R_CONSENT 0x20
 #define R_CHANGE (0x40 | R_CONSENT)
+#define R_LEADER 0x80     /* staff: only a team leader (403 leader_only otherwise) */
 
 struct route {
 	enum http_method method;
@@ -276,6 +277,9 @@ enum kp_err h_admin_proposal_comment(struct req *r);
 enum kp_err h_admin_proposal_decision(struct req *r);
 enum kp_err h_admin_staff(struct req *r);
 enum kp_err h_admin_contact_put(struct req *r);
+enum kp_err h_admin_staff_create(struct req *r);
+enum kp_err h_admin_staff_patch(struct req *r);
+enum kp_err h_admin_caseworker_post(struct req *r);
 enum kp_err h_admin_consent(struct req *r);
 enum kp_err h_admin_meeting_create(struct req *r);
 /* The meeting in a validated body; its strings point into body. Pure. */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "caseload.h"
 #include "consent.h"
 #include "internal.h"
 #include "validate.h"
@@ -77,10 +78,14 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 				return KP_FAIL(&r->fail, KP_EFORBIDDEN, "csrf_invalid",
 				               "the X-CSRF-Token header is wrong");
 		}
-		if ((rt->flags & R_CASEWORKER) &&
-		    (r->sess.who.role == NULL || strcmp(r->sess.who.role, "caseworker") != 0))
+		/* A leader coordinates citizens too; whether it is this
+		 * citizen's coordinator, core checks. */
+		if ((rt->flags & R_CASEWORKER) && !caseload_coordinator_role(r->sess.who.role))
 			return KP_FAIL(&r->fail, KP_EFORBIDDEN, "caseworker_only",
 			               "only the coordinating caseworker may do this");
+		if ((rt->flags & R_LEADER) && !caseload_leader(&r->sess.who))
+			return KP_FAIL(&r->fail, KP_EFORBIDDEN, "leader_only",
+			               "only a team leader may do this");
 		/* The session query read the consent state and the plan's
 		 * frozen state; a change also finds the frozen state under the
 		 * plan's row lock in its transaction (plan_lock). */

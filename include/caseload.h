@@ -1,7 +1,11 @@
 /* caseload.h: which citizens a staff member may see, and every staff access
  * to a citizen's data going through one gate that writes the audit row. A
  * caseworker sees the citizens they coordinate, a contact person those they
- * are contact for; anything else is not found, and the attempt is logged. */
+ * are contact for; anything else is not found, and the attempt is logged.
+ * A leader (teamleder) sees every citizen, audited as any read, and moves
+ * citizens between caseworkers; a leader writes goals, decisions, consent
+ * and the rest only for the citizens they coordinate themselves, as a
+ * caseworker does. */
 #ifndef KP_CASELOAD_H
 #define KP_CASELOAD_H
 
@@ -22,9 +26,15 @@ struct caseload_citizen {
 	bool ended;      /* the citizen's course has ended: staff only read */
 };
 
+/* Whether who is a staff member with the role leader. */
+bool caseload_leader(const struct kp_actor *who);
+/* Whether a staff role may coordinate citizens: caseworker or leader. */
+bool caseload_coordinator_role(const char *role);
+
 /*
  * The gate, inside the caller's transaction (db_tx_begin ... db_tx_end):
- * finds citizen_id in who's caseload. If it is not there, writes a
+ * finds citizen_id in who's caseload (for a leader's "read" or
+ * "caseworker_change": among every citizen). If it is not there, writes a
  * "denied" audit row that the transaction keeps (db_tx_keep) and returns
  * KP_ENOTFOUND. Otherwise writes the audit row (action, object), and the
  * same row for each other member of a household plan when the access
@@ -50,7 +60,8 @@ enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor 
 
 /* {"citizens": [...]} of who's caseload, one page (page.h) by (name, id);
  * the position's key is the name. A "read" audit row for each citizen on
- * the page. */
+ * the page. A leader's list is every citizen of the municipality, audited
+ * as one "list_all" row that names no citizen. */
 enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
                           struct page *pg, json_t **out);
 

@@ -57,6 +57,8 @@ enum db_stmt {
 	DB_STAFF_LOGIN,
 	DB_CASELOAD_CITIZEN,
 	DB_CASELOAD_LIST,
+	DB_CASELOAD_CITIZEN_ANY,
+	DB_CASELOAD_LIST_ALL,
 	DB_AUDIT_HEAD_LOCK,
 	DB_AUDIT_INSERT,
 	DB_AUDIT_HEAD_SET,
@@ -107,6 +109,14 @@ enum db_stmt {
 	DB_COMMENT_GET,
 	DB_STAFF_GET,
 	DB_STAFF_LIST,
+	DB_STAFF_LOCK,
+	DB_STAFF_LEADERS_LOCK,
+	DB_STAFF_INSERT,
+	DB_STAFF_UPDATE,
+	DB_STAFF_CITIZENS_REV,
+	DB_SESSION_END_STAFF,
+	DB_CITIZEN_CASEWORKER_LOCK,
+	DB_CITIZEN_CASEWORKER_SET,
 	DB_CITIZEN_CONTACT_SET,
 	DB_CONSENT_INSERT,
 	DB_CITIZEN_CONSENT_LOCK,
@@ -236,8 +246,15 @@ enum db_col_course_state { CS_OUTCOME, CS_ENDED_AT, CS_REOPEN_UNTIL, CS_REOPENAB
 enum db_col_enrol_open { EO_CITIZEN_ID, EO__MAX };
 /* DB_ENROL_HOUSEHOLD_PLAN: a household's shared plan. */
 enum db_col_enrol_household { EH_PLAN_ID, EH_VERSION, EH__MAX };
-/* DB_STAFF_LIST: an active staff member. */
-enum db_col_staff_list { SL_ID, SL_NAME, SL_ROLE, SL_TITLE, SL__MAX };
+/* DB_STAFF_LIST and DB_STAFF_LOCK: a member of the staff directory. */
+enum db_col_staff_list {
+	SL_ID, SL_NAME, SL_ROLE, SL_TITLE, SL_ISSUER, SL_SUB, SL_PHONE, SL_EMAIL, SL_ACTIVE, SL__MAX
+};
+/* DB_STAFF_LEADERS_LOCK: an active leader. */
+enum db_col_staff_leader { SLD_ID, SLD__MAX };
+/* DB_CITIZEN_CASEWORKER_LOCK: the citizen's coordinating caseworker (NULL:
+ * none). */
+enum db_col_citizen_caseworker { CWL_CASEWORKER_ID, CWL__MAX };
 /* DB_STAFF_GET: a staff member. */
 enum db_col_staff {
 	ST_ID, ST_NAME, ST_ROLE, ST_TITLE, ST_PHONE, ST_EMAIL, ST_ACTIVE, ST__MAX
@@ -250,10 +267,12 @@ enum db_col_staff_login { LST_ID, LST_NAME, LST_ROLE, LST__MAX };
 
 /* The rows of the caseload, audit, goals, meetings, reports and migrations. */
 
-/* DB_CASELOAD_CITIZEN: a citizen in a staff member's caseload. */
+/* DB_CASELOAD_CITIZEN (and DB_CASELOAD_CITIZEN_ANY, a leader's look at
+ * any citizen): a citizen in a staff member's caseload. */
 enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC_FROZEN, CC_ENDED, CC__MAX };
-/* DB_CASELOAD_LIST: one citizen of a caseload page; the contact person
- * and the caseworker as id and name (both NULL: none). */
+/* DB_CASELOAD_LIST (and DB_CASELOAD_LIST_ALL, every citizen, for a
+ * leader): one citizen of a caseload page; the contact person and the
+ * caseworker as id and name (both NULL: none). */
 enum db_col_caseload_list {
 	CL_ID, CL_NAME, CL_HOUSEHOLD_ID, CL_PLAN_ID, CL_PLAN_VERSION, CL_ACCEPTED_VERSION,
 	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,

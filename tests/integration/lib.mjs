@@ -837,6 +837,35 @@ export async function loginStaff(sub, { alg } = {}) {
   });
 }
 
+/**
+ * Adds a member to the staff directory as the leader session gives
+ * ({ name, role, subject, ... }; the dev IdP's staff issuer unless given);
+ * asserts 201 and returns the member.
+ */
+export async function addStaff(leader, fields) {
+  const res = await leader.post(`${ADMIN}/staff`, { issuer: STAFF_ISSUER, title: '', ...fields });
+  return expectJson(res, 201);
+}
+
+/**
+ * Logs in a staff member who is not in the dev IdP's list (one a test
+ * added to the directory): a token forged with the dev keys for subject
+ * with this role claim. Resolves to the answer of the login (not asserted).
+ */
+export async function staffLoginRes(subject, role) {
+  const token = await forgeToken({ sub: 'mette', aud: ADMIN_AUD, claims: { sub: subject, role } });
+  return postStaffSession(token);
+}
+
+/** staffLoginRes, asserted 201: a StaffSession. */
+export async function loginStaffAs(subject, role) {
+  const res = await staffLoginRes(subject, role);
+  const body = expectJson(res, 201);
+  return new StaffSession({
+    cookie: `${STAFF_COOKIE}=${staffCookieOf(res)}`, csrf: body.csrf_token, staff: body.staff, setCookie: res.setCookie, sub: subject,
+  });
+}
+
 const citizenIdCache = new Map();
 /** The id of the demo citizen sub (as its own login reports it). */
 export async function citizenId(sub) {

@@ -33,6 +33,9 @@ const ROUTES = [
   [/^#\/borger\/(\d+)\/log$/, 'titles.audit', view('audit')],
   [/^#\/forslag$/, 'titles.queue', view('queue')],
   [/^#\/rapport$/, 'titles.report', view('report')],
+  [/^#\/borger\/(\d+)\/flyt$/, 'titles.move', view('move')],
+  [/^#\/personale$/, 'titles.staff', view('staff')],
+  [/^#\/personale\/(\d+)$/, 'titles.staffEdit', view('staff')],
 ];
 const PUBLIC = {
   '#/tilgaengelighed': { title: 'titles.accessibility', load: () => import('/js/views/accessibility.js') },
@@ -49,6 +52,8 @@ function pick(hash) {
     if (state.session !== 'in') return LOGIN;
     // The route's numbers: the citizen, then a goal (edit) or a parent
     // goal (a new sub-goal).
+    // A member of the staff directory has the first number instead.
+    if (hash.startsWith('#/personale')) return { title, load, params: { member: m[1] } };
     const params = { citizen: m[1], goal: hash.includes('/maal/') ? m[2] : undefined, parent: hash.includes('/nyt-maal/') ? m[2] : undefined };
     return { title, load, params };
   }
@@ -82,6 +87,8 @@ function frame() {
   nav.setAttribute('aria-label', t('navLabel'));
   nav.classList.toggle('admin-nav-off', !inNow);
   nav.toggleAttribute('aria-hidden', !inNow);
+  // The staff directory is the team leaders' (the API refuses others).
+  document.getElementById('nav-staff').hidden = !(m && inNow && m.role === 'leader');
 }
 
 const { render, start } = createShell({ pick, loggedIn: () => state.session === 'in', endSession, frame });

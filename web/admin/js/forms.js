@@ -110,6 +110,26 @@ export function checker() {
   };
 }
 
+/**
+ * A form to pick one person (radios, see radios()) and save: the summary,
+ * the message box under it, the save button and a cancel link to
+ * cancelHref. Returns { form, summary, msg, submit }.
+ */
+export function pickForm(choice, saveText, cancelHref) {
+  const summary = h('div', { class: 'form-summary', tabindex: '-1' });
+  const msg = h('div', { class: 'editor-message' });
+  const submit = h('button', { type: 'submit', class: 'button button-primary' }, saveText);
+  const form = h(
+    'form',
+    { class: 'admin-form', novalidate: true },
+    summary,
+    choice.group,
+    msg,
+    h('div', { class: 'button-row' }, submit, h('a', { class: 'button button-secondary', href: cancelHref }, t('common.cancel'))),
+  );
+  return { form, summary, msg, submit };
+}
+
 /** Hours per week as the person typed them ("1,5", "2"): a number 0..80
  * with at most one decimal, null for an empty field, NaN when unreadable. */
 export function parseHours(text) {

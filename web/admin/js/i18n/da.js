@@ -21,6 +21,7 @@ export default {
     caseload: 'Borgere',
     queue: 'Forslag',
     report: 'Overblik',
+    staff: 'Personale',
   },
 
   footer: {
@@ -44,6 +45,9 @@ export default {
     report: 'Overblik',
     accessibility: 'Tilgængelighedserklæring',
     notFound: 'Siden findes ikke',
+    move: 'Flyt borger',
+    staff: 'Personale',
+    staffEdit: 'Ret medarbejder',
   },
 
   me: {
@@ -184,6 +188,7 @@ export default {
     courseClosedForGood: 'Perioden for at genåbne forløbet er ovre.',
     courseEnd: 'Afslut forløb',
     courseReopen: 'Genåbn forløb',
+    move: 'Flyt borger',
   },
 
   goal: {
@@ -251,6 +256,53 @@ export default {
     saved: (v) => `${v.name} er nu borgerens kontaktperson.`,
     need: 'Vælg en kontaktperson.',
     none: 'Der er ingen kontaktpersoner at vælge imellem.',
+  },
+
+  move: {
+    heading: 'Flyt borger',
+    intro: 'Vælg den koordinerende sagsbehandler, som borgeren skal flyttes til. Du kan ikke længere se borgeren bagefter, medmindre du er teamleder.',
+    legend: 'Ny koordinerende sagsbehandler',
+    current: '(nuværende)',
+    save: 'Flyt borger',
+    saved: (v) => `Borgeren er flyttet til ${v.name}.`,
+    same: (v) => `${v.name} er allerede borgerens sagsbehandler.`,
+    need: 'Vælg en sagsbehandler.',
+    none: 'Der er ingen sagsbehandlere at vælge imellem.',
+  },
+
+  staff: {
+    heading: 'Personale',
+    intro: 'Medarbejdere, der kan logge ind i Kaptajn. Kun teamledere kan tilføje og rette.',
+    listHeading: 'Medarbejdere',
+    inactive: 'Deaktiveret',
+    edit: (v) => `Ret ${v.name}`,
+    addHeading: 'Tilføj medarbejder',
+    name: 'Navn',
+    role: 'Rolle',
+    roleChoose: 'Vælg rolle',
+    title: 'Titel',
+    titleHint: 'Sådan ser borgeren rollen, fx Mentor.',
+    issuer: 'Login-udsteder (issuer)',
+    subject: 'Bruger-id hos login (subject)',
+    subjectHint: 'Skrives præcis som login sender det: store og små bogstaver og mellemrum tæller.',
+    phone: 'Telefon',
+    email: 'E-mail',
+    add: 'Tilføj medarbejder',
+    added: (v) => `${v.name} er tilføjet.`,
+    save: 'Gem ændringer',
+    saved: (v) => `${v.name} er gemt.`,
+    deactivate: 'Deaktivér medarbejder',
+    deactivateConfirm: (v) => `Vil du deaktivere ${v.name}? Medarbejderen bliver logget ud med det samme og kan ikke logge ind igen.`,
+    deactivateYes: 'Ja, deaktivér',
+    deactivated: (v) => `${v.name} er deaktiveret og logget ud.`,
+    reactivate: 'Aktivér igen',
+    reactivated: (v) => `${v.name} er aktiv igen.`,
+    need: (v) => `Udfyld ${v.field}.`,
+    duplicate: 'En anden medarbejder har allerede det login.',
+    lastLeader: 'Den sidste aktive teamleder kan ikke fjernes eller få en anden rolle.',
+    self: 'Du kan ikke deaktivere dig selv.',
+    leaderOnly: 'Kun teamledere kan se og rette personalet.',
+    none: 'Der er ingen medarbejdere.',
   },
 
   meetings: {
@@ -338,6 +390,7 @@ export default {
   roles: {
     caseworker: 'Sagsbehandler',
     contact: 'Kontaktperson',
+    leader: 'Teamleder',
     citizen: 'Borger',
     system: 'System',
   },

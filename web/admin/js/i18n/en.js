@@ -18,6 +18,7 @@ export default {
     caseload: 'Citizens',
     queue: 'Proposals',
     report: 'Overview',
+    staff: 'Staff',
   },
 
   footer: {
@@ -41,6 +42,9 @@ export default {
     report: 'Overview',
     accessibility: 'Accessibility statement',
     notFound: 'Page not found',
+    move: 'Move citizen',
+    staff: 'Staff',
+    staffEdit: 'Edit member',
   },
 
   me: {
@@ -180,6 +184,7 @@ export default {
     courseClosedForGood: 'The period for reopening the course is over.',
     courseEnd: 'End the course',
     courseReopen: 'Reopen the course',
+    move: 'Move citizen',
   },
 
   goal: {
@@ -236,6 +241,53 @@ export default {
       moved_away: 'Moved away',
       consent_withdrawn: 'Consent withdrawn',
     },
+  },
+
+  move: {
+    heading: 'Move citizen',
+    intro: 'Choose the coordinating caseworker the citizen moves to. Afterwards you no longer see the citizen, unless you are a team leader.',
+    legend: 'New coordinating caseworker',
+    current: '(current)',
+    save: 'Move citizen',
+    saved: (v) => `The citizen has moved to ${v.name}.`,
+    same: (v) => `${v.name} is the citizen's caseworker already.`,
+    need: 'Choose a caseworker.',
+    none: 'There are no caseworkers to choose from.',
+  },
+
+  staff: {
+    heading: 'Staff',
+    intro: 'The people who can log in to Kaptajn. Only team leaders add and change them.',
+    listHeading: 'Members',
+    inactive: 'Deactivated',
+    edit: (v) => `Edit ${v.name}`,
+    addHeading: 'Add a member',
+    name: 'Name',
+    role: 'Role',
+    roleChoose: 'Choose a role',
+    title: 'Title',
+    titleHint: 'How the citizen sees the role, e.g. Mentor.',
+    issuer: 'Login issuer',
+    subject: 'User id at the login (subject)',
+    subjectHint: 'Exactly as the login sends it: case and spaces count.',
+    phone: 'Phone',
+    email: 'E-mail',
+    add: 'Add member',
+    added: (v) => `${v.name} has been added.`,
+    save: 'Save changes',
+    saved: (v) => `${v.name} has been saved.`,
+    deactivate: 'Deactivate member',
+    deactivateConfirm: (v) => `Deactivate ${v.name}? They are logged out at once and cannot log in again.`,
+    deactivateYes: 'Yes, deactivate',
+    deactivated: (v) => `${v.name} is deactivated and logged out.`,
+    reactivate: 'Activate again',
+    reactivated: (v) => `${v.name} is active again.`,
+    need: (v) => `Fill in ${v.field}.`,
+    duplicate: 'Another member has that login already.',
+    lastLeader: 'The last active team leader cannot be removed or given another role.',
+    self: 'You cannot deactivate yourself.',
+    leaderOnly: 'Only team leaders see and change the staff.',
+    none: 'There are no members.',
   },
 
   contact: {
@@ -334,6 +386,7 @@ export default {
   roles: {
     caseworker: 'Caseworker',
     contact: 'Contact person',
+    leader: 'Team leader',
     citizen: 'Citizen',
     system: 'System',
   },

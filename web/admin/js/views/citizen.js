@@ -186,7 +186,14 @@ function contact(id, plan, decide) {
         )
       : h('p', { class: 'empty' }, t('citizen.contactNone')),
     decide
-      ? h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/kontaktperson` }, icon('person'), t(c && c.name ? 'citizen.contactChange' : 'citizen.contactAssign')))
+      ? h(
+          'p',
+          { class: 'button-row' },
+          h('a', { class: 'button button-secondary', href: `#/borger/${id}/kontaktperson` }, icon('person'), t(c && c.name ? 'citizen.contactChange' : 'citizen.contactAssign')),
+          // The coordinating caseworker or a team leader moves the
+          // citizen; the API refuses anyone else.
+          h('a', { class: 'button button-secondary', href: `#/borger/${id}/flyt` }, icon('arrow-forward'), t('citizen.move')),
+        )
       : null,
   );
 }

@@ -8,7 +8,7 @@ import { t } from '/js/i18n/index.js';
 import { setFlash } from '/js/state.js';
 import { alert, onSubmit, pageHeading, skeleton } from '/js/ui.js';
 import { backToPlan, citizenPath, citizenPlan, contacts, freshEtag, loadFailed, mayDecide, showError } from '../common.js';
-import { checker, radios } from '../forms.js';
+import { checker, pickForm, radios } from '../forms.js';
 
 export async function render(view, ctx) {
   const id = ctx.params.citizen;
@@ -38,17 +38,7 @@ export async function render(view, ctx) {
     value: current ? current.id : '',
     choices: list.map((s) => [s.id, s.name, `– ${s.title}${current && s.id === current.id ? ` ${t('contact.current')}` : ''}`]),
   });
-  const summary = h('div', { class: 'form-summary', tabindex: '-1' });
-  const msg = h('div', { class: 'editor-message' });
-  const submit = h('button', { type: 'submit', class: 'button button-primary' }, t('contact.save'));
-  const form = h(
-    'form',
-    { class: 'admin-form', novalidate: true },
-    summary,
-    choice.group,
-    msg,
-    h('div', { class: 'button-row' }, submit, h('a', { class: 'button button-secondary', href: `#/borger/${id}` }, t('common.cancel'))),
-  );
+  const { form, summary, msg, submit } = pickForm(choice, t('contact.save'), `#/borger/${id}`);
   onSubmit(form, submit, {
     idleText: t('contact.save'),
     busyText: t('common.saving'),

@@ -81,7 +81,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	 * the contact person. */
 	[DB_PLAN_HEAD] = {.sql =
 		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email,"
-		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen"
+		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
+		" c.course_outcome IS NOT NULL"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = PH__MAX},

@@ -51,7 +51,7 @@ struct plan_head_row {
 	long long accepted_version;
 	struct contact_row contact;
 	const char *consent, *consent_at; /* consent_at NULL: none */
-	bool frozen;
+	bool frozen, course_ended;
 };
 
 static void plan_head_row(struct plan_head_row *h, const struct db_res *r, size_t i)
@@ -64,6 +64,7 @@ static void plan_head_row(struct plan_head_row *h, const struct db_res *r, size_
 	h->consent = consent_state_name(db_cell(r, i, PH_CONSENT));
 	h->consent_at = db_cell(r, i, PH_CONSENT_AT);
 	h->frozen = db_i64(r, i, PH_FROZEN) != 0;
+	h->course_ended = db_i64(r, i, PH_COURSE_ENDED) != 0;
 }
 
 /* DB_PLAN_DREAMS' row. */
@@ -198,11 +199,12 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 	if ((err = plan_content(db, a, h.id, &jd, &jg)) != KP_OK)
 		return err;
 	*version = h.version;
-	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s?}, s:b}", "id",
+	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s?}, s:b, s:b}", "id",
 	                 (json_int_t)h.id, "version", (json_int_t)h.version, "accepted_version",
 	                 h.accepted ? json_integer(h.accepted_version) : json_null(), "dreams", jd,
 	                 "goals", jg, "contact", contact_json(&h.contact), "consent", "status",
-	                 h.consent, "at", h.consent_at, "frozen", h.frozen);
+	                 h.consent, "at", h.consent_at, "frozen", h.frozen, "course_ended",
+	                 h.course_ended);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 

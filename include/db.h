@@ -182,7 +182,7 @@ enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
  * person's columns in the order of enum db_col_contact. */
 enum db_col_plan_head {
 	PH_ID, PH_VERSION, PH_ACCEPTED, PH_CONTACT_NAME, PH_CONTACT_ROLE, PH_CONTACT_PHONE,
-	PH_CONTACT_EMAIL, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH__MAX
+	PH_CONTACT_EMAIL, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH_COURSE_ENDED, PH__MAX
 };
 /* DB_CONTACT_GET: the contact person; DB_PLAN_HEAD and DB_CITIZEN_HEAD have
  * the same columns in this order from their *_CONTACT_NAME on. */

@@ -73,7 +73,8 @@ describe('enrolling a citizen on a phone', { skip: SKIP }, () => {
         const rows = sql(`SELECT id, plan_id FROM citizens WHERE name LIKE '${NAME}%'`);
         for (const [id, plan] of rows) {
           if (!/^\d+$/.test(id) || !/^\d+$/.test(plan)) continue;
-          sql(`DELETE FROM sessions WHERE citizen_id = ${id}; DELETE FROM citizens WHERE id = ${id};
+          sql(`DELETE FROM sessions WHERE citizen_id = ${id}; DELETE FROM consents WHERE citizen_id = ${id};
+               DELETE FROM citizens WHERE id = ${id};
                DELETE FROM plan_history WHERE plan_id = ${plan}; DELETE FROM plan_docs WHERE plan_id = ${plan};
                DELETE FROM plans WHERE id = ${plan}`);
         }

@@ -88,6 +88,7 @@ describe('POST /admin/api/v1/citizens: enrolment', { skip: SKIP }, () => {
         const plans = [...new Set(rows.map((r) => sqlInt(r[1])))];
         if (ids.length) {
           sql(`DELETE FROM sessions WHERE citizen_id IN (${ids.join(',')});
+               DELETE FROM consents WHERE citizen_id IN (${ids.join(',')});
                DELETE FROM citizens WHERE id IN (${ids.join(',')});
                DELETE FROM plan_history WHERE plan_id IN (${plans.join(',')}) AND plan_id NOT IN (SELECT plan_id FROM citizens);
                DELETE FROM plan_docs WHERE plan_id IN (${plans.join(',')}) AND plan_id NOT IN (SELECT plan_id FROM citizens);
@@ -152,6 +153,9 @@ describe('POST /admin/api/v1/citizens: enrolment', { skip: SKIP }, () => {
     assert.equal(session.citizen.id, body.id);
     assert.equal(session.citizen.name, name);
     const cookie = `kaptajn_session=${sessionCookieOf(s)}`;
+    // Consent first: the joint plan is shown only after the citizen's yes.
+    expectError(await request('GET', '/api/v1/plan', { cookie }), 403, 'consent_required');
+    expectJson(await request('POST', '/api/v1/consent', { cookie, csrf: session.csrf_token, json: { action: 'give' } }), 200);
     const own = await request('GET', '/api/v1/plan', { cookie });
     const ownPlan = expectJson(own, 200);
     assert.equal(ownPlan.version, 1);

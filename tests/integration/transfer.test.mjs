@@ -166,7 +166,7 @@ describe('moving a citizen to another caseworker', { skip: NEED_DB }, () => {
     assert.deepEqual(auditRowsOf(res).map((r) => [r.action, r.staff_id, r.citizen_id]), [['read', lise.staff.id, other]]);
     // Goals, consent and the CPR number only for the citizens the leader
     // coordinates: elsewhere 404, as for any caseworker.
-    expectError(await lise.post(`${ADMIN}/citizens/${other}/consent`, { action: 'given' }), 404);
+    expectError(await lise.post(`${ADMIN}/citizens/${other}/consent`, { action: 'given', paper: true }), 404);
     expectError(await lise.post(`${ADMIN}/citizens/${other}/cpr`), 404);
   });
 
@@ -175,7 +175,7 @@ describe('moving a citizen to another caseworker', { skip: NEED_DB }, () => {
     expectError(await anne.get(`${ADMIN}/citizens/${other}/plan`), 404);
     const { plan } = await lise.plan(other);
     assert.equal(plan.citizen.id, other);
-    expectJson(await lise.post(`${ADMIN}/citizens/${other}/consent`, { action: 'given' }), [200, 201]);
+    expectJson(await lise.post(`${ADMIN}/citizens/${other}/consent`, { action: 'given', paper: true }), [200, 201]);
   });
 
   auditChainTest();

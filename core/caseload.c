@@ -429,9 +429,12 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	    json_object_set_new(plan, "plan_frozen", json_boolean(c.frozen)) != 0 ||
 	    json_object_set_new(plan, "consent",
 	                        consent.nrows == 1
-	                                ? json_pack("{s:s, s:s}", "status", db_cell(&consent, 0, CN_ACTION),
-	                                            "at", db_cell(&consent, 0, CN_AT))
-	                                : json_pack("{s:s, s:n}", "status", "none", "at")) != 0 ||
+	                                ? json_pack("{s:s, s:s, s:o}", "status",
+	                                            db_cell(&consent, 0, CN_ACTION), "at",
+	                                            db_cell(&consent, 0, CN_AT), "fact",
+	                                            consent_fact_json(&consent, 0, true))
+	                                : json_pack("{s:s, s:n, s:n}", "status", "none", "at", "fact")) !=
+	            0 ||
 	    json_object_set_new(plan, "changes_since_accepted",
 	                        kp_json_list(since.nrows, change_json, &since)) != 0 ||
 	    json_object_set_new(plan, "household",

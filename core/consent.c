@@ -60,9 +60,7 @@ enum kp_err consent_gate(const char *consent, bool frozen, bool change, struct k
 	return KP_OK;
 }
 
-/* A fact (a row of DB_CITIZEN_CONSENT or DB_CONSENT_LIST) as JSON; the
- * recording staff member's id only for staff. NULL when out of memory. */
-static json_t *consent_fact_json(const struct db_res *r, size_t i, bool staff)
+json_t *consent_fact_json(const struct db_res *r, size_t i, bool staff)
 {
 	json_t *by = json_null();
 

@@ -49,6 +49,12 @@ enum kp_err consent_frozen(struct kp_fail *f);
  */
 enum kp_err consent_gate(const char *consent, bool frozen, bool change, struct kp_fail *f);
 
+/* A fact (row i of DB_CITIZEN_CONSENT or DB_CONSENT_LIST) as JSON:
+ * {"id", "action", "at", "text_version", "paper", "recorded_by"}, the
+ * recording staff member's id only for staff. New reference; NULL when
+ * out of memory. */
+json_t *consent_fact_json(const struct db_res *r, size_t i, bool staff);
+
 /* The citizen's consent: {"status", "at", "text", "text_en",
  * "text_version", "given_text_version", "paper", "recorded_by",
  * "plan_frozen"} (new reference in *out). */

@@ -9,6 +9,7 @@
 //                      VAR/screenshots/ (KAPTAJN_SCREENSHOTS to change),
 //                      test locks to VAR/test-locks/
 //   KAPTAJN_CHROMIUM   the browser (default /usr/bin/chromium)
+//   KAPTAJN_DB_SOCKET, KAPTAJN_CONFIG  the database, for sql()
 //
 // Against a stack of your own:
 //   scripts/stack start var/mine 38123
@@ -16,6 +17,7 @@
 //   node --test tests/browser/
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -353,4 +355,17 @@ export async function holdCitizen(sub) {
  * tests, so their cleaners recognise them). */
 export function marker(label) {
   return `kt-${label}-${Math.random().toString(16).slice(2, 10)}`;
+}
+
+/** SQL through the mariadb client, as the integration tests run it. */
+export function sql(query) {
+  const conf = process.env.KAPTAJN_CONFIG;
+  const m = conf && fs.existsSync(conf) ? /^\s*db_name\s*=\s*(\S+)\s*$/m.exec(fs.readFileSync(conf, 'utf8')) : null;
+  const out = execFileSync(
+    'mariadb',
+    ['--no-defaults', `--socket=${process.env.KAPTAJN_DB_SOCKET}`, `--user=${os.userInfo().username}`,
+      '--batch', '--skip-column-names', m ? m[1] : 'kaptajn', '-e', query],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15000 },
+  );
+  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
 }

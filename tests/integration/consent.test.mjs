@@ -286,6 +286,12 @@ describe('consent first', { skip: SKIP }, () => {
       assert.equal(h.history[0].recorded_by?.id, mette.staff.id);
       assert.equal(h.history[1].paper, false);
       assert.equal(h.history[1].recorded_by, null);
+      // The staff plan read names the newest fact too: paper, and by whom.
+      const staffPlan = expectJson(await mette.get(`${ADMIN}/citizens/${nid}/plan`), 200);
+      assert.equal(staffPlan.consent.status, 'given');
+      assert.equal(staffPlan.consent.fact?.id, h.history[0].id);
+      assert.equal(staffPlan.consent.fact.paper, true);
+      assert.equal(staffPlan.consent.fact.recorded_by?.name, h.history[0].recorded_by.name);
       const c = expectJson(await nanna.get(CONSENT), 200);
       assert.equal(c.status, 'given');
       assert.equal(c.fact.paper, true);

@@ -29,6 +29,7 @@ const ROUTES = [
   [/^#\/borger\/(\d+)\/maal\/(\d+)$/, 'titles.goalEdit', view('goal')],
   [/^#\/borger\/(\d+)\/kontaktperson$/, 'titles.contact', view('contact')],
   [/^#\/borger\/(\d+)\/forloeb$/, 'titles.course', view('course')],
+  [/^#\/borger\/(\d+)\/samtykke$/, 'titles.consent', view('consent')],
   [/^#\/borger\/(\d+)\/moeder$/, 'titles.meetings', view('meetings')],
   [/^#\/borger\/(\d+)\/log$/, 'titles.audit', view('audit')],
   [/^#\/forslag$/, 'titles.queue', view('queue')],

@@ -5,7 +5,7 @@
 
 import * as api from '/js/api.js';
 import { h, fill, icon } from '/js/dom.js';
-import { t, has, number } from '/js/i18n/index.js';
+import { t, has, number, dateTime } from '/js/i18n/index.js';
 import { storageKey } from '/js/site.js';
 import { lostSession, state } from '/js/state.js';
 import { alert, errorAlert, pageHeading, backLink, badge } from '/js/ui.js';
@@ -171,4 +171,25 @@ export function factList(rows, cls = 'admin-facts') {
 /** A small icon link ("Ret", "Tilføj delmål") with an accessible name. */
 export function actionLink(href, iconName, text, aria) {
   return h('a', { class: 'function-link action-link', href, 'aria-label': aria || null }, icon(iconName), text);
+}
+
+/** Who a staff member is in a line: "Mette Jensen (Sagsbehandler)". */
+export function staffLabel(s) {
+  if (!s) return '';
+  const role = roleName(s.role);
+  return role ? `${s.name} (${role})` : s.name;
+}
+
+/** A consent state or fact in one line: "Givet 3. maj 2026 kl. 10.00, på
+ * papir, registreret af …" or that none is given. c: { status|action, at,
+ * fact? } – a history row is its own fact. */
+export function consentLine(c) {
+  const status = c.status || c.action;
+  if (!status || status === 'none' || !c.at) return t('consent.none');
+  const fact = c.fact || (c.action ? c : null);
+  const parts = [`${named('citizen.consentStatus', status)} ${dateTime(c.at)}`];
+  if (fact && fact.paper) parts.push(t('consent.paper', { who: staffLabel(fact.recorded_by) }));
+  else if (fact && fact.recorded_by) parts.push(t('consent.stated', { who: staffLabel(fact.recorded_by) }));
+  else if (fact) parts.push(t('consent.online'));
+  return `${parts.join(', ')}.`;
 }

@@ -2,7 +2,8 @@
 // Designsystem's form classes: a label, an optional hint, an error message
 // that is tied to the field (aria-describedby, aria-invalid) and a
 // character count where there is a limit; the errors of a form for its
-// summary (ui.js's errorSummary); the pickers of area and legal basis.
+// summary (ui.js's errorSummary); a checkbox; the pickers of area and
+// legal basis.
 
 import { h, newId } from '/js/dom.js';
 import { t } from '/js/i18n/index.js';
@@ -41,20 +42,24 @@ export function field({ kind = 'input', label, hint, value = '', max, optional =
     input,
     max ? charCounter(input, max) : null,
   );
-  function setError(text) {
-    group.classList.toggle('form-error', Boolean(text));
-    error.hidden = !text;
-    error.replaceChildren(text ? h('span', { class: 'sr-only' }, `${t('common.error')}: `) : '', text || '');
-    if (text) {
-      input.setAttribute('aria-invalid', 'true');
-      input.setAttribute('aria-describedby', [errId, hintId].filter(Boolean).join(' '));
-    } else {
-      input.removeAttribute('aria-invalid');
-      if (hintId) input.setAttribute('aria-describedby', hintId);
-      else input.removeAttribute('aria-describedby');
-    }
+  return { group, input, setError: (text) => markError({ group, error, input, errId, hintId }, text) };
+}
+
+/** Shows text as a field's error (its group marked, the message tied to
+ * the control with aria-describedby beside any hint), or clears it ('').
+ */
+function markError({ group, error, input, errId, hintId }, text) {
+  group.classList.toggle('form-error', Boolean(text));
+  error.hidden = !text;
+  error.replaceChildren(text ? h('span', { class: 'sr-only' }, `${t('common.error')}: `) : '', text || '');
+  if (text) {
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', [errId, hintId].filter(Boolean).join(' '));
+  } else {
+    input.removeAttribute('aria-invalid');
+    if (hintId) input.setAttribute('aria-describedby', hintId);
+    else input.removeAttribute('aria-describedby');
   }
-  return { group, input, setError };
 }
 
 /** Radio buttons in a fieldset: choices [[value, label, extra?]]. Returns
@@ -155,4 +160,15 @@ const AREAS = ['job', 'education', 'health', 'social', 'family', 'housing', 'eco
 /** Options for the area picker. */
 export function areaOptions() {
   return [['', t('goal.areaChoose')], ...AREAS.map((a) => [a, t(`areas.${a}`)])];
+}
+
+/** One checkbox with its label and an error message tied to it. Returns
+ * { group, input, setError(text) }. */
+export function checkbox({ label, name }) {
+  const id = newId('c');
+  const errId = `${id}-error`;
+  const input = h('input', { type: 'checkbox', class: 'form-checkbox', id, name });
+  const error = h('span', { class: 'form-error-message', id: errId, hidden: true });
+  const group = h('div', { class: 'form-group' }, error, h('div', { class: 'form-group-checkbox' }, input, h('label', { class: 'form-label', for: id }, label)));
+  return { group, input, setError: (text) => markError({ group, error, input, errId }, text) };
 }

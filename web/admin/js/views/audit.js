@@ -7,7 +7,7 @@ import * as api from '/js/api.js';
 import { h, fill } from '/js/dom.js';
 import { t, dateTime, has } from '/js/i18n/index.js';
 import { moreButton, skeleton } from '/js/ui.js';
-import { citizenPath, citizenPlan, citizenTop, loadFailed, named, roleName } from '../common.js';
+import { citizenPath, citizenPlan, citizenTop, loadFailed, named, staffLabel } from '../common.js';
 
 /** "Læste planen", "Ændrede mål nr. 12". */
 function what(e) {
@@ -18,12 +18,6 @@ function what(e) {
   else if (e.object && has(`audit.objects.${e.object}`)) obj = t(`audit.objects.${e.object}`);
   else obj = e.object || '';
   return obj ? `${action} ${obj}` : action;
-}
-
-function who(actor) {
-  if (!actor) return '';
-  const role = roleName(actor.role);
-  return role ? `${actor.name} (${role})` : actor.name;
 }
 
 export async function render(view, ctx) {
@@ -94,7 +88,7 @@ function item(e) {
   return h(
     'li',
     { class: 'audit-item' },
-    h('p', { class: 'audit-what' }, h('span', { class: 'weight-semibold' }, who(e.actor)), ' – ', what(e)),
+    h('p', { class: 'audit-what' }, h('span', { class: 'weight-semibold' }, staffLabel(e.actor)), ' – ', what(e)),
     h('p', { class: 'history-meta' }, h('time', { datetime: e.at }, dateTime(e.at))),
   );
 }

@@ -1,7 +1,7 @@
 // A citizen's plan as staff see it (GET /citizens/{id}/plan, an audited
 // read): who the citizen is (the CPR number's date part; the whole number
 // only for the coordinating caseworker, asked for and logged each time),
-// consent, versions and what changed since the citizen's last yes, the
+// consent (with the way to its history), versions and what changed since the citizen's last yes, the
 // citizen's dreams, the goals with sub-goals, status, hours and legal
 // basis, and the contact person – with the caseworker's ways to change
 // them. A citizen outside the caseload is "not found", with nothing shown.
@@ -9,8 +9,8 @@
 import * as api from '/js/api.js';
 import { h, fill, icon } from '/js/dom.js';
 import { t, dateTime } from '/js/i18n/index.js';
-import { backLink, skeleton } from '/js/ui.js';
-import { actionLink, citizenPath, citizenPlan, citizenTop, factList, goalFacts, loadFailed, mayDecide, named } from '../common.js';
+import { alert, backLink, skeleton } from '/js/ui.js';
+import { actionLink, citizenPath, citizenPlan, citizenTop, consentLine, factList, goalFacts, loadFailed, mayDecide } from '../common.js';
 
 export async function render(view, ctx) {
   const id = ctx.params.citizen;
@@ -35,6 +35,7 @@ export async function render(view, ctx) {
       { class: 'citizen-page' },
       citizenTop(id, plan.citizen.name, 'plan'),
       facts(id, plan, view, ctx),
+      consent(id, plan, decide),
       changes(plan),
       dreams(plan),
       goals(id, plan, decide),
@@ -87,10 +88,8 @@ function cprFact(id, citizen, view, ctx) {
 }
 
 function facts(id, plan, view, ctx) {
-  const c = plan.consent || { status: 'none' };
   return factList([
     [t('citizen.cpr'), cprFact(id, plan.citizen, view, ctx)],
-    [t('citizen.consent'), c.at ? `${named('citizen.consentStatus', c.status)}, ${dateTime(c.at)}` : named('citizen.consentStatus', c.status)],
     [t('citizen.version'), String(plan.version)],
     [t('citizen.accepted'), plan.accepted_version ? t('common.version', { n: plan.accepted_version }) : t('citizen.acceptedNone')],
     plan.household && plan.household.length ? [t('citizen.household'), plan.household.map((p) => p.name).join(', ')] : null,
@@ -99,6 +98,19 @@ function facts(id, plan, view, ctx) {
 
 function section(idName, heading, ...body) {
   return h('section', { class: 'plan-section', 'aria-labelledby': idName }, h('h2', { id: idName }, heading), body);
+}
+
+/** The consent (LAB § 30 b): its state, on paper or online and recorded by
+ * whom; that the plan is locked while consent is withdrawn; the way to the
+ * history (and, for the coordinating caseworker, to record a paper). */
+function consent(id, plan, decide) {
+  return section(
+    'consent-heading',
+    t('consent.heading'),
+    h('p', { class: 'consent-state' }, consentLine(plan.consent || { status: 'none' })),
+    plan.plan_frozen ? alert('warning', t('consent.frozen'), { role: 'none' }) : null,
+    h('p', null, h('a', { href: `#/borger/${id}/samtykke` }, t(!decide ? 'consent.linkRead' : plan.consent && plan.consent.status === 'given' ? 'consent.linkWithdraw' : 'consent.link'))),
+  );
 }
 
 function changes(plan) {

@@ -54,7 +54,12 @@ struct seed_plan {
 	struct seed_dream dreams[4];
 	struct seed_goal goals[8];
 	int fresh; /* just enrolled: never logged in, no consent yet, plan empty */
+	const char *ended; /* how the course ended DEMO_ENDED_DAYS ago; NULL: it runs */
 };
+
+/* How long ago an ended demo course ended: within the period it can be
+ * reopened in (course_reopen_days, default 90). */
+#define DEMO_ENDED_DAYS 40
 
 static const struct seed_plan plans[] = {
 	{NULL,
@@ -70,7 +75,7 @@ static const struct seed_plan plans[] = {
 	  {0, "Faste rutiner og bedre søvn", "Støtte til at få en hverdag, der hænger sammen.",
 	   "health", "SEL §85", "active", 2, 0},
 	  {0, "Styr på økonomien", "Overblik over regninger og en budgetplan.", "economy",
-	   "LAS §11", "on-hold", -1, 0}}, 0},
+	   "LAS §11", "on-hold", -1, 0}}, 0, NULL},
 	{"Familien Hansen",
 	 {{"lars", "Lars Hansen", "1208851235", "peter", "karin", NULL},
 	  {"sofie", "Sofie Hansen", "2304881236", "peter", "karin", NULL}},
@@ -86,7 +91,7 @@ static const struct seed_plan plans[] = {
 	  {0, "Lagerjob på fuld tid", "Lars søger job med støtte fra jobcentret.", "job",
 	   "LAB §30 a", "active", 6, 0},
 	  {0, "Støtte til børnene i hverdagen", "Familiebehandling hver anden uge.", "family",
-	   "BL §32", "active", 2, 1}}, 0},
+	   "BL §32", "active", 2, 1}}, 0, NULL},
 	{NULL,
 	 {{"mohammed", "Mohammed Ali", "0101901237", "mette", "birgitte", NULL}},
 	 {{0, "Jeg vil gerne være buschauffør og have faste arbejdstider."}},
@@ -97,10 +102,10 @@ static const struct seed_plan plans[] = {
 	  {1, "Ugentlige møder med virksomhedskonsulent", "Hver tirsdag kl. 10.", "job",
 	   "LAB §175", "active", 1, 0},
 	  {0, "Behandling for rygsmerter", "Genoptræning to gange om ugen.", "health",
-	   "SUL §138", "active", 2, 0}}, 0},
+	   "SUL §138", "active", 2, 0}}, 0, NULL},
 	/* Enrolled by Mette, not logged in yet: plan version 1, empty. */
 	{NULL, {{"ida", "Ida Berg", "1402952238", "mette", "jonas", "none"}}, {{0, NULL}},
-	 {{0, NULL, NULL, NULL, NULL, NULL, -1, 0}}, 1},
+	 {{0, NULL, NULL, NULL, NULL, NULL, -1, 0}}, 1, NULL},
 	/* Has withdrawn consent: the plan has content, and is frozen. */
 	{NULL,
 	 {{"ole", "Ole Kristensen", "1505931238", "mette", "jonas", "withdrawn"}},
@@ -108,12 +113,18 @@ static const struct seed_plan plans[] = {
 	 {{0, "Praktik i et gartneri", "Fire uger med en fast kontaktperson.", "job", "LAB §91",
 	   "active", 15, 0},
 	  {0, "Støtte til at komme op om morgenen", "Hjemmebesøg to gange om ugen.", "health",
-	   "SEL §85", "active", 2, 0}}, 0},
+	   "SEL §85", "active", 2, 0}}, 0, NULL},
 	/* Logged in once, has not yet said yes to the joint plan. */
 	{NULL,
 	 {{"nanna", "Nanna Berg", "0912871239", "mette", "jonas", "none"}},
 	 {{0, NULL}},
-	 {{0, NULL, NULL, NULL, NULL, NULL, 0, 0}}, 0},
+	 {{0, NULL, NULL, NULL, NULL, NULL, 0, 0}}, 0, NULL},
+	/* Got a job: the course ended, the plan can only be read. */
+	{NULL,
+	 {{"karl", "Karl Nørgaard", "2011781240", "peter", "karin", NULL}},
+	 {{0, "Jeg vil gerne tilbage som lagermedarbejder."}},
+	 {{0, "Job som lagermedarbejder", "Med virksomhedskonsulent og en praktik først.", "job",
+	   "LAB §30 a", "completed", -1, 0}}, 0, "job"},
 };
 
 /* How long ago the demo plans began, in hours. */
@@ -225,6 +236,12 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 			continue;
 		if ((err = seed_exec(db, SEED_CITIZEN_LOGIN,
 		                     DB_ARGS(DB_I64(DEMO_PLAN_AGE), DB_I64(cids[i])), NULL, NULL)) != KP_OK)
+			return err;
+		if (p->ended != NULL &&
+		    (err = seed_exec(db, SEED_COURSE_END,
+		                     DB_ARGS(DB_STR(p->ended), DB_I64(DEMO_ENDED_DAYS), DB_I64(cw),
+		                             DB_I64(cids[i])),
+		                     NULL, NULL)) != KP_OK)
 			return err;
 	}
 	for (i = 0; i < 4 && p->dreams[i].text != NULL; i++)
@@ -623,7 +640,7 @@ int seed_bench(struct db *db, const struct kp_keys *keys, struct rng *rng, const
 		{{0, "Job inden for håndværk", "Praktik hos en lokal tømrer.", "job", "LAB §91",
 		  "active", 10, 0},
 		 {1, "Skrive CV", "Med mentor.", "job", "LAB §175", "completed", 1, 0},
-		 {0, "Bedre søvn", "Faste rutiner.", "health", "SEL §85", "active", 2, 0}}, 0};
+		 {0, "Bedre søvn", "Faste rutiner.", "health", "SEL §85", "active", 2, 0}}, 0, NULL};
 	struct arena *a = arena_new();
 	enum kp_err err = KP_OK;
 	long n;

@@ -22,6 +22,9 @@ static const struct db_stmt_def seed_stmts[SEED_STMT__MAX] = {
 	/* Not in any plan answer: the caseload shows it. */
 	[SEED_CITIZEN_LOGIN] = {.sql =
 		"UPDATE citizens SET first_login_at = NOW(6) - INTERVAL ? HOUR WHERE id = ?"},
+	[SEED_COURSE_END] = {.sql =
+		"UPDATE citizens SET course_outcome = ?, course_ended_at = NOW(6) - INTERVAL ? DAY,"
+		" course_ended_by = ? WHERE id = ?"},
 	[SEED_DREAM] = {.sql = "INSERT INTO dreams (plan_id, citizen_id, text) VALUES (?, ?, ?)"},
 	[SEED_GOAL] = {.sql =
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"

@@ -49,7 +49,7 @@ describe('staff reads: caseload, plan view, audit, access log, reports', { skip:
   before(async () => {
     release = await holdCitizens('staff-assignments');
     ids = {};
-    for (const sub of ['anna', 'lars', 'sofie', 'mohammed', 'ida', 'ole', 'nanna']) ids[sub] = await citizenId(sub);
+    for (const sub of ['anna', 'lars', 'sofie', 'mohammed', 'ida', 'ole', 'nanna', 'karl']) ids[sub] = await citizenId(sub);
     names = await demoNames();
     mette = await loginStaff('mette');
     peter = await loginStaff('peter');
@@ -60,9 +60,9 @@ describe('staff reads: caseload, plan view, audit, access log, reports', { skip:
 
   const CASELOADS = [
     ['mette', ['anna', 'mohammed', 'ida', 'ole', 'nanna']],
-    ['peter', ['lars', 'sofie']],
+    ['peter', ['lars', 'sofie', 'karl']],
     ['jonas', ['anna', 'ida', 'ole', 'nanna']],
-    ['karin', ['lars', 'sofie']],
+    ['karin', ['lars', 'sofie', 'karl']],
     ['birgitte', ['mohammed']],
     ['helle', []],
   ];

@@ -1,11 +1,14 @@
 /* caseload.c: the gate for staff access to citizens (see caseload.h). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "caseload.h"
 #include "consent.h"
+#include "cpr.h"
 #include "kpjson.h"
+#include "meeting.h"
 #include "plan.h"
 
 /* Whether an access reaches the whole shared plan (the household's dreams
@@ -138,6 +141,10 @@ struct caseload_row {
 	long long household_id, accepted_version;
 	bool has_household, has_accepted;
 	struct caseload_person contact, caseworker;
+	const uint8_t *cpr_sealed;                     /* NULL: no number stored */
+	size_t cpr_sealed_len;
+	const char *next_meeting_at;                   /* NULL: none */
+	bool follow_up_due;
 };
 
 static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_row *row)
@@ -162,6 +169,10 @@ static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_
 	row->first_login_at = db_cell(r, i, CL_FIRST_LOGIN);
 	row->consent = consent_state_name(db_cell(r, i, CL_CONSENT));
 	row->frozen = db_i64(r, i, CL_FROZEN) != 0;
+	row->cpr_sealed = (const uint8_t *)db_cell(r, i, CL_CPR_SEALED);
+	row->cpr_sealed_len = db_cell_len(r, i, CL_CPR_SEALED);
+	row->next_meeting_at = db_cell(r, i, CL_NEXT_MEETING);
+	row->follow_up_due = db_i64(r, i, CL_FOLLOW_UP_DUE) != 0;
 }
 
 static json_t *person_json(const struct caseload_person *p)
@@ -176,55 +187,148 @@ static json_t *opt_int(bool has, long long v)
 	return has ? json_integer(v) : json_null();
 }
 
-/* Row i of DB_CASELOAD_LIST r as JSON: a new reference, NULL when out of
- * memory. */
-static json_t *caseload_row_json(const void *r, size_t i)
+/* Opens the sealed CPR number (sealed_len bytes; NULL: none) of citizen id
+ * into cpr: KP_OK, KP_ENOTFOUND when none is stored, KP_EINTERNAL (logged)
+ * when it does not open. */
+static enum kp_err cpr_open(const struct kp_keys *keys, const uint8_t *sealed, size_t sealed_len,
+                            long long id, char cpr[KP_CPR_LEN + 1])
 {
-	struct caseload_row row_, *row = &row_;
+	char aad[32];
 
-	caseload_row_fill(r, i, row);
-	return json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o, s:s, s:b}",
-	                 "id", (json_int_t)row->id, "name", row->name,
-	                 "household_id", opt_int(row->has_household, row->household_id),
-	                 "plan_id", (json_int_t)row->plan_id,
-	                 "plan_version", (json_int_t)row->plan_version,
-	                 "accepted_version", opt_int(row->has_accepted, row->accepted_version),
-	                 "pending_proposals", (json_int_t)row->pending,
-	                 "contact", person_json(&row->contact),
-	                 "caseworker", person_json(&row->caseworker),
-	                 "course_outcome", row->course_outcome != NULL
-	                                           ? json_string(row->course_outcome)
-	                                           : json_null(),
-	                 "logged_in", row->first_login_at != NULL,
-	                 "first_login_at", row->first_login_at != NULL
-	                                           ? json_string(row->first_login_at)
-	                                           : json_null(),
-	                 "consent", row->consent, "plan_frozen", row->frozen);
+	cpr[0] = '\0';
+	if (sealed == NULL)
+		return KP_ENOTFOUND;
+	snprintf(aad, sizeof(aad), "citizen:%lld", id);
+	if (kp_cpr_open(keys, sealed, sealed_len, aad, strlen(aad), cpr) != 0) {
+		fprintf(stderr, "caseload: the CPR number of citizen %lld does not open\n", id);
+		return KP_EINTERNAL;
+	}
+	return KP_OK;
 }
 
-enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
-                          struct page *pg, json_t **out)
+/* What caseload_row_json needs besides the row. */
+struct caseload_page {
+	const struct db_res *r;
+	const struct kp_keys *keys;
+	time_t now;
+};
+
+/* The birth date "YYYY-MM-DD" of row's sealed CPR number into out: the
+ * date part with the century of the seventh digit, never the rest of the
+ * number. False when no number is stored or it does not open. */
+static bool caseload_birth_date(const struct kp_keys *keys, const struct caseload_row *row,
+                                char out[11])
+{
+	char cpr[KP_CPR_LEN + 1] = "";
+	bool ok = cpr_open(keys, row->cpr_sealed, row->cpr_sealed_len, row->id, cpr) == KP_OK;
+
+	if (ok)
+		snprintf(out, 11, "%04d-%.2s-%.2s", cpr_year(cpr), cpr + 2, cpr);
+	kp_wipe(cpr, sizeof(cpr));
+	return ok;
+}
+
+/* What needs the staff's action on row at time now, most urgent first
+ * (the page sorts by it): a new reference, NULL when out of memory.
+ * "meeting_this_week" is a next meeting within seven days of now. An ended
+ * course needs none: its plan is read only until it is reopened. */
+static json_t *caseload_needs_action(const struct caseload_row *row, time_t now)
+{
+	json_t *codes = json_array();
+	time_t next;
+	int rc = 0;
+
+	if (codes == NULL || row->course_outcome != NULL)
+		return codes;
+	if (row->pending > 0)
+		rc |= json_array_append_new(codes, json_string("pending_proposals"));
+	if (row->follow_up_due)
+		rc |= json_array_append_new(codes, json_string("follow_up_due"));
+	if (strcmp(row->consent, "given") != 0)
+		rc |= json_array_append_new(codes, json_string("consent_missing"));
+	if (!row->has_accepted || row->accepted_version < row->plan_version)
+		rc |= json_array_append_new(codes, json_string("plan_not_accepted"));
+	if (row->next_meeting_at != NULL && meeting_time_parse(row->next_meeting_at, &next) &&
+	    next - now <= 7 * 24 * 3600)
+		rc |= json_array_append_new(codes, json_string("meeting_this_week"));
+	if (rc != 0) {
+		json_decref(codes);
+		return NULL;
+	}
+	return codes;
+}
+
+/* Row i of the caseload page ctx (struct caseload_page) as JSON: a new
+ * reference, NULL when out of memory. */
+static json_t *caseload_row_json(const void *ctx, size_t i)
+{
+	const struct caseload_page *pg = ctx;
+	struct caseload_row row_, *row = &row_;
+	char birth[11];
+	json_t *out;
+
+	caseload_row_fill(pg->r, i, row);
+	out = json_pack("{s:I, s:s, s:o, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:b, s:o, s:s, s:b}",
+	                "id", (json_int_t)row->id, "name", row->name,
+	                "household_id", opt_int(row->has_household, row->household_id),
+	                "plan_id", (json_int_t)row->plan_id,
+	                "plan_version", (json_int_t)row->plan_version,
+	                "accepted_version", opt_int(row->has_accepted, row->accepted_version),
+	                "pending_proposals", (json_int_t)row->pending,
+	                "contact", person_json(&row->contact),
+	                "caseworker", person_json(&row->caseworker),
+	                "course_outcome", row->course_outcome != NULL
+	                                          ? json_string(row->course_outcome)
+	                                          : json_null(),
+	                "logged_in", row->first_login_at != NULL,
+	                "first_login_at", row->first_login_at != NULL
+	                                          ? json_string(row->first_login_at)
+	                                          : json_null(),
+	                "consent", row->consent, "plan_frozen", row->frozen);
+	/* Each set takes its value, on failure too. */
+	if (out == NULL ||
+	    json_object_set_new(out, "birth_date",
+	                        caseload_birth_date(pg->keys, row, birth) ? json_string(birth)
+	                                                                  : json_null()) != 0 ||
+	    json_object_set_new(out, "next_meeting_at",
+	                        row->next_meeting_at != NULL ? json_string(row->next_meeting_at)
+	                                                     : json_null()) != 0 ||
+	    json_object_set_new(out, "follow_up_due", json_boolean(row->follow_up_due)) != 0 ||
+	    json_object_set_new(out, "needs_action", caseload_needs_action(row, pg->now)) != 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
+}
+
+enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_keys *keys,
+                          const struct kp_actor *who, time_t now, struct page *pg, json_t **out)
 {
 	/* From the start: every name sorts after or equal to "", every id
 	 * after 0. */
 	const char *from = pg->after_key != NULL ? pg->after_key : "";
 	struct caseload_row last;
+	struct caseload_page page;
 	struct db_res r;
+	struct tm tm;
+	char at[32];
 	enum kp_err err;
 	size_t i, n = 0;
 
 	*out = NULL;
+	strftime(at, sizeof(at), "%Y-%m-%d %H:%M:%S", gmtime_r(&now, &tm));
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
 	if (caseload_leader(who))
 		err = db_query(db, a, DB_CASELOAD_LIST_ALL,
-		               DB_ARGS(DB_STR(from), DB_STR(from), DB_I64(pg->after_id),
-		                       DB_I64(page_fetch(pg))),
+		               DB_ARGS(DB_STR(at), DB_STR(at), DB_STR(from), DB_STR(from),
+		                       DB_I64(pg->after_id), DB_I64(page_fetch(pg))),
 		               &r);
 	else
 		err = db_query(db, a, DB_CASELOAD_LIST,
-		               DB_ARGS(DB_I64(who->id), DB_I64(who->id), DB_STR(from), DB_STR(from),
-		                       DB_I64(pg->after_id), DB_I64(page_fetch(pg))),
+		               DB_ARGS(DB_STR(at), DB_STR(at), DB_I64(who->id), DB_I64(who->id),
+		                       DB_STR(from), DB_STR(from), DB_I64(pg->after_id),
+		                       DB_I64(page_fetch(pg))),
 		               &r);
 	if (err == KP_OK)
 		n = page_rows(pg, r.nrows);
@@ -241,7 +345,10 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor 
 		err = audit_write(db, a, who, db_i64(&r, i, CL_ID), "read", "caseload");
 	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
-	if ((*out = kp_json_wrap("citizens", kp_json_list(n, caseload_row_json, &r))) == NULL)
+	page.r = &r;
+	page.keys = keys;
+	page.now = now;
+	if ((*out = kp_json_wrap("citizens", kp_json_list(n, caseload_row_json, &page))) == NULL)
 		return KP_EINTERNAL;
 	if (n > 0) {
 		caseload_row_fill(&r, n - 1, &last);
@@ -275,24 +382,6 @@ static bool cpr_coordinates(const struct kp_actor *who, const struct citizen_cpr
 	       c->caseworker_id != 0 && c->caseworker_id == who->id;
 }
 
-/* Opens the sealed CPR number of citizen id into cpr: KP_OK, KP_ENOTFOUND
- * when none is stored, KP_EINTERNAL (logged) when it does not open. */
-static enum kp_err cpr_open(const struct kp_keys *keys, const struct citizen_cpr *c, long long id,
-                            char cpr[KP_CPR_LEN + 1])
-{
-	char aad[32];
-
-	cpr[0] = '\0';
-	if (c->sealed == NULL)
-		return KP_ENOTFOUND;
-	snprintf(aad, sizeof(aad), "citizen:%lld", id);
-	if (kp_cpr_open(keys, c->sealed, c->sealed_len, aad, strlen(aad), cpr) != 0) {
-		fprintf(stderr, "caseload: the CPR number of citizen %lld does not open\n", id);
-		return KP_EINTERNAL;
-	}
-	return KP_OK;
-}
-
 /* The plan read's CPR fields on citizen: "cpr_date", the date part DDMMYY
  * (null when the number cannot be opened), and "cpr_viewable", whether who
  * may ask for the whole number (caseload_cpr). Never the whole number.
@@ -308,7 +397,7 @@ static int cpr_fields(struct db *db, struct arena *a, const struct kp_keys *keys
 
 	if (db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(id)), &r) == KP_OK && r.nrows == 1) {
 		citizen_cpr_fill(&r, 0, &c);
-		open = cpr_open(keys, &c, id, cpr) == KP_OK;
+		open = cpr_open(keys, c.sealed, c.sealed_len, id, cpr) == KP_OK;
 	}
 	rc = json_object_set_new(citizen, "cpr_date", open ? json_stringn(cpr, 6) : json_null());
 	if (json_object_set_new(citizen, "cpr_viewable",
@@ -340,7 +429,8 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
 	if (err == KP_OK && !cpr_coordinates(who, &row))
 		err = KP_FAIL(f, KP_EFORBIDDEN, "caseworker_only",
 		              "only the citizen's coordinating caseworker may see the CPR number");
-	else if (err == KP_OK && (err = cpr_open(keys, &row, c.id, cpr)) == KP_ENOTFOUND)
+	else if (err == KP_OK &&
+	         (err = cpr_open(keys, row.sealed, row.sealed_len, c.id, cpr)) == KP_ENOTFOUND)
 		err = KP_FAIL(f, KP_ENOTFOUND, "cpr_missing", "no CPR number is stored for this citizen");
 	/* Nothing is shown on a refusal, so no read_cpr row is kept; the audit
 	 * row is committed before the number leaves. */

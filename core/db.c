@@ -13,14 +13,21 @@
 
 #include "db.h"
 /* The columns and joins of a caseload page (DB_CASELOAD_LIST and
- * DB_CASELOAD_LIST_ALL). */
+ * DB_CASELOAD_LIST_ALL). Its two ? are now, twice: the next meeting of the
+ * plan not yet held from now on, and whether a follow-up of the plan is
+ * due (its time before now, not held); both by meetings_plan_open (013). */
 #define CASELOAD_LIST_SELECT \
 	"SELECT c.id, c.name, c.household_id, p.id, p.version," \
 	" (SELECT MAX(a.version) FROM plan_acceptances a" \
 	"   WHERE a.plan_id = p.id AND a.citizen_id = c.id)," \
 	" (SELECT COUNT(*) FROM proposals q WHERE q.citizen_id = c.id AND q.status = 'pending')," \
 	" ct.id, ct.name, cw.id, cw.name, c.course_outcome," \
-	" DATE_FORMAT(c.first_login_at, '%Y-%m-%dT%H:%i:%sZ'), c.consent, p.frozen" \
+	" DATE_FORMAT(c.first_login_at, '%Y-%m-%dT%H:%i:%sZ'), c.consent, p.frozen," \
+	" c.cpr_sealed," \
+	" (SELECT DATE_FORMAT(MIN(m.starts_at), '%Y-%m-%dT%H:%i:%sZ') FROM meetings m" \
+	"   WHERE m.plan_id = p.id AND m.held_at IS NULL AND m.starts_at >= ?)," \
+	" EXISTS (SELECT 1 FROM meetings m WHERE m.plan_id = p.id AND m.held_at IS NULL" \
+	"   AND m.starts_at < ? AND m.kind = 'follow_up')" \
 	" FROM citizens c JOIN plans p ON p.id = c.plan_id" \
 	" LEFT JOIN staff ct ON ct.id = c.contact_id" \
 	" LEFT JOIN staff cw ON cw.id = c.caseworker_id"

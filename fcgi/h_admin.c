@@ -14,7 +14,8 @@ enum kp_err h_admin_citizens(struct req *r)
 	enum kp_err err;
 
 	if ((err = paging_read(r, PAGING_NAME, &pg)) != KP_OK ||
-	    (err = caseload_list(r->w->db, r->a, &r->sess.who, &pg, &out)) != KP_OK)
+	    (err = caseload_list(r->w->db, r->a, &r->w->keys, &r->sess.who, r->now, &pg,
+	                                &out)) != KP_OK)
 		return err;
 	return paging_respond(r, out, PAGING_NAME, &pg);
 }

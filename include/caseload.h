@@ -10,6 +10,7 @@
 #define KP_CASELOAD_H
 
 #include <stdbool.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -58,12 +59,23 @@ enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor 
                           long long citizen_id, const char *object,
                           struct caseload_citizen *out);
 
-/* {"citizens": [...]} of who's caseload, one page (page.h) by (name, id);
- * the position's key is the name. A "read" audit row for each citizen on
- * the page. A leader's list is every citizen of the municipality, audited
- * as one "list_all" row that names no citizen. */
-enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_actor *who,
-                          struct page *pg, json_t **out);
+/* {"citizens": [...]} of who's caseload at time now, one page (page.h) by
+ * (name, id); the position's key is the name. A "read" audit row for each
+ * citizen on the page. A leader's list is every citizen of the
+ * municipality, audited as one "list_all" row that names no citizen. Each
+ * citizen carries, besides the plan's state: "birth_date" (YYYY-MM-DD from
+ * the CPR number sealed with keys; null when none opens; never more of the
+ * number), "next_meeting_at" (the plan's soonest meeting not yet held that
+ * starts at now or later; null: none), "follow_up_due" (a follow-up
+ * meeting of the plan whose time is before now and that is not marked
+ * held) and "needs_action", the codes of what asks for the staff's action,
+ * most urgent first: "pending_proposals", "follow_up_due",
+ * "consent_missing" (none or withdrawn), "plan_not_accepted" (the citizen
+ * has not said yes to the current version) and "meeting_this_week" (the
+ * next meeting within seven days); none once the course has ended. *out
+ * is a new reference. */
+enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_keys *keys,
+                          const struct kp_actor *who, time_t now, struct page *pg, json_t **out);
 
 /*
  * The plan as the citizen sees it plus staff-only fields: the citizen (with

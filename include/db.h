@@ -272,11 +272,13 @@ enum db_col_staff_login { LST_ID, LST_NAME, LST_ROLE, LST__MAX };
 enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC_FROZEN, CC_ENDED, CC__MAX };
 /* DB_CASELOAD_LIST (and DB_CASELOAD_LIST_ALL, every citizen, for a
  * leader): one citizen of a caseload page; the contact person and the
- * caseworker as id and name (both NULL: none). */
+ * caseworker as id and name (both NULL: none); the sealed CPR number (NULL:
+ * none), the next meeting (NULL: none) and whether a follow-up is due. */
 enum db_col_caseload_list {
 	CL_ID, CL_NAME, CL_HOUSEHOLD_ID, CL_PLAN_ID, CL_PLAN_VERSION, CL_ACCEPTED_VERSION,
 	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,
-	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL_CONSENT, CL_FROZEN, CL__MAX
+	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL_CONSENT, CL_FROZEN, CL_CPR_SEALED, CL_NEXT_MEETING,
+	CL_FOLLOW_UP_DUE, CL__MAX
 };
 /* DB_CITIZEN_CPR: the sealed CPR number and the coordinating caseworker. */
 enum db_col_citizen_cpr { CPR_SEALED, CPR_CASEWORKER_ID, CPR__MAX };

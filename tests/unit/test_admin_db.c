@@ -18,9 +18,11 @@
 #include "caseload.h"
 #include "config.h"
 #include "consent.h"
+#include "course.h"
 #include "db.h"
 #include "dbtest.h"
 #include "goal.h"
+#include "meeting.h"
 #include "plan.h"
 #include "proposal.h"
 #include "staff.h"
@@ -1124,6 +1126,191 @@ Test(admin_db, the_cpr_number_goes_to_the_coordinating_caseworker_with_one_read_
 	cr_assert_eq(audit_rows(f.c1, "read", 0), 0, "a CPR read is its own action, not a read");
 }
 
+/* The caseload row of citizen in who's caseload at time now; the list is
+ * kept in *list (release it). */
+static json_t *caseload_row_at(const struct kp_keys *keys, const struct kp_actor *who,
+                               long long citizen, time_t now, json_t **list)
+{
+	struct page pg = PAGE_FIRST;
+	json_t *c;
+	size_t i;
+
+	cr_assert_eq(caseload_list(db, a, keys, who, now, &pg, list), KP_OK);
+	json_array_foreach(json_object_get(*list, "citizens"), i, c)
+		if (json_integer_value(json_object_get(c, "id")) == citizen)
+			return c;
+	cr_assert_fail("citizen %lld is not in the caseload", citizen);
+	return NULL;
+}
+
+/* Whether the caseload row c has the needs_action code. */
+static bool needs(const json_t *c, const char *code)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(c, "needs_action"), i, v)
+		if (strcmp(json_string_value(v), code) == 0)
+			return true;
+	return false;
+}
+
+Test(admin_db, the_caseload_birth_date_takes_the_century_from_the_seventh_digit_and_no_more)
+{
+	static const struct {
+		const char *cpr, *birth;
+	} cases[] = {
+		{"0703921234", "1992-03-07"}, /* 0-3: 1900s */
+		{"0703054123", "2005-03-07"}, /* 4, year 00-36: 2000s */
+		{"0703584123", "1958-03-07"}, /* 4, year 37-99: 1900s */
+		{"2902005123", "2000-02-29"}, /* 5-8, year 00-57: 2000s */
+		{"0703588123", "1858-03-07"}, /* 5-8, year 58-99: 1800s */
+		{"0703369123", "2036-03-07"}, /* 9, year 00-36: 2000s */
+	};
+	struct kp_keys keys = {{0}, {0}};
+	struct fixture f;
+	json_t *list, *c;
+	char *text;
+	size_t i;
+
+	make(&f);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		seal_cpr(&keys, f.c1, cases[i].cpr);
+		c = caseload_row_at(&keys, &f.cw, f.c1, time(NULL), &list);
+		cr_assert_str_eq(json_string_value(json_object_get(c, "birth_date")), cases[i].birth,
+		                 "%s", cases[i].cpr);
+		text = json_dumps(list, JSON_COMPACT);
+		cr_assert_null(strstr(text, cases[i].cpr), "the number leaves: %s", text);
+		free(text);
+		json_decref(list);
+	}
+}
+
+Test(admin_db, a_caseload_row_without_a_cpr_number_has_a_null_birth_date)
+{
+	struct kp_keys keys = {{0}, {0}};
+	struct fixture f;
+	json_t *list, *c;
+
+	make(&f);
+	c = caseload_row_at(&keys, &f.cw, f.c1, time(NULL), &list);
+	cr_assert(json_is_null(json_object_get(c, "birth_date")));
+	json_decref(list);
+}
+
+/* A meeting of kind for citizen at t, by who; its id. */
+static long long meeting_at(const struct kp_actor *who, long long citizen, enum meeting_kind kind,
+                            time_t t)
+{
+	char when[MEETING_TIME_LEN + 1];
+	struct meeting_in in = {kind, when, "Jobcentret", NULL, NULL};
+	struct kp_fail fail = {0};
+	struct tm tm;
+	json_t *out;
+	long long id;
+
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
+	cr_assert_eq(meeting_create(db, a, who, citizen, &in, &out, &fail), KP_OK, "%s",
+	             fail.message ? fail.message : "");
+	id = json_integer_value(json_object_get(out, "id"));
+	json_decref(out);
+	return id;
+}
+
+Test(admin_db, the_caseload_names_the_next_meeting_not_held_and_one_this_week_needs_action)
+{
+	const time_t now = 1893456000; /* 2030-01-01T00:00:00Z */
+	struct kp_keys keys = {{0}, {0}};
+	struct kp_fail fail = {0};
+	struct fixture f;
+	json_t *list, *c, *out;
+
+	make(&f);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert(json_is_null(json_object_get(c, "next_meeting_at")));
+	cr_assert(!needs(c, "meeting_this_week"));
+	json_decref(list);
+
+	meeting_at(&f.cw, f.c1, MEETING_NETWORK, now + 8 * 86400);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert_str_eq(json_string_value(json_object_get(c, "next_meeting_at")),
+	                 "2030-01-09T00:00:00Z");
+	cr_assert(!needs(c, "meeting_this_week"), "eight days ahead is not this week");
+	json_decref(list);
+
+	/* One in the past not held is not the next one; a held one neither. */
+	meeting_at(&f.cw, f.c1, MEETING_NETWORK, now - 3600);
+	cr_assert_eq(meeting_held(db, a, &f.cw, meeting_at(&f.cw, f.c1, MEETING_NETWORK, now + 86400),
+	                          now, &out, &fail),
+	             KP_OK);
+	json_decref(out);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert_str_eq(json_string_value(json_object_get(c, "next_meeting_at")),
+	                 "2030-01-09T00:00:00Z");
+	json_decref(list);
+
+	meeting_at(&f.cw, f.c1, MEETING_NETWORK, now + 7 * 86400);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert_str_eq(json_string_value(json_object_get(c, "next_meeting_at")),
+	                 "2030-01-08T00:00:00Z");
+	cr_assert(needs(c, "meeting_this_week"), "seven days ahead is this week");
+	cr_assert(!needs(c, "follow_up_due"), "a network meeting is no follow-up");
+	json_decref(list);
+}
+
+Test(admin_db, a_follow_up_past_its_time_and_not_held_is_due_until_it_is_held)
+{
+	const time_t now = 1893456000; /* 2030-01-01T00:00:00Z */
+	struct kp_keys keys = {{0}, {0}};
+	struct kp_fail fail = {0};
+	struct fixture f;
+	json_t *list, *c, *out;
+	long long past;
+
+	make(&f);
+	meeting_at(&f.cw, f.c1, MEETING_FOLLOW_UP, now + 60);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert(json_is_false(json_object_get(c, "follow_up_due")), "not before its time");
+	cr_assert(!needs(c, "follow_up_due"));
+	json_decref(list);
+
+	past = meeting_at(&f.cw, f.c1, MEETING_FOLLOW_UP, now - 60);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert(json_is_true(json_object_get(c, "follow_up_due")));
+	cr_assert(needs(c, "follow_up_due"));
+	json_decref(list);
+
+	cr_assert_eq(meeting_held(db, a, &f.cw, past, now, &out, &fail), KP_OK);
+	json_decref(out);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert(json_is_false(json_object_get(c, "follow_up_due")), "held: no longer due");
+	json_decref(list);
+}
+
+Test(admin_db, an_ended_course_needs_no_action_though_its_follow_up_is_past)
+{
+	const time_t now = time(NULL);
+	struct kp_keys keys = {{0}, {0}};
+	struct kp_fail fail = {0};
+	struct fixture f;
+	json_t *list, *c, *out;
+
+	make(&f);
+	meeting_at(&f.cw, f.c1, MEETING_FOLLOW_UP, now - 60);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert(needs(c, "follow_up_due") && needs(c, "plan_not_accepted"));
+	json_decref(list);
+
+	cr_assert_eq(course_end(db, a, &f.cw, f.c1, COURSE_JOB, now, &out, &fail), KP_OK, "%s",
+	             fail.message ? fail.message : "");
+	json_decref(out);
+	c = caseload_row_at(&keys, &f.cw, f.c1, now, &list);
+	cr_assert_eq(json_array_size(json_object_get(c, "needs_action")), 0, "%s",
+	             json_dumps(c, JSON_COMPACT));
+	cr_assert(json_is_true(json_object_get(c, "follow_up_due")), "the fact stays");
+	json_decref(list);
+}
+
 /* Asserts that who's ask for citizen's CPR number is refused with err (and
  * code, unless NULL), shows nothing and keeps no read_cpr row. */
 static void cpr_refused(const struct kp_keys *keys, const struct kp_actor *who, long long citizen,
@@ -1307,9 +1494,10 @@ static enum kp_err legal_bases_answer(void *ctx, json_t **out)
 static enum kp_err caseload_answer(void *ctx, json_t **out)
 {
 	const struct fixture *f = ctx;
+	struct kp_keys keys = {{0}, {0}};
 	struct page pg = PAGE_FIRST;
 
-	return caseload_list(db, a, &f->cw, &pg, out);
+	return caseload_list(db, a, &keys, &f->cw, time(NULL), &pg, out);
 }
 
 static enum kp_err audit_answer(void *ctx, json_t **out)

@@ -87,6 +87,7 @@ export async function setLang(code) {
 // the page from answering a tap.
 const formatters = new Map();
 const DATE = { day: 'numeric', month: 'short', year: 'numeric' };
+const DATE_UTC = { ...DATE, timeZone: 'UTC' };
 const DATE_LONG = { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' };
 const TIME = { hour: '2-digit', minute: '2-digit' };
 const NUMBER = { maximumFractionDigits: 1 };
@@ -122,6 +123,14 @@ export function dateTimeLong(iso) {
   const date = formatter('DateTimeFormat', DATE_LONG).format(d);
   const time = formatter('DateTimeFormat', TIME).format(d);
   return t('common.dateTime', { date, time });
+}
+
+/** "7. mar. 1992" / "7 Mar 1992" from a calendar date "YYYY-MM-DD" (a
+ * birth date: the same day wherever the browser is). */
+export function date(ymd) {
+  const d = new Date(`${ymd}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(String(ymd)) || Number.isNaN(d.getTime())) return String(ymd || '');
+  return formatter('DateTimeFormat', DATE_UTC).format(d);
 }
 
 /** A number as people write it here: "1,5" in Danish, "1.5" in English. */

@@ -113,7 +113,26 @@ export default {
     intro: 'Borgerne i din sagsstamme. Hver gang listen vises, bliver det logget for hver borger.',
     filterLabel: 'Find borger',
     filterHint: 'Skriv en del af navnet.',
-    count: (v) => (v.shown === v.total ? `${v.total} borgere` : `Viser ${v.shown} af ${v.total} borgere`),
+    count: (v) => {
+      const noun = v.total === 1 ? 'borger' : 'borgere';
+      return v.shown === v.total ? `${v.total} ${noun}` : `Viser ${v.shown} af ${v.total} ${noun}`;
+    },
+    born: (v) => `f. ${v.date}`,
+    nextMeeting: (v) => `Næste møde: ${v.when}`,
+    needsLegend: 'Vis kun borgere, hvor',
+    needsHint: 'Vælger du flere, ser du borgere med mindst én af dem.',
+    needs: {
+      pending_proposals: 'Venter på afgørelse',
+      follow_up_due: 'Opfølgning er overskredet',
+      consent_missing: 'Samtykke mangler',
+      plan_not_accepted: 'Planen er ikke accepteret',
+      meeting_this_week: 'Møde inden for 7 dage',
+    },
+    needsCount: (v) => `${v.label} (${v.n})`,
+    consentWithdrawn: 'Samtykke trukket tilbage',
+    sortLabel: 'Sortér',
+    sortName: 'Efter navn',
+    sortAction: 'Kræver handling først',
     empty: 'Der er ingen borgere i din sagsstamme.',
     noMatch: 'Ingen borgere passer til søgningen.',
     pending: (v) => (v.n === 1 ? '1 forslag venter' : `${v.n} forslag venter`),

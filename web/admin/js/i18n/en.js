@@ -109,7 +109,26 @@ export default {
     intro: 'The citizens of your caseload. Each time the list is shown, it is logged for every citizen.',
     filterLabel: 'Find a citizen',
     filterHint: 'Type part of the name.',
-    count: (v) => (v.shown === v.total ? `${v.total} citizens` : `Showing ${v.shown} of ${v.total} citizens`),
+    count: (v) => {
+      const noun = v.total === 1 ? 'citizen' : 'citizens';
+      return v.shown === v.total ? `${v.total} ${noun}` : `Showing ${v.shown} of ${v.total} ${noun}`;
+    },
+    born: (v) => `b. ${v.date}`,
+    nextMeeting: (v) => `Next meeting: ${v.when}`,
+    needsLegend: 'Show only citizens where',
+    needsHint: 'If you choose several, you see citizens with at least one of them.',
+    needs: {
+      pending_proposals: 'A decision is waiting',
+      follow_up_due: 'A follow-up is overdue',
+      consent_missing: 'Consent is missing',
+      plan_not_accepted: 'The plan is not accepted',
+      meeting_this_week: 'A meeting within 7 days',
+    },
+    needsCount: (v) => `${v.label} (${v.n})`,
+    consentWithdrawn: 'Consent withdrawn',
+    sortLabel: 'Sort',
+    sortName: 'By name',
+    sortAction: 'Needing action first',
     empty: 'There are no citizens in your caseload.',
     noMatch: 'No citizen matches the search.',
     pending: (v) => (v.n === 1 ? '1 proposal waiting' : `${v.n} proposals waiting`),

@@ -13,7 +13,8 @@
  * (contact, consent, meetings, course, a proposal's comments). */
 static bool shared_plan_access(const char *action, const char *object)
 {
-	static const char *const changes[] = {"goal_added", "goal_changed", "proposal_approved"};
+	static const char *const changes[] = {"goal_added", "goal_changed", "proposal_approved",
+	                                      "child_added", "household_moved_out"};
 	size_t i;
 
 	if (strcmp(action, "read") == 0)

@@ -56,6 +56,12 @@ struct seed_plan {
 	int fresh; /* just enrolled: never logged in, no consent yet, plan empty */
 };
 
+/* The demo household's child (no CPR number: children do not log in),
+ * named by the household's child-related goals. */
+#define DEMO_CHILD_NAME "Emil Hansen"
+#define DEMO_CHILD_BORN "2015-05-04"
+
+
 static const struct seed_plan plans[] = {
 	{NULL,
 	 {{"anna", "Anna Jensen", "0703921234", "mette", "jonas", NULL}},
@@ -198,7 +204,7 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
                              struct seeded *out)
 {
 	long long household = 0, cids[2] = {0, 0}, gids[8] = {0};
-	unsigned long long id;
+	unsigned long long id, cid = 0;
 	enum kp_err err;
 	size_t i;
 
@@ -250,6 +256,14 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 			return err;
 		gids[i] = (long long)gid;
 	}
+	if (household != 0 &&
+	    ((err = seed_exec(db, SEED_CHILD,
+	                      DB_ARGS(DB_I64(household), DB_STR(DEMO_CHILD_NAME),
+	                              DB_STR(DEMO_CHILD_BORN)),
+	                      NULL, &cid)) != KP_OK ||
+	     (err = seed_exec(db, SEED_GOAL_CHILD, DB_ARGS(DB_I64(cid), DB_I64(id)), NULL, NULL)) !=
+	             KP_OK))
+		return err;
 	if (out != NULL) {
 		out->plan = (long long)id;
 		memcpy(out->citizens, cids, sizeof(cids));

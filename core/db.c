@@ -383,6 +383,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE g.plan_id = ? AND (g.child_id = ?"
 		" OR g.parent_id IN (SELECT n.id FROM goals n WHERE n.child_id = ?)) ORDER BY g.id",
 		.cols = GR__MAX},
+	[DB_PLAN_HOUSEHOLD] = {.sql = "SELECT household_id FROM plans WHERE id = ?",
+		.cols = PHH__MAX},
 	/* admin: goals, decisions, comments, contact, consent */
 	[DB_LEGAL_BASIS_GET] = {.sql = "SELECT child_related FROM legal_bases WHERE code = ?",
 		.cols = LBG__MAX},

@@ -109,6 +109,7 @@ enum db_stmt {
 	DB_CHILD_GET,
 	DB_CHILD_IN_PLAN,
 	DB_CHILD_GOALS,
+	DB_PLAN_HOUSEHOLD,
 	/* admin: goals, decisions, comments, contact, consent */
 	DB_LEGAL_BASIS_GET,
 	DB_LEGAL_BASIS_LIST,
@@ -314,6 +315,8 @@ enum db_col_household_adult { HA_ID, HA_NAME, HA_CASEWORKER_ID, HA_CONTACT_ID, H
 enum db_col_child { KC_ID, KC_NAME, KC_BIRTH_DATE, KC__MAX };
 /* DB_CHILD_IN_PLAN: a child of a plan's household. */
 enum db_col_child_in_plan { CI_ID, CI__MAX };
+/* DB_PLAN_HOUSEHOLD: the household whose plan it is (NULL: one citizen's). */
+enum db_col_plan_household { PHH_ID, PHH__MAX };
 /* DB_AUDIT_HEAD_LOCK */
 enum db_col_audit_head_lock { AHL_LAST_HASH, AHL__MAX };
 /* DB_AUDIT_HEAD_GET */

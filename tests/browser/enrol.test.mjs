@@ -10,10 +10,7 @@
 // and removes the citizen it enrolled.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import { after, before, describe, it } from 'node:test';
 
 import {
@@ -26,23 +23,12 @@ import {
   loginStaffThroughDevIdp,
   phoneContext,
   shot,
+  sql,
   startShots,
   unexpectedConsoleErrors,
   watchedPage,
 } from './lib.mjs';
 
-/** SQL through the mariadb client, as the integration tests run it. */
-function sql(query) {
-  const conf = process.env.KAPTAJN_CONFIG;
-  const m = conf && fs.existsSync(conf) ? /^\s*db_name\s*=\s*(\S+)\s*$/m.exec(fs.readFileSync(conf, 'utf8')) : null;
-  const out = execFileSync(
-    'mariadb',
-    ['--no-defaults', `--socket=${process.env.KAPTAJN_DB_SOCKET}`, `--user=${os.userInfo().username}`,
-      '--batch', '--skip-column-names', m ? m[1] : 'kaptajn', '-e', query],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15000 },
-  );
-  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
-}
 
 // A real date in the 1900s (seventh digit 0-3) and a random serial.
 const CPR = `${String(1 + crypto.randomInt(28)).padStart(2, '0')}${String(1 + crypto.randomInt(12)).padStart(2, '0')}${String(crypto.randomInt(100)).padStart(2, '0')}${crypto.randomInt(4)}${String(crypto.randomInt(1000)).padStart(3, '0')}`;

@@ -16,6 +16,7 @@
 //   node --test tests/browser/
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -195,6 +196,19 @@ export async function loginStaffThroughDevIdp(page, name) {
 export async function adminSettled(page) {
   await page.getByRole('heading', { level: 1 }).first().waitFor();
   await page.waitForSelector('.skeleton', { state: 'detached' });
+}
+
+/** SQL through the mariadb client, as the integration tests run it. */
+export function sql(query) {
+  const conf = process.env.KAPTAJN_CONFIG;
+  const m = conf && fs.existsSync(conf) ? /^\s*db_name\s*=\s*(\S+)\s*$/m.exec(fs.readFileSync(conf, 'utf8')) : null;
+  const out = execFileSync(
+    'mariadb',
+    ['--no-defaults', `--socket=${process.env.KAPTAJN_DB_SOCKET}`, `--user=${os.userInfo().username}`,
+      '--batch', '--skip-column-names', m ? m[1] : 'kaptajn', '-e', query],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15000 },
+  );
+  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
 }
 
 // ----------------------------------------------------- API (outside)

@@ -16,7 +16,8 @@
  * (contact, consent, meetings, course, a proposal's comments). */
 static bool shared_plan_access(const char *action, const char *object)
 {
-	static const char *const changes[] = {"goal_added", "goal_changed", "proposal_approved"};
+	static const char *const changes[] = {"goal_added", "goal_changed", "proposal_approved",
+	                                      "child_added", "household_moved_out"};
 	size_t i;
 
 	if (strcmp(action, "read") == 0)
@@ -490,7 +491,7 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
                           long long *version)
 {
 	struct caseload_citizen c;
-	struct db_res consent, since, members;
+	struct db_res consent, since, members, hh;
 	json_t *plan = NULL, *accepted, *citizen;
 	long long from;
 	enum kp_err err;
@@ -506,7 +507,8 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	    (err = db_query(db, a, DB_HISTORY_SINCE, DB_ARGS(DB_I64(c.plan_id), DB_I64(from)),
 	                    &since)) != KP_OK ||
 	    (err = db_query(db, a, DB_HOUSEHOLD_MEMBERS, DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id)),
-	                    &members)) != KP_OK)
+	                    &members)) != KP_OK ||
+	    (err = db_query(db, a, DB_PLAN_HOUSEHOLD, DB_ARGS(DB_I64(c.plan_id)), &hh)) != KP_OK)
 		goto out;
 	/* Each set takes its value, on failure too. */
 	err = KP_EINTERNAL;
@@ -528,7 +530,11 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	    json_object_set_new(plan, "changes_since_accepted",
 	                        kp_json_list(since.nrows, change_json, &since)) != 0 ||
 	    json_object_set_new(plan, "household",
-	                        kp_json_list(members.nrows, member_json, &members)) != 0)
+	                        kp_json_list(members.nrows, member_json, &members)) != 0 ||
+	    json_object_set_new(plan, "household_id",
+	                        hh.nrows == 1 && db_cell(&hh, 0, PHH_ID) != NULL
+	                                ? json_integer(db_i64(&hh, 0, PHH_ID))
+	                                : json_null()) != 0)
 		goto out;
 	*out = plan;
 	plan = NULL;

@@ -99,7 +99,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = DR__MAX},
 	[DB_PLAN_GOALS] = {.sql =
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
-		" hours_per_week, child_related FROM goals WHERE plan_id = ? ORDER BY id",
+		" hours_per_week, child_related, child_id FROM goals WHERE plan_id = ? ORDER BY id",
 		.cols = GR__MAX},
 	[DB_PLAN_DOC_GET] = {.sql = "SELECT version, doc FROM plan_docs WHERE plan_id = ?",
 		.cols = PD__MAX},
@@ -319,6 +319,79 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_HOUSEHOLD_MEMBERS] = {.sql =
 		"SELECT id, name FROM citizens WHERE plan_id = ? AND id <> ? ORDER BY id",
 		.cols = HM__MAX},
+	/* admin: households and their children. A household's plan is new in
+	 * the transaction that forms it (or a member's, in the one that moves
+	 * the member out): nobody has read it, so what moves into it raises
+	 * nothing there; the plan it leaves is marked and raised. */
+	[DB_HOUSEHOLD_CITIZEN_LOCK] = {.sql =
+		"SELECT caseworker_id, household_id, plan_id, name FROM citizens"
+		" WHERE id = ? AND purged_at IS NULL FOR UPDATE",
+		.cols = HL__MAX},
+	[DB_HOUSEHOLD_INSERT] = {.sql = "INSERT INTO households (name) VALUES (?)"},
+	[DB_HOUSEHOLD_PLAN_INSERT] = {.sql = "INSERT INTO plans (household_id, version) VALUES (?, 1)"},
+	/* ? = the new plan, the plan left. */
+	[DB_HOUSEHOLD_MOVE_DREAMS] = {.sql = "UPDATE dreams SET plan_id = ? WHERE plan_id = ?",
+		.fact = {DB_MARK_PLAN, 1, DB_MARK_NONE, 0}},
+	[DB_HOUSEHOLD_MOVE_GOALS] = {.sql = "UPDATE goals SET plan_id = ? WHERE plan_id = ?",
+		.fact = {DB_MARK_PLAN, 1, DB_MARK_NONE, 0}},
+	/* A citizen's own records follow the citizen; no plan answer shows
+	 * them. ? = the new plan, the plan left, the citizen. */
+	[DB_HOUSEHOLD_MOVE_PROPOSALS] = {.sql =
+		"UPDATE proposals SET plan_id = ? WHERE plan_id = ? AND citizen_id = ?"},
+	[DB_HOUSEHOLD_MOVE_MEETINGS] = {.sql =
+		"UPDATE meetings SET plan_id = ? WHERE plan_id = ? AND citizen_id = ?"},
+	/* The yes was to a version of the plan left: it does not carry over. */
+	[DB_HOUSEHOLD_CITIZEN_SET] = {.sql =
+		"UPDATE citizens SET plan_id = ?, household_id = ?, accepted_version = NULL,"
+		" rev = rev + 1 WHERE id = ?",
+		.fact = {DB_MARK_CITIZEN, 2, DB_MARK_CITIZEN, 2}},
+	[DB_HOUSEHOLD_GET] = {.sql =
+		"SELECT h.id, h.name, p.id, p.version FROM households h"
+		" JOIN plans p ON p.household_id = h.id WHERE h.id = ?",
+		.cols = HG__MAX},
+	[DB_HOUSEHOLD_ADULTS] = {.sql =
+		"SELECT id, name, caseworker_id, contact_id FROM citizens"
+		" WHERE household_id = ? AND purged_at IS NULL ORDER BY id",
+		.cols = HA__MAX},
+	[DB_HOUSEHOLD_CHILDREN] = {.sql =
+		"SELECT id, name, DATE_FORMAT(birth_date, '%Y-%m-%d') FROM children"
+		" WHERE household_id = ? ORDER BY birth_date, id",
+		.cols = KC__MAX},
+	[DB_HOUSEHOLD_PENDING] = {.sql =
+		"SELECT COUNT(*) FROM proposals WHERE citizen_id = ? AND status = 'pending'",
+		.cols = CNT__MAX},
+	/* A member moving out takes a copy of their own live dreams to the new
+	 * plan (? = new plan, plan left, citizen); the household's plan hides
+	 * them (? = plan left, citizen), its history keeps them. */
+	[DB_HOUSEHOLD_DREAMS_COPY] = {.sql =
+		"INSERT INTO dreams (plan_id, citizen_id, text, created_at, updated_at)"
+		" SELECT ?, citizen_id, text, created_at, updated_at FROM dreams"
+		" WHERE plan_id = ? AND citizen_id = ? AND deleted_at IS NULL ORDER BY id"},
+	[DB_HOUSEHOLD_DREAMS_HIDE] = {.sql =
+		"UPDATE dreams SET deleted_at = NOW(6)"
+		" WHERE plan_id = ? AND citizen_id = ? AND deleted_at IS NULL",
+		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
+	/* No plan answer shows the children; a goal names one by id. */
+	[DB_CHILD_INSERT] = {.sql =
+		"INSERT INTO children (household_id, name, birth_date, created_by) VALUES (?, ?, ?, ?)"},
+	[DB_CHILD_GET] = {.sql =
+		"SELECT id, name, DATE_FORMAT(birth_date, '%Y-%m-%d') FROM children"
+		" WHERE id = ? AND household_id = ?",
+		.cols = KC__MAX},
+	[DB_CHILD_IN_PLAN] = {.sql =
+		"SELECT k.id FROM children k JOIN plans p ON p.household_id = k.household_id"
+		" WHERE k.id = ? AND p.id = ?",
+		.cols = CI__MAX},
+	/* Columns as DB_PLAN_GOALS: the goals naming a child, with their
+	 * sub-goals. ? = the plan, the child, the child. */
+	[DB_CHILD_GOALS] = {.sql =
+		"SELECT g.id, g.parent_id, g.title, g.description, g.area, g.status, g.legal_basis,"
+		" g.hours_per_week, g.child_related, g.child_id FROM goals g"
+		" WHERE g.plan_id = ? AND (g.child_id = ?"
+		" OR g.parent_id IN (SELECT n.id FROM goals n WHERE n.child_id = ?)) ORDER BY g.id",
+		.cols = GR__MAX},
+	[DB_PLAN_HOUSEHOLD] = {.sql = "SELECT household_id FROM plans WHERE id = ?",
+		.cols = PHH__MAX},
 	/* admin: goals, decisions, comments, contact, consent */
 	[DB_LEGAL_BASIS_GET] = {.sql = "SELECT child_related FROM legal_bases WHERE code = ?",
 		.cols = LBG__MAX},
@@ -327,21 +400,22 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = LB__MAX},
 	[DB_GOAL_LOCK] = {.sql =
 		"SELECT parent_id, title, description, area, legal_basis, hours_per_week,"
-		" child_related, status FROM goals WHERE id = ? AND plan_id = ? FOR UPDATE",
+		" child_related, status, child_id FROM goals WHERE id = ? AND plan_id = ? FOR UPDATE",
 		.cols = GL__MAX},
 	[DB_GOAL_INSERT] = {.sql =
 		"INSERT INTO goals (plan_id, parent_id, title, description, area, legal_basis,"
-		" status, hours_per_week, child_related, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		" status, hours_per_week, child_related, created_by, child_id)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
 	[DB_GOAL_UPDATE] = {.sql =
 		"UPDATE goals SET title = ?, description = ?, area = ?, legal_basis = ?,"
-		" hours_per_week = ?, child_related = ?, status = ?, updated_at = NOW(6)"
+		" hours_per_week = ?, child_related = ?, status = ?, child_id = ?, updated_at = NOW(6)"
 		" WHERE id = ? AND plan_id = ?",
-		.fact = {DB_MARK_PLAN, 8, DB_MARK_NONE, 0}},
+		.fact = {DB_MARK_PLAN, 9, DB_MARK_NONE, 0}},
 	/* Columns as DB_PLAN_GOALS. */
 	[DB_GOAL_WITH_SUBGOALS] = {.sql =
 		"SELECT id, parent_id, title, description, area, status, legal_basis,"
-		" hours_per_week, child_related FROM goals"
+		" hours_per_week, child_related, child_id FROM goals"
 		" WHERE plan_id = ? AND (id = ? OR parent_id = ?) ORDER BY id",
 		.cols = GR__MAX},
 	[DB_PROPOSAL_CITIZEN] = {.sql = "SELECT citizen_id FROM proposals WHERE id = ?",
@@ -485,17 +559,17 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_MEETING_LIST] = {.sql =
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE plan_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000",
+		" FROM meetings WHERE citizen_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000",
 		.cols = MT__MAX},
 	[DB_MEETING_FOLLOW_UPS] = {.sql =
 		"SELECT COALESCE(SUM(starts_at <= ?), 0), COALESCE(SUM(held_at IS NOT NULL), 0),"
 		" COALESCE(SUM(starts_at <= ? AND held_at IS NULL), 0)"
-		" FROM meetings WHERE plan_id = ? AND kind = 'follow_up'",
+		" FROM meetings WHERE citizen_id = ? AND kind = 'follow_up'",
 		.cols = FU__MAX},
 	[DB_MEETING_UPCOMING] = {.sql =
 		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
 		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE plan_id = ? AND held_at IS NULL AND starts_at >= ?"
+		" FROM meetings WHERE citizen_id = ? AND held_at IS NULL AND starts_at >= ?"
 		" ORDER BY starts_at, id LIMIT 1000",
 		.cols = MT__MAX},
 	/* ? = now, a period in days (for "ended within it"), the citizen. */

@@ -51,6 +51,26 @@ static enum kp_err legal_basis_child(struct db *db, struct arena *a, const char 
 	return KP_OK;
 }
 
+/* The child in->child_id names, checked against plan_id's household, as a
+ * parameter of DB_GOAL_INSERT or DB_GOAL_UPDATE: NULL for none (absent
+ * when kept is 0, or -1), else the child's id. */
+static enum kp_err goal_child(struct db *db, struct arena *a, long long plan_id,
+                              const struct goal_in *in, long long kept, long long *child,
+                              struct kp_fail *f)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	*child = in->child_id == 0 ? kept : in->child_id < 0 ? 0 : in->child_id;
+	if (in->child_id <= 0)
+		return KP_OK;
+	err = db_query(db, a, DB_CHILD_IN_PLAN, DB_ARGS(DB_I64(in->child_id), DB_I64(plan_id)), &r);
+	if (err == KP_OK && r.nrows != 1)
+		err = KP_FAIL(f, KP_EINVAL, "invalid_child",
+		              "child_id: not a child of this plan's household");
+	return err;
+}
+
 /* hours_per_week as the DECIMAL(4,1) column takes it. */
 static enum kp_err hours_text(struct arena *a, const struct goal_in *in, const char **out,
                               struct kp_fail *f)
@@ -69,6 +89,7 @@ enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *w
                         struct kp_fail *f)
 {
 	unsigned long long gid = 0;
+	long long child_id = 0;
 	const char *hours;
 	struct db_res r;
 	enum kp_err err;
@@ -82,7 +103,8 @@ enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *w
 		                                  : "legal_basis: a goal needs a legal basis");
 	if ((err = hours_text(a, in, &hours, f)) != KP_OK)
 		return err;
-	if ((err = legal_basis_child(db, a, in->legal_basis, &child, f)) != KP_OK)
+	if ((err = legal_basis_child(db, a, in->legal_basis, &child, f)) != KP_OK ||
+	    (err = goal_child(db, a, plan_id, in, 0, &child_id, f)) != KP_OK)
 		return err;
 	if (in->parent_id != 0) {
 		err = db_query(db, a, DB_GOAL_LOCK, DB_ARGS(DB_I64(in->parent_id), DB_I64(plan_id)),
@@ -102,8 +124,9 @@ enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *w
 	                      DB_STR(in->title), DB_STR(in->description ? in->description : ""),
 	                      DB_STR(in->area), DB_STR(in->legal_basis),
 	                      DB_STR(in->status ? in->status : "active"), DB_OPTSTR(hours),
-	                      DB_I64(child || in->child_related == 1),
-	                      who->kind == KP_ACTOR_STAFF ? DB_I64(who->id) : DB_NULL),
+	                      DB_I64(child || in->child_related == 1 || child_id != 0),
+	                      who->kind == KP_ACTOR_STAFF ? DB_I64(who->id) : DB_NULL,
+	                      child_id != 0 ? DB_I64(child_id) : DB_NULL),
 	              NULL, &gid);
 	if (err != KP_OK)
 		return err;
@@ -116,6 +139,7 @@ struct goal_kept {
 	bool is_sub;
 	const char *title, *description, *area, *legal_basis, *hours, *status;
 	bool child_related;
+	long long child_id; /* 0: names no child */
 };
 
 static void goal_kept_fill(const struct db_res *r, size_t i, struct goal_kept *g)
@@ -128,6 +152,7 @@ static void goal_kept_fill(const struct db_res *r, size_t i, struct goal_kept *g
 	g->hours = db_cell(r, i, GL_HOURS);
 	g->child_related = db_i64(r, i, GL_CHILD_RELATED) != 0;
 	g->status = db_cell(r, i, GL_STATUS);
+	g->child_id = db_i64(r, i, GL_CHILD_ID);
 }
 
 enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long long goal_id,
@@ -136,6 +161,7 @@ enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long l
 {
 	const char *hours, *basis;
 	struct goal_kept kept;
+	long long child_id = 0;
 	struct db_res r;
 	enum kp_err err;
 	bool child, flag;
@@ -153,9 +179,12 @@ enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long l
 	/* The rule of goal_insert, with the kept values standing in for the
 	 * absent ones: marked, or resting on a child-related basis. */
 	basis = in->legal_basis != NULL ? in->legal_basis : kept.legal_basis;
-	if ((err = legal_basis_child(db, a, basis, &child, f)) != KP_OK)
+	if ((err = legal_basis_child(db, a, basis, &child, f)) != KP_OK ||
+	    (err = goal_child(db, a, plan_id, in, kept.child_id, &child_id, f)) != KP_OK)
 		return err;
-	flag = in->child_related >= 0 ? in->child_related != 0 : kept.child_related;
+	/* A goal that names a child is about that child. */
+	flag = (in->child_related >= 0 ? in->child_related != 0 : kept.child_related) ||
+	       child_id != 0;
 	if (!in->has_hours)
 		hours = kept.hours;
 	*title = in->title != NULL ? in->title : kept.title;
@@ -166,7 +195,8 @@ enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long l
 	                       DB_STR(in->area != NULL ? in->area : kept.area), DB_STR(basis),
 	                       DB_OPTSTR(hours), DB_I64(flag || child),
 	                       DB_STR(in->status != NULL ? in->status : kept.status),
-	                       DB_I64(goal_id), DB_I64(plan_id)),
+	                       child_id != 0 ? DB_I64(child_id) : DB_NULL, DB_I64(goal_id),
+	                       DB_I64(plan_id)),
 	               NULL, NULL);
 }
 
@@ -249,11 +279,12 @@ enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *w
 
 	*out = NULL;
 	only_status = in->title == NULL && in->description == NULL && in->area == NULL &&
-	              in->legal_basis == NULL && !in->has_hours && in->child_related < 0;
+	              in->legal_basis == NULL && !in->has_hours && in->child_related < 0 &&
+	              in->child_id == 0;
 	if (only_status && in->status == NULL)
 		return KP_FAIL(f, KP_EINVAL, "missing_field",
 		               "the body names nothing to change (title, description, area,"
-		               " legal_basis, hours_per_week, child_related or status)");
+		               " legal_basis, hours_per_week, child_related, child_id or status)");
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
 	err = caseload_open_change(db, a, who, citizen_id, "goal_changed",
@@ -313,47 +344,37 @@ enum kp_err goal_legal_bases(struct db *db, struct arena *a, json_t **out)
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
-enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_actor *who,
-                               long long citizen_id, json_t **out)
+json_t *goal_tree(struct arena *a, const struct db_res *r, bool child_related_only)
 {
-	struct caseload_citizen c;
-	struct db_res r;
-	json_t *list = NULL, **top;
-	enum kp_err err;
+	json_t *list, **top;
 	size_t i, j;
 
-	*out = NULL;
-	if ((err = caseload_read(db, a, who, citizen_id, "child-related", &c)) != KP_OK)
-		return err;
-	if ((err = db_query(db, a, DB_PLAN_GOALS, DB_ARGS(DB_I64(c.plan_id)), &r)) != KP_OK)
-		return err;
-	err = KP_EINTERNAL;
-	/* top[i]: row i as a listed child-related goal, for its sub-goals to
-	 * find; rows come by id, so a parent comes before its sub-goals. */
-	top = arena_alloc(a, sizeof(json_t *) * (r.nrows + 1));
+	/* top[i]: row i as a listed goal, for its sub-goals to find; rows
+	 * come by id, so a parent comes before its sub-goals. */
+	top = arena_alloc(a, sizeof(json_t *) * (r->nrows + 1));
 	if ((list = json_array()) == NULL)
-		goto out;
-	for (i = 0; i < r.nrows; i++) {
-		long long parent = db_i64(&r, i, GR_PARENT_ID);
+		return NULL;
+	for (i = 0; i < r->nrows; i++) {
+		long long parent = db_i64(r, i, GR_PARENT_ID);
 		json_t *g, *into = list;
 
-		if (db_i64(&r, i, GR_CHILD_RELATED) == 0)
+		if (child_related_only && db_i64(r, i, GR_CHILD_RELATED) == 0)
 			continue;
-		if ((g = plan_goal_json(&r, i)) == NULL)
-			goto out;
+		if ((g = plan_goal_json(r, i)) == NULL)
+			goto fail;
 		if (parent != 0) {
 			into = NULL;
 			for (j = i; j-- > 0;)
-				if (db_i64(&r, j, GR_ID) == parent) {
-					if (top[j] != NULL && db_cell(&r, j, GR_PARENT_ID) == NULL)
+				if (db_i64(r, j, GR_ID) == parent) {
+					if (top[j] != NULL && db_cell(r, j, GR_PARENT_ID) == NULL)
 						into = json_object_get(top[j], "subgoals");
 					break;
 				}
 			if (into == NULL) {
-				/* Its goal is not child-related: listed on its own. */
+				/* Its goal is not listed: listed on its own. */
 				if (json_object_set_new(g, "parent_goal_id", json_integer(parent)) != 0) {
 					json_decref(g);
-					goto out;
+					goto fail;
 				}
 				into = list;
 			}
@@ -361,15 +382,31 @@ enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_a
 		if (into == list)
 			top[i] = g;
 		if (kp_json_push(into, g) != 0)
-			goto out;
+			goto fail;
 	}
+	return list;
+fail:
+	json_decref(list);
+	return NULL;
+}
+
+enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_actor *who,
+                               long long citizen_id, json_t **out)
+{
+	struct caseload_citizen c;
+	struct db_res r;
+	json_t *list;
+	enum kp_err err;
+
+	*out = NULL;
+	if ((err = caseload_read(db, a, who, citizen_id, "child-related", &c)) != KP_OK)
+		return err;
+	if ((err = db_query(db, a, DB_PLAN_GOALS, DB_ARGS(DB_I64(c.plan_id)), &r)) != KP_OK)
+		return err;
+	if ((list = goal_tree(a, &r, true)) == NULL)
+		return KP_EINTERNAL;
 	/* json_pack takes list, on failure too. */
 	*out = json_pack("{s:{s:I, s:s}, s:o}", "citizen", "id", (json_int_t)c.id, "name", c.name,
 	                 "goals", list);
-	list = NULL;
-	if (*out != NULL)
-		err = KP_OK;
-out:
-	json_decref(list);
-	return err;
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }

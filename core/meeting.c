@@ -298,9 +298,11 @@ enum kp_err meeting_list(struct db *db, struct arena *a, const struct kp_actor *
 	if ((err = caseload_read(db, a, who, citizen_id, "meetings", &c)) != KP_OK)
 		return err;
 	db_time(now, at);
-	if ((err = db_query(db, a, DB_MEETING_LIST, DB_ARGS(DB_I64(c.plan_id)), &list)) != KP_OK ||
+	/* The citizen's own meetings: the read is audited for this member
+	 * only, so it shows no other household member's. */
+	if ((err = db_query(db, a, DB_MEETING_LIST, DB_ARGS(DB_I64(c.id)), &list)) != KP_OK ||
 	    (err = db_query(db, a, DB_MEETING_FOLLOW_UPS,
-	                    DB_ARGS(DB_STR(at), DB_STR(at), DB_I64(c.plan_id)), &fu)) != KP_OK)
+	                    DB_ARGS(DB_STR(at), DB_STR(at), DB_I64(c.id)), &fu)) != KP_OK)
 		return err;
 	if (fu.nrows != 1)
 		return KP_EINTERNAL;
@@ -351,7 +353,7 @@ out:
 	return meeting_end(db, a, err, meeting_id, out);
 }
 
-enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long plan_id, time_t now,
+enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long citizen_id, time_t now,
                              json_t **out)
 {
 	struct db_res r;
@@ -360,7 +362,7 @@ enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long plan_id, 
 
 	*out = NULL;
 	db_time(now, at);
-	err = db_query(db, a, DB_MEETING_UPCOMING, DB_ARGS(DB_I64(plan_id), DB_STR(at)), &r);
+	err = db_query(db, a, DB_MEETING_UPCOMING, DB_ARGS(DB_I64(citizen_id), DB_STR(at)), &r);
 	if (err != KP_OK)
 		return err;
 	*out = kp_json_wrap("meetings", meetings_json(&r));

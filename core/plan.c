@@ -92,6 +92,7 @@ struct goal_row {
 	const char *title, *description, *area, *status, *legal_basis;
 	const char *hours_per_week;  /* decimal text; NULL when not set */
 	bool child_related;
+	long long child_id;          /* the child the goal names; 0: none */
 };
 
 static void goal_row(struct goal_row *g, const struct db_res *r, size_t i)
@@ -105,18 +106,21 @@ static void goal_row(struct goal_row *g, const struct db_res *r, size_t i)
 	g->legal_basis = db_cell(r, i, GR_LEGAL_BASIS);
 	g->hours_per_week = db_cell(r, i, GR_HOURS_PER_WEEK);
 	g->child_related = db_i64(r, i, GR_CHILD_RELATED) != 0;
+	g->child_id = db_i64(r, i, GR_CHILD_ID);
 }
 
 static json_t *goal_json(const struct goal_row *g)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:[]}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:o, s:[]}",
 	                 "id", (json_int_t)g->id, "title", g->title,
 	                 "description", g->description, "area", g->area,
 	                 "status", g->status, "legal_basis", g->legal_basis,
 	                 "hours_per_week", g->hours_per_week != NULL
 	                                           ? json_real(strtod(g->hours_per_week, NULL))
 	                                           : json_null(),
-	                 "child_related", g->child_related, "subgoals");
+	                 "child_related", g->child_related,
+	                 "child_id", g->child_id != 0 ? json_integer(g->child_id) : json_null(),
+	                 "subgoals");
 }
 
 json_t *plan_goal_json(const struct db_res *r, size_t i)

@@ -61,6 +61,12 @@ struct seed_plan {
  * reopened in (course_reopen_days, default 90). */
 #define DEMO_ENDED_DAYS 40
 
+/* The demo household's child (no CPR number: children do not log in),
+ * named by the household's child-related goals. */
+#define DEMO_CHILD_NAME "Emil Hansen"
+#define DEMO_CHILD_BORN "2015-05-04"
+
+
 static const struct seed_plan plans[] = {
 	{NULL,
 	 {{"anna", "Anna Jensen", "0703921234", "mette", "jonas", NULL}},
@@ -209,7 +215,7 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
                              struct seeded *out)
 {
 	long long household = 0, cids[2] = {0, 0}, gids[8] = {0};
-	unsigned long long id;
+	unsigned long long id, cid = 0;
 	enum kp_err err;
 	size_t i;
 
@@ -267,6 +273,14 @@ static enum kp_err plan_seed(struct db *db, struct arena *a, const struct kp_key
 			return err;
 		gids[i] = (long long)gid;
 	}
+	if (household != 0 &&
+	    ((err = seed_exec(db, SEED_CHILD,
+	                      DB_ARGS(DB_I64(household), DB_STR(DEMO_CHILD_NAME),
+	                              DB_STR(DEMO_CHILD_BORN)),
+	                      NULL, &cid)) != KP_OK ||
+	     (err = seed_exec(db, SEED_GOAL_CHILD, DB_ARGS(DB_I64(cid), DB_I64(id)), NULL, NULL)) !=
+	             KP_OK))
+		return err;
 	if (out != NULL) {
 		out->plan = (long long)id;
 		memcpy(out->citizens, cids, sizeof(cids));

@@ -56,6 +56,10 @@ static const struct db_stmt_def seed_stmts[SEED_STMT__MAX] = {
 		"INSERT INTO plan_acceptances (plan_id, citizen_id, version, at, request_id)"
 		" VALUES (?, ?, ?, NOW(6) - INTERVAL ? HOUR, 'seed')",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
+	[SEED_CHILD] = {.sql = "INSERT INTO children (household_id, name, birth_date) VALUES (?, ?, ?)"},
+	/* ? = the child, the plan: its child-related goals name the child. */
+	[SEED_GOAL_CHILD] = {.sql =
+		"UPDATE goals SET child_id = ? WHERE plan_id = ? AND child_related AND parent_id IS NULL"},
 };
 
 enum kp_err seed_exec(struct db *db, enum seed_stmt st, const struct db_arg *args, size_t nargs,

@@ -4,6 +4,7 @@
 #include "course.h"
 #include "enrol.h"
 #include "goal.h"
+#include "household.h"
 #include "internal.h"
 #include "meeting.h"
 #include "proposal.h"
@@ -21,6 +22,7 @@ static const struct vfield goal_body[] = {
 	{"parent_goal_id", V_INT, false, 1, 999999999999999999LL, NULL},
 	{"hours_per_week", V_NUMBER, false, 0, GOAL_HOURS_MAX, NULL},
 	{"child_related", V_BOOL, false, 0, 0, NULL},
+	{"child_id", V_INT, false, 1, 999999999999999999LL, NULL},
 	{"status", V_ENUM, false, 0, 0, goal_new_status_names},
 };
 
@@ -32,6 +34,7 @@ static const struct vfield goal_patch_body[] = {
 	{"legal_basis", V_TEXT, false, 1, GOAL_LEGAL_BASIS_MAX, NULL},
 	{"hours_per_week", V_NUMBER, false, 0, GOAL_HOURS_MAX, NULL},
 	{"child_related", V_BOOL, false, 0, 0, NULL},
+	{"child_id", V_INT, false, 1, 999999999999999999LL, NULL},
 	{"status", V_ENUM, false, 0, 0, goal_status_names},
 };
 
@@ -103,6 +106,18 @@ static const struct vfield enrol_body[] = {
 	{"household_id", V_INT, false, 1, 999999999999999999LL, NULL},
 };
 
+/* A household: its name and its adults (ids; household_form checks each). */
+static const struct vfield household_body[] = {
+	{"name", V_TEXT, true, 1, ENROL_NAME_MAX, NULL},
+	{"members", V_ARRAY, true, 1, HOUSEHOLD_MEMBERS_MAX, NULL},
+};
+
+/* A child: birth_date's form and range are household_child_add's to check. */
+static const struct vfield child_body[] = {
+	{"name", V_TEXT, true, 1, ENROL_NAME_MAX, NULL},
+	{"birth_date", V_TEXT, true, 1, 32, NULL},
+};
+
 #define BODY(b) b, sizeof(b) / sizeof((b)[0])
 
 const struct route admin_routes[] = {
@@ -145,6 +160,15 @@ const struct route admin_routes[] = {
 	{M_POST, "/admin/api/v1/citizens/{id}/course-end", h_admin_course_end,
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(course_end_body)},
 	{M_POST, "/admin/api/v1/citizens/{id}/course-reopen", h_admin_course_reopen,
+	 R_SESSION | R_CASEWORKER, NULL, 0},
+	{M_POST, "/admin/api/v1/households", h_admin_household_create,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(household_body)},
+	{M_GET, "/admin/api/v1/households/{id}", h_admin_household, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/households/{id}/children", h_admin_household_child,
+	 R_SESSION | R_CASEWORKER | R_JSON, BODY(child_body)},
+	{M_GET, "/admin/api/v1/households/{id}/children/{id}/export", h_admin_household_child_export,
+	 R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/households/{id}/members/{id}/move-out", h_admin_household_move_out,
 	 R_SESSION | R_CASEWORKER, NULL, 0},
 	{M_GET, "/admin/api/v1/reports/overview", h_admin_report_overview, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/healthz", h_healthz, 0, NULL, 0},

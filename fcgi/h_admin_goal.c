@@ -20,6 +20,7 @@ static struct goal_in goal_body(const json_t *body)
 	struct goal_in in = GOAL_IN_NONE;
 	const json_t *hours = json_object_get(body, "hours_per_week");
 	const json_t *child = json_object_get(body, "child_related");
+	const json_t *child_id = json_object_get(body, "child_id");
 
 	in.title = opt_text(body, "title");
 	in.description = opt_text(body, "description");
@@ -34,6 +35,9 @@ static struct goal_in goal_body(const json_t *body)
 	}
 	if (json_is_boolean(child))
 		in.child_related = json_is_true(child);
+	/* child_id null names no child (a change: the goal no longer names one). */
+	if (child_id != NULL)
+		in.child_id = json_is_null(child_id) ? -1 : json_integer_value(child_id);
 	return in;
 }
 

@@ -82,7 +82,7 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_keys *
  * the date part of the CPR number, opened with keys, and whether who may ask
  * for the whole number with caseload_cpr; never the whole number), consent,
  * the version the citizen last said yes to and the changes since, household
- * members. Audited as a read.
+ * members and the household's id (null: none). Audited as a read.
  */
 enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *keys,
                           const struct kp_actor *who, long long citizen_id, json_t **out,

@@ -90,6 +90,26 @@ enum db_stmt {
 	DB_CONSENT_LIST,
 	DB_HISTORY_SINCE,
 	DB_HOUSEHOLD_MEMBERS,
+	/* admin: households and their children (core/household.c) */
+	DB_HOUSEHOLD_CITIZEN_LOCK,
+	DB_HOUSEHOLD_INSERT,
+	DB_HOUSEHOLD_PLAN_INSERT,
+	DB_HOUSEHOLD_MOVE_DREAMS,
+	DB_HOUSEHOLD_MOVE_GOALS,
+	DB_HOUSEHOLD_MOVE_PROPOSALS,
+	DB_HOUSEHOLD_MOVE_MEETINGS,
+	DB_HOUSEHOLD_CITIZEN_SET,
+	DB_HOUSEHOLD_GET,
+	DB_HOUSEHOLD_ADULTS,
+	DB_HOUSEHOLD_CHILDREN,
+	DB_HOUSEHOLD_PENDING,
+	DB_HOUSEHOLD_DREAMS_COPY,
+	DB_HOUSEHOLD_DREAMS_HIDE,
+	DB_CHILD_INSERT,
+	DB_CHILD_GET,
+	DB_CHILD_IN_PLAN,
+	DB_CHILD_GOALS,
+	DB_PLAN_HOUSEHOLD,
 	/* admin: goals, decisions, comments, contact, consent */
 	DB_LEGAL_BASIS_GET,
 	DB_LEGAL_BASIS_LIST,
@@ -194,7 +214,7 @@ enum db_col_dream_get { DG_AUTHOR_ID, DG_TEXT, DG__MAX };
 /* DB_PLAN_GOALS and DB_GOAL_WITH_SUBGOALS: a goal as the plan shows it. */
 enum db_col_goal {
 	GR_ID, GR_PARENT_ID, GR_TITLE, GR_DESCRIPTION, GR_AREA, GR_STATUS, GR_LEGAL_BASIS,
-	GR_HOURS_PER_WEEK, GR_CHILD_RELATED, GR__MAX
+	GR_HOURS_PER_WEEK, GR_CHILD_RELATED, GR_CHILD_ID, GR__MAX
 };
 /* DB_PLAN_LOCK */
 enum db_col_plan_lock { PL_VERSION, PL_FROZEN, PL__MAX };
@@ -286,6 +306,19 @@ enum db_col_citizen_cpr { CPR_SEALED, CPR_CASEWORKER_ID, CPR__MAX };
 enum db_col_history_since { HS_VERSION, HS_AT, HS_BY, HS_SUMMARY, HS__MAX };
 /* DB_HOUSEHOLD_MEMBERS */
 enum db_col_household_member { HM_ID, HM_NAME, HM__MAX };
+/* DB_HOUSEHOLD_CITIZEN_LOCK: a citizen about to join or leave a household. */
+enum db_col_household_lock { HL_CASEWORKER_ID, HL_HOUSEHOLD_ID, HL_PLAN_ID, HL_NAME, HL__MAX };
+/* DB_HOUSEHOLD_GET: a household and its shared plan. */
+enum db_col_household { HG_ID, HG_NAME, HG_PLAN_ID, HG_PLAN_VERSION, HG__MAX };
+/* DB_HOUSEHOLD_ADULTS: an adult member, with who coordinates and who is
+ * contact (NULL: none). */
+enum db_col_household_adult { HA_ID, HA_NAME, HA_CASEWORKER_ID, HA_CONTACT_ID, HA__MAX };
+/* DB_HOUSEHOLD_CHILDREN and DB_CHILD_GET: a child (birth_date YYYY-MM-DD). */
+enum db_col_child { KC_ID, KC_NAME, KC_BIRTH_DATE, KC__MAX };
+/* DB_CHILD_IN_PLAN: a child of a plan's household. */
+enum db_col_child_in_plan { CI_ID, CI__MAX };
+/* DB_PLAN_HOUSEHOLD: the household whose plan it is (NULL: one citizen's). */
+enum db_col_plan_household { PHH_ID, PHH__MAX };
 /* DB_AUDIT_HEAD_LOCK */
 enum db_col_audit_head_lock { AHL_LAST_HASH, AHL__MAX };
 /* DB_AUDIT_HEAD_GET */
@@ -323,7 +356,7 @@ enum db_col_legal_basis { LB_CODE, LB_LAW, LB_TITLE, LB_CHILD_RELATED, LB__MAX }
  * leaves out. */
 enum db_col_goal_lock {
 	GL_PARENT_ID, GL_TITLE, GL_DESCRIPTION, GL_AREA, GL_LEGAL_BASIS, GL_HOURS,
-	GL_CHILD_RELATED, GL_STATUS, GL__MAX
+	GL_CHILD_RELATED, GL_STATUS, GL_CHILD_ID, GL__MAX
 };
 /* DB_MEETING_GET, DB_MEETING_LIST and DB_MEETING_UPCOMING: a meeting. */
 enum db_col_meeting {

@@ -37,6 +37,9 @@ struct goal_in {
 	bool hours_null;      /* ... as null (a change: clear it) */
 	double hours;
 	int child_related;    /* -1 absent, 0 or 1 */
+	long long child_id;   /* the child of the plan's household the goal is
+	                       * about (the goal is then child-related); 0
+	                       * absent, -1 (a change: null) names none */
 };
 
 /* An empty goal_in: every field absent. */
@@ -47,7 +50,8 @@ struct goal_in {
  * caseworker who, through the caseload gate ("goal_added"). title, area and
  * legal_basis are required; status defaults to active. Errors:
  * KP_ENOTFOUND (not in the caseload, or a parent not in this plan),
- * KP_EINVAL unknown_legal_basis / invalid_parent, KP_ESTALE when want
+ * KP_EINVAL unknown_legal_basis / invalid_parent / invalid_child (child_id
+ * is not a child of the plan's household), KP_ESTALE when want
  * (or PLAN_ANY_VERSION) is not the plan's version. *out is the goal as the
  * plan shows it (new reference), *version the plan's new version.
  */
@@ -92,5 +96,13 @@ enum kp_err goal_legal_bases(struct db *db, struct arena *a, json_t **out);
  */
 enum kp_err goal_child_related(struct db *db, struct arena *a, const struct kp_actor *who,
                                long long citizen_id, json_t **out);
+
+/*
+ * Rows of the columns of DB_PLAN_GOALS, by id, as a list of goals with
+ * their sub-goals (only the child-related ones when child_related_only); a
+ * listed sub-goal whose goal is not listed stands on its own with its
+ * "parent_goal_id". A new reference; NULL when out of memory.
+ */
+json_t *goal_tree(struct arena *a, const struct db_res *r, bool child_related_only);
 
 #endif

@@ -82,10 +82,12 @@ enum kp_err meeting_held(struct db *db, struct arena *a, const struct kp_actor *
                          long long meeting_id, time_t now, json_t **out, struct kp_fail *f);
 
 /*
- * For the citizen: {"meetings": [...]} of plan_id not yet held that start
- * at now or later, soonest first. *out is a new reference.
+ * For the citizen: {"meetings": [...]} of citizen_id's own not yet held
+ * that start at now or later, soonest first; never another household
+ * member's (a meeting is one person's record, not the shared plan's). *out
+ * is a new reference.
  */
-enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long plan_id, time_t now,
+enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long citizen_id, time_t now,
                              json_t **out);
 
 #endif

@@ -29,6 +29,7 @@ import {
   watchedPage,
 } from './lib.mjs';
 
+
 // A real date in the 1900s (seventh digit 0-3) and a random serial.
 const CPR = `${String(1 + crypto.randomInt(28)).padStart(2, '0')}${String(1 + crypto.randomInt(12)).padStart(2, '0')}${String(crypto.randomInt(100)).padStart(2, '0')}${crypto.randomInt(4)}${String(crypto.randomInt(1000)).padStart(3, '0')}`;
 const DASHED = `${CPR.slice(0, 6)}-${CPR.slice(6)}`;

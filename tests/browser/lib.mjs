@@ -199,6 +199,19 @@ export async function adminSettled(page) {
   await page.waitForSelector('.skeleton', { state: 'detached' });
 }
 
+/** SQL through the mariadb client, as the integration tests run it. */
+export function sql(query) {
+  const conf = process.env.KAPTAJN_CONFIG;
+  const m = conf && fs.existsSync(conf) ? /^\s*db_name\s*=\s*(\S+)\s*$/m.exec(fs.readFileSync(conf, 'utf8')) : null;
+  const out = execFileSync(
+    'mariadb',
+    ['--no-defaults', `--socket=${process.env.KAPTAJN_DB_SOCKET}`, `--user=${os.userInfo().username}`,
+      '--batch', '--skip-column-names', m ? m[1] : 'kaptajn', '-e', query],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15000 },
+  );
+  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
+}
+
 // ----------------------------------------------------- API (outside)
 
 /** fetch() against the stack with a cookie jar of one cookie. */

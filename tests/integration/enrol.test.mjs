@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   ADMIN, HAVE_DB, SKIP,
-  auditChainTest, auditRowsOf, auditRowsOfAll, citizenId, expectError, expectJson, holdCitizens, loginStaff,
+  auditChainTest, auditRowsOf, auditRowsOfAll, citizenId, expectError, expectJson, freshCpr, holdCitizens, loginStaff,
   no5xxTest, postSession, request, sessionCookieOf, sql, sqlInt,
 } from './lib.mjs';
 
@@ -26,14 +26,6 @@ const PREFIX = `Indskrevet Test ${crypto.randomBytes(3).toString('hex')}`;
 let serial = 0;
 const uniqueName = (what) => `${PREFIX} ${what} ${++serial}`;
 
-/** A CPR number no one has: a real date (1900s, seventh digit 0-3) and a random serial. */
-function freshCpr() {
-  const day = String(1 + crypto.randomInt(28)).padStart(2, '0');
-  const month = String(1 + crypto.randomInt(12)).padStart(2, '0');
-  const year = String(crypto.randomInt(100)).padStart(2, '0');
-  const serialNo = `${crypto.randomInt(4)}${String(crypto.randomInt(1000)).padStart(3, '0')}`;
-  return `${day}${month}${year}${serialNo}`;
-}
 const dashed = (cpr) => `${cpr.slice(0, 6)}-${cpr.slice(6)}`;
 
 /** Asserts that an answer holds the number in neither form. */

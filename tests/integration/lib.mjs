@@ -866,6 +866,15 @@ export async function loginStaffAs(subject, role) {
   });
 }
 
+/** A CPR number no one has: a real date (1900s, seventh digit 0-3) and a random serial. */
+export function freshCpr() {
+  const day = String(1 + crypto.randomInt(28)).padStart(2, '0');
+  const month = String(1 + crypto.randomInt(12)).padStart(2, '0');
+  const year = String(crypto.randomInt(100)).padStart(2, '0');
+  const serialNo = `${crypto.randomInt(4)}${String(crypto.randomInt(1000)).padStart(3, '0')}`;
+  return `${day}${month}${year}${serialNo}`;
+}
+
 const citizenIdCache = new Map();
 /** The id of the demo citizen sub (as its own login reports it). */
 export async function citizenId(sub) {

@@ -35,6 +35,7 @@ const ROUTES = [
   [/^#\/forslag$/, 'titles.queue', view('queue')],
   [/^#\/rapport$/, 'titles.report', view('report')],
   [/^#\/borger\/(\d+)\/flyt$/, 'titles.move', view('move')],
+  [/^#\/borger\/(\d+)\/husstand$/, 'titles.household', view('household')],
   [/^#\/personale$/, 'titles.staff', view('staff')],
   [/^#\/personale\/(\d+)$/, 'titles.staffEdit', view('staff')],
 ];

@@ -10,7 +10,8 @@ import * as api from '/js/api.js';
 import { h, fill, icon } from '/js/dom.js';
 import { t, dateTime } from '/js/i18n/index.js';
 import { alert, backLink, skeleton } from '/js/ui.js';
-import { actionLink, citizenPath, citizenPlan, citizenTop, consentLine, factList, goalFacts, loadFailed, mayDecide } from '../common.js';
+import { API, actionLink, citizenPath, citizenPlan, citizenTop, consentLine, factList, goalFacts, loadFailed, mayDecide } from '../common.js';
+import { members } from './household.js';
 
 export async function render(view, ctx) {
   const id = ctx.params.citizen;
@@ -39,6 +40,7 @@ export async function render(view, ctx) {
       changes(plan),
       dreams(plan),
       goals(id, plan, decide),
+      household(id, plan, decide),
       contact(id, plan, decide),
       course(id, plan, decide),
     ),
@@ -162,6 +164,30 @@ function goals(id, plan, decide) {
     t('citizen.goalsHeading'),
     list.length ? h('ul', { class: 'goal-list' }, list.map((g) => goalCard(id, g, decide, false))) : h('p', { class: 'empty' }, t('citizen.goalsEmpty')),
     decide ? h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/nyt-maal` }, icon('plus'), t('citizen.goalAdd'))) : null,
+  );
+}
+
+/** The household whose shared plan this is: its adults and children
+ * (loaded apart: an audited read of the household), and the way to add a
+ * child or move an adult out. Nothing for a plan of one citizen. */
+function household(id, plan, decide) {
+  if (!plan.household_id) return null;
+  const body = h('div', { 'aria-busy': 'true' }, skeleton(2, 'skeleton-card'));
+  api.get(`${API}/households/${plan.household_id}`).then(
+    ({ data }) => {
+      body.removeAttribute('aria-busy');
+      body.replaceChildren(...members(data));
+    },
+    () => {
+      body.removeAttribute('aria-busy');
+      body.replaceChildren(h('p', { class: 'empty' }, t('household.loadFailed')));
+    },
+  );
+  return section(
+    'household-heading',
+    t('household.heading'),
+    body,
+    decide ? h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/husstand` }, t('household.manage'))) : null,
   );
 }
 

@@ -287,6 +287,11 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_PURGE_GOALS] = {.sql =
 		"DELETE FROM goals WHERE plan_id = ? ORDER BY parent_id IS NULL, id DESC",
 		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
+	/* A household's children, once nobody's course on its plan runs: after
+	 * the goals that name them. */
+	[DB_PURGE_CHILDREN] = {.sql =
+		"DELETE ch FROM children ch JOIN plans p ON p.household_id = ch.household_id"
+		" WHERE p.id = ?"},
 	[DB_PURGE_HISTORY] = {.sql = "DELETE FROM plan_history WHERE plan_id = ?"},
 	[DB_PURGE_HISTORY_ACTOR] = {.sql =
 		"UPDATE plan_history SET actor_citizen_id = NULL WHERE plan_id = ? AND actor_citizen_id = ?"},

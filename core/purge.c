@@ -40,7 +40,7 @@ static const enum db_stmt purge_own[] = {
  * plan as its one argument; the history goes before the purge's own
  * version is written. */
 static const enum db_stmt purge_plan[] = {
-	DB_PURGE_DREAMS, DB_PURGE_GOALS, DB_PURGE_HISTORY, DB_PURGE_DOCS,
+	DB_PURGE_DREAMS, DB_PURGE_GOALS, DB_PURGE_CHILDREN, DB_PURGE_HISTORY, DB_PURGE_DOCS,
 };
 
 /* One citizen, in one transaction: due is checked again under the row's

@@ -1,7 +1,7 @@
 /* purge.h: letting a citizen's data go when the law says. A course that
  * ended more than the configured retention period ago (retention_years,
- * default 5) loses its plan content, proposals, meetings, consents,
- * acceptances, sessions and sealed CPR; the citizen row stays as a
+ * default 5) loses its plan content (and a household's children),
+ * proposals, meetings, consents, acceptances, sessions and sealed CPR; the citizen row stays as a
  * tombstone (id, outcome, dates), and the citizen's audit rows keep their
  * hashes and lose their personal fields (audit.h), so the chain holds. A
  * plan shared with someone whose course runs on keeps its goals; only the

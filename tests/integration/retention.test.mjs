@@ -264,6 +264,37 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
     assert.match(r.out, /was purged already/);
   });
 
+  it('a household member\'s purge takes only their own dreams while the other\'s course runs; the last one\'s takes the plan and the children', async () => {
+    const peter = await session('peter', true);
+    const [lars, sofie] = ['lars', 'sofie'].map((n) => Number(one(`SELECT id FROM citizens WHERE name LIKE '${n === 'lars' ? 'Lars' : 'Sofie'} Hansen'`)));
+    const plan = Number(one(`SELECT plan_id FROM citizens WHERE id = ${lars}`));
+    const household = Number(one(`SELECT household_id FROM plans WHERE id = ${plan}`));
+    const goals = count(`SELECT COUNT(*) FROM goals WHERE plan_id = ${plan}`);
+    assert.ok(count(`SELECT COUNT(*) FROM children WHERE household_id = ${household}`) >= 1, 'the demo household has a child');
+    assert.ok(count(`SELECT COUNT(*) FROM dreams WHERE plan_id = ${plan} AND citizen_id = ${lars}`) >= 1);
+    const back = (id) => q(`UPDATE citizens SET course_ended_at = course_ended_at - INTERVAL 5 YEAR - INTERVAL 2 DAY WHERE id = ${id}`);
+
+    expectJson(await req('POST', `${ADMIN}/citizens/${lars}/course-end`, { ...peter, json: { outcome: 'job' } }), 200);
+    back(lars);
+    let r = await kaptajn('purge', '--citizen', String(lars));
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`citizen ${lars}: .*goes: .*own dreams \\(the plan is shared with someone whose course runs on\\)`));
+    assert.equal(count(`SELECT COUNT(*) FROM dreams WHERE plan_id = ${plan} AND citizen_id = ${lars}`), 0, 'his dreams went');
+    assert.ok(count(`SELECT COUNT(*) FROM dreams WHERE plan_id = ${plan} AND citizen_id = ${sofie}`) >= 1, 'hers stay');
+    assert.equal(count(`SELECT COUNT(*) FROM goals WHERE plan_id = ${plan}`), goals, 'the shared goals stay');
+    assert.ok(count(`SELECT COUNT(*) FROM children WHERE household_id = ${household}`) >= 1, 'the child stays with the household');
+
+    expectJson(await req('POST', `${ADMIN}/citizens/${sofie}/course-end`, { ...peter, json: { outcome: 'education' } }), 200);
+    back(sofie);
+    r = await kaptajn('purge');
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`^citizen ${sofie}: purged$`, 'm'));
+    for (const t of ['dreams', 'goals']) assert.equal(count(`SELECT COUNT(*) FROM ${t} WHERE plan_id = ${plan}`), 0, t);
+    assert.equal(count(`SELECT COUNT(*) FROM children WHERE household_id = ${household}`), 0, 'the children went with the last course');
+    const v = await kaptajn('verify-audit');
+    assert.equal(v.code, 0, v.out);
+  });
+
   for (const [what, change, restore, re] of [
     ['a purged row\'s action changed', (id) => `UPDATE audit_log SET action = 'tampered' WHERE id = ${id}`, (id, row) => `UPDATE audit_log SET action = '${row.action}' WHERE id = ${id}`, /was changed after it was written/],
     ['a purged row\'s kept digest changed', (id) => `UPDATE audit_log SET personal_digest = UNHEX(SHA2('x', 256)) WHERE id = ${id}`, (id, row) => `UPDATE audit_log SET personal_digest = UNHEX('${row.digest}') WHERE id = ${id}`, /was changed after it was written/],

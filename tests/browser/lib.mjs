@@ -369,16 +369,3 @@ export async function holdCitizen(sub) {
 export function marker(label) {
   return `kt-${label}-${Math.random().toString(16).slice(2, 10)}`;
 }
-
-/** SQL through the mariadb client, as the integration tests run it. */
-export function sql(query) {
-  const conf = process.env.KAPTAJN_CONFIG;
-  const m = conf && fs.existsSync(conf) ? /^\s*db_name\s*=\s*(\S+)\s*$/m.exec(fs.readFileSync(conf, 'utf8')) : null;
-  const out = execFileSync(
-    'mariadb',
-    ['--no-defaults', `--socket=${process.env.KAPTAJN_DB_SOCKET}`, `--user=${os.userInfo().username}`,
-      '--batch', '--skip-column-names', m ? m[1] : 'kaptajn', '-e', query],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15000 },
-  );
-  return out.split('\n').filter(Boolean).map((l) => l.split('\t'));
-}

@@ -88,11 +88,12 @@ export async function watchedPage(ctx) {
 }
 
 /** Console errors that are not an expected HTTP answer (the browser logs
- * "Failed to load resource" for every 4xx the portal handles itself, and
- * for the requests the offline test cuts off). */
+ * "Failed to load resource" for every 4xx the portal handles itself, 403
+ * consent_required among them, which it answers with the consent page,
+ * and for the requests the offline test cuts off). */
 export function unexpectedConsoleErrors(seen) {
   return seen.consoleErrors.filter(
-    (t) => !/Failed to load resource: (the server responded with a status of (401|404|409|412)|net::ERR_INTERNET_DISCONNECTED)/.test(t),
+    (t) => !/Failed to load resource: (the server responded with a status of (401|403|404|409|412)|net::ERR_INTERNET_DISCONNECTED)/.test(t),
   );
 }
 

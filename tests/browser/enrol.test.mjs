@@ -14,6 +14,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  forgetCitizens,
   BASE,
   SKIP,
   adminSettled,
@@ -56,14 +57,7 @@ describe('enrolling a citizen on a phone', { skip: SKIP }, () => {
   after(async () => {
     try {
       if (process.env.KAPTAJN_DB_SOCKET) {
-        const rows = sql(`SELECT id, plan_id FROM citizens WHERE name LIKE '${NAME}%'`);
-        for (const [id, plan] of rows) {
-          if (!/^\d+$/.test(id) || !/^\d+$/.test(plan)) continue;
-          sql(`DELETE FROM sessions WHERE citizen_id = ${id}; DELETE FROM consents WHERE citizen_id = ${id};
-               DELETE FROM citizens WHERE id = ${id};
-               DELETE FROM plan_history WHERE plan_id = ${plan}; DELETE FROM plan_docs WHERE plan_id = ${plan};
-               DELETE FROM plans WHERE id = ${plan}`);
-        }
+        forgetCitizens(NAME);
       }
     } finally {
       if (browser) await browser.close();

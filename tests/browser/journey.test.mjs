@@ -16,6 +16,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  forgetCitizens,
   BASE,
   SKIP,
   adminSettled,
@@ -71,14 +72,7 @@ describe('a course from enrolment to deletion, through the pages on a phone', { 
 
   after(async () => {
     try {
-      const rows = sql(`SELECT id, plan_id FROM citizens WHERE name = '${NAME}'`);
-      for (const [cid, plan] of rows) {
-        if (!/^\d+$/.test(cid) || !/^\d+$/.test(plan)) continue;
-        sql(`DELETE FROM sessions WHERE citizen_id = ${cid}; DELETE FROM consents WHERE citizen_id = ${cid};
-             DELETE FROM dreams WHERE plan_id = ${plan}; DELETE FROM citizens WHERE id = ${cid};
-             DELETE FROM plan_history WHERE plan_id = ${plan}; DELETE FROM plan_docs WHERE plan_id = ${plan};
-             DELETE FROM plans WHERE id = ${plan}`);
-      }
+      forgetCitizens(NAME);
     } finally {
       if (browser) await browser.close();
       if (release) release();

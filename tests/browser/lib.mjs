@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 
 import AxeBuilder from '@axe-core/playwright';
 import { chromium } from 'playwright-core';
+import { forgetCitizensSql } from '../shared/forget.mjs';
 
 export const BASE = (process.env.KAPTAJN_URL || '').replace(/\/+$/, '');
 export const SKIP = BASE ? false : 'KAPTAJN_URL is not set: no stack to test';
@@ -369,4 +370,12 @@ export async function holdCitizen(sub) {
  * tests, so their cleaners recognise them). */
 export function marker(label) {
   return `kt-${label}-${Math.random().toString(16).slice(2, 10)}`;
+}
+
+/** Deletes the citizens named prefix… that a test made for itself, and what
+ * refers to them (tests/shared/forget.mjs). */
+export function forgetCitizens(prefix) {
+  const rows = sql(`SELECT id, plan_id FROM citizens WHERE name LIKE '${prefix.replace(/['\\%_]/g, '')}%'`);
+  const q = forgetCitizensSql(rows.map((r) => r[0]), [...new Set(rows.map((r) => r[1]))]);
+  if (q) sql(q);
 }

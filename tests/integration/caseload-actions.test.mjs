@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  forgetCitizens,
   ADMIN, HAVE_DB, SKIP,
   addStaff, citizenId, expectJson, holdCitizens, loginStaff, loginStaffAs, marker,
   no5xxTest, sql, sqlInt,
@@ -62,18 +63,7 @@ async function allPages(session, limit) {
 
 /** Removes the citizens whose names start with prefix, their plans and meetings, and the staff. */
 function cleanUp(prefix, staffIds) {
-  const rows = sql(`SELECT id, plan_id FROM citizens WHERE name LIKE '${prefix}%'`);
-  const ids = rows.map((r) => sqlInt(r[0]));
-  const plans = [...new Set(rows.map((r) => sqlInt(r[1])))];
-  if (ids.length) {
-    sql(`DELETE FROM meetings WHERE citizen_id IN (${ids.join(',')});
-         DELETE FROM sessions WHERE citizen_id IN (${ids.join(',')});
-         DELETE FROM consents WHERE citizen_id IN (${ids.join(',')});
-         DELETE FROM citizens WHERE id IN (${ids.join(',')});
-         DELETE FROM plan_history WHERE plan_id IN (${plans.join(',')}) AND plan_id NOT IN (SELECT plan_id FROM citizens);
-         DELETE FROM plan_docs WHERE plan_id IN (${plans.join(',')}) AND plan_id NOT IN (SELECT plan_id FROM citizens);
-         DELETE FROM plans WHERE id IN (${plans.join(',')}) AND id NOT IN (SELECT plan_id FROM citizens)`);
-  }
+  forgetCitizens(prefix);
   const staff = staffIds.filter(Boolean).map(sqlInt);
   if (staff.length) {
     sql(`DELETE FROM sessions WHERE staff_id IN (${staff.join(',')});

@@ -16,6 +16,7 @@ import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import {
+  forgetCitizens,
   ADMIN, HAVE_DB, SKIP,
   auditChainTest, auditRowsOf, auditRowsOfAll, citizenId, expectError, expectJson, freshCpr, holdCitizens, loginStaff,
   no5xxTest, postSession, request, sessionCookieOf, sql, sqlInt,
@@ -75,17 +76,7 @@ describe('POST /admin/api/v1/citizens: enrolment', { skip: SKIP }, () => {
   after(() => {
     try {
       if (HAVE_DB) {
-        const rows = sql(`SELECT id, plan_id FROM citizens WHERE name LIKE '${PREFIX}%'`);
-        const ids = rows.map((r) => sqlInt(r[0]));
-        const plans = [...new Set(rows.map((r) => sqlInt(r[1])))];
-        if (ids.length) {
-          sql(`DELETE FROM sessions WHERE citizen_id IN (${ids.join(',')});
-               DELETE FROM consents WHERE citizen_id IN (${ids.join(',')});
-               DELETE FROM citizens WHERE id IN (${ids.join(',')});
-               DELETE FROM plan_history WHERE plan_id IN (${plans.join(',')}) AND plan_id NOT IN (SELECT plan_id FROM citizens);
-               DELETE FROM plan_docs WHERE plan_id IN (${plans.join(',')}) AND plan_id NOT IN (SELECT plan_id FROM citizens);
-               DELETE FROM plans WHERE id IN (${plans.join(',')}) AND id NOT IN (SELECT plan_id FROM citizens)`);
-        }
+        forgetCitizens(PREFIX);
         if (inactiveId) sql(`DELETE FROM staff WHERE id = ${sqlInt(inactiveId)}`);
       }
     } finally {

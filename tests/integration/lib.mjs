@@ -27,6 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { forgetCitizensSql } from '../shared/forget.mjs';
 
 export const BASE = (process.env.KAPTAJN_URL || '').replace(/\/+$/, '');
 /** Passed as { skip: SKIP } to every suite: false when a stack is there. */
@@ -1066,4 +1067,12 @@ export function healthyTest(what, sub = 'anna') {
     const { plan } = await s.plan();
     assert.ok(Number.isInteger(plan.version) && plan.version >= 1, `plan version: ${plan.version}`);
   });
+}
+
+/** Deletes the citizens named prefix… that a test made for itself, and what
+ * refers to them (tests/shared/forget.mjs). */
+export function forgetCitizens(prefix) {
+  const rows = sql(`SELECT id, plan_id FROM citizens WHERE name LIKE '${prefix.replace(/['\\%_]/g, '')}%'`);
+  const q = forgetCitizensSql(rows.map((r) => r[0]), [...new Set(rows.map((r) => r[1]))]);
+  if (q) sql(q);
 }

@@ -388,7 +388,7 @@ Test(meeting_db, the_citizen_sees_upcoming_unheld_meetings_soonest_first)
 	add(&cw, &d, &sooner);
 	cr_assert_eq(meeting_held(db, a, &cw, held, time(NULL), &out, &f), KP_OK);
 	json_decref(out);
-	cr_assert_eq(meeting_upcoming(db, a, c.plan, time(NULL), &out), KP_OK);
+	cr_assert_eq(meeting_upcoming(db, a, c.id, time(NULL), &out), KP_OK);
 	list = json_object_get(out, "meetings");
 	cr_assert_eq(json_array_size(list), 2);
 	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(list, 0), "kind")),

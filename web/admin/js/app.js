@@ -36,6 +36,7 @@ const ROUTES = [
   [/^#\/rapport$/, 'titles.report', view('report')],
   [/^#\/borger\/(\d+)\/flyt$/, 'titles.move', view('move')],
   [/^#\/borger\/(\d+)\/husstand$/, 'titles.household', view('household')],
+  [/^#\/borger\/(\d+)\/ny-husstand$/, 'titles.householdNew', view('household-new')],
   [/^#\/personale$/, 'titles.staff', view('staff')],
   [/^#\/personale\/(\d+)$/, 'titles.staffEdit', view('staff')],
 ];

@@ -32,6 +32,7 @@ export default {
 
   titles: {
     household: 'Husstand',
+    householdNew: 'Dan en husstand',
     enrol: 'Indskriv borger',
     login: 'Log ind',
     caseload: 'Borgere',
@@ -309,6 +310,23 @@ export default {
     none: 'Der er ingen kontaktpersoner at vælge imellem.',
   },
 
+  householdNew: {
+    heading: 'Dan en husstand',
+    intro: 'Voksne, der bor sammen, får én fælles plan. Børn tilføjes bagefter under husstanden.',
+    name: 'Husstandens navn',
+    nameHint: 'Fx Familien Hansen.',
+    nameNeed: 'Skriv husstandens navn.',
+    members: (v) => `Hvem bor sammen med ${v.name}?`,
+    alone: 'Der er ingen andre borgere i din sagsstamme uden husstand. Husstanden kan dannes med borgeren alene, så børn kan tilføjes.',
+    merge: 'Planerne bliver lagt sammen til én fælles plan: drømme, mål, forslag og møder flytter med. Hver voksen skal sige ja til den fælles plan igen.',
+    sure: 'Jeg bekræfter, at planerne skal lægges sammen.',
+    sureNeed: 'Bekræft, at planerne skal lægges sammen.',
+    form: 'Dan husstand',
+    formed: (v) => `${v.name} er dannet.`,
+    taken: 'En af borgerne er allerede med i en husstand.',
+    already: 'Borgeren er allerede med i en husstand.',
+  },
+
   household: {
     heading: 'Husstand',
     members: 'Medlemmer',
@@ -319,6 +337,7 @@ export default {
     loadFailed: 'Husstanden kunne ikke hentes lige nu.',
     manage: 'Børn og fraflytning',
     none: 'Borgeren er ikke med i en husstand.',
+    form: 'Dan en husstand',
     childHeading: 'Tilføj barn',
     childName: 'Barnets navn',
     childNameNeed: 'Skriv barnets navn.',

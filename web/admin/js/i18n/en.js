@@ -29,6 +29,7 @@ export default {
 
   titles: {
     household: 'Household',
+    householdNew: 'Form a household',
     enrol: 'Enrol a citizen',
     login: 'Log in',
     caseload: 'Citizens',
@@ -263,6 +264,23 @@ export default {
     },
   },
 
+  householdNew: {
+    heading: 'Form a household',
+    intro: 'Adults who live together get one shared plan. Children are added afterwards, under the household.',
+    name: 'The household\'s name',
+    nameHint: 'E.g. The Hansen family.',
+    nameNeed: 'Write the household\'s name.',
+    members: (v) => `Who lives with ${v.name}?`,
+    alone: 'There are no other citizens in your caseload without a household. The household can be formed with the citizen alone, so that children can be added.',
+    merge: 'The plans are joined into one shared plan: dreams, goals, proposals and meetings move along. Each adult must say yes to the shared plan again.',
+    sure: 'I confirm that the plans are to be joined.',
+    sureNeed: 'Confirm that the plans are to be joined.',
+    form: 'Form household',
+    formed: (v) => `${v.name} has been formed.`,
+    taken: 'One of the citizens is in a household already.',
+    already: 'The citizen is in a household already.',
+  },
+
   household: {
     heading: 'Household',
     members: 'Members',
@@ -273,6 +291,7 @@ export default {
     loadFailed: 'The household could not be loaded just now.',
     manage: 'Children and moving out',
     none: 'The citizen is not in a household.',
+    form: 'Form a household',
     childHeading: 'Add a child',
     childName: 'The child\'s name',
     childNameNeed: 'Write the child\'s name.',

@@ -169,9 +169,18 @@ function goals(id, plan, decide) {
 
 /** The household whose shared plan this is: its adults and children
  * (loaded apart: an audited read of the household), and the way to add a
- * child or move an adult out. Nothing for a plan of one citizen. */
+ * child or move an adult out. For a plan of one citizen, the coordinating
+ * caseworker's way to form a household. */
 function household(id, plan, decide) {
-  if (!plan.household_id) return null;
+  if (!plan.household_id) {
+    if (!decide || (plan.course && plan.course.outcome)) return null;
+    return section(
+      'household-heading',
+      t('household.heading'),
+      h('p', { class: 'empty' }, t('household.none')),
+      h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/ny-husstand` }, t('household.form'))),
+    );
+  }
   const body = h('div', { 'aria-busy': 'true' }, skeleton(2, 'skeleton-card'));
   api.get(`${API}/households/${plan.household_id}`).then(
     ({ data }) => {

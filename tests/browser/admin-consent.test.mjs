@@ -128,7 +128,7 @@ describe('consent on the caseworker pages, on a phone', { skip: SKIP || (!HAVE_D
     await shot(page, 'confirm');
     await yes.click();
     await page.waitForURL((u) => u.hash === `#/borger/${nid}`);
-    await page.getByText('Samtykket er registreret.').waitFor();
+    await page.locator('#flash', { hasText: 'Samtykket er registreret.' }).waitFor();
     await adminSettled(page);
     const state = await page.locator('.consent-state').innerText();
     assert.match(state, /^Givet .*, på papir, registreret af Mette Sørensen \(Sagsbehandler\)\.$/, state);
@@ -161,7 +161,7 @@ describe('consent on the caseworker pages, on a phone', { skip: SKIP || (!HAVE_D
     await page.getByRole('button', { name: 'Registrér tilbagetrækningen' }).click();
     await page.getByRole('button', { name: 'Ja, registrér tilbagetrækningen' }).click();
     await page.waitForURL((u) => u.hash === `#/borger/${nid}`);
-    await page.getByText('Tilbagetrækningen er registreret.').waitFor();
+    await page.locator('#flash', { hasText: 'Tilbagetrækningen er registreret.' }).waitFor();
     await adminSettled(page);
     assert.match(await page.locator('.consent-state').innerText(), /^Trukket tilbage .*, oplyst af borgeren, registreret af Mette Sørensen/);
     await page.getByText('Planen er låst, fordi samtykket er trukket tilbage.', { exact: false }).waitFor();

@@ -57,7 +57,7 @@ describe('the staff directory on a phone', { skip: SKIP }, () => {
     await page.getByLabel(/^Titel/).fill('Mentor');
     await page.getByLabel(/^Bruger-id/).fill(`${mark}-subject`);
     await page.getByRole('button', { name: 'Tilføj medarbejder' }).click();
-    await page.getByText(`${name} er tilføjet.`).waitFor();
+    await page.locator('#flash', { hasText: `${name} er tilføjet.` }).waitFor();
     await adminSettled(page);
     assert.ok(await page.getByRole('link', { name: `Ret ${name}` }).isVisible(), 'the new member is listed');
     await assertAxe(page, 'the directory after adding');
@@ -73,7 +73,7 @@ describe('the staff directory on a phone', { skip: SKIP }, () => {
     await assertAxe(page, 'the confirmation');
     await shot(page, 'confirm');
     await page.getByRole('button', { name: 'Ja, deaktivér' }).click();
-    await page.getByText(`${name} er deaktiveret og logget ud.`).waitFor();
+    await page.locator('#flash', { hasText: `${name} er deaktiveret og logget ud.` }).waitFor();
     await adminSettled(page);
     const item = page.locator('.staff-item', { hasText: name });
     await item.getByText('Deaktiveret').waitFor();

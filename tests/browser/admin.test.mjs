@@ -127,6 +127,8 @@ describe('caseworker pages on a phone', { skip: SKIP }, () => {
   it('logs in through the dev IdP (staff first) and lands on the caseload', async () => {
     await page.getByRole('button', { name: 'Log ind', exact: true }).click();
     await page.waitForURL((u) => u.pathname === '/dev-idp/');
+    // The page puts the staff first once it has the list of people.
+    await page.getByRole('button', { name: new RegExp(`^${CASEWORKER_NAME} \\(`) }).waitFor();
     const first = await page.locator('section h2').first().innerText();
     assert.equal(first, 'Medarbejdere', 'the dev IdP lists the staff first for the caseworker pages');
     await assertAxe(page, 'the dev IdP page, staff first');

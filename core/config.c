@@ -23,6 +23,38 @@ static const struct {
 	{"staff_audience", offsetof(struct kp_config, staff_audience)},
 	{"staff_jwks", offsetof(struct kp_config, staff_jwks)},
 	{"dev_idp_dir", offsetof(struct kp_config, dev_idp_dir)},
+	{"dev_idp_url", offsetof(struct kp_config, dev_idp_url)},
+	{"public_url", offsetof(struct kp_config, public_url)},
+	{"oidc_cache_dir", offsetof(struct kp_config, oidc_cache_dir)},
+	{"oidc_ca_file", offsetof(struct kp_config, oidc_ca_file)},
+	{"citizen_discovery", offsetof(struct kp_config, citizen_oidc.discovery)},
+	{"citizen_client_id", offsetof(struct kp_config, citizen_oidc.client_id)},
+	{"citizen_client_auth", offsetof(struct kp_config, citizen_oidc.client_auth)},
+	{"citizen_client_secret_file", offsetof(struct kp_config, citizen_oidc.client_secret_file)},
+	{"citizen_client_key_file", offsetof(struct kp_config, citizen_oidc.client_key_file)},
+	{"citizen_client_key_alg", offsetof(struct kp_config, citizen_oidc.client_key_alg)},
+	{"citizen_scopes", offsetof(struct kp_config, citizen_oidc.scopes)},
+	{"citizen_auth_params", offsetof(struct kp_config, citizen_oidc.auth_params)},
+	{"citizen_cpr_claim", offsetof(struct kp_config, citizen_oidc.cpr_claim)},
+	{"citizen_name_claim", offsetof(struct kp_config, citizen_oidc.name_claim)},
+	{"citizen_loa_claim", offsetof(struct kp_config, citizen_oidc.loa_claim)},
+	{"citizen_min_loa", offsetof(struct kp_config, citizen_oidc.min_loa)},
+	{"citizen_role_claim", offsetof(struct kp_config, citizen_oidc.role_claim)},
+	{"citizen_userinfo", offsetof(struct kp_config, citizen_oidc.userinfo)},
+	{"staff_discovery", offsetof(struct kp_config, staff_oidc.discovery)},
+	{"staff_client_id", offsetof(struct kp_config, staff_oidc.client_id)},
+	{"staff_client_auth", offsetof(struct kp_config, staff_oidc.client_auth)},
+	{"staff_client_secret_file", offsetof(struct kp_config, staff_oidc.client_secret_file)},
+	{"staff_client_key_file", offsetof(struct kp_config, staff_oidc.client_key_file)},
+	{"staff_client_key_alg", offsetof(struct kp_config, staff_oidc.client_key_alg)},
+	{"staff_scopes", offsetof(struct kp_config, staff_oidc.scopes)},
+	{"staff_auth_params", offsetof(struct kp_config, staff_oidc.auth_params)},
+	{"staff_cpr_claim", offsetof(struct kp_config, staff_oidc.cpr_claim)},
+	{"staff_name_claim", offsetof(struct kp_config, staff_oidc.name_claim)},
+	{"staff_loa_claim", offsetof(struct kp_config, staff_oidc.loa_claim)},
+	{"staff_min_loa", offsetof(struct kp_config, staff_oidc.min_loa)},
+	{"staff_role_claim", offsetof(struct kp_config, staff_oidc.role_claim)},
+	{"staff_userinfo", offsetof(struct kp_config, staff_oidc.userinfo)},
 };
 
 /* Keys whose value is a whole number, each with its range. */
@@ -35,6 +67,8 @@ static const struct {
 	{"purge_interval", offsetof(struct kp_config, purge_interval), 0, 86400},
 	{"retention_years", offsetof(struct kp_config, retention_years), 1, 100},
 	{"course_reopen_days", offsetof(struct kp_config, course_reopen_days), 0, 3650},
+	{"oidc_timeout", offsetof(struct kp_config, oidc_timeout), 1, 10},
+	{"oidc_refresh", offsetof(struct kp_config, oidc_refresh), 60, 86400},
 };
 
 static char *trim(char *s)
@@ -60,6 +94,8 @@ int config_load(struct kp_config *cfg, const char *path, char *err, size_t errle
 	cfg->purge_interval = 600;
 	cfg->retention_years = 5;
 	cfg->course_reopen_days = 90;
+	cfg->oidc_timeout = 4;
+	cfg->oidc_refresh = 3600;
 	if ((f = fopen(path, "re")) == NULL) {
 		snprintf(err, errlen, "config: %s: %s", path, strerror(errno));
 		return -1;

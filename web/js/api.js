@@ -3,7 +3,7 @@
 // in sessionStorage (under this site's key); every failure becomes an
 // ApiError whose kind says what the person should be told.
 
-import { storageKey } from './site.js';
+import { site, storageKey } from './site.js';
 
 const TIMEOUT_MS = 20000;
 
@@ -33,6 +33,31 @@ export function csrfToken() {
   } catch {
     return '';
   }
+}
+
+/**
+ * Moves the CSRF token that the login's callback page left in a
+ * short-lived cookie (site.csrfCookies) into this tab's sessionStorage,
+ * and deletes the cookie, so that it lives on in this tab only. Called once
+ * at start-up, before the first API call. True when a token was taken.
+ */
+export function takeCsrfHandoff() {
+  let token = '';
+  for (const pair of document.cookie ? document.cookie.split('; ') : []) {
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq);
+    if (eq < 1 || !site.csrfCookies.includes(name)) continue;
+    if (!token) token = pair.slice(eq + 1);
+    const secure = name.startsWith('__') || location.protocol === 'https:' ? '; Secure' : '';
+    document.cookie = `${name}=; Max-Age=0; Path=${site.cookiePath}; SameSite=Strict${secure}`;
+  }
+  if (!token) return false;
+  try {
+    sessionStorage.setItem(storageKey('csrf'), token);
+  } catch {
+    return false;
+  }
+  return true;
 }
 
 export function forgetSession() {

@@ -10,7 +10,7 @@ import da from './i18n/da.js';
 import { t, setLang, savedLang, useTexts } from './i18n/index.js';
 import { createShell, currentHash } from './shell.js';
 import { state, loadPlan, setFlash } from './state.js';
-import { alert, takeReturnRoute } from './ui.js';
+import { alert, takeLoggedOut, takeReturnRoute } from './ui.js';
 import * as planView from './views/plan.js';
 import * as loginView from './views/login.js';
 
@@ -41,24 +41,22 @@ function pick(hash) {
   return r;
 }
 
+/** This tab forgets the session; the shell then leaves for the logout,
+ * which ends it on the server and at the login broker. */
 async function endSession() {
-  try {
-    await api.del('/api/v1/session');
-  } catch (err) {
-    // Already gone (401) is as good as logged out; anything else: the
-    // session dies at its timeout, and this tab forgets it now.
-  }
   api.forgetSession();
   state.session = 'out';
   state.plan = null;
   state.etag = '';
   state.needsConsent = false;
-  state.loginNotice = 'loggedOut';
 }
 
 const { render, start, viewEl } = createShell({ pick, loggedIn: () => state.session === 'in', endSession });
 
 async function boot() {
+  // A login that just came back left the CSRF token in a cookie.
+  api.takeCsrfHandoff();
+  const loggedOut = takeLoggedOut();
   await setLang(savedLang());
   start();
 
@@ -94,7 +92,7 @@ async function boot() {
       return;
     }
     state.session = 'out';
-    state.loginNotice = drafts.pending().length ? 'expired' : '';
+    state.loginNotice = drafts.pending().length ? 'expired' : loggedOut ? 'loggedOut' : '';
   }
   if (state.session === 'in') {
     const back = takeReturnRoute();

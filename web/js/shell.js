@@ -7,7 +7,7 @@ import { h } from './dom.js';
 import * as drafts from './drafts.js';
 import { t, setLang, lang } from './i18n/index.js';
 import { takeFlash } from './state.js';
-import { alert, announce, clearReturnRoute } from './ui.js';
+import { alert, announce, clearReturnRoute, goLogout } from './ui.js';
 
 const viewEl = document.getElementById('view');
 const flashEl = document.getElementById('flash');
@@ -23,8 +23,8 @@ export function currentHash() {
  *   pick(hash)      the route for a hash: { title (text key), load (resolves
  *                   to a view module with render(view, ctx)), params }
  *   loggedIn()      true while the site holds a session (shows "Log af")
- *   endSession()    async: ends the session on the server (any failure is
- *                   as good as done) and forgets this tab's state of it
+ *   endSession()    async: forgets this tab's state of the session; the
+ *                   shell then leaves for site.logoutUrl, which ends it
  *   frame()         optional: fills the site's own parts of the header
  * Returns { render, start, viewEl }: render({ focus }) draws the page of the
  * current hash; start() wires the header, the skip link and hashchange.
@@ -109,10 +109,7 @@ export function createShell({ pick, loggedIn, endSession, frame }) {
     await endSession();
     drafts.clear();
     clearReturnRoute();
-    if (currentHash() !== '#/') history.replaceState(null, '', '#/');
-    await render({ focus: false });
-    const heading = viewEl.querySelector('h1');
-    if (heading) heading.focus();
+    goLogout();
   }
 
   async function switchLanguage() {

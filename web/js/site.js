@@ -10,9 +10,17 @@
 export const site = {
   prefix: 'kaptajn', // sessionStorage keys: PREFIX.csrf, PREFIX.drafts, PREFIX.return
   home: '#/plan', // where "back" and a login without a route go
-  // Where the login lives: the dev IdP's page in development; in
-  // production nginx points this path at the municipality's login broker.
-  loginUrl: '/dev-idp/',
+  page: '/', // the site's page: a login comes back to page + route
+  // The login and the logout: the server sends the browser on to the
+  // login broker (the dev IdP in development) and back.
+  loginUrl: '/api/v1/login',
+  logoutUrl: '/api/v1/logout',
+  // The login's callback page hands the CSRF token over in a short-lived
+  // cookie, readable by the page, of one of these names (__Host- when the
+  // site runs on https) and this path; the page moves it to
+  // sessionStorage and deletes the cookie.
+  csrfCookies: ['__Host-kaptajn_csrf', 'kaptajn_csrf'],
+  cookiePath: '/',
 };
 
 export function setSite(values) {

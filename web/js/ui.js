@@ -12,16 +12,40 @@ export const TEXT_MAX = 2000; // dreams and reasons (the API's limit)
 export const TITLE_MAX = 200;
 export const DESCRIPTION_MAX = 4000;
 
-/** Leaves for the login page (site.loginUrl); the route (never any
- * data: routes hold at most opaque numeric ids) comes back. */
+/** Leaves for the login (site.loginUrl); the route (never any data:
+ * routes hold at most opaque numeric ids) comes back, as return_to and
+ * in this tab's sessionStorage. */
 export function goLogin() {
+  const route = /^#\/[a-z0-9/-]*$/.test(location.hash) ? location.hash : site.home;
   try {
-    const route = location.hash.startsWith('#/') ? location.hash : site.home;
     sessionStorage.setItem(storageKey('return'), route);
   } catch {
-    /* then the home page it is */
+    /* return_to still brings it back */
   }
-  location.assign(site.loginUrl);
+  location.assign(`${site.loginUrl}?return_to=${encodeURIComponent(site.page + route)}`);
+}
+
+/** Leaves for the logout (site.logoutUrl), which ends the session and
+ * goes on to the login broker's own logout; the page it comes back to
+ * says "logged out" once. */
+export function goLogout() {
+  try {
+    sessionStorage.setItem(storageKey('loggedOut'), '1');
+  } catch {
+    /* then it comes back without saying so */
+  }
+  location.assign(site.logoutUrl);
+}
+
+/** True once after goLogout(). */
+export function takeLoggedOut() {
+  try {
+    const v = sessionStorage.getItem(storageKey('loggedOut'));
+    sessionStorage.removeItem(storageKey('loggedOut'));
+    return v === '1';
+  } catch {
+    return false;
+  }
 }
 
 /** The route to go back to after a login, once. */

@@ -10,13 +10,21 @@ import { t, setLang, savedLang, useTexts } from '/js/i18n/index.js';
 import { createShell, currentHash } from '/js/shell.js';
 import { setSite, storageKey } from '/js/site.js';
 import { state, setFlash } from '/js/state.js';
-import { takeReturnRoute } from '/js/ui.js';
+import { takeLoggedOut, takeReturnRoute } from '/js/ui.js';
 import da from './i18n/da.js';
 import { API, me } from './common.js';
 import * as caseloadView from './views/caseload.js';
 import * as loginView from '/js/views/login.js';
 
-setSite({ prefix: 'kaptajn.admin', home: '#/borgere', loginUrl: '/dev-idp/?for=staff' });
+setSite({
+  prefix: 'kaptajn.admin',
+  home: '#/borgere',
+  page: '/admin/',
+  loginUrl: `${API}/login`,
+  logoutUrl: `${API}/logout`,
+  csrfCookies: ['__Secure-kaptajn_staff_csrf', 'kaptajn_staff_csrf'],
+  cookiePath: '/admin/',
+});
 useTexts(da, async () => (await import('./i18n/en.js')).default);
 
 const view = (name) => () => import(`./views/${name}.js`);
@@ -63,13 +71,9 @@ function pick(hash) {
   return NOT_FOUND;
 }
 
+/** This tab forgets the session; the shell then leaves for the logout,
+ * which ends it on the server and at the login provider. */
 async function endSession() {
-  try {
-    await api.del(`${API}/session`);
-  } catch {
-    // Already gone (401) is as good as logged out; anything else: the
-    // session dies at its idle timeout, and this tab forgets it now.
-  }
   api.forgetSession();
   try {
     sessionStorage.removeItem(storageKey('staff'));
@@ -77,7 +81,6 @@ async function endSession() {
     /* nothing kept */
   }
   state.session = 'out';
-  state.loginNotice = 'loggedOut';
 }
 
 /** The header's own parts: who is logged in, the menu (hidden, not
@@ -97,12 +100,15 @@ function frame() {
 const { render, start } = createShell({ pick, loggedIn: () => state.session === 'in', endSession, frame });
 
 async function boot() {
+  // A login that just came back left the CSRF token in a cookie.
+  api.takeCsrfHandoff();
+  const loggedOut = takeLoggedOut();
   await setLang(savedLang());
   // Logged in as far as this tab knows: the login left a CSRF token. The
   // first API call says whether the session still lives (a 401 brings the
   // login page back, with any text kept).
   state.session = api.csrfToken() ? 'in' : 'out';
-  if (state.session === 'out' && drafts.pending().length) state.loginNotice = 'expired';
+  if (state.session === 'out') state.loginNotice = drafts.pending().length ? 'expired' : loggedOut ? 'loggedOut' : '';
   start();
   if (state.session === 'in') {
     const back = takeReturnRoute();

@@ -1,5 +1,5 @@
-// The login page: "Log ind med MitID". In development the login goes to
-// the dev IdP's page, which logs in and comes back to /.
+// The login page: "Log ind med MitID". The login goes through the server
+// to the login broker (the dev IdP in development) and comes back here.
 
 import { h, fill, icon } from '../dom.js';
 import * as drafts from '../drafts.js';

@@ -583,12 +583,36 @@ kp_rate_interval() {
 	printf '%s\n' $(((per + n - 1) / n))
 }
 
+# kp_tls_check: checks the TLS settings. KAPTAJN_TLS_CERT and
+# KAPTAJN_TLS_KEY (PEM files, both or neither) turn HTTPS on, on port
+# KAPTAJN_TLS_PORT (default 443); without them the stack is plain HTTP on
+# loopback. Sets KP_TLS_CERT and KP_TLS_KEY (absolute paths) and
+# KP_TLS_PORT, or leaves KP_TLS_CERT empty.
+kp_tls_check() {
+	KP_TLS_CERT='' KP_TLS_KEY='' KP_TLS_PORT=${KAPTAJN_TLS_PORT:-443}
+	local cert=${KAPTAJN_TLS_CERT:-} key=${KAPTAJN_TLS_KEY:-} f
+	[ -z "$cert$key" ] && return 0
+	[ -n "$cert" ] && [ -n "$key" ] ||
+		{ kp_warn "KAPTAJN_TLS_CERT and KAPTAJN_TLS_KEY go together: set both or neither"; return 1; }
+	[[ $KP_TLS_PORT =~ ^[1-9][0-9]{0,4}$ ]] && [ "$KP_TLS_PORT" -le 65535 ] ||
+		{ kp_warn "KAPTAJN_TLS_PORT=$KP_TLS_PORT is not a port"; return 1; }
+	for f in "$cert" "$key"; do
+		[ -r "$f" ] && [ -f "$f" ] || { kp_warn "no readable TLS file at $f"; return 1; }
+		case $f in *'"'* | *'\'* | *$'\n'*) kp_warn "TLS file name $f has a quote, backslash or newline"; return 1 ;; esac
+	done
+	KP_TLS_CERT=$(realpath "$cert") && KP_TLS_KEY=$(realpath "$key")
+}
+
 # kp_nginx_render PORT DEV: renders nginx/kaptajn.conf.in and its includes
 # into VAR/nginx/ and checks the result with nginx -t. The rate limits come
 # from KAPTAJN_RATE_LOGIN, KAPTAJN_RATE_LOGIN_BURST, KAPTAJN_RATE_WRITE and
-# KAPTAJN_RATE_WRITE_BURST (defaults above).
+# KAPTAJN_RATE_WRITE_BURST (defaults above); TLS from kp_tls_check.
 kp_nginx_render() {
 	local port=$1 dev=${2:-1} user devconf f
+	local tls=off tlsport=''
+	kp_tls_check || return 1
+	[ -n "$KP_TLS_CERT" ] && tls=on
+	[ "$KP_TLS_PORT" = 443 ] || tlsport=:$KP_TLS_PORT
 	local rl=${KAPTAJN_RATE_LOGIN:-$KP_RATE_LOGIN_DEFAULT}
 	local rlb=${KAPTAJN_RATE_LOGIN_BURST:-$KP_RATE_LOGIN_BURST_DEFAULT}
 	local rw=${KAPTAJN_RATE_WRITE:-$KP_RATE_WRITE_DEFAULT}
@@ -619,6 +643,12 @@ kp_nginx_render() {
 		-e "s|@RATE_WRITE@|$rw|g"
 		-e "s|@RATE_WRITE_BURST@|$rwb|g"
 		-e "s|@RATE_RETRY_AFTER@|$retry|g"
+		-e "s|@TLS_CONF@|tls-$tls.conf|g"
+		-e "s|@TLS_REDIRECT_CONF@|tls-redirect-$tls.conf|g"
+		-e "s|@TLS_PORT@|$KP_TLS_PORT|g"
+		-e "s|@TLS_AUTHORITY_PORT@|$tlsport|g"
+		-e "s|@TLS_CERT@|$(kp_sed_repl "$KP_TLS_CERT")|g"
+		-e "s|@TLS_KEY@|$(kp_sed_repl "$KP_TLS_KEY")|g"
 	)
 	for f in "$KP_REPO"/nginx/*.conf; do
 		sed "${subst[@]}" "$f" >"$KP_NGINX/$(basename "$f")"
@@ -650,7 +680,9 @@ kp_nginx_start() {
 
 # kp_http_status URL: prints the status code of a GET (000 when no answer).
 kp_http_status() {
-	curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$1" 2>/dev/null || true
+	# -k: a probe of the stack's own nginx, whose certificate may be a
+	# test's self-signed one.
+	curl -s -k -o /dev/null -w '%{http_code}' --max-time 3 "$1" 2>/dev/null || true
 }
 kp_http_is() { [ "$(kp_http_status "$1")" = "$2" ]; }
 
@@ -689,11 +721,13 @@ kp_stack_start() {
 	fi
 	kp_nginx_render "$port" "$dev" || return 1
 	kp_nginx_start || return 1
-	if ! kp_wait_for 20 kp_http_is "http://127.0.0.1:$port/api/v1/healthz" 200; then
-		kp_warn "http://127.0.0.1:$port/api/v1/healthz does not answer 200"
+	local url=http://127.0.0.1:$port
+	[ -n "$KP_TLS_CERT" ] && url=https://127.0.0.1:$KP_TLS_PORT
+	if ! kp_wait_for 20 kp_http_is "$url/api/v1/healthz" 200; then
+		kp_warn "$url/api/v1/healthz does not answer 200"
 		return 1
 	fi
-	kp_log "stack up in $KP_VAR on http://127.0.0.1:$port/"
+	kp_log "stack up in $KP_VAR on $url/"
 }
 
 # kp_stack_stop VAR [SECONDS]: stops what the stack in VAR started, by pid:

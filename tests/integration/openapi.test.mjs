@@ -84,18 +84,24 @@ describe('web/openapi.json', () => {
   });
 
   it('answers every operation with at least one success and JSON errors', () => {
+    // A page the browser goes to (x-browser-navigation: the login, its
+    // callback, the logout, the dev IdP's authorization and end-session
+    // endpoints) succeeds with a redirect or a page and says what went
+    // wrong in an HTML page; nginx's own errors there are JSON still.
     const bad = [];
     for (const [p, item] of Object.entries(doc.paths))
       for (const m of METHODS) {
         const op = item[m];
         if (op === undefined) continue;
+        const nav = op['x-browser-navigation'] === true;
         const codes = Object.keys(op.responses || {});
-        if (!codes.some((c) => /^2\d\d$/.test(c))) bad.push(`${m} ${p}: no 2xx`);
+        if (!codes.some((c) => /^2\d\d$/.test(c) || (nav && /^30[23]$/.test(c)))) bad.push(`${m} ${p}: no 2xx`);
         for (const c of ['401', '404', '405', '500', '503'].filter((c) => codes.includes(c))) {
           let r = op.responses[c];
           if (r.$ref) r = r.$ref.split('/').slice(1).reduce((o, k) => o[k], doc);
-          if (!r.content?.['application/json']) bad.push(`${m} ${p}: ${c} is not JSON`);
+          if (!r.content?.['application/json'] && !(nav && r.content?.['text/html'])) bad.push(`${m} ${p}: ${c} is neither JSON nor a page`);
         }
+        if (!nav && codes.some((c) => op.responses[c].content?.['text/html'])) bad.push(`${m} ${p}: an HTML answer from an API route`);
       }
     assert.deepEqual(bad, []);
   });

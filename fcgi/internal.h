@@ -330,5 +330,10 @@ enum kp_err h_meeting_list(struct req *r);
 enum kp_err h_devidp_token(struct req *r);
 enum kp_err h_devidp_jwks(struct req *r);
 enum kp_err h_devidp_users(struct req *r);
+enum kp_err h_devidp_discovery(struct req *r);
+enum kp_err h_devidp_discovery_staff(struct req *r);
+enum kp_err h_devidp_authorize(struct req *r);
+enum kp_err h_devidp_oauth_token(struct req *r);
+enum kp_err h_devidp_logout(struct req *r);
 
 #endif

@@ -118,7 +118,8 @@ const char *token_loa_uri(enum token_loa loa);
 
 /*
  * Dev identity provider only. Keys live in dir: es256.pem, rs256.pem (private,
- * mode 0600) and jwks.json (public, with kid "dev-es256" / "dev-rs256").
+ * mode 0600), jwks.json (public, with kid "dev-es256" / "dev-rs256") and
+ * client-secret (the relying party's secret at the token endpoint, mode 0600).
  */
 /* Makes the keys if they are missing. Returns 0, or -1 with err set. */
 int token_dev_keygen(const char *dir, char *err, size_t errlen);

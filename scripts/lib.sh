@@ -412,17 +412,23 @@ kp_config_write() {
 		siss=${siss:-https://dev-idp.kaptajn.invalid/staff}
 		sjwks=${sjwks:-$KP_DEVIDP/jwks.json}
 		# The dev IdP as the OpenID provider of both sides (code flow).
+		# With TLS (kp_tls_check) all of it is on https, and the pools
+		# trust the stack's own certificate.
 		if [ -n "$port" ]; then
 			# The keys then come from the discovery's jwks_uri.
 			cjwks= sjwks=
-			devoidc="citizen_discovery = http://127.0.0.1:$port/dev-idp/.well-known/openid-configuration
+			local origin=http://127.0.0.1:$port
+			kp_tls_check || return 1
+			[ -n "$KP_TLS_CERT" ] && origin=https://127.0.0.1:$KP_TLS_PORT
+			devoidc="citizen_discovery = $origin/dev-idp/.well-known/openid-configuration
 citizen_client_secret_file = $KP_DEVIDP/client-secret
-staff_discovery = http://127.0.0.1:$port/dev-idp/staff/.well-known/openid-configuration
+staff_discovery = $origin/dev-idp/staff/.well-known/openid-configuration
 staff_client_secret_file = $KP_DEVIDP/client-secret
 staff_role_claim = role
-public_url = http://127.0.0.1:$port
+public_url = $origin
 oidc_cache_dir = $KP_VAR/oidc
-dev_idp_url = http://127.0.0.1:$port/dev-idp"
+dev_idp_url = $origin/dev-idp${KP_TLS_CERT:+
+oidc_ca_file = $KP_TLS_CERT}"
 		fi
 	fi
 	(

@@ -48,8 +48,8 @@ export function takeCsrfHandoff() {
     const name = pair.slice(0, eq);
     if (eq < 1 || !site.csrfCookies.includes(name)) continue;
     if (!token) token = pair.slice(eq + 1);
-    const secure = name.startsWith('__') || location.protocol === 'https:' ? '; Secure' : '';
-    document.cookie = `${name}=; Max-Age=0; Path=${site.cookiePath}; SameSite=Strict${secure}`;
+    // Secure as the cookie was set: a page cannot otherwise touch it.
+    document.cookie = `${name}=; Max-Age=0; Path=${site.cookiePath}; SameSite=Strict; Secure`;
   }
   if (!token) return false;
   try {

@@ -4,8 +4,9 @@
 // openssl. Plain HTTP answers every request with a 301 to https, path and
 // query kept; HTTPS serves the site with Strict-Transport-Security on every
 // answer, with TLS 1.2 or 1.3 only. Settings that cannot work are refused
-// before nginx starts. The shared dev stack, started without them, stays
-// plain HTTP: no redirect and no HSTS.
+// before nginx starts. Its public_url is then https, so a login's cookies
+// carry the __Host- and __Secure- names. The shared dev stack, started
+// without them, stays plain HTTP: no redirect and no HSTS.
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -166,6 +167,52 @@ describe('with a certificate: HTTPS with HSTS, and HTTP only redirects', { skip:
     const bad = await httpsGet(tlsPort, `/api/v1/${'x'.repeat(9000)}`, { ca });
     assert.ok(bad.status >= 400 && bad.status < 500, `a too long URI: ${bad.status}`);
     assert.equal(bad.headers['strict-transport-security'], HSTS, 'nginx\'s own error carries HSTS');
+  });
+
+  /** Follows one login through the dev IdP with login_hint, by hand (the
+   * pre-login cookie carried to the callback); returns the callback's
+   * Set-Cookie lines. */
+  async function loginCookies(prefix, sub) {
+    let start;
+    // The pools fetch the discovery document through this very nginx,
+    // which starts after them: until their refresh job retries, 503.
+    for (let i = 0; i < 40; i++) {
+      start = await httpsGet(tlsPort, `${prefix}/login?login_hint=${sub}`, { ca });
+      if (start.status !== 503) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    assert.equal(start.status, 302, `${prefix}/login: ${start.status} ${start.text.slice(0, 200)}`);
+    const pre = (start.headers['set-cookie'] || []).map((c) => c.split(';')[0]);
+    assert.equal(pre.length, 1, 'one pre-login cookie');
+    assert.match(pre[0], /^__Secure-kaptajn_login_/, 'the pre-login cookie is __Secure- on https');
+    const authorize = new URL(start.headers.location);
+    assert.equal(authorize.origin, `https://127.0.0.1:${tlsPort}`, 'the dev IdP is on https too');
+    const code = await httpsGet(tlsPort, authorize.pathname + authorize.search, { ca });
+    assert.equal(code.status, 302, `authorize: ${code.status} ${code.text.slice(0, 200)}`);
+    const back = new URL(code.headers.location);
+    assert.equal(back.origin, `https://127.0.0.1:${tlsPort}`);
+    const cb = await httpsGet(tlsPort, back.pathname + back.search, { ca, headers: { Cookie: pre[0] } });
+    assert.equal(cb.status, 200, `callback: ${cb.text.slice(0, 300)}`);
+    return cb.headers['set-cookie'] || [];
+  }
+
+  it('with an https public_url a citizen\'s login sets __Host- cookies (Path=/)', async () => {
+    const set = await loginCookies('/api/v1', 'anna');
+    const session = set.find((c) => c.startsWith('__Host-kaptajn_session='));
+    assert.ok(session, `__Host-kaptajn_session among ${set.map((c) => c.split('=')[0]).join(', ')}`);
+    assert.match(session, /; Path=\/(;|$)/);
+    assert.match(session, /; Secure/);
+    assert.doesNotMatch(session, /Domain=/i, 'a __Host- cookie has no Domain');
+    assert.ok(set.some((c) => /^__Host-kaptajn_csrf=[^;]+;.*Path=\/(;|$)/.test(c)), 'the handoff cookie is __Host- too');
+    assert.ok(!set.some((c) => /^kaptajn_session=[^;]/.test(c)), 'no plain-named session cookie');
+  });
+
+  it('with an https public_url a staff login sets __Secure-kaptajn_staff_session', async () => {
+    const set = await loginCookies('/admin/api/v1', 'mette');
+    const session = set.find((c) => c.startsWith('__Secure-kaptajn_staff_session='));
+    assert.ok(session, `__Secure-kaptajn_staff_session among ${set.map((c) => c.split('=')[0]).join(', ')}`);
+    assert.match(session, /; Path=\/admin\/(;|$)/);
+    assert.ok(set.some((c) => c.startsWith('__Secure-kaptajn_staff_csrf=')), 'the staff handoff cookie is __Secure-');
   });
 
   it('TLS 1.3 is chosen when offered, and TLS 1.2 uses a forward-secret AEAD cipher', async () => {

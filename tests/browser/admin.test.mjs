@@ -126,11 +126,11 @@ describe('caseworker pages on a phone', { skip: SKIP }, () => {
 
   it('logs in through the dev IdP (staff first) and lands on the caseload', async () => {
     await page.getByRole('button', { name: 'Log ind', exact: true }).click();
-    await page.waitForURL((u) => u.pathname === '/dev-idp/');
-    // The page puts the staff first once it has the list of people.
-    await page.getByRole('button', { name: new RegExp(`^${CASEWORKER_NAME} \\(`) }).waitFor();
+    await page.waitForURL((u) => u.pathname === '/dev-idp/authorize');
+    // The staff client's picker lists the staff.
+    await page.getByRole('link', { name: new RegExp(`^${CASEWORKER_NAME} \\(`) }).waitFor();
     const first = await page.locator('section h2').first().innerText();
-    assert.equal(first, 'Medarbejdere', 'the dev IdP lists the staff first for the caseworker pages');
+    assert.equal(first, 'Medarbejdere', 'the dev IdP lists the staff for the caseworker pages');
     await assertAxe(page, 'the dev IdP page, staff first');
     await page.goBack();
     await loginStaffThroughDevIdp(page, CASEWORKER_NAME);
@@ -535,8 +535,8 @@ describe('caseworker pages on a phone', { skip: SKIP }, () => {
     await shot(page, 'queue-session-expired');
 
     await msg.getByRole('button', { name: 'Log ind igen' }).click();
-    await page.waitForURL((u) => u.pathname === '/dev-idp/');
-    await page.getByRole('button', { name: new RegExp(`^${CASEWORKER_NAME} \\(`) }).click();
+    await page.waitForURL((u) => u.pathname === '/dev-idp/authorize');
+    await page.getByRole('link', { name: new RegExp(`^${CASEWORKER_NAME} \\(`) }).click();
     await page.waitForURL((u) => u.pathname === '/admin/' && u.hash === '#/forslag');
     await adminSettled(page);
     await page.locator('#flash', { hasText: 'hentet frem igen' }).waitFor();

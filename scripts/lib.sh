@@ -413,13 +413,16 @@ kp_config_write() {
 		sjwks=${sjwks:-$KP_DEVIDP/jwks.json}
 		# The dev IdP as the OpenID provider of both sides (code flow).
 		if [ -n "$port" ]; then
-			# The keys then come from the discovery's jwks_uri.
+			# The keys then come from the discovery's jwks_uri. The dev
+			# IdP's staff tokens carry a loa, so the staff level is
+			# checked here as a broker's may be (its default is none).
 			cjwks= sjwks=
 			devoidc="citizen_discovery = http://127.0.0.1:$port/dev-idp/.well-known/openid-configuration
 citizen_client_secret_file = $KP_DEVIDP/client-secret
 staff_discovery = http://127.0.0.1:$port/dev-idp/staff/.well-known/openid-configuration
 staff_client_secret_file = $KP_DEVIDP/client-secret
 staff_role_claim = role
+staff_min_loa = substantial
 public_url = http://127.0.0.1:$port
 oidc_cache_dir = $KP_VAR/oidc
 dev_idp_url = http://127.0.0.1:$port/dev-idp"

@@ -713,6 +713,14 @@ kp_stack_start() {
 		kp_warn "http://127.0.0.1:$port/api/v1/healthz does not answer 200"
 		return 1
 	fi
+	# In dev mode both sides log in through the dev IdP, whose discovery
+	# and keys the pools' refresh jobs fetch once nginx answers (a retry
+	# 10 s after the first try at start): until then a login is a 503.
+	if [ "$dev" = 1 ] && ! kp_wait_for 30 test -s "$KP_VAR/oidc/citizen.jwks.json" -a \
+		-s "$KP_VAR/oidc/staff.jwks.json"; then
+		kp_warn "the pools have not fetched the dev IdP's keys into $KP_VAR/oidc"
+		return 1
+	fi
 	kp_log "stack up in $KP_VAR on http://127.0.0.1:$port/"
 }
 

@@ -415,7 +415,9 @@ kp_config_write() {
 		# With TLS (kp_tls_check) all of it is on https, and the pools
 		# trust the stack's own certificate.
 		if [ -n "$port" ]; then
-			# The keys then come from the discovery's jwks_uri.
+			# The keys then come from the discovery's jwks_uri. The dev
+			# IdP's staff tokens carry a loa, so the staff level is
+			# checked here as a broker's may be (its default is none).
 			cjwks= sjwks=
 			local origin=http://127.0.0.1:$port
 			kp_tls_check || return 1
@@ -425,6 +427,7 @@ citizen_client_secret_file = $KP_DEVIDP/client-secret
 staff_discovery = $origin/dev-idp/staff/.well-known/openid-configuration
 staff_client_secret_file = $KP_DEVIDP/client-secret
 staff_role_claim = role
+staff_min_loa = substantial
 public_url = $origin
 oidc_cache_dir = $KP_VAR/oidc
 dev_idp_url = $origin/dev-idp${KP_TLS_CERT:+
@@ -748,6 +751,14 @@ kp_stack_start() {
 	[ -n "$KP_TLS_CERT" ] && url=https://127.0.0.1:$KP_TLS_PORT
 	if ! kp_wait_for 20 kp_http_is "$url/api/v1/healthz" 200; then
 		kp_warn "$url/api/v1/healthz does not answer 200"
+		return 1
+	fi
+	# In dev mode both sides log in through the dev IdP, whose discovery
+	# and keys the pools' refresh jobs fetch once nginx answers (a retry
+	# 10 s after the first try at start): until then a login is a 503.
+	if [ "$dev" = 1 ] && ! kp_wait_for 30 test -s "$KP_VAR/oidc/citizen.jwks.json" -a \
+		-s "$KP_VAR/oidc/staff.jwks.json"; then
+		kp_warn "the pools have not fetched the dev IdP's keys into $KP_VAR/oidc"
 		return 1
 	fi
 	kp_log "stack up in $KP_VAR on $url/"

@@ -41,6 +41,7 @@ const struct route citizen_routes[] = {
 	{M_GET, "/api/v1/login", h_login, 0, NULL, 0},
 	{M_GET, "/api/v1/login/callback", h_login_callback, 0, NULL, 0},
 	{M_GET, "/api/v1/logout", h_logout, 0, NULL, 0},
+	{M_GET, "/api/v1/session", h_session_get, R_SESSION, NULL, 0},
 	{M_DELETE, "/api/v1/session", h_session_delete, R_SESSION, NULL, 0},
 	{M_GET, "/api/v1/consent", h_consent_get, R_SESSION, NULL, 0},
 	{M_POST, "/api/v1/consent", h_consent_post, R_SESSION | R_JSON, BODY(consent_body)},

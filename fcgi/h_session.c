@@ -60,6 +60,21 @@ enum kp_err h_admin_session_create(struct req *r)
 	return body != NULL ? KP_OK : KP_EINTERNAL;
 }
 
+enum kp_err h_session_get(struct req *r)
+{
+	const struct kp_actor *who = &r->sess.who;
+	json_t *out = r->w->pool == POOL_ADMIN
+	                      ? json_pack("{s:{s:I, s:s, s:s}}", "staff", "id", (json_int_t)who->id,
+	                                  "name", who->name, "role", who->role)
+	                      : json_pack("{s:{s:I, s:s}}", "citizen", "id", (json_int_t)who->id,
+	                                  "name", who->name);
+
+	if (out == NULL)
+		return KP_EINTERNAL;
+	respond_json(r, 200, out);
+	return KP_OK;
+}
+
 enum kp_err h_session_delete(struct req *r)
 {
 	enum kp_err err = session_end(r->w->db, &r->sess, r->now);

@@ -275,6 +275,10 @@ enum kp_err h_logout(struct req *r);
 /* Handlers. */
 enum kp_err h_session_create(struct req *r);
 enum kp_err h_session_delete(struct req *r);
+/* GET .../session: who the session is ({"citizen": {id, name}} or
+ * {"staff": {id, name, role}}); a page that came back from the code flow
+ * has only the CSRF token and asks this. */
+enum kp_err h_session_get(struct req *r);
 enum kp_err h_plan_get(struct req *r);
 enum kp_err h_plan_history(struct req *r);
 enum kp_err h_plan_accept(struct req *r);

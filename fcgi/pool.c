@@ -29,7 +29,7 @@
 
 #define POOL_MAX_WORKERS 64
 #define POOL_DRAIN_SECONDS 20
-#define POOL_REFRESH_RETRY_MIN 10  /* seconds before a failed key refresh is retried */
+#define POOL_REFRESH_RETRY_MIN 1   /* seconds before a failed key refresh is retried */
 #define POOL_REFRESH_RETRY_MAX 300 /* ... doubling up to this */
 
 static volatile sig_atomic_t stop_flag;
@@ -443,7 +443,8 @@ static long long refresh_due(struct supervisor *s)
 }
 
 /* The refresh job ended: the next one comes after oidc_refresh seconds
- * when it worked, else after 10 s, doubling while it fails, at most 300 s. */
+ * when it worked, else after 1 s, doubling while it fails, at most 300 s
+ * (the first try at start may come before nginx or the broker answers). */
 static void refresh_done(struct supervisor *s, int status)
 {
 	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;

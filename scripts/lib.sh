@@ -754,8 +754,9 @@ kp_stack_start() {
 		return 1
 	fi
 	# In dev mode both sides log in through the dev IdP, whose discovery
-	# and keys the pools' refresh jobs fetch once nginx answers (a retry
-	# 10 s after the first try at start): until then a login is a 503.
+	# and keys the pools' refresh jobs fetch once nginx answers (retries
+	# from 1 s after the first try at start, doubling): until then a login
+	# is a 503.
 	if [ "$dev" = 1 ] && ! kp_wait_for 30 test -s "$KP_VAR/oidc/citizen.jwks.json" -a \
 		-s "$KP_VAR/oidc/staff.jwks.json"; then
 		kp_warn "the pools have not fetched the dev IdP's keys into $KP_VAR/oidc"

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { describe, it } from 'node:test';
 
-import { ADMIN, HAVE_DB, SKIP, decodeJwt, describeRes, expectJson, freshCpr, request, sql } from './lib.mjs';
+import { ADMIN, HAVE_DB, SKIP, decodeJwt, describeRes, expectError, expectJson, freshCpr, request, sql } from './lib.mjs';
 
 const NEED = SKIP || (!HAVE_DB && 'KAPTAJN_DB_SOCKET is not set');
 const CITIZEN = { login: '/api/v1/login', session: 'kaptajn_session', csrf: 'kaptajn_csrf', path: '/', home: '/' };
@@ -242,6 +242,19 @@ describe('the OpenID Connect login against the dev IdP', { skip: NEED }, () => {
     const other = await start(STAFF, `?login_hint=mette&return_to=${encodeURIComponent('/#/plan')}`);
     const p2 = await callback(await authorize(other.authorize), other.cookie);
     assert.ok(p2.text.includes('content="0;url=/admin/"'), p2.text);
+  });
+
+  it('GET session tells the page who logged in (the callback hands over only the CSRF token); none without a session', async () => {
+    const c = await loginFlow(CITIZEN, 'anna');
+    const me = expectJson(await request('GET', '/api/v1/session', { cookie: c.session }), 200);
+    assert.equal(me.citizen.name, 'Anna Jensen');
+    assert.ok(Number.isInteger(me.citizen.id));
+    const s = await loginFlow(STAFF, 'mette');
+    const staff = expectJson(await request('GET', `${ADMIN}/session`, { cookie: s.session }), 200);
+    assert.deepEqual([staff.staff.name, staff.staff.role], ['Mette Sørensen', 'caseworker']);
+    await expectError(await request('GET', '/api/v1/session'), 401);
+    // Each pool's session is refused by the other.
+    await expectError(await request('GET', `${ADMIN}/session`, { cookie: c.session }), 401);
   });
 
   it('logout ends the session and redirects to the dev IdP\'s end-session URL with the ID token as hint', async () => {

@@ -99,9 +99,21 @@ function frame() {
 
 const { render, start } = createShell({ pick, loggedIn: () => state.session === 'in', endSession, frame });
 
+/** Who is logged in, asked once per tab: the login hands the page only
+ * its CSRF token. A lost session is found by the first call after. */
+async function learnWho() {
+  try {
+    const { data } = await api.get(`${API}/session`);
+    sessionStorage.setItem(storageKey('staff'), JSON.stringify(data.staff));
+  } catch {
+    /* the login page comes back on the next call */
+  }
+}
+
 async function boot() {
   // A login that just came back left the CSRF token in a cookie.
-  api.takeCsrfHandoff();
+  // A new login may be someone else's: who it is is asked again.
+  if (api.takeCsrfHandoff()) sessionStorage.removeItem(storageKey('staff'));
   const loggedOut = takeLoggedOut();
   await setLang(savedLang());
   // Logged in as far as this tab knows: the login left a CSRF token. The
@@ -109,6 +121,7 @@ async function boot() {
   // login page back, with any text kept).
   state.session = api.csrfToken() ? 'in' : 'out';
   if (state.session === 'out') state.loginNotice = drafts.pending().length ? 'expired' : loggedOut ? 'loggedOut' : '';
+  if (state.session === 'in' && !me()) await learnWho();
   start();
   if (state.session === 'in') {
     const back = takeReturnRoute();

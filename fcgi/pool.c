@@ -7,7 +7,9 @@
  * hand and those already queued on the socket, then exit. The citizen
  * pool's supervisor also forks a short-lived purge job every
  * purge_interval seconds, so that spent token ids and old sessions do not
- * pile up. */
+ * pile up. The citizen and admin pools' supervisors fork a refresh job
+ * at start and every oidc_refresh seconds that fetches their broker's
+ * discovery document and keys into oidc_cache_dir (oidc.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -23,9 +25,12 @@
 
 #include "internal.h"
 #include "backoff.h"
+#include "oidc.h"
 
 #define POOL_MAX_WORKERS 64
 #define POOL_DRAIN_SECONDS 20
+#define POOL_REFRESH_RETRY_MIN 10  /* seconds before a failed key refresh is retried */
+#define POOL_REFRESH_RETRY_MAX 300 /* ... doubling up to this */
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t child_flag;
@@ -242,6 +247,10 @@ struct supervisor {
 	pid_t purge_pid;      /* the purge job while it runs, else 0 */
 	long long purge_at_ms; /* when it is due next; 0: this pool runs none */
 	struct plan_cache *plans; /* citizen pool: the workers' shared plan parts */
+	struct oidc_rp rp;       /* citizen/admin pool: its side's broker */
+	pid_t refresh_pid;       /* the key refresh job while it runs, else 0 */
+	long long refresh_at_ms; /* when it is due next; 0: this pool runs none */
+	int refresh_retry_s;     /* the wait after the last failed refresh; 0 after one that worked */
 };
 
 static long long mono_ms(void)
@@ -299,12 +308,11 @@ static long long slots_retry(struct supervisor *s)
 /* The purge job, in a child of the supervisor: deletes what no login or
  * session needs any more (session_purge), says what went, and exits. A
  * SIGTERM from the draining supervisor ends it at once. */
-static void purge_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
+/* A job's start in its child: the socket is the workers' only, and the
+ * supervisor's signal handling goes (a SIGTERM ends the job at once). */
+static void job_start(int fd)
 {
-	long long tokens = 0, sessions = 0;
-	enum kp_err err = KP_EUNAVAIL;
 	struct sigaction sa;
-	struct db *db;
 	sigset_t none;
 
 	close(fd);
@@ -315,6 +323,15 @@ static void purge_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
 	sigaction(SIGCHLD, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static void purge_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
+{
+	long long tokens = 0, sessions = 0;
+	enum kp_err err = KP_EUNAVAIL;
+	struct db *db;
+
+	job_start(fd);
 	if ((db = db_new(cfg, false)) != NULL && (err = db_connect(db)) == KP_OK)
 		err = session_purge(db, time(NULL), &tokens, &sessions);
 	if (err != KP_OK)
@@ -350,6 +367,76 @@ static long long purge_due(struct supervisor *s)
 			        pool_name(s->pool), strerror(errno), s->cfg->purge_interval);
 	}
 	return s->purge_at_ms - now;
+}
+
+/* The refresh job, in a child of the supervisor: fetches the broker's
+ * discovery document and keys into the cache (oidc_refresh), says how it
+ * went in one line, and exits 0 when it worked. */
+static void refresh_main(const struct supervisor *s)
+{
+	struct token_keyset ks;
+	char err[512];
+	int rc;
+
+	job_start(s->fd);
+	memset(&ks, 0, sizeof(ks));
+	if ((rc = oidc_refresh(&s->rp, err, sizeof(err))) == 0 &&
+	    (rc = token_keyset_load(&ks, s->rp.jwks_path, err, sizeof(err))) == 0)
+		fprintf(stderr, "pool %s: broker keys refreshed (%zu keys)\n", pool_name(s->pool),
+		        ks.n);
+	else
+		fprintf(stderr, "pool %s: broker keys not refreshed: %s\n", pool_name(s->pool), err);
+	token_keyset_free(&ks);
+	_exit(rc == 0 ? 0 : 1);
+}
+
+/* Starts the refresh job when it is due, unless it still runs (its end
+ * sets the next time: refresh_done). Returns the milliseconds until it is
+ * due, or -1 when this pool runs none or it is running. */
+static long long refresh_due(struct supervisor *s)
+{
+	long long now;
+	pid_t pid;
+
+	if (s->refresh_at_ms == 0 || s->refresh_pid != 0)
+		return -1;
+	now = mono_ms();
+	if (now < s->refresh_at_ms)
+		return s->refresh_at_ms - now;
+	if ((pid = fork()) == 0)
+		refresh_main(s);
+	if (pid > 0) {
+		s->refresh_pid = pid;
+		return -1;
+	}
+	fprintf(stderr, "pool %s: key refresh: fork failed (%s); next in %d s\n",
+	        pool_name(s->pool), strerror(errno), POOL_REFRESH_RETRY_MIN);
+	s->refresh_at_ms = now + POOL_REFRESH_RETRY_MIN * 1000LL;
+	return POOL_REFRESH_RETRY_MIN * 1000LL;
+}
+
+/* The refresh job ended: the next one comes after oidc_refresh seconds
+ * when it worked, else after 10 s, doubling while it fails, at most 300 s. */
+static void refresh_done(struct supervisor *s, int status)
+{
+	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	s->refresh_pid = 0;
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "pool %s: key refresh job died of signal %d\n", pool_name(s->pool),
+		        WTERMSIG(status));
+	if (ok) {
+		s->refresh_retry_s = 0;
+		s->refresh_at_ms = mono_ms() + (long long)s->cfg->oidc_refresh * 1000;
+		return;
+	}
+	s->refresh_retry_s = s->refresh_retry_s == 0 ? POOL_REFRESH_RETRY_MIN
+	                                             : s->refresh_retry_s * 2;
+	if (s->refresh_retry_s > POOL_REFRESH_RETRY_MAX)
+		s->refresh_retry_s = POOL_REFRESH_RETRY_MAX;
+	s->refresh_at_ms = mono_ms() + (long long)s->refresh_retry_s * 1000;
+	fprintf(stderr, "pool %s: key refresh retried in %d s\n", pool_name(s->pool),
+	        s->refresh_retry_s);
 }
 
 /* The sooner of two waits in milliseconds, where -1 is none. */
@@ -398,6 +485,23 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	}
 	if (!respond_outcomes_check())
 		return 1;
+	/* The pool's side of the login: a wrong key refuses the start. */
+	memset(&s, 0, sizeof(s));
+	if (pool == POOL_CITIZEN || pool == POOL_ADMIN) {
+		char err[512];
+
+		if (oidc_rp_init(&s.rp, cfg, pool == POOL_CITIZEN ? OIDC_CITIZEN : OIDC_STAFF, err,
+		                 sizeof(err)) != 0) {
+			fprintf(stderr, "pool %s: %s\n", pool_name(pool), err);
+			oidc_rp_free(&s.rp);
+			return 1;
+		}
+		if (s.rp.enabled && oidc_global_init() != 0) {
+			fprintf(stderr, "pool %s: libcurl failed to start\n", pool_name(pool));
+			oidc_rp_free(&s.rp);
+			return 1;
+		}
+	}
 	unlink(socket_path);
 	/* Only nginx may reach the socket: libfcgi trusts what it reads. */
 	{
@@ -408,6 +512,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	}
 	if (fd < 0 || chmod(socket_path, 0660) != 0) {
 		fprintf(stderr, "pool: cannot listen on %s\n", socket_path);
+		oidc_rp_free(&s.rp);
 		return 1;
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -415,6 +520,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 	if (pidfile != NULL && write_pidfile(pidfile) != 0) {
 		fprintf(stderr, "pool: cannot write %s\n", pidfile);
+		oidc_rp_free(&s.rp);
 		return 1;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -436,7 +542,6 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	sigprocmask(SIG_BLOCK, &block, NULL);
 
 	fprintf(stderr, "pool %s: %d workers on %s\n", pool_name(pool), workers, socket_path);
-	memset(&s, 0, sizeof(s));
 	s.cfg = cfg;
 	s.pool = pool;
 	s.fd = fd;
@@ -445,11 +550,15 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	if (pool == POOL_CITIZEN && (s.plans = plan_cache_new()) == NULL) {
 		fprintf(stderr, "pool: cannot map the plan cache\n");
 		close(fd);
+		oidc_rp_free(&s.rp);
 		return 1;
 	}
 	/* One pool per host purges: the citizen pool, which every host runs. */
 	if (pool == POOL_CITIZEN && cfg->purge_interval > 0)
 		s.purge_at_ms = mono_ms() + (long long)cfg->purge_interval * 1000;
+	/* The broker's keys are fetched at once, then every oidc_refresh s. */
+	if (s.rp.enabled)
+		s.refresh_at_ms = mono_ms();
 	for (i = 0; i < workers; i++)
 		slot_fill(&s, i);
 	while (!stop_flag) {
@@ -463,6 +572,10 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 				if (WIFSIGNALED(status))
 					fprintf(stderr, "pool %s: purge job died of signal %d\n",
 					        pool_name(pool), WTERMSIG(status));
+				continue;
+			}
+			if (pid == s.refresh_pid) {
+				refresh_done(&s, status);
 				continue;
 			}
 			for (i = 0; i < workers; i++)
@@ -485,7 +598,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 				sleep(1);
 			slot_fill(&s, i);
 		}
-		wait_ms = sooner(slots_retry(&s), purge_due(&s));
+		wait_ms = sooner(sooner(slots_retry(&s), purge_due(&s)), refresh_due(&s));
 		child_flag = 0;
 		if (!stop_flag)
 			supervisor_wait(wait_ms, &empty);
@@ -503,6 +616,10 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	if (s.purge_pid > 0) {
 		kill(s.purge_pid, SIGTERM);
 		waitpid(s.purge_pid, NULL, 0);
+	}
+	if (s.refresh_pid > 0) {
+		kill(s.refresh_pid, SIGTERM);
+		waitpid(s.refresh_pid, NULL, 0);
 	}
 	deadline = time(NULL) + POOL_DRAIN_SECONDS;
 	do {
@@ -526,6 +643,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	if (pidfile != NULL)
 		unlink(pidfile);
 	plan_cache_free(s.plans);
+	oidc_rp_free(&s.rp);
 	fprintf(stderr, "pool %s: stopped\n", pool_name(pool));
 	return 0;
 }

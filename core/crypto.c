@@ -239,7 +239,8 @@ int kp_keys_load(struct kp_keys *k, const char *path, char *err, size_t errlen)
 		master[i] = (uint8_t)(hi << 4 | lo);
 	}
 	if (derive(master, "kaptajn cpr aes-256-gcm v1", k->cpr_enc) != 0 ||
-	    derive(master, "kaptajn cpr hmac-sha256 v1", k->cpr_mac) != 0) {
+	    derive(master, "kaptajn cpr hmac-sha256 v1", k->cpr_mac) != 0 ||
+	    derive(master, "kaptajn session id-token aes-256-gcm v1", k->session_enc) != 0) {
 		snprintf(err, errlen, "keys: derivation failed");
 		goto out;
 	}
@@ -287,6 +288,44 @@ out:
 void kp_keys_wipe(struct kp_keys *k)
 {
 	kp_wipe(k, sizeof(*k));
+}
+
+int kp_seal(const uint8_t key[32], struct rng *r, const void *msg, size_t len, const void *aad,
+            size_t aadlen, uint8_t *out)
+{
+	mbedtls_gcm_context gcm;
+	int rc = -1;
+
+	if (rng_bytes(r, out, 12) != 0)
+		return -1;
+	mbedtls_gcm_init(&gcm);
+	if (mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 256) == 0 &&
+	    mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, len, out, 12, aad, aadlen, msg,
+	                              out + 12, 16, out + 12 + len) == 0)
+		rc = 0;
+	mbedtls_gcm_free(&gcm);
+	return rc;
+}
+
+int kp_open(const uint8_t key[32], const uint8_t *sealed, size_t len, const void *aad,
+            size_t aadlen, uint8_t *out)
+{
+	mbedtls_gcm_context gcm;
+	size_t n;
+	int rc = -1;
+
+	if (len < KP_SEAL_OVERHEAD)
+		return -1;
+	n = len - KP_SEAL_OVERHEAD;
+	mbedtls_gcm_init(&gcm);
+	if (mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, key, 256) == 0 &&
+	    mbedtls_gcm_auth_decrypt(&gcm, n, sealed, 12, aad, aadlen, sealed + 12 + n, 16,
+	                             sealed + 12, out) == 0)
+		rc = 0;
+	mbedtls_gcm_free(&gcm);
+	if (rc != 0)
+		kp_wipe(out, n);
+	return rc;
 }
 
 int kp_cpr_seal(const struct kp_keys *k, struct rng *r, const char *cpr,

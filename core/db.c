@@ -84,6 +84,23 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"SELECT id, name, first_login_at IS NULL FROM citizens WHERE cpr_lookup = ?"
 		" ORDER BY course_ended_at IS NOT NULL, course_ended_at DESC, id DESC LIMIT 1",
 		.cols = LCZ__MAX},
+	/* The login's attempts (014): one use, bound to the browser's binder,
+	 * within its time; the caller reads it only after using it. */
+	[DB_LOGIN_ATTEMPT_INSERT] = {.sql =
+		"INSERT INTO login_attempts (state_hash, side, binder_hash, nonce, verifier,"
+		" return_to, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+	[DB_LOGIN_ATTEMPT_USE] = {.sql =
+		"UPDATE login_attempts SET used_at = ? WHERE state_hash = ? AND side = ?"
+		" AND binder_hash = ? AND used_at IS NULL AND created_at > ?"},
+	[DB_LOGIN_ATTEMPT_GET] = {.sql =
+		"SELECT nonce, verifier, return_to FROM login_attempts"
+		" WHERE state_hash = ? AND side = ?",
+		.cols = LA__MAX},
+	[DB_LOGIN_ATTEMPT_PURGE] = {.sql =
+		"DELETE FROM login_attempts WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
+	[DB_SESSION_ID_TOKEN_SET] = {.sql = "UPDATE sessions SET id_token = ? WHERE id_hash = ?"},
+	[DB_SESSION_ID_TOKEN] = {.sql = "SELECT id_token FROM sessions WHERE id_hash = ?",
+		.cols = SIT__MAX},
 	/* A plan's head as the citizen c sees it: id, version, c's last yes,
 	 * the contact person. */
 	[DB_PLAN_HEAD] = {.sql =

@@ -4,11 +4,37 @@
 
 #include "session.h"
 
-static enum kp_err session_open(struct db *db, struct rng *rng, const char *kind,
-                                long long citizen_id, long long staff_id, time_t now,
-                                struct session_new *out)
+/* Keeps id_token (the login's, for the logout's id_token_hint) sealed in
+ * the session's row: AES-256-GCM under the session key, the row's id hash
+ * as additional data, so that it opens only with its own row. */
+static enum kp_err session_keep_id_token(const struct login_ctx *lc, const char *id_token,
+                                         const uint8_t id_hash[KP_SHA256_LEN])
+{
+	size_t len = strlen(id_token);
+	uint8_t sealed[TOKEN_MAX_LEN + KP_SEAL_OVERHEAD];
+	enum kp_err err;
+
+	if (len == 0 || len > TOKEN_MAX_LEN)
+		return KP_EINTERNAL;
+	if (kp_seal(lc->keys->session_enc, lc->rng, id_token, len, id_hash, KP_SHA256_LEN,
+	            sealed) != 0)
+		return KP_EINTERNAL;
+	err = db_exec(lc->db, DB_SESSION_ID_TOKEN_SET,
+	              DB_ARGS(DB_BLOB(sealed, len + KP_SEAL_OVERHEAD),
+	                      DB_BLOB(id_hash, KP_SHA256_LEN)),
+	              NULL, NULL);
+	kp_wipe(sealed, sizeof(sealed));
+	return err;
+}
+
+/* Opens a session; id_token (NULL: none) is kept sealed with it. */
+static enum kp_err session_open(const struct login_ctx *lc, const char *kind,
+                                long long citizen_id, long long staff_id, const char *id_token,
+                                time_t now, struct session_new *out)
 {
 	uint8_t raw[32], csrf[32], id_hash[KP_SHA256_LEN], csrf_hash[KP_SHA256_LEN];
+	struct db *db = lc->db;
+	struct rng *rng = lc->rng;
 	enum kp_err err;
 
 	if (rng_bytes(rng, raw, sizeof(raw)) != 0 || rng_bytes(rng, csrf, sizeof(csrf)) != 0)
@@ -23,6 +49,8 @@ static enum kp_err session_open(struct db *db, struct rng *rng, const char *kind
 	                      staff_id > 0 ? DB_I64(staff_id) : DB_NULL,
 	                      DB_BLOB(csrf_hash, sizeof(csrf_hash)), DB_I64(now), DB_I64(now)),
 	              NULL, NULL);
+	if (err == KP_OK && id_token != NULL)
+		err = session_keep_id_token(lc, id_token, id_hash);
 	kp_wipe(raw, sizeof(raw));
 	kp_wipe(csrf, sizeof(csrf));
 	return err;
@@ -103,26 +131,28 @@ static enum kp_err login_first(struct db *db, long long citizen_id, time_t now)
 	               NULL);
 }
 
-enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, const char *token,
-                                  size_t len, time_t now, struct session_new *out,
-                                  struct kp_actor *who, struct kp_fail *f)
+/* The citizen's half of a login, once the token is verified: in one
+ * transaction, so that the token is used in the same commit that opens
+ * the session, uses it once, finds the citizen by the keyed hash of the
+ * CPR number and opens the session (keeping id_token when not NULL). */
+static enum kp_err login_open_citizen(const struct login_ctx *lc, struct arena *a,
+                                      const struct token_claims *c,
+                                      const struct login_once *once, const char *id_token,
+                                      time_t now, struct session_new *out, struct kp_actor *who,
+                                      struct kp_fail *f)
 {
-	struct token_claims c;
-	struct login_once once;
 	struct db_res r;
 	uint8_t lookup[KP_SHA256_LEN];
 	enum kp_err err;
 
-	memset(who, 0, sizeof(*who));
-	err = login_verify(lc, token, len, now, &c, &once, f);
-	if (err == KP_OK)
-		kp_cpr_lookup(lc->keys, c.cpr, lookup);
-	kp_wipe(&c, sizeof(c));
-	if (err != KP_OK)
-		return err;
+	if (!kp_cpr_valid(c->cpr, strlen(c->cpr))) {
+		fprintf(stderr, "login refused: no valid CPR number\n");
+		return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
+	}
+	kp_cpr_lookup(lc->keys, c->cpr, lookup);
 	if ((err = db_tx_begin(lc->db)) != KP_OK)
 		return err;
-	if ((err = login_use_once(lc->db, &once, f)) != KP_OK)
+	if ((err = login_use_once(lc->db, once, f)) != KP_OK)
 		goto out;
 	err = db_query(lc->db, a, DB_CITIZEN_BY_CPR, DB_ARGS(DB_BLOB(lookup, sizeof(lookup))), &r);
 	if (err != KP_OK)
@@ -138,44 +168,144 @@ enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, c
 	if (db_i64(&r, 0, LCZ_NEVER_LOGGED_IN) != 0 &&
 	    (err = login_first(lc->db, who->id, now)) != KP_OK)
 		goto out;
-	err = session_open(lc->db, lc->rng, "citizen", who->id, 0, now, out);
+	err = session_open(lc, "citizen", who->id, 0, id_token, now, out);
+out:
+	kp_wipe(lookup, sizeof(lookup));
+	return db_tx_end(lc->db, err);
+}
+
+/* The staff half, as login_open_citizen: the active staff member of the
+ * token's (iss, sub), and, when check_role, whose role the token's role
+ * claim names. A refusal is logged with the issuer and a short hash of the
+ * subject, never the subject itself. */
+static enum kp_err login_open_staff(const struct login_ctx *lc, struct arena *a,
+                                    const struct token_claims *c, const struct login_once *once,
+                                    bool check_role, const char *id_token, time_t now,
+                                    struct session_new *out, struct kp_actor *who,
+                                    struct kp_fail *f)
+{
+	uint8_t h[KP_SHA256_LEN];
+	char hex[2 * KP_SHA256_LEN + 1];
+	struct db_res r;
+	enum kp_err err;
+
+	if ((err = db_tx_begin(lc->db)) != KP_OK)
+		return err;
+	if ((err = login_use_once(lc->db, once, f)) != KP_OK)
+		goto out;
+	/* A person is the pair (issuer, subject), byte for byte: the issuer
+	 * is the configured one (token_verify checked it), the subject exactly
+	 * as the login wrote it. */
+	err = db_query(lc->db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(c->iss), DB_STR(c->sub)), &r);
+	if (err != KP_OK)
+		goto out;
+	/* The municipality's login says what the person is; a role taken away
+	 * there takes effect here at the next login. */
+	if (r.nrows != 1 || (check_role && strcmp(c->role, db_cell(&r, 0, LST_ROLE)) != 0)) {
+		kp_sha256(c->sub, strlen(c->sub), h);
+		kp_hex_encode(h, 6, hex);
+		fprintf(stderr,
+		        "staff login refused: %s (iss=%s sub-sha256=%s)\n",
+		        r.nrows != 1 ? "unknown or inactive staff member" : "role differs",
+		        c->iss, hex);
+		err = KP_FAIL(f, KP_EAUTH, "unknown_staff", "you have no access to Kaptajn");
+		goto out;
+	}
+	login_staff_row(who, &r, 0);
+	err = session_open(lc, "staff", 0, who->id, id_token, now, out);
 out:
 	return db_tx_end(lc->db, err);
+}
+
+/* The dev login by POST: verifies the token and uses it once by its jti. */
+static enum kp_err login_token(const struct login_ctx *lc, struct arena *a,
+                               enum kp_actor_kind kind, const char *token, size_t len,
+                               time_t now, struct session_new *out, struct kp_actor *who,
+                               struct kp_fail *f)
+{
+	struct token_claims c;
+	struct login_once once;
+	enum kp_err err;
+
+	memset(who, 0, sizeof(*who));
+	err = login_verify(lc, token, len, now, &c, &once, f);
+	if (err == KP_OK)
+		err = kind == KP_ACTOR_STAFF
+		              ? login_open_staff(lc, a, &c, &once, true, NULL, now, out, who, f)
+		              : login_open_citizen(lc, a, &c, &once, NULL, now, out, who, f);
+	kp_wipe(&c, sizeof(c));
+	return err;
+}
+
+enum kp_err session_login_citizen(const struct login_ctx *lc, struct arena *a, const char *token,
+                                  size_t len, time_t now, struct session_new *out,
+                                  struct kp_actor *who, struct kp_fail *f)
+{
+	return login_token(lc, a, KP_ACTOR_CITIZEN, token, len, now, out, who, f);
 }
 
 enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, const char *token,
                                 size_t len, time_t now, struct session_new *out,
                                 struct kp_actor *who, struct kp_fail *f)
 {
-	struct token_claims c;
+	return login_token(lc, a, KP_ACTOR_STAFF, token, len, now, out, who, f);
+}
+
+/*
+ * The code flow's token is used once by its issuer and nonce, not by its
+ * jti: the nonce is always there (token_verify required it to be this
+ * attempt's), fresh and random for each attempt, whereas a broker need not
+ * send a jti at all. Recording it refuses a second ID token of the same
+ * attempt (a second code redeemed, or the token endpoint's answer played
+ * again), on top of the attempt's own single use.
+ */
+enum kp_err session_login_claims(const struct login_ctx *lc, struct arena *a,
+                                 enum kp_actor_kind kind, const struct token_claims *c,
+                                 const char *nonce, const char *id_token, time_t now,
+                                 struct session_new *out, struct kp_actor *who,
+                                 struct kp_fail *f)
+{
 	struct login_once once;
-	struct db_res r;
-	enum kp_err err;
+	const char *role_claim = lc->policy != NULL ? lc->policy->role_claim : NULL;
+	char *buf;
+	size_t n;
 
 	memset(who, 0, sizeof(*who));
-	if ((err = login_verify(lc, token, len, now, &c, &once, f)) != KP_OK)
-		return err;
-	if ((err = db_tx_begin(lc->db)) != KP_OK)
-		return err;
-	if ((err = login_use_once(lc->db, &once, f)) != KP_OK)
-		goto out;
-	/* A person is the pair (issuer, subject), byte for byte: the issuer
-	 * is the configured one (token_verify checked it), the subject exactly
-	 * as the login wrote it. */
-	err = db_query(lc->db, a, DB_STAFF_LOGIN, DB_ARGS(DB_STR(c.iss), DB_STR(c.sub)), &r);
-	if (err != KP_OK)
-		goto out;
-	/* The municipality's login says what the person is; a role taken away
-	 * there takes effect here at the next login. */
-	if (r.nrows != 1 || strcmp(c.role, db_cell(&r, 0, LST_ROLE)) != 0) {
-		fprintf(stderr, "staff login refused: unknown staff member or role\n");
-		err = KP_FAIL(f, KP_EAUTH, "unknown_staff", "you have no access to Kaptajn");
-		goto out;
-	}
-	login_staff_row(who, &r, 0);
-	err = session_open(lc->db, lc->rng, "staff", 0, who->id, now, out);
-out:
-	return db_tx_end(lc->db, err);
+	if (nonce == NULL || *nonce == '\0' || c->iss[0] == '\0')
+		return KP_EINTERNAL;
+	n = strlen(c->iss) + 1 + strlen(nonce);
+	buf = arena_alloc(a, n + 1);
+	snprintf(buf, n + 1, "%s\n%s", c->iss, nonce);
+	kp_sha256(buf, n, once.jti_hash);
+	once.expires = c->exp + TOKEN_SKEW;
+	if (kind == KP_ACTOR_STAFF)
+		return login_open_staff(lc, a, c, &once, role_claim != NULL && *role_claim != '\0',
+		                        id_token, now, out, who, f);
+	return login_open_citizen(lc, a, c, &once, id_token, now, out, who, f);
+}
+
+const char *session_id_token(struct db *db, struct arena *a, const struct kp_keys *keys,
+                             const struct session *s)
+{
+	struct db_res r;
+	const uint8_t *sealed;
+	size_t len;
+	char *tok;
+
+	if (db_query(db, a, DB_SESSION_ID_TOKEN,
+	             DB_ARGS(DB_BLOB(s->id_hash, sizeof(s->id_hash))), &r) != KP_OK ||
+	    r.nrows != 1 || db_cell(&r, 0, SIT_ID_TOKEN) == NULL)
+		return NULL;
+	sealed = (const uint8_t *)db_cell(&r, 0, SIT_ID_TOKEN);
+	len = db_cell_len(&r, 0, SIT_ID_TOKEN);
+	if (len <= KP_SEAL_OVERHEAD || len > TOKEN_MAX_LEN + KP_SEAL_OVERHEAD)
+		return NULL;
+	tok = arena_alloc(a, len - KP_SEAL_OVERHEAD + 1);
+	if (kp_open(keys->session_enc, sealed, len, s->id_hash, sizeof(s->id_hash),
+	            (uint8_t *)tok) != 0)
+		return NULL;
+	tok[len - KP_SEAL_OVERHEAD] = '\0';
+	return tok;
 }
 
 /* Where each session statement has the row's common part: the actor's
@@ -253,6 +383,7 @@ enum kp_err session_end(struct db *db, const struct session *s, time_t now)
 
 enum kp_err session_purge(struct db *db, time_t now, long long *tokens, long long *sessions)
 {
+	long long attempts = 0;
 	const struct {
 		enum db_stmt st;
 		long long before;
@@ -260,6 +391,7 @@ enum kp_err session_purge(struct db *db, time_t now, long long *tokens, long lon
 	} purge[] = {
 		{DB_TOKEN_PURGE, (long long)now - TOKEN_SKEW, tokens},
 		{DB_SESSION_PURGE, (long long)now - SESSION_ABSOLUTE - SESSION_KEEP, sessions},
+		{DB_LOGIN_ATTEMPT_PURGE, (long long)now - SESSION_ATTEMPT_KEEP, &attempts},
 	};
 	size_t i;
 	int round;

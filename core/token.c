@@ -13,7 +13,10 @@
 #include <mbedtls/rsa.h>
 
 #include "crypto.h"
+#include "oidc.h"
 #include "token.h"
+
+const char token_why_unknown_kid[] = "kid names no key we have";
 
 #define LOA_PREFIX "https://data.gov.dk/concept/core/nsis/"
 
@@ -433,12 +436,48 @@ static bool aud_ok(json_t *aud, const char *want)
 	return false;
 }
 
+/* The code flow's checks (OpenID Connect Core 3.1.3.7 and 3.2.2.9), each
+ * only when pol asks for it: the nonce of the login attempt; azp, when
+ * present, our client, and present when aud names others besides us; the
+ * access token's at_hash, when present. */
+static int code_flow_check(json_t *cl, const struct token_policy *pol, const char **why)
+{
+	json_t *azp = json_object_get(cl, "azp"), *aud = json_object_get(cl, "aud");
+	json_t *at_hash = json_object_get(cl, "at_hash");
+
+	if (pol->nonce != NULL && !str_is(json_object_get(cl, "nonce"), pol->nonce)) {
+		*why = "nonce missing or wrong";
+		return -1;
+	}
+	if (pol->client_id != NULL) {
+		if (azp != NULL && !str_is(azp, pol->client_id)) {
+			*why = "azp is another client";
+			return -1;
+		}
+		if (azp == NULL && json_is_array(aud) && json_array_size(aud) > 1) {
+			*why = "aud names several without azp";
+			return -1;
+		}
+	}
+	if (pol->access_token != NULL && at_hash != NULL &&
+	    (!json_is_string(at_hash) ||
+	     strlen(json_string_value(at_hash)) != json_string_length(at_hash) ||
+	     !oidc_at_hash_ok(json_string_value(at_hash), pol->access_token))) {
+		*why = "at_hash does not match the access token";
+		return -1;
+	}
+	return 0;
+}
+
 /* The claim checks after the signature; fills c. */
 static int claims_check(json_t *cl, const struct token_policy *pol, long long now,
                         struct token_claims *c, const char **why)
 {
 	json_t *exp = json_object_get(cl, "exp"), *iat = json_object_get(cl, "iat");
 	json_t *nbf = json_object_get(cl, "nbf"), *v;
+	/* No loa needed only when asked for in both ways: a policy left
+	 * zeroed (min_loa NONE) still needs one. */
+	bool loa_optional = pol->loa_optional && pol->min_loa == TOKEN_LOA_NONE;
 	enum token_loa min = pol->min_loa < TOKEN_LOA_LOW ? TOKEN_LOA_LOW : pol->min_loa;
 
 	if (!json_is_object(cl)) {
@@ -490,18 +529,22 @@ static int claims_check(json_t *cl, const struct token_policy *pol, long long no
 		*why = "sub missing or malformed";
 		return -1;
 	}
-	if (claim_str(json_object_get(cl, "jti"), true, c->jti, sizeof(c->jti)) != 0) {
+	/* The code flow's token is used once by its nonce; a jti is then
+	 * optional, but one that is there must still be well-formed. */
+	if (claim_str(json_object_get(cl, "jti"), !pol->jti_optional, c->jti, sizeof(c->jti)) != 0) {
 		*why = "jti missing or malformed";
 		return -1;
 	}
 	v = json_object_get(cl, pol->loa_claim != NULL ? pol->loa_claim : "loa");
 	c->loa = json_is_string(v) ? token_loa_parse(json_string_value(v)) : TOKEN_LOA_NONE;
-	if (c->loa < min) {
+	if (c->loa < min && !(loa_optional && v == NULL)) {
 		*why = "loa too low or missing";
 		return -1;
 	}
-	if (pol->want_cpr) {
-		v = json_object_get(cl, pol->cpr_claim != NULL ? pol->cpr_claim : "dk.cpr");
+	if (code_flow_check(cl, pol, why) != 0)
+		return -1;
+	v = json_object_get(cl, pol->cpr_claim != NULL ? pol->cpr_claim : "dk.cpr");
+	if (pol->want_cpr && !(pol->cpr_optional && v == NULL)) {
 		if (!json_is_string(v) ||
 		    !kp_cpr_valid(json_string_value(v), json_string_length(v))) {
 			*why = "cpr missing or malformed";
@@ -510,7 +553,8 @@ static int claims_check(json_t *cl, const struct token_policy *pol, long long no
 		memcpy(c->cpr, json_string_value(v), KP_CPR_LEN);
 		c->cpr[KP_CPR_LEN] = '\0';
 	}
-	if (claim_str(json_object_get(cl, "name"), false, c->name, sizeof(c->name)) != 0) {
+	v = json_object_get(cl, pol->name_claim != NULL ? pol->name_claim : "name");
+	if (claim_str(v, false, c->name, sizeof(c->name)) != 0) {
 		*why = "name malformed";
 		return -1;
 	}
@@ -527,13 +571,17 @@ static int claims_check(json_t *cl, const struct token_policy *pol, long long no
 static jwt_t *decode_with_keys(const struct token_keyset *ks, enum token_alg alg,
                                const char *kid, const char *tok, const char **why)
 {
-	bool by_kid = false;
+	bool by_kid = false, known_kid = false;
 	jwt_t *jwt = NULL;
 	size_t i;
 
-	for (i = 0; i < ks->n; i++)
-		if (ks->keys[i].alg == alg && kid[0] != '\0' && strcmp(ks->keys[i].kid, kid) == 0)
-			by_kid = true;
+	for (i = 0; i < ks->n; i++) {
+		if (kid[0] != '\0' && strcmp(ks->keys[i].kid, kid) == 0) {
+			known_kid = true;
+			if (ks->keys[i].alg == alg)
+				by_kid = true;
+		}
+	}
 	*why = "no key of the token's alg";
 	for (i = 0; i < ks->n; i++) {
 		const struct token_key *k = &ks->keys[i];
@@ -554,6 +602,10 @@ static jwt_t *decode_with_keys(const struct token_keyset *ks, enum token_alg alg
 			return NULL;
 		}
 	}
+	/* No key verified it and none has its kid: the broker may have
+	 * rolled its keys since we fetched them. */
+	if (kid[0] != '\0' && !known_kid)
+		*why = token_why_unknown_kid;
 	return NULL;
 }
 

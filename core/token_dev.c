@@ -180,6 +180,36 @@ out:
 	return jwk;
 }
 
+/* The client secret the relying party shows the token endpoint:
+ * dir/client-secret, 32 random bytes in base64url, mode 0600, made once. */
+static int dev_secret(const char *dir, char *err, size_t errlen)
+{
+	char path[4096], secret[KP_B64URL_LEN(32) + 1];
+	uint8_t raw[32];
+	struct rng *r;
+	int rc;
+
+	if (dev_path(path, sizeof(path), dir, "client-secret") != 0) {
+		snprintf(err, errlen, "dev keygen: %s: path too long", dir);
+		return -1;
+	}
+	if (access(path, F_OK) == 0)
+		return 0;
+	if ((r = rng_new("kaptajn dev idp client secret")) == NULL || rng_bytes(r, raw, 32) != 0) {
+		rng_free(r);
+		snprintf(err, errlen, "dev keygen: no random generator");
+		return -1;
+	}
+	rng_free(r);
+	kp_b64url_encode(raw, sizeof(raw), secret, sizeof(secret));
+	rc = write_file(path, secret, strlen(secret), 0600, true);
+	if (rc != 0)
+		snprintf(err, errlen, "dev keygen: %s: %s", path, strerror(errno));
+	kp_wipe(raw, sizeof(raw));
+	kp_wipe(secret, sizeof(secret));
+	return rc;
+}
+
 int token_dev_keygen(const char *dir, char *err, size_t errlen)
 {
 	char path[TOKEN_ALG__MAX][4096], jwks_path[4096];
@@ -194,13 +224,15 @@ int token_dev_keygen(const char *dir, char *err, size_t errlen)
 		snprintf(err, errlen, "dev keygen: %s: path too long", dir);
 		return -1;
 	}
-	if (access(path[TOKEN_ALG_ES256], F_OK) == 0 && access(path[TOKEN_ALG_RS256], F_OK) == 0 &&
-	    access(jwks_path, F_OK) == 0)
-		return 0;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
 		snprintf(err, errlen, "dev keygen: %s: %s", dir, strerror(errno));
 		return -1;
 	}
+	if (dev_secret(dir, err, errlen) != 0)
+		return -1;
+	if (access(path[TOKEN_ALG_ES256], F_OK) == 0 && access(path[TOKEN_ALG_RS256], F_OK) == 0 &&
+	    access(jwks_path, F_OK) == 0)
+		return 0;
 	/* Make only the missing keys, then derive jwks.json from the keys on
 	 * disk, so that it always matches them even after a race. */
 	for (i = 0; i < TOKEN_ALG__MAX; i++) {

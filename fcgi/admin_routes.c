@@ -121,7 +121,10 @@ static const struct vfield child_body[] = {
 #define BODY(b) b, sizeof(b) / sizeof((b)[0])
 
 const struct route admin_routes[] = {
-	{M_POST, "/admin/api/v1/session", h_admin_session_create, R_JSON, BODY(login_body)},
+	{M_POST, "/admin/api/v1/session", h_admin_session_create, R_DEV | R_JSON, BODY(login_body)},
+	{M_GET, "/admin/api/v1/login", h_login, 0, NULL, 0},
+	{M_GET, "/admin/api/v1/login/callback", h_login_callback, 0, NULL, 0},
+	{M_GET, "/admin/api/v1/logout", h_logout, 0, NULL, 0},
 	{M_DELETE, "/admin/api/v1/session", h_session_delete, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/citizens", h_admin_citizens, R_SESSION, NULL, 0},
 	{M_POST, "/admin/api/v1/citizens", h_admin_enrol, R_SESSION | R_CASEWORKER | R_JSON,

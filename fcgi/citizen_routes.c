@@ -37,7 +37,10 @@ static const struct vfield consent_body[] = {
  * without consent: the session, the consent itself, the access log (the
  * right to see who looked, which holds whatever the consent) and healthz. */
 const struct route citizen_routes[] = {
-	{M_POST, "/api/v1/session", h_session_create, R_JSON, BODY(login_body)},
+	{M_POST, "/api/v1/session", h_session_create, R_DEV | R_JSON, BODY(login_body)},
+	{M_GET, "/api/v1/login", h_login, 0, NULL, 0},
+	{M_GET, "/api/v1/login/callback", h_login_callback, 0, NULL, 0},
+	{M_GET, "/api/v1/logout", h_logout, 0, NULL, 0},
 	{M_DELETE, "/api/v1/session", h_session_delete, R_SESSION, NULL, 0},
 	{M_GET, "/api/v1/consent", h_consent_get, R_SESSION, NULL, 0},
 	{M_POST, "/api/v1/consent", h_consent_post, R_SESSION | R_JSON, BODY(consent_body)},

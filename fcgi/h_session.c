@@ -6,12 +6,15 @@
 enum kp_err h_session_create(struct req *r)
 {
 	json_t *tok = json_object_get(r->body, "id_token");
-	struct login_ctx lc = {r->w->db, r->w->rng, &r->w->keys, &r->w->keyset, &r->w->policy};
+	struct login_ctx lc = {r->w->db, r->w->rng, &r->w->keys, login_keyset(r->w),
+	                       &r->w->policy};
 	struct session_new s;
 	struct kp_actor who;
 	json_t *body;
 	enum kp_err err;
 
+	if (lc.keyset == NULL)
+		return KP_EUNAVAIL;
 	err = session_login_citizen(&lc, r->a, json_string_value(tok), json_string_length(tok),
 	                            r->now, &s, &who, &r->fail);
 	if (err != KP_OK)
@@ -21,7 +24,7 @@ enum kp_err h_session_create(struct req *r)
 	if (body != NULL) {
 		respond_header(r, "Set-Cookie",
 		               arena_printf(r->a, "%s=%s; HttpOnly; Secure; SameSite=Strict; Path=/",
-		                            SESSION_COOKIE, s.cookie));
+		                            login_cookies(r->w)->session, s.cookie));
 		respond_json(r, 201, body);
 	}
 	kp_wipe(&s, sizeof(s));
@@ -31,12 +34,15 @@ enum kp_err h_session_create(struct req *r)
 enum kp_err h_admin_session_create(struct req *r)
 {
 	json_t *tok = json_object_get(r->body, "id_token");
-	struct login_ctx lc = {r->w->db, r->w->rng, &r->w->keys, &r->w->keyset, &r->w->policy};
+	struct login_ctx lc = {r->w->db, r->w->rng, &r->w->keys, login_keyset(r->w),
+	                       &r->w->policy};
 	struct session_new s;
 	struct kp_actor who;
 	json_t *body;
 	enum kp_err err;
 
+	if (lc.keyset == NULL)
+		return KP_EUNAVAIL;
 	err = session_login_staff(&lc, r->a, json_string_value(tok), json_string_length(tok),
 	                          r->now, &s, &who, &r->fail);
 	if (err != KP_OK)
@@ -47,7 +53,7 @@ enum kp_err h_admin_session_create(struct req *r)
 		respond_header(r, "Set-Cookie",
 		               arena_printf(r->a,
 		                            "%s=%s; HttpOnly; Secure; SameSite=Strict; Path=/admin/",
-		                            SESSION_COOKIE_STAFF, s.cookie));
+		                            login_cookies(r->w)->session, s.cookie));
 		respond_json(r, 201, body);
 	}
 	kp_wipe(&s, sizeof(s));
@@ -61,11 +67,9 @@ enum kp_err h_session_delete(struct req *r)
 	if (err != KP_OK)
 		return err;
 	respond_header(r, "Set-Cookie",
-	               r->w->pool == POOL_ADMIN
-	                       ? SESSION_COOKIE_STAFF
-	               "=; HttpOnly; Secure; SameSite=Strict; Path=/admin/; Max-Age=0"
-	                       : SESSION_COOKIE
-	               "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0");
+	               arena_printf(r->a,
+	                            "%s=; HttpOnly; Secure; SameSite=Strict; Path=%s; Max-Age=0",
+	                            login_cookies(r->w)->session, login_cookies(r->w)->path));
 	respond_json(r, 204, NULL);
 	return KP_OK;
 }

@@ -13,6 +13,7 @@
 #include "crypto.h"
 #include "db.h"
 #include "kp.h"
+#include "oidc.h"
 #include "page.h"
 #include "session.h"
 #include "token.h"
@@ -31,8 +32,10 @@ struct worker {
 	struct db *db;
 	struct rng *rng;
 	struct kp_keys keys;
-	struct token_keyset keyset;
+	struct token_keyset keyset;  /* the static *_jwks, when the code flow is off */
 	struct token_policy policy;
+	struct oidc_rp rp;           /* the pool's side as a relying party */
+	struct oidc_keys okeys;      /* code flow: the cached JWKS (login_keyset) */
 	struct arena *arena;
 	struct plan_cache *plans;  /* citizen pool: kept parts of plan answers, shared */
 };
@@ -84,6 +87,7 @@ typedef enum kp_err (*handler_fn)(struct req *r);
 #define R_CONSENT 0x20
 #define R_CHANGE (0x40 | R_CONSENT)
 #define R_LEADER 0x80     /* staff: only a team leader (403 leader_only otherwise) */
+#define R_DEV 0x100       /* dev mode only (dev_idp_dir set): 404 otherwise, as an unknown path */
 
 struct route {
 	enum http_method method;
@@ -244,6 +248,30 @@ enum kp_err paging_parse(struct arena *a, const char *limit, const char *before,
                          enum paging_key key, struct page *pg, struct kp_fail *f);
 const char *paging_cursor(struct arena *a, enum paging_key key, const struct page *pg);
 
+/* h_login.c: the OpenID Connect login. */
+/* A pool's cookie names and paths: plain, or with the __Host-/__Secure-
+ * prefixes when public_url is https. */
+struct login_cookies {
+	const char *session;      /* the session cookie (HttpOnly, Strict) */
+	const char *csrf;         /* the CSRF handoff cookie (Strict, 120 s) */
+	const char *login_prefix; /* + the attempt's tag: the pre-login cookie (Lax) */
+	const char *path;         /* the session's and the handoff's Path */
+	const char *login_path;   /* the pre-login cookie's Path */
+};
+/* The names of w's pool (static). */
+const struct login_cookies *login_cookies(const struct worker *w);
+/* The keys ID tokens are verified with: in code-flow mode the cached JWKS
+ * (read again when the refresh job replaced it), else the static file read
+ * at start. NULL (logged) when the cache has none yet. */
+const struct token_keyset *login_keyset(struct worker *w);
+/* True when s is a portal path a login may return to: starts with one "/"
+ * (staff: with "/admin/"), no "\\", no control character, at most 512
+ * bytes. Pure. */
+bool login_return_to_ok(const char *s, bool staff);
+enum kp_err h_login(struct req *r);
+enum kp_err h_login_callback(struct req *r);
+enum kp_err h_logout(struct req *r);
+
 /* Handlers. */
 enum kp_err h_session_create(struct req *r);
 enum kp_err h_session_delete(struct req *r);
@@ -302,5 +330,10 @@ enum kp_err h_meeting_list(struct req *r);
 enum kp_err h_devidp_token(struct req *r);
 enum kp_err h_devidp_jwks(struct req *r);
 enum kp_err h_devidp_users(struct req *r);
+enum kp_err h_devidp_discovery(struct req *r);
+enum kp_err h_devidp_discovery_staff(struct req *r);
+enum kp_err h_devidp_authorize(struct req *r);
+enum kp_err h_devidp_oauth_token(struct req *r);
+enum kp_err h_devidp_logout(struct req *r);
 
 #endif

@@ -65,6 +65,20 @@ static long long now_us(void)
 	return (long long)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
+/* The policy of a side whose broker is configured: its client is the
+ * audience, its claim names and level of assurance; min_loa none (staff)
+ * needs no loa claim at all. */
+static void worker_policy_rp(struct token_policy *pol, const struct oidc_rp *rp)
+{
+	pol->audience = rp->client_id;
+	pol->min_loa = rp->min_loa;
+	pol->loa_optional = rp->min_loa == TOKEN_LOA_NONE;
+	pol->loa_claim = rp->loa_claim;
+	pol->cpr_claim = rp->cpr_claim;
+	pol->name_claim = rp->name_claim;
+	pol->role_claim = rp->role_claim;
+}
+
 static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_kind pool,
                        struct plan_cache *plans)
 {
@@ -85,9 +99,23 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 	if (pool == POOL_CITIZEN || pool == POOL_ADMIN) {
 		bool citizen = pool == POOL_CITIZEN;
 
+		const char *jwks = citizen ? cfg->citizen_jwks : cfg->staff_jwks;
+
 		if (kp_keys_load(&w->keys, cfg->keys_file, err, sizeof(err)) != 0 ||
-		    token_keyset_load(&w->keyset, citizen ? cfg->citizen_jwks : cfg->staff_jwks, err,
-		                      sizeof(err)) != 0) {
+		    oidc_rp_init(&w->rp, cfg, citizen ? OIDC_CITIZEN : OIDC_STAFF, err,
+		                 sizeof(err)) != 0) {
+			fprintf(stderr, "worker_init: %s\n", err);
+			return -1;
+		}
+		/* The code flow's keys come from the refresh job's cache, read
+		 * before each verification (login_keyset); without it, the
+		 * static file, which must hold a usable key. */
+		if (w->rp.enabled && jwks != NULL && jwks[0] != '\0') {
+			fprintf(stderr, "worker_init: %s_jwks must be empty when %s_discovery is set\n",
+			        citizen ? "citizen" : "staff", citizen ? "citizen" : "staff");
+			return -1;
+		}
+		if (!w->rp.enabled && token_keyset_load(&w->keyset, jwks, err, sizeof(err)) != 0) {
 			fprintf(stderr, "worker_init: %s\n", err);
 			return -1;
 		}
@@ -98,6 +126,8 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 		w->policy.min_loa = TOKEN_LOA_SUBSTANTIAL;
 		w->policy.want_cpr = citizen;
 		w->policy.max_lifetime = 3600;
+		if (w->rp.enabled)
+			worker_policy_rp(&w->policy, &w->rp);
 	}
 	/* The supervisor's: shared by the pool's workers, never freed here. */
 	w->plans = plans;
@@ -114,6 +144,8 @@ static void worker_free(struct worker *w)
 	arena_free(w->arena);
 	kp_keys_wipe(&w->keys);
 	token_keyset_free(&w->keyset);
+	oidc_keys_free(&w->okeys);
+	oidc_rp_free(&w->rp);
 }
 
 static void worker_serve(struct req *r, enum pool_kind pool)

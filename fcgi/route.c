@@ -58,7 +58,7 @@ static enum kp_err route_checks(struct req *r, const struct route *rt)
 		bool staff = r->w->pool == POOL_ADMIN;
 
 		cookie = request_cookie_find(FCGX_GetParam("HTTP_COOKIE", r->fcgx->envp),
-		                             staff ? SESSION_COOKIE_STAFF : SESSION_COOKIE, &clen);
+		                             login_cookies(r->w)->session, &clen);
 		if (cookie == NULL)
 			return KP_FAIL(&r->fail, KP_EAUTH, "unauthorized", "log in first");
 		err = session_find(r->w->db, r->a, staff ? KP_ACTOR_STAFF : KP_ACTOR_CITIZEN, cookie,
@@ -160,6 +160,12 @@ void route_dispatch(struct req *r, const struct route *table, size_t n)
 	int attempt;
 
 	rt = route_find(table, n, r->method, r->path, r->ids, &r->nids, allow, sizeof(allow));
+	/* The dev-only routes do not exist outside dev mode. */
+	if (rt != NULL && (rt->flags & R_DEV) &&
+	    (r->w->cfg->dev_idp_dir == NULL || r->w->cfg->dev_idp_dir[0] == '\0')) {
+		rt = NULL;
+		allow[0] = '\0';
+	}
 	if (rt == NULL) {
 		if (*allow != '\0') {
 			respond_header(r, "Allow", allow);

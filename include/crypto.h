@@ -48,6 +48,7 @@ void kp_hex_encode(const void *in, size_t n, char *out);
 struct kp_keys {
 	uint8_t cpr_enc[32]; /* AES-256-GCM */
 	uint8_t cpr_mac[32]; /* HMAC-SHA256 look-up hash */
+	uint8_t session_enc[32]; /* AES-256-GCM: what a session keeps sealed (its ID token) */
 };
 
 /* Reads the master key file (64 hex digits) and derives the keys. Refuses a
@@ -57,6 +58,19 @@ int kp_keys_load(struct kp_keys *k, const char *path, char *err, size_t errlen);
  * Returns 0 (also when it existed), or -1 with err set. */
 int kp_keys_generate(const char *path, char *err, size_t errlen);
 void kp_keys_wipe(struct kp_keys *k);
+
+/* What kp_seal adds to a message: iv (12) and tag (16). */
+#define KP_SEAL_OVERHEAD (12 + 16)
+/* Seals len bytes of msg with AES-256-GCM under key and a fresh random IV,
+ * aad bound as additional data; out gets len + KP_SEAL_OVERHEAD bytes
+ * (iv, ciphertext, tag). Returns 0 or -1. */
+int kp_seal(const uint8_t key[32], struct rng *r, const void *msg, size_t len, const void *aad,
+            size_t aadlen, uint8_t *out);
+/* Opens what kp_seal made (len bytes) into out (len - KP_SEAL_OVERHEAD
+ * bytes), checking the tag and aad. Returns 0, or -1 (out wiped) when they
+ * do not match or len is too short. */
+int kp_open(const uint8_t key[32], const uint8_t *sealed, size_t len, const void *aad,
+            size_t aadlen, uint8_t *out);
 
 #define KP_CPR_LEN 10
 /* iv (12) + ciphertext (10) + tag (16) */

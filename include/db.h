@@ -29,6 +29,12 @@ enum db_stmt {
 	DB_TOKEN_PURGE,
 	DB_SESSION_PURGE,
 	DB_CITIZEN_BY_CPR,
+	DB_LOGIN_ATTEMPT_INSERT,
+	DB_LOGIN_ATTEMPT_USE,
+	DB_LOGIN_ATTEMPT_GET,
+	DB_LOGIN_ATTEMPT_PURGE,
+	DB_SESSION_ID_TOKEN_SET,
+	DB_SESSION_ID_TOKEN,
 	DB_PLAN_HEAD,
 	DB_PLAN_DREAMS,
 	DB_PLAN_GOALS,
@@ -285,6 +291,10 @@ enum db_col_staff {
 enum db_col_citizen_login { LCZ_ID, LCZ_NAME, LCZ_NEVER_LOGGED_IN, LCZ__MAX };
 /* DB_STAFF_LOGIN: who logs in as staff. */
 enum db_col_staff_login { LST_ID, LST_NAME, LST_ROLE, LST__MAX };
+/* DB_LOGIN_ATTEMPT_GET: what the callback needs of its attempt. */
+enum db_col_login_attempt { LA_NONCE, LA_VERIFIER, LA_RETURN_TO, LA__MAX };
+/* DB_SESSION_ID_TOKEN: the sealed ID token of a session (NULL: none). */
+enum db_col_session_id_token { SIT_ID_TOKEN, SIT__MAX };
 
 /* The rows of the caseload, audit, goals, meetings, reports and migrations. */
 

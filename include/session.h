@@ -23,7 +23,8 @@
 #define SESSION_TOUCH_EVERY 60   /* last_seen is written at most once a minute */
 #define SESSION_TOKEN_LEN 43     /* base64url of 32 bytes */
 #define SESSION_KEEP (24 * 3600) /* a dead session's row is kept at least this long */
-#define SESSION_PURGE_ROUNDS 4   /* statements per table in one session_purge() */
+#define SESSION_PURGE_ROUNDS 4
+#define SESSION_ATTEMPT_KEEP 3600 /* a login attempt's row is kept an hour */   /* statements per table in one session_purge() */
 
 /* What a new session gives the client. */
 struct session_new {
@@ -78,6 +79,29 @@ enum kp_err session_login_staff(const struct login_ctx *lc, struct arena *a, con
                                 size_t len, time_t now, struct session_new *out,
                                 struct kp_actor *who, struct kp_fail *f);
 
+/*
+ * The code flow's login, after the front verified the ID token (token_verify
+ * with the attempt's nonce) and merged what userinfo gave into *c: uses
+ * the token once by SHA-256(iss "\n" nonce), finds the citizen by c->cpr or
+ * the active staff member by (c->iss, c->sub) byte for byte (and, when
+ * lc->policy->role_claim is set and not empty, whose role c->role names),
+ * and opens a session of kind, keeping id_token (NULL: none) AES-GCM
+ * sealed with it for the logout. Outcomes as session_login_citizen; f's
+ * code tells unknown_citizen and unknown_staff from invalid_token (a
+ * replay).
+ */
+enum kp_err session_login_claims(const struct login_ctx *lc, struct arena *a,
+                                 enum kp_actor_kind kind, const struct token_claims *c,
+                                 const char *nonce, const char *id_token, time_t now,
+                                 struct session_new *out, struct kp_actor *who,
+                                 struct kp_fail *f);
+
+/* The ID token kept with session s (session_login_claims), opened, in
+ * arena a; NULL when it has none, or it does not open under keys (another
+ * row's, or changed). */
+const char *session_id_token(struct db *db, struct arena *a, const struct kp_keys *keys,
+                             const struct session *s);
+
 /* Finds the live session of kind (KP_ACTOR_CITIZEN or KP_ACTOR_STAFF) for a
  * cookie value; ends it when idle or too old, and notes it seen (at most
  * once a minute). KP_OK with *s filled (strings in a; a citizen's also
@@ -97,7 +121,8 @@ enum kp_err session_end(struct db *db, const struct session *s, time_t now);
  * token expired (exp + TOKEN_SKEW) more than TOKEN_SKEW before now (the
  * second skew for the clocks of other hosts), and sessions created more
  * than SESSION_ABSOLUTE + SESSION_KEEP before now, which all ended or
- * expired at least SESSION_KEEP ago. Bounded: at most SESSION_PURGE_ROUNDS
+ * expired at least SESSION_KEEP ago, and login attempts (login_attempts)
+ * begun more than SESSION_ATTEMPT_KEEP before now (not counted). Bounded: at most SESSION_PURGE_ROUNDS
  * statements of DB_PURGE_LIMIT rows per table, each committed on its own.
  * Returns KP_OK with the rows deleted in *tokens and *sessions (also set
  * to what went before an error), or a database error.

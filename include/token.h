@@ -56,7 +56,25 @@ struct token_policy {
 	const char *loa_claim;    /* default "loa" */
 	const char *cpr_claim;    /* default "dk.cpr" */
 	const char *role_claim;   /* default "role" */
+	const char *name_claim;   /* default "name" */
+	/* The code flow's checks (OpenID Connect Core 3.1.3.7); NULL or false
+	 * leaves each out, as the dev login by POST needs. */
+	const char *nonce;        /* the "nonce" claim must be a string equal to it */
+	const char *client_id;    /* "azp", when present, must equal it; an aud
+	                           * array of more than one value needs azp */
+	const char *access_token; /* "at_hash", when present, must match it */
+	bool jti_optional;        /* the code flow: jti may be absent */
+	bool cpr_optional;        /* with want_cpr: an absent CPR claim leaves cpr
+	                           * empty (userinfo may give it); a malformed one
+	                           * is still refused */
+	bool loa_optional;        /* with min_loa TOKEN_LOA_NONE: no loa claim needed */
 };
+
+/* The reason token_verify gives when the token's header names a kid that
+ * no key in the keyset has and no key verified it: the caller may fetch
+ * the keys again early (oidc_refresh_early) and verify once more. Compare
+ * the pointer: why == token_why_unknown_kid. */
+extern const char token_why_unknown_kid[];
 
 /* The claims Kaptajn uses, copied out of the token. */
 struct token_claims {
@@ -76,9 +94,12 @@ struct token_claims {
  * header alg exactly "ES256" or "RS256" and no "crit"; signature by a key of
  * that algorithm in ks; jwt_get_alg() agrees; iss, aud, integer exp/iat (and
  * nbf if present) within TOKEN_SKEW, lifetime cap, loa >= min_loa, string
- * sub and jti, and dk.cpr when wanted. One-time use of jti is the caller's
- * (it needs the database). The loa claim is always required: min_loa
- * TOKEN_LOA_NONE is taken as TOKEN_LOA_LOW. Copied strings must fit their
+ * sub and jti (jti may be absent when pol->jti_optional), dk.cpr when
+ * wanted, and the nonce, azp and at_hash checks when pol sets them.
+ * One-time use of jti or nonce is the caller's (it needs the database).
+ * The loa claim is required unless pol->loa_optional and min_loa is
+ * TOKEN_LOA_NONE: otherwise min_loa TOKEN_LOA_NONE is taken as
+ * TOKEN_LOA_LOW. Copied strings must fit their
  * field and hold no control characters, or the token is refused.
  * Returns KP_OK with *out filled, or KP_EAUTH with *out zeroed and *why set
  * to a short static reason for the log (never shown to the client);
@@ -97,7 +118,8 @@ const char *token_loa_uri(enum token_loa loa);
 
 /*
  * Dev identity provider only. Keys live in dir: es256.pem, rs256.pem (private,
- * mode 0600) and jwks.json (public, with kid "dev-es256" / "dev-rs256").
+ * mode 0600), jwks.json (public, with kid "dev-es256" / "dev-rs256") and
+ * client-secret (the relying party's secret at the token endpoint, mode 0600).
  */
 /* Makes the keys if they are missing. Returns 0, or -1 with err set. */
 int token_dev_keygen(const char *dir, char *err, size_t errlen);

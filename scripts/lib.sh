@@ -411,7 +411,9 @@ kp_config_extra() {
 	' - "$1" >"$1.extra" && mv -f "$1.extra" "$1" || { rm -f "$1.extra"; return 1; }
 }
 
-# kp_config_write DEV: writes VAR/kaptajn.conf (mode 0600) atomically.
+# kp_config_write DEV [PORT]: writes VAR/kaptajn.conf (mode 0600) atomically.
+# With DEV=1 and PORT (nginx's), both sides log in through the dev IdP's
+# OpenID provider on 127.0.0.1:PORT (discovery, client secret, public_url).
 # Issuers and JWKS files come from KAPTAJN_CITIZEN_ISSUER,
 # KAPTAJN_CITIZEN_JWKS, KAPTAJN_STAFF_ISSUER, KAPTAJN_STAFF_JWKS; with DEV=1
 # those left unset are the dev IdP's, with DEV=0 they stay empty (the pools
@@ -419,7 +421,7 @@ kp_config_extra() {
 # interval is KAPTAJN_PURGE_INTERVAL (seconds, default 600). Then
 # KAPTAJN_CONFIG_EXTRA's lines replace or add keys (kp_config_extra).
 kp_config_write() {
-	local dev=${1:-1} devdir=
+	local dev=${1:-1} port=${2:-} devdir= devoidc=
 	local ciss=${KAPTAJN_CITIZEN_ISSUER:-} cjwks=${KAPTAJN_CITIZEN_JWKS:-}
 	local siss=${KAPTAJN_STAFF_ISSUER:-} sjwks=${KAPTAJN_STAFF_JWKS:-}
 	if [ "$dev" = 1 ]; then
@@ -428,6 +430,17 @@ kp_config_write() {
 		cjwks=${cjwks:-$KP_DEVIDP/jwks.json}
 		siss=${siss:-https://dev-idp.kaptajn.invalid/staff}
 		sjwks=${sjwks:-$KP_DEVIDP/jwks.json}
+		# The dev IdP as the OpenID provider of both sides (code flow).
+		if [ -n "$port" ]; then
+			devoidc="citizen_discovery = http://127.0.0.1:$port/dev-idp/.well-known/openid-configuration
+citizen_client_secret_file = $KP_DEVIDP/client-secret
+staff_discovery = http://127.0.0.1:$port/dev-idp/staff/.well-known/openid-configuration
+staff_client_secret_file = $KP_DEVIDP/client-secret
+staff_role_claim = role
+public_url = http://127.0.0.1:$port
+oidc_cache_dir = $KP_VAR/oidc
+dev_idp_url = http://127.0.0.1:$port/dev-idp"
+		fi
 	fi
 	(
 		umask 077
@@ -446,6 +459,7 @@ kp_config_write() {
 			staff_audience = kaptajn-admin
 			staff_jwks = $sjwks
 			dev_idp_dir = $devdir
+			$devoidc
 			# Seconds between purges of spent token ids and of sessions that
 			# ended a day ago, by the citizen pool (0..86400; 0: none here).
 			purge_interval = ${KAPTAJN_PURGE_INTERVAL:-600}
@@ -483,6 +497,7 @@ kp_app_prepare() {
 	kp_step keygen "$bin" keygen --out "$KP_KEYS/master.key" || return 1
 	if [ "$dev" = 1 ]; then
 		mkdir -p "$KP_DEVIDP"
+		(umask 077 && mkdir -p "$KP_VAR/oidc")
 		kp_step devidp-keygen "$bin" devidp-keygen --dir "$KP_DEVIDP" || return 1
 	fi
 	kp_log "migrating"
@@ -698,7 +713,7 @@ kp_stack_start() {
 	printf '%s\n' "$port" >"$KP_VAR/port"
 	kp_db_start || return 1
 	kp_db_setup || return 1
-	kp_config_write "$dev" || return 1
+	kp_config_write "$dev" "$port" || return 1
 	kp_app_prepare "$bin" "$dev" || return 1
 	kp_pool_start "$bin" citizen "$workers" || return 1
 	kp_pool_start "$bin" admin "$workers" || return 1

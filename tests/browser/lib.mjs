@@ -173,25 +173,26 @@ export async function waitForPlan(page) {
 }
 
 /**
- * Logs in through the portal's "Log ind med MitID" and the dev IdP's page,
- * as the demo person named, and waits for the page the portal lands on.
+ * Logs in through the portal's "Log ind med MitID", Kaptajn's login (the
+ * code flow) and the dev IdP's picker page (/dev-idp/authorize), as the
+ * demo person named, and waits for the page the portal lands on.
  */
 export async function loginThroughDevIdp(page, name = 'Anna Jensen') {
   await page.getByRole('button', { name: /Log ind med MitID|Log in with MitID/ }).click();
-  await page.waitForURL(`${BASE}/dev-idp/`);
-  await page.getByRole('button', { name, exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/dev-idp/authorize');
+  await page.getByRole('link', { name, exact: true }).click();
   await page.waitForURL((u) => u.pathname === '/' && u.hash.startsWith('#/'));
 }
 
 /**
- * Logs in to the caseworker pages through their "Log ind" and the dev
- * IdP's page, as the staff member named (e.g. 'Mette Sørensen'), and waits
+ * Logs in to the caseworker pages through their "Log ind", Kaptajn's
+ * login and the dev IdP's picker page, as the staff member named (e.g. 'Mette Sørensen'), and waits
  * for the page the caseworker pages land on.
  */
 export async function loginStaffThroughDevIdp(page, name) {
   await page.getByRole('button', { name: /^(Log ind|Log in)$/ }).click();
-  await page.waitForURL((u) => u.pathname === '/dev-idp/');
-  await page.getByRole('button', { name: new RegExp(`^${name} \\(`) }).click();
+  await page.waitForURL((u) => u.pathname === '/dev-idp/authorize');
+  await page.getByRole('link', { name: new RegExp(`^${name} \\(`) }).click();
   await page.waitForURL((u) => u.pathname === '/admin/' && u.hash.startsWith('#/'));
 }
 

@@ -827,8 +827,37 @@ Test(token, kid_that_looks_like_a_path_with_a_bad_signature_is_refused)
 	char *tok = forge_es256("{\"alg\":\"ES256\",\"kid\":\"../../etc/passwd\"}");
 
 	tok[strlen(tok) - 5] = tok[strlen(tok) - 5] == 'A' ? 'B' : 'A';
-	assert_refused(tok, "bad signature");
+	/* No key has that kid: the reason says so, so that the caller may
+	 * fetch the broker's keys again and try once more. */
+	assert_refused(tok, token_why_unknown_kid);
 	free(tok);
+}
+
+/* The reason for an ES256 token with header, its signature broken. */
+static const char *broken_sig_why(const char *header)
+{
+	char *tok = forge_es256(header);
+	struct token_claims out;
+	const char *why = NULL;
+
+	tok[strlen(tok) - 5] = tok[strlen(tok) - 5] == 'A' ? 'B' : 'A';
+	cr_assert_eq(verify_pol(&citizen, tok, &out, &why), KP_EAUTH);
+	free(tok);
+	return why;
+}
+
+Test(token, unknown_kid_is_told_apart_by_the_reasons_pointer)
+{
+	cr_assert_eq(broken_sig_why("{\"alg\":\"ES256\",\"kid\":\"rolled-2031\"}"),
+	             token_why_unknown_kid);
+}
+
+Test(token, known_kid_with_a_bad_signature_is_not_an_unknown_kid)
+{
+	const char *why = broken_sig_why("{\"alg\":\"ES256\",\"kid\":\"dev-es256\"}");
+
+	cr_assert_neq(why, token_why_unknown_kid);
+	cr_assert_str_eq(why, "bad signature");
 }
 
 Test(token, kid_of_the_rs256_key_on_an_es256_token_still_needs_an_es256_signature)
@@ -1493,4 +1522,243 @@ Test(loa, uri_round_trips)
 	cr_assert_null(token_loa_uri(TOKEN_LOA__MAX));
 	for (i = TOKEN_LOA_LOW; i < TOKEN_LOA__MAX; i++)
 		cr_assert_eq((int)token_loa_parse(token_loa_uri((enum token_loa)i)), i);
+}
+
+/* ---- the code flow's checks (nonce, azp, at_hash, optional jti and loa) ---- */
+
+#define NONCE "n-0S6_WzA2Mj"
+#define ACCESS "SlAV32hkKG"
+
+/* at_hash of an access token: the left half of its SHA-256, base64url. */
+static void at_hash_of(const char *access, char out[23])
+{
+	uint8_t h[32];
+
+	kp_sha256(access, strlen(access), h);
+	cr_assert(kp_b64url_encode(h, 16, out, 23) > 0);
+}
+
+/* The claims of a code-flow ID token: nonce, azp, at_hash; no jti. */
+static json_t *flow_claims(void)
+{
+	json_t *c = claims();
+	char ah[23];
+
+	at_hash_of(ACCESS, ah);
+	json_object_del(c, "jti");
+	json_object_set_new(c, "nonce", json_string(NONCE));
+	json_object_set_new(c, "azp", json_string(AUD));
+	json_object_set_new(c, "at_hash", json_string(ah));
+	return c;
+}
+
+static const struct token_policy flow = {
+	.issuer = ISS,
+	.audience = AUD,
+	.min_loa = TOKEN_LOA_SUBSTANTIAL,
+	.want_cpr = true,
+	.max_lifetime = 3600,
+	.nonce = NONCE,
+	.client_id = AUD,
+	.access_token = ACCESS,
+	.jti_optional = true,
+};
+
+/* Signs c (stolen) and verifies it under pol: the reason, or NULL when
+ * accepted. */
+static const char *flow_verdict(const struct token_policy *pol, json_t *c)
+{
+	char *tok = sign(TOKEN_ALG_ES256, c);
+	struct token_claims out;
+	const char *why = NULL;
+	enum kp_err err = verify_pol(pol, tok, &out, &why);
+
+	free(tok);
+	return err == KP_OK ? NULL : why;
+}
+
+Test(token, code_flow_token_with_nonce_azp_and_at_hash_and_no_jti_is_accepted)
+{
+	cr_assert_null(flow_verdict(&flow, flow_claims()));
+}
+
+Test(token, code_flow_token_with_another_nonce_is_refused)
+{
+	json_t *c = flow_claims();
+
+	json_object_set_new(c, "nonce", json_string("n-another-attempt"));
+	cr_assert_str_eq(flow_verdict(&flow, c), "nonce missing or wrong");
+}
+
+Test(token, code_flow_token_without_nonce_is_refused)
+{
+	json_t *c = flow_claims();
+
+	json_object_del(c, "nonce");
+	cr_assert_str_eq(flow_verdict(&flow, c), "nonce missing or wrong");
+}
+
+Test(token, code_flow_nonce_that_is_not_a_string_is_refused)
+{
+	json_t *c = flow_claims();
+
+	json_object_set_new(c, "nonce", json_pack("[s]", NONCE));
+	cr_assert_str_eq(flow_verdict(&flow, c), "nonce missing or wrong");
+}
+
+Test(token, code_flow_nonce_with_a_trailing_byte_is_refused)
+{
+	json_t *c = flow_claims();
+
+	json_object_set_new(c, "nonce", json_string(NONCE "x"));
+	cr_assert_str_eq(flow_verdict(&flow, c), "nonce missing or wrong");
+}
+
+Test(token, azp_of_another_client_is_refused)
+{
+	json_t *c = flow_claims();
+
+	json_object_set_new(c, "azp", json_string("someone-else"));
+	cr_assert_str_eq(flow_verdict(&flow, c), "azp is another client");
+}
+
+Test(token, aud_array_of_several_without_azp_is_refused)
+{
+	json_t *c = flow_claims();
+
+	json_object_del(c, "azp");
+	json_object_set_new(c, "aud", json_pack("[s, s]", AUD, "someone-else"));
+	cr_assert_str_eq(flow_verdict(&flow, c), "aud names several without azp");
+}
+
+Test(token, aud_array_of_several_with_our_azp_is_accepted)
+{
+	json_t *c = flow_claims();
+
+	json_object_set_new(c, "aud", json_pack("[s, s]", AUD, "someone-else"));
+	cr_assert_null(flow_verdict(&flow, c));
+}
+
+Test(token, aud_array_of_ours_alone_needs_no_azp)
+{
+	json_t *c = flow_claims();
+
+	json_object_del(c, "azp");
+	json_object_set_new(c, "aud", json_pack("[s]", AUD));
+	cr_assert_null(flow_verdict(&flow, c));
+}
+
+Test(token, at_hash_of_another_access_token_is_refused)
+{
+	json_t *c = flow_claims();
+	char ah[23];
+
+	at_hash_of("another-access-token", ah);
+	json_object_set_new(c, "at_hash", json_string(ah));
+	cr_assert_str_eq(flow_verdict(&flow, c), "at_hash does not match the access token");
+}
+
+Test(token, at_hash_that_is_not_a_string_is_refused)
+{
+	json_t *c = flow_claims();
+
+	json_object_set_new(c, "at_hash", json_integer(7));
+	cr_assert_str_eq(flow_verdict(&flow, c), "at_hash does not match the access token");
+}
+
+Test(token, at_hash_absent_is_accepted)
+{
+	json_t *c = flow_claims();
+
+	json_object_del(c, "at_hash");
+	cr_assert_null(flow_verdict(&flow, c));
+}
+
+Test(token, missing_jti_is_refused_unless_jti_optional)
+{
+	struct token_policy pol = flow;
+
+	pol.jti_optional = false;
+	cr_assert_str_eq(flow_verdict(&pol, flow_claims()), "jti missing or malformed");
+	cr_assert_null(flow_verdict(&flow, flow_claims()));
+}
+
+Test(token, malformed_jti_is_refused_also_when_jti_optional)
+{
+	json_t *c = flow_claims();
+
+	json_object_set_new(c, "jti", json_integer(5));
+	cr_assert_str_eq(flow_verdict(&flow, c), "jti missing or malformed");
+}
+
+Test(token, no_loa_claim_is_accepted_only_with_loa_optional_and_min_loa_none)
+{
+	struct token_policy pol = flow;
+	json_t *c = flow_claims();
+
+	json_object_del(c, "loa");
+	pol.want_cpr = false;
+	pol.min_loa = TOKEN_LOA_NONE;
+	pol.loa_optional = true;
+	cr_assert_null(flow_verdict(&pol, json_deep_copy(c)));
+	pol.loa_optional = false;
+	cr_assert_str_eq(flow_verdict(&pol, json_deep_copy(c)), "loa too low or missing");
+	pol.loa_optional = true;
+	pol.min_loa = TOKEN_LOA_SUBSTANTIAL;
+	cr_assert_str_eq(flow_verdict(&pol, c), "loa too low or missing");
+}
+
+Test(token, low_loa_is_refused_when_substantial_is_wanted_even_with_loa_optional)
+{
+	struct token_policy pol = flow;
+	json_t *c = flow_claims();
+
+	pol.loa_optional = true;
+	json_object_set_new(c, "loa", json_string("https://data.gov.dk/concept/core/nsis/Low"));
+	cr_assert_str_eq(flow_verdict(&pol, c), "loa too low or missing");
+}
+
+Test(token, absent_cpr_is_left_empty_with_cpr_optional_and_a_malformed_one_refused)
+{
+	struct token_policy pol = flow;
+	struct token_claims out;
+	const char *why = NULL;
+	json_t *c = flow_claims();
+	char *tok;
+
+	pol.cpr_optional = true;
+	json_object_del(c, "dk.cpr");
+	tok = sign(TOKEN_ALG_ES256, json_deep_copy(c));
+	cr_assert_eq(verify_pol(&pol, tok, &out, &why), KP_OK, "%s", why);
+	cr_assert_str_eq(out.cpr, "");
+	free(tok);
+	cr_assert_str_eq(flow_verdict(&flow, json_deep_copy(c)), "cpr missing or malformed");
+	json_object_set_new(c, "dk.cpr", json_string("3213901234"));
+	cr_assert_str_eq(flow_verdict(&pol, c), "cpr missing or malformed");
+}
+
+Test(token, name_claim_names_the_claim_copied_as_name)
+{
+	struct token_policy pol = flow;
+	struct token_claims out;
+	const char *why = NULL;
+	json_t *c = flow_claims();
+	char *tok;
+
+	pol.name_claim = "given_name";
+	json_object_set_new(c, "given_name", json_string("Karen"));
+	tok = sign(TOKEN_ALG_ES256, c);
+	cr_assert_eq(verify_pol(&pol, tok, &out, &why), KP_OK, "%s", why);
+	cr_assert_str_eq(out.name, "Karen");
+	free(tok);
+}
+
+Test(token, policy_without_code_flow_fields_ignores_nonce_azp_and_at_hash)
+{
+	json_t *c = flow_claims();
+
+	json_object_set_new(c, "jti", json_string("jti-9"));
+	json_object_set_new(c, "azp", json_string("someone-else"));
+	json_object_set_new(c, "nonce", json_string("whatever"));
+	cr_assert_null(flow_verdict(&citizen, c));
 }

@@ -101,6 +101,8 @@ static bool dev_mode(const struct kp_config *cfg)
  * loads. Checked once before any worker is forked, so that a pool without
  * them stops at start with the key named instead of respawning workers
  * that cannot verify a token. Without dev mode nothing stands in for them.
+ * A side with a discovery URL (the code flow) has no JWKS file: its broker
+ * configuration is checked instead (oidc_rp_init).
  * Returns 0, or -1 with the reason on stderr.
  */
 static int serve_identity_check(const struct kp_config *cfg, enum pool_kind p)
@@ -117,22 +119,37 @@ static int serve_identity_check(const struct kp_config *cfg, enum pool_kind p)
 		 "JWKS file"},
 	};
 	const size_t jwks = 2;
+	const struct kp_config_oidc *o = citizen ? &cfg->citizen_oidc : &cfg->staff_oidc;
 	struct token_keyset ks;
+	struct oidc_rp rp;
 	char err[512];
-	size_t i;
+	size_t i, n = sizeof(want) / sizeof(want[0]);
+	int rc;
 
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+	/* The code flow: the keys come from the broker's discovery, fetched
+	 * by the refresh job; its configuration is checked here instead. */
+	if (o->discovery != NULL && *o->discovery != '\0') {
+		n = jwks;
+		rc = oidc_rp_init(&rp, cfg, citizen ? OIDC_CITIZEN : OIDC_STAFF, err, sizeof(err));
+		oidc_rp_free(&rp);
+		if (rc != 0) {
+			fprintf(stderr, "kaptajn: the %s pool: %s\n", pool_name(p), err);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++)
 		if (want[i].value == NULL || *want[i].value == '\0') {
 			fprintf(stderr, "kaptajn: the %s pool needs %s in the config, the identity "
 			        "broker's %s%s\n", pool_name(p), want[i].key, want[i].what,
 			        dev_mode(cfg) ? "" : " (dev mode is off: no dev key stands in)");
 			return -1;
 		}
-	if (token_keyset_load(&ks, want[jwks].value, err, sizeof(err)) != 0) {
+	if (n > jwks && token_keyset_load(&ks, want[jwks].value, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kaptajn: %s: %s\n", want[jwks].key, err);
 		return -1;
 	}
-	token_keyset_free(&ks);
+	if (n > jwks)
+		token_keyset_free(&ks);
 	return 0;
 }
 

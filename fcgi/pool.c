@@ -98,7 +98,6 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 	}
 	if (pool == POOL_CITIZEN || pool == POOL_ADMIN) {
 		bool citizen = pool == POOL_CITIZEN;
-
 		const char *jwks = citizen ? cfg->citizen_jwks : cfg->staff_jwks;
 
 		if (kp_keys_load(&w->keys, cfg->keys_file, err, sizeof(err)) != 0 ||
@@ -108,13 +107,9 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 			return -1;
 		}
 		/* The code flow's keys come from the refresh job's cache, read
-		 * before each verification (login_keyset); without it, the
-		 * static file, which must hold a usable key. */
-		if (w->rp.enabled && jwks != NULL && jwks[0] != '\0') {
-			fprintf(stderr, "worker_init: %s_jwks must be empty when %s_discovery is set\n",
-			        citizen ? "citizen" : "staff", citizen ? "citizen" : "staff");
-			return -1;
-		}
+		 * before each verification (login_keyset; oidc_rp_init refused
+		 * a static file beside it); without it, the static file, which
+		 * must hold a usable key. */
 		if (!w->rp.enabled && token_keyset_load(&w->keyset, jwks, err, sizeof(err)) != 0) {
 			fprintf(stderr, "worker_init: %s\n", err);
 			return -1;

@@ -432,6 +432,8 @@ kp_config_write() {
 		sjwks=${sjwks:-$KP_DEVIDP/jwks.json}
 		# The dev IdP as the OpenID provider of both sides (code flow).
 		if [ -n "$port" ]; then
+			# The keys then come from the discovery's jwks_uri.
+			cjwks= sjwks=
 			devoidc="citizen_discovery = http://127.0.0.1:$port/dev-idp/.well-known/openid-configuration
 citizen_client_secret_file = $KP_DEVIDP/client-secret
 staff_discovery = http://127.0.0.1:$port/dev-idp/staff/.well-known/openid-configuration

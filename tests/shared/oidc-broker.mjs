@@ -15,7 +15,8 @@
 // without one it shows a page with a button per account and one to cancel
 // (error=access_denied), which a browser or a plain form POST can use.
 //
-// A test tampers through broker.tamper (reset with broker.reset()):
+// A test tampers through broker.tamper (broker.untamper() undoes it;
+// broker.reset() also zeroes the stats):
 //   idToken(token, claims) -> the id_token the token endpoint answers instead
 //   delayMs                -> the token endpoint answers this much later
 //   fail500                -> the token endpoint answers 500, the code unused
@@ -229,8 +230,11 @@ export async function startBroker({ Provider, tls, title, clientId, clientAuth, 
     setStack(url) {
       stackUrl = url.replace(/\/+$/, '');
     },
-    reset() {
+    untamper() {
       this.tamper = { idToken: null, delayMs: 0, fail500: false, idTokenOmits: [] };
+    },
+    reset() {
+      this.untamper();
       this.stats = { jwks: 0, userinfo: 0, token: [], grantErrors: [] };
     },
     close() {

@@ -10,14 +10,13 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { SKIP, sql, stackCmd, startOwnStack, stopOwnStack } from './lib.mjs';
+import { SKIP, sql, stopOwnStack } from './lib.mjs';
 import {
-  CookieJar, NSIS, brokerConfig, decodeJwt, fetchRaw, haveOpenssl, makeTestCa, signJwt, signingKey, startBrokers,
+  CookieJar, NSIS, decodeJwt, fetchRaw, haveOpenssl, signJwt, signingKey, startBrokerStack, stopBrokerStack,
 } from '../shared/oidc-broker.mjs';
 
 let Provider = null;
@@ -49,15 +48,14 @@ const STAFF_NFC = 'søren.åberg'.normalize('NFC');
 const STAFF_NFD = STAFF_NFC.normalize('NFD');
 
 describe('OpenID Connect login against npm oidc-provider (a stack of its own)', { skip: NEED }, () => {
-  let tmp;
+  const rig = {};
   let tls;
   let brokers;
   let stack; // the stack's base URL
   let socket;
   const citizens = {
-    // filled with demo CPR numbers once the stack is seeded
-    'mitid-anna': { loa: NSIS.substantial, 'dk.cpr': '', name: 'Anna Jensen' },
-    'mitid-low': { loa: NSIS.low, 'dk.cpr': '', name: 'Anna Jensen' },
+    'mitid-anna': { loa: NSIS.substantial, 'dk.cpr': { demo: 'anna' }, name: 'Anna Jensen' },
+    'mitid-low': { loa: NSIS.low, 'dk.cpr': { demo: 'anna' }, name: 'Anna Jensen' },
     'mitid-nobody': { loa: NSIS.substantial, 'dk.cpr': '0101701230', name: 'Ingen Plan' },
   };
   const staff = {
@@ -67,41 +65,13 @@ describe('OpenID Connect login against npm oidc-provider (a stack of its own)', 
   };
 
   before(async () => {
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaptajn-oidcp-'));
-    tls = makeTestCa(tmp);
-    brokers = await startBrokers({ Provider, tls, dir: tmp, citizens, staff });
-    const extra = brokerConfig({ citizen: brokers.citizen, staff: brokers.staff, caFile: tls.caFile, dir: tmp, timeout: TIMEOUT_S });
-    ({ url: stack, socket } = await startOwnStack(VAR, {
-      env: (port) => ({
-        KAPTAJN_WORKERS: '2',
-        KAPTAJN_CONFIG_EXTRA: `${extra}\npublic_url = http://127.0.0.1:${port}\noidc_cache_dir = ${tmp}/cache\n`,
-      }),
-    }));
-    brokers.citizen.setStack(stack);
-    brokers.staff.setStack(stack);
-
-    const users = JSON.parse(fs.readFileSync(path.join(VAR, 'dev-idp', 'users.json'), 'utf8')).users;
-    const anna = (Array.isArray(users) ? users : Object.entries(users).map(([sub, u]) => ({ sub, ...u })))
-      .find((u) => u.sub === 'anna');
-    assert.ok(anna && /^\d{10}$/.test(anna.cpr), `no demo citizen anna with a CPR in users.json: ${JSON.stringify(anna)}`);
-    citizens['mitid-anna']['dk.cpr'] = anna.cpr;
-    citizens['mitid-low']['dk.cpr'] = anna.cpr;
-
+    await startBrokerStack(rig, { Provider, dir: VAR, citizens, staff, timeout: TIMEOUT_S });
+    ({ tls, stack, socket } = rig);
+    brokers = { citizen: rig.citizen, staff: rig.staff };
     const iss = brokers.staff.issuer;
     for (const [sub, name] of [[STAFF_OK, 'Sofie Holm'], [STAFF_CASE_DIR, 'Kim Larsen'], [STAFF_NFC, 'Søren Åberg']]) {
       sql(`INSERT INTO staff (issuer, sub, name, role, title) VALUES ('${iss}', '${sub}', '${name}', 'caseworker', '')`, { socket });
     }
-
-    // The pools fetch discovery and keys at start, retrying every 10 s.
-    for (let i = 0; ; i++) {
-      const c = await get('/api/v1/login');
-      const a = await get(`${ADMIN}/login`);
-      if (c.status === 302 && a.status === 302) break;
-      assert.ok(i < 40, `the login never became possible: ${c.status} ${c.text.slice(0, 200)} / ${a.status}`);
-      await sleep(1000);
-    }
-    brokers.citizen.reset();
-    brokers.staff.reset();
   });
 
   beforeEach(() => {
@@ -110,11 +80,7 @@ describe('OpenID Connect login against npm oidc-provider (a stack of its own)', 
     brokers.staff.reset();
   });
 
-  after(async () => {
-    if (brokers) await Promise.all([brokers.citizen.close(), brokers.staff.close()]);
-    if (VAR) await stackCmd(['stop', VAR]);
-    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  after(() => stopBrokerStack(rig));
 
   /** GET (or more) on the stack through nginx. */
   const get = (p, opts = {}) => fetchRaw(`${stack}${p}`, opts);
@@ -211,7 +177,7 @@ describe('OpenID Connect login against npm oidc-provider (a stack of its own)', 
 
   it('the pools fetched the brokers\' discovery and keys over TLS, trusting oidc_ca_file', () => {
     for (const side of ['citizen', 'staff']) {
-      const keys = JSON.parse(fs.readFileSync(path.join(tmp, 'cache', `${side}.jwks.json`), 'utf8'));
+      const keys = JSON.parse(fs.readFileSync(path.join(rig.tmp, 'cache', `${side}.jwks.json`), 'utf8'));
       assert.deepEqual(keys.keys.map((k) => k.kid), [brokers[side].key.kid], `${side} keys`);
     }
   });

@@ -33,8 +33,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+
+import { stackCmd, startOwnStack } from '../integration/lib.mjs';
 
 export const NSIS = {
   low: 'https://data.gov.dk/concept/core/nsis/Low',
@@ -428,4 +431,59 @@ export class CookieJar {
     const m = this.byOrigin.get(new URL(url).origin);
     return m ? m.get(name) : undefined;
   }
+}
+
+/** A demo person of a seeded stack in dir (its dev IdP's users.json). */
+export function demoPerson(dir, sub) {
+  const users = JSON.parse(fs.readFileSync(path.join(dir, 'dev-idp', 'users.json'), 'utf8')).users;
+  const list = Array.isArray(users) ? users : Object.entries(users).map(([s, u]) => ({ sub: s, ...u }));
+  const u = list.find((x) => x.sub === sub);
+  if (!u) throw new Error(`no demo person ${sub} in ${dir}/dev-idp/users.json`);
+  return u;
+}
+
+/**
+ * Starts the two brokers and a stack of its own in dir (dev mode on, so
+ * the demo people are seeded; both sides pointed at the brokers, pools of
+ * two workers), then waits until both pools have the brokers' discovery
+ * (their refresh job retries every 10 s). citizens and staff are the
+ * brokers' accounts; citizens' "dk.cpr" may name a demo person instead
+ * ({ demo: 'anna' }), filled in once the stack is seeded. Resolves to
+ * { tmp, tls, citizen, staff, stack, socket }; stopBrokerStack(rig) in after(),
+ * also when this threw (rig then holds what was started).
+ */
+export async function startBrokerStack(rig, { Provider, dir, citizens, staff, timeout = 2 }) {
+  rig.dir = dir;
+  rig.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaptajn-oidcp-'));
+  rig.tls = makeTestCa(rig.tmp);
+  Object.assign(rig, await startBrokers({ Provider, tls: rig.tls, dir: rig.tmp, citizens, staff }));
+  const extra = brokerConfig({ citizen: rig.citizen, staff: rig.staff, caFile: rig.tls.caFile, dir: rig.tmp, timeout });
+  ({ url: rig.stack, socket: rig.socket } = await startOwnStack(dir, {
+    env: (port) => ({
+      KAPTAJN_WORKERS: '2',
+      KAPTAJN_CONFIG_EXTRA: `${extra}\npublic_url = http://127.0.0.1:${port}\noidc_cache_dir = ${rig.tmp}/cache\n`,
+    }),
+  }));
+  rig.citizen.setStack(rig.stack);
+  rig.staff.setStack(rig.stack);
+  for (const a of Object.values(citizens)) {
+    if (a['dk.cpr'] && typeof a['dk.cpr'] === 'object') a['dk.cpr'] = demoPerson(dir, a['dk.cpr'].demo).cpr;
+  }
+  for (let i = 0; ; i++) {
+    const c = await fetchRaw(`${rig.stack}/api/v1/login`);
+    const a = await fetchRaw(`${rig.stack}/admin/api/v1/login`);
+    if (c.status === 302 && a.status === 302) break;
+    if (i >= 40) throw new Error(`the login never became possible: ${c.status} ${c.text.slice(0, 200)} / ${a.status}`);
+    await sleep(1000);
+  }
+  rig.citizen.reset();
+  rig.staff.reset();
+  return rig;
+}
+
+/** Stops what startBrokerStack started: the brokers, the stack, the temp files. */
+export async function stopBrokerStack(rig) {
+  await Promise.all([rig.citizen && rig.citizen.close(), rig.staff && rig.staff.close()]);
+  if (rig.dir) await stackCmd(['stop', rig.dir]);
+  if (rig.tmp) fs.rmSync(rig.tmp, { recursive: true, force: true });
 }

@@ -9,7 +9,9 @@
 // cases, each of which must end with a readable page and no session.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -211,6 +213,19 @@ describe('OpenID Connect login against npm oidc-provider (a stack of its own)', 
       assert.ok(session, 'a session');
       assert.equal(brokers.citizen.stats.userinfo, 1, 'userinfo was read once');
       assert.equal((await get('/api/v1/plan', { headers: { Cookie: session } })).status, 200);
+    } finally {
+      brokers.citizen.untamper();
+    }
+  });
+
+  it('userinfo whose sub is not the ID token\'s is refused: 401 page, no session', async () => {
+    brokers.citizen.tamper.idTokenOmits = ['dk.cpr'];
+    brokers.citizen.tamper.userinfo = (c) => ({ ...c, sub: 'mitid-someone-else' });
+    try {
+      const { res } = await login();
+      assertPage(res, 401, 'Log ind mislykkedes');
+      await assertNoSession(res);
+      assert.equal(brokers.citizen.stats.userinfo, 1, 'userinfo was read');
     } finally {
       brokers.citizen.untamper();
     }
@@ -436,5 +451,37 @@ describe('OpenID Connect login against npm oidc-provider (a stack of its own)', 
 
   it('the stack stops cleanly with no sanitizer report in its logs', async () => {
     await stopOwnStack(VAR);
+  });
+});
+
+describe('KAPTAJN_CONFIG_EXTRA: a test stack\'s config lines (scripts/lib.sh kp_config_extra)', () => {
+  const LIB = path.join(REPO, 'scripts', 'lib.sh');
+  const run = (file, extra) => spawnSync('bash', ['-c', '. "$1"; kp_config_extra "$2"', 'x', LIB, file], {
+    env: { ...process.env, KAPTAJN_CONFIG_EXTRA: extra }, encoding: 'utf8',
+  });
+  let dir;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kaptajn-extra-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('replaces the lines of its keys in place, adds the others at the end, skips comments and blank lines', () => {
+    const f = path.join(dir, 'a.conf');
+    fs.writeFileSync(f, '# head\ncitizen_jwks = /x.json\npublic_url = http://a\npublic_url = http://b\nkeys_file = /k\n');
+    const r = run(f, '# a comment\n\ncitizen_jwks =\npublic_url = http://127.0.0.1:9\noidc_ca_file = /ca.pem\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(fs.readFileSync(f, 'utf8'),
+      '# head\ncitizen_jwks =\npublic_url = http://127.0.0.1:9\nkeys_file = /k\noidc_ca_file = /ca.pem\n');
+    assert.deepEqual(fs.readdirSync(dir), ['a.conf'], 'no temporary file left');
+  });
+
+  it('refuses a line that is not "key = value", naming it, and leaves the file as it was', () => {
+    const f = path.join(dir, 'b.conf');
+    fs.writeFileSync(f, 'public_url = http://a\n');
+    const r = run(f, 'public_url = http://b\nnot a setting\n');
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /KAPTAJN_CONFIG_EXTRA: not a key = value line: not a setting/);
+    assert.equal(fs.readFileSync(f, 'utf8'), 'public_url = http://a\n');
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['a.conf', 'b.conf'], 'no temporary file left');
   });
 });

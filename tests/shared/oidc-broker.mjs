@@ -21,6 +21,7 @@
 //   delayMs                -> the token endpoint answers this much later
 //   fail500                -> the token endpoint answers 500, the code unused
 //   idTokenOmits           -> claims left out of the ID token (userinfo has them)
+//   userinfo(claims)       -> the userinfo answer instead
 // and reads broker.stats: jwks (JWKS fetches), userinfo (calls), token
 // ({ status, error } per token request) and grantErrors (why the provider
 // refused a code: error_detail of its grant.error event).
@@ -234,7 +235,7 @@ export async function startBroker({ Provider, tls, title, clientId, clientAuth, 
       stackUrl = url.replace(/\/+$/, '');
     },
     untamper() {
-      this.tamper = { idToken: null, delayMs: 0, fail500: false, idTokenOmits: [] };
+      this.tamper = { idToken: null, delayMs: 0, fail500: false, idTokenOmits: [], userinfo: null };
     },
     reset() {
       this.untamper();
@@ -333,7 +334,12 @@ export async function startBroker({ Provider, tls, title, clientId, clientAuth, 
 
   provider.use(async (ctx, next) => {
     if (ctx.path === '/jwks') broker.stats.jwks++;
-    if (ctx.path === '/me') broker.stats.userinfo++;
+    if (ctx.path === '/me') {
+      broker.stats.userinfo++;
+      await next();
+      if (ctx.status === 200 && broker.tamper.userinfo) ctx.body = broker.tamper.userinfo({ ...ctx.body });
+      return undefined;
+    }
     if (/^\/interaction\/[\w-]+$/.test(ctx.path)) return interaction(ctx);
     if (ctx.path === '/token' && ctx.method === 'POST') return token(ctx, next);
     return next();

@@ -432,13 +432,16 @@ kp_config_write() {
 		sjwks=${sjwks:-$KP_DEVIDP/jwks.json}
 		# The dev IdP as the OpenID provider of both sides (code flow).
 		if [ -n "$port" ]; then
-			# The keys then come from the discovery's jwks_uri.
+			# The keys then come from the discovery's jwks_uri. The dev
+			# IdP's staff tokens carry a loa, so the staff level is
+			# checked here as a broker's may be (its default is none).
 			cjwks= sjwks=
 			devoidc="citizen_discovery = http://127.0.0.1:$port/dev-idp/.well-known/openid-configuration
 citizen_client_secret_file = $KP_DEVIDP/client-secret
 staff_discovery = http://127.0.0.1:$port/dev-idp/staff/.well-known/openid-configuration
 staff_client_secret_file = $KP_DEVIDP/client-secret
 staff_role_claim = role
+staff_min_loa = substantial
 public_url = http://127.0.0.1:$port
 oidc_cache_dir = $KP_VAR/oidc
 dev_idp_url = http://127.0.0.1:$port/dev-idp"
@@ -728,6 +731,14 @@ kp_stack_start() {
 	kp_nginx_start || return 1
 	if ! kp_wait_for 20 kp_http_is "http://127.0.0.1:$port/api/v1/healthz" 200; then
 		kp_warn "http://127.0.0.1:$port/api/v1/healthz does not answer 200"
+		return 1
+	fi
+	# In dev mode both sides log in through the dev IdP, whose discovery
+	# and keys the pools' refresh jobs fetch once nginx answers (a retry
+	# 10 s after the first try at start): until then a login is a 503.
+	if [ "$dev" = 1 ] && ! kp_wait_for 30 test -s "$KP_VAR/oidc/citizen.jwks.json" -a \
+		-s "$KP_VAR/oidc/staff.jwks.json"; then
+		kp_warn "the pools have not fetched the dev IdP's keys into $KP_VAR/oidc"
 		return 1
 	fi
 	kp_log "stack up in $KP_VAR on http://127.0.0.1:$port/"

@@ -186,3 +186,46 @@ Test(purge_db, test_one_purge_takes_a_bounded_number_of_rows_and_the_next_the_re
 	cr_assert_eq(sessions + tokens, 0);
 	cr_assert(session_there(live));
 }
+
+/* Inserts a login attempt begun at created; KP_ECONFLICT when it exists. */
+static enum kp_err attempt_put(const uint8_t h[KP_SHA256_LEN], long long created)
+{
+	uint8_t binder[KP_SHA256_LEN] = {0};
+
+	return db_exec(db, DB_LOGIN_ATTEMPT_INSERT,
+	               DB_ARGS(DB_BLOB(h, KP_SHA256_LEN), DB_STR("citizen"),
+	                       DB_BLOB(binder, sizeof(binder)), DB_STR("nonce"), DB_STR("verifier"),
+	                       DB_STR("/"), DB_I64(created)),
+	               NULL, NULL);
+}
+
+static bool attempt_there(const uint8_t h[KP_SHA256_LEN])
+{
+	struct db_res r;
+
+	cr_assert_eq(db_query(db, a, DB_LOGIN_ATTEMPT_GET,
+	                      DB_ARGS(DB_BLOB(h, KP_SHA256_LEN), DB_STR("citizen")), &r),
+	             KP_OK);
+	return r.nrows == 1;
+}
+
+Test(purge_db, login_attempts_older_than_an_hour_go_and_younger_ones_stay)
+{
+	uint8_t gone[2][KP_SHA256_LEN], kept[2][KP_SHA256_LEN];
+	long long tokens = -1, sessions = -1;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		key("gone attempt", (long)i, gone[i]);
+		key("kept attempt", (long)i, kept[i]);
+	}
+	cr_assert_eq(attempt_put(gone[0], T0 - SESSION_ATTEMPT_KEEP - 1), KP_OK);
+	cr_assert_eq(attempt_put(gone[1], 1), KP_OK);
+	cr_assert_eq(attempt_put(kept[0], T0 - SESSION_ATTEMPT_KEEP), KP_OK);
+	cr_assert_eq(attempt_put(kept[1], T0 - 10), KP_OK);
+	cr_assert_eq(session_purge(db, (time_t)T0, &tokens, &sessions), KP_OK);
+	for (i = 0; i < 2; i++) {
+		cr_assert_not(attempt_there(gone[i]), "attempt %zu was kept", i);
+		cr_assert(attempt_there(kept[i]), "attempt %zu was purged", i);
+	}
+}

@@ -457,6 +457,11 @@ static enum kp_err login_userinfo(struct req *r, const struct oidc_meta *m,
 		}
 		return KP_OK;
 	}
+	/* 0 would mean the library's own time-out: past the deadline, stop. */
+	if (login_left(started) <= 0) {
+		*why = "the callback's deadline passed before userinfo";
+		return KP_EUNAVAIL;
+	}
 	res = oidc_userinfo(rp, m, t->access_token, login_left(started), &ui, err, sizeof(err));
 	if (res != OIDC_OK) {
 		fprintf(stderr, "login %s: userinfo: %s\n", pool_name(r->w->pool), err);

@@ -61,7 +61,8 @@ describe('without dev mode the program refuses what only dev mode may do', { ski
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaptajn-nodev-'));
     fs.writeFileSync(path.join(tmp, 'jwks.json'), JSON.stringify(broker.jwks));
     let text = fs.readFileSync(SHARED_CONFIG, 'utf8');
-    for (const k of ['dev_idp_dir', 'citizen_jwks', 'staff_jwks']) text = withKey(text, k, '');
+    // No broker either: the dev stack's discovery (the code flow) goes too.
+    for (const k of ['dev_idp_dir', 'citizen_jwks', 'staff_jwks', 'citizen_discovery', 'staff_discovery']) text = withKey(text, k, '');
     base = text;
   });
   after(() => {

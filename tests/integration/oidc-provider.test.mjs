@@ -179,7 +179,7 @@ describe('OpenID Connect login against npm oidc-provider (a stack of its own)', 
 
   it('the pools fetched the brokers\' discovery and keys over TLS, trusting oidc_ca_file', () => {
     for (const side of ['citizen', 'staff']) {
-      const keys = JSON.parse(fs.readFileSync(path.join(rig.tmp, 'cache', `${side}.jwks.json`), 'utf8'));
+      const keys = JSON.parse(fs.readFileSync(path.join(VAR, 'oidc', `${side}.jwks.json`), 'utf8'));
       assert.deepEqual(keys.keys.map((k) => k.kid), [brokers[side].key.kid], `${side} keys`);
     }
   });

@@ -362,6 +362,8 @@ export function brokerConfig({ citizen, staff, caFile, dir, timeout = 2 }) {
       `${side}_client_id = ${b.clientId}`, `${side}_audience = ${b.clientId}`, `${side}_client_auth = ${auth}`,
       `${side}_client_secret_file = ${secretFile}`);
   }
+  // The municipality's own provider gives no NSIS level (the dev stack's does).
+  lines.push('staff_min_loa = none');
   return lines.join('\n');
 }
 
@@ -451,8 +453,9 @@ export function demoPerson(dir, sub) {
 /**
  * Starts the two brokers and a stack of its own in dir (dev mode on, so
  * the demo people are seeded; both sides pointed at the brokers, pools of
- * two workers), then waits until both pools have the brokers' discovery
- * (their refresh job retries every 10 s). citizens and staff are the
+ * two workers; the cache of discovery and keys in dir/oidc), then waits
+ * until both pools have the brokers' discovery (their refresh job retries
+ * every 10 s). citizens and staff are the
  * brokers' accounts; citizens' "dk.cpr" may name a demo person instead
  * ({ demo: 'anna' }), filled in once the stack is seeded. Resolves to
  * { tmp, tls, citizen, staff, stack, socket }; stopBrokerStack(rig) in after(),
@@ -467,7 +470,7 @@ export async function startBrokerStack(rig, { Provider, dir, citizens, staff, ti
   ({ url: rig.stack, socket: rig.socket } = await startOwnStack(dir, {
     env: (port) => ({
       KAPTAJN_WORKERS: '2',
-      KAPTAJN_CONFIG_EXTRA: `${extra}\npublic_url = http://127.0.0.1:${port}\noidc_cache_dir = ${rig.tmp}/cache\n`,
+      KAPTAJN_CONFIG_EXTRA: `${extra}\npublic_url = http://127.0.0.1:${port}\n`,
     }),
   }));
   rig.citizen.setStack(rig.stack);

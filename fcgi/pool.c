@@ -332,9 +332,6 @@ static long long slots_retry(struct supervisor *s)
 	return next;
 }
 
-/* The purge job, in a child of the supervisor: deletes what no login or
- * session needs any more (session_purge), says what went, and exits. A
- * SIGTERM from the draining supervisor ends it at once. */
 /* A job's start in its child: the socket is the workers' only, and the
  * supervisor's signal handling goes (a SIGTERM ends the job at once). */
 static void job_start(int fd)
@@ -352,6 +349,9 @@ static void job_start(int fd)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+/* The purge job, in a child of the supervisor: deletes what no login or
+ * session needs any more (session_purge), says what went, and exits. A
+ * SIGTERM from the draining supervisor ends it at once. */
 static void purge_main(const struct kp_config *cfg, enum pool_kind pool, int fd)
 {
 	long long tokens = 0, sessions = 0;

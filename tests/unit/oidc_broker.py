@@ -55,6 +55,20 @@ class H(BaseHTTPRequestHandler):
             time.sleep(4)
             return self.send(200, {"id_token": "late"})
         if p == "/big": return self.send(200, '{"id_token":"' + "x" * (3 * 1024 * 1024) + '"}')
+        if p == "/big-stream":
+            # No Content-Length: the client must stop reading by itself.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            try:
+                self.wfile.write(b'{"id_token":"')
+                for _ in range(48):
+                    self.wfile.write(b"x" * 65536)
+            except Exception:
+                pass
+            return
         if p == "/err500": return self.send(500, {"error": "server_error"})
         if p == "/redirect":
             self.send_response(302); self.send_header("Location", "/token")

@@ -977,6 +977,12 @@ Test(oidc_http, test_exchange_oversized_body_is_a_bad_answer)
 	cr_assert_not_null(strstr(xerr, "over"), "%s", xerr);
 }
 
+Test(oidc_http, test_exchange_oversized_body_without_length_is_cut_off)
+{
+	exchange_at("/big-stream", 5000, OIDC_BAD_ANSWER);
+	cr_assert_not_null(strstr(xerr, "over"), "%s", xerr);
+}
+
 Test(oidc_http, test_exchange_odd_answers_are_bad_answers)
 {
 	exchange_at("/token-notjson", 5000, OIDC_BAD_ANSWER);

@@ -393,6 +393,24 @@ kp_db_setup() {
 	KP_DB_PASSWORD=$pw
 }
 
+# kp_config_extra FILE: each "key = value" line of KAPTAJN_CONFIG_EXTRA (a
+# test's own stack pointing a side at its own broker) replaces the line of
+# that key in FILE, or is added at the end when FILE has none. Blank lines
+# and # comments are skipped; any other line is refused.
+kp_config_extra() {
+	printf '%s\n' "$KAPTAJN_CONFIG_EXTRA" | awk '
+		function key(s) { sub(/^[ \t]*/, "", s); sub(/[ \t]*=.*$/, "", s); return s }
+		FNR == NR {
+			if ($0 ~ /^[ \t]*(#.*)?$/) next
+			if ($0 !~ /^[ \t]*[a-z0-9_]+[ \t]*=/) { print "KAPTAJN_CONFIG_EXTRA: not a key = value line: " $0 > "/dev/stderr"; bad = 1; exit 1 }
+			k = key($0); if (!(k in extra)) order[++n] = k; extra[k] = $0; next
+		}
+		$0 ~ /^[ \t]*[a-z0-9_]+[ \t]*=/ && (key($0) in extra) { k = key($0); if (!(k in done)) print extra[k]; done[k] = 1; next }
+		{ print }
+		END { if (bad) exit 1; for (i = 1; i <= n; i++) if (!(order[i] in done)) print extra[order[i]] }
+	' - "$1" >"$1.extra" && mv -f "$1.extra" "$1" || { rm -f "$1.extra"; return 1; }
+}
+
 # kp_config_write DEV [PORT]: writes VAR/kaptajn.conf (mode 0600) atomically.
 # With DEV=1 and PORT (nginx's), both sides log in through the dev IdP's
 # OpenID provider on 127.0.0.1:PORT (discovery, client secret, public_url).
@@ -400,7 +418,8 @@ kp_db_setup() {
 # KAPTAJN_CITIZEN_JWKS, KAPTAJN_STAFF_ISSUER, KAPTAJN_STAFF_JWKS; with DEV=1
 # those left unset are the dev IdP's, with DEV=0 they stay empty (the pools
 # then refuse to start: no dev key stands in for a broker's). The purge
-# interval is KAPTAJN_PURGE_INTERVAL (seconds, default 600).
+# interval is KAPTAJN_PURGE_INTERVAL (seconds, default 600). Then
+# KAPTAJN_CONFIG_EXTRA's lines replace or add keys (kp_config_extra).
 kp_config_write() {
 	local dev=${1:-1} port=${2:-} devdir= devoidc=
 	local ciss=${KAPTAJN_CITIZEN_ISSUER:-} cjwks=${KAPTAJN_CITIZEN_JWKS:-}
@@ -456,6 +475,7 @@ oidc_ca_file = $KP_TLS_CERT}"
 			# ended a day ago, by the citizen pool (0..86400; 0: none here).
 			purge_interval = ${KAPTAJN_PURGE_INTERVAL:-600}
 		EOF
+		[ -z "${KAPTAJN_CONFIG_EXTRA:-}" ] || kp_config_extra "$KP_CONF.tmp" || exit 1
 		mv -f "$KP_CONF.tmp" "$KP_CONF"
 	)
 }

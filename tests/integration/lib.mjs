@@ -290,9 +290,10 @@ export function stackCmd(args, env = {}) {
 /**
  * Starts a stack of a test's own in dir (stopped and wiped first) on a free
  * port, up to three tries, with more arguments after the port
- * (--no-dev-idp) and more environment. Resolves { url, socket } (its
- * MariaDB socket); throws with the end of the output. Stop it with
- * stackCmd(['stop', dir]) in after(), also when this threw.
+ * (--no-dev-idp) and more environment (an object, or a function of the
+ * port that returns one). Resolves { url, socket } (its MariaDB socket);
+ * throws with the end of the output. Stop it with stackCmd(['stop', dir])
+ * in after(), also when this threw.
  */
 export async function startOwnStack(dir, { args = [], env = {} } = {}) {
   await stackCmd(['stop', dir]);
@@ -300,7 +301,7 @@ export async function startOwnStack(dir, { args = [], env = {} } = {}) {
   let last = '';
   for (let i = 0; i < 3; i++) {
     const port = await freePort();
-    const r = await stackCmd(['start', dir, String(port), ...args], env);
+    const r = await stackCmd(['start', dir, String(port), ...args], typeof env === 'function' ? env(port) : env);
     if (r.code === 0) {
       const e = await stackCmd(['env', dir]);
       const socket = /^KAPTAJN_DB_SOCKET=(.*)$/m.exec(e.out)[1].replace(/^'(.*)'$/, '$1');

@@ -194,6 +194,8 @@ export async function loginStaffThroughDevIdp(page, name) {
   await page.waitForURL((u) => u.pathname === '/dev-idp/authorize');
   await page.getByRole('link', { name: new RegExp(`^${name} \\(`) }).click();
   await page.waitForURL((u) => u.pathname === '/admin/' && u.hash.startsWith('#/'));
+  // The pages ask who logged in before they draw: the header names them.
+  await page.locator('#me').filter({ hasText: name }).waitFor();
 }
 
 /** Waits until the caseworker page shows its data (no placeholders). */

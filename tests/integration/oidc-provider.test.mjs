@@ -351,6 +351,21 @@ describe('OpenID Connect login against npm oidc-provider (a stack of its own)', 
     assert.deepEqual(stats.token.map((t) => t.status), [200, 200], 'both codes were exchanged');
   });
 
+  it('a broker that rotated to a new key: the token with the new kid logs in after exactly one JWKS fetch', async () => {
+    // The early fetch is once a minute per host; the case above used it.
+    // Its stamp file going stands for that minute having passed.
+    fs.rmSync(path.join(VAR, 'oidc', 'citizen.early-refresh'), { force: true });
+    const next = signingKey('rotated-key-1');
+    const stats = brokers.citizen.stats;
+    const before = stats.jwks;
+    brokers.citizen.tamper.extraKeys = [next.publicJwk];
+    const { res } = await loginWithToken((t) => signJwt({ alg: 'ES256', kid: next.kid }, decodeJwt(t).claims, { key: next.privateKey }));
+    assert.equal(res.status, 200, res.text.slice(0, 400));
+    assert.equal(stats.jwks - before, 1, 'one JWKS fetch for the new kid');
+    const keys = JSON.parse(fs.readFileSync(path.join(VAR, 'oidc', 'citizen.jwks.json'), 'utf8'));
+    assert.ok(keys.keys.some((k) => k.kid === next.kid), 'the cached keys hold the new key');
+  });
+
   it('a slow token endpoint: a 503 page within oidc_timeout and a little, while the pool answers others at once', async () => {
     const { session } = await login();
     assert.ok(session);

@@ -235,7 +235,7 @@ export async function startBroker({ Provider, tls, title, clientId, clientAuth, 
       stackUrl = url.replace(/\/+$/, '');
     },
     untamper() {
-      this.tamper = { idToken: null, delayMs: 0, fail500: false, idTokenOmits: [], userinfo: null };
+      this.tamper = { idToken: null, delayMs: 0, fail500: false, idTokenOmits: [], userinfo: null, extraKeys: [] };
     },
     reset() {
       this.untamper();
@@ -333,7 +333,13 @@ export async function startBroker({ Provider, tls, title, clientId, clientAuth, 
   }
 
   provider.use(async (ctx, next) => {
-    if (ctx.path === '/jwks') broker.stats.jwks++;
+    if (ctx.path === '/jwks') {
+      broker.stats.jwks++;
+      await next();
+      // A key rotation: the JWKS already names the next key.
+      if (ctx.status === 200 && broker.tamper.extraKeys.length) ctx.body = { keys: [...ctx.body.keys, ...broker.tamper.extraKeys] };
+      return undefined;
+    }
     if (ctx.path === '/me') {
       broker.stats.userinfo++;
       await next();

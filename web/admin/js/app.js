@@ -111,6 +111,9 @@ async function learnWho() {
 }
 
 async function boot() {
+  // Where the tab was when it opened: a route picked while the start-up
+  // below waits (a click, a link) is kept, not replaced.
+  const opened = currentHash();
   // A login that just came back left the CSRF token in a cookie.
   // A new login may be someone else's: who it is is asked again.
   if (api.takeCsrfHandoff()) sessionStorage.removeItem(storageKey('staff'));
@@ -125,8 +128,10 @@ async function boot() {
   start();
   if (state.session === 'in') {
     const back = takeReturnRoute();
-    if (back && back !== currentHash()) history.replaceState(null, '', back);
-    else if (currentHash() === '#/') history.replaceState(null, '', '#/borgere');
+    if (currentHash() === opened) {
+      if (back && back !== opened) history.replaceState(null, '', back);
+      else if (opened === '#/') history.replaceState(null, '', '#/borgere');
+    }
     if (drafts.pending().length) setFlash('info', t('draftRestored'));
   }
   await render({ focus: false });

@@ -97,6 +97,7 @@ describe('GET /metrics and the access log (a stack of its own)', { skip: NEED },
       for (let i = 0; i < 100 && prom.exitCode === null; i++) await sleep(100);
       if (prom.exitCode === null) prom.kill('SIGKILL');
     }
+    if (VAR) fs.rmSync(path.join(VAR, 'prometheus.pid'), { force: true });
     if (VAR) await stackCmd(['stop', VAR]);
   });
 
@@ -227,6 +228,8 @@ describe('GET /metrics and the access log (a stack of its own)', { skip: NEED },
       `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn',
     ], { stdio: ['ignore', log, log] });
     fs.closeSync(log);
+    // For scripts/test, which stops it by this file after an interrupt.
+    fs.writeFileSync(path.join(VAR, 'prometheus.pid'), `${prom.pid}\n`);
     promUrl = `http://127.0.0.1:${port}`;
     let ready = false;
     for (let i = 0; i < 120 && !ready && prom.exitCode === null; i++) {

@@ -101,6 +101,14 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_SESSION_ID_TOKEN_SET] = {.sql = "UPDATE sessions SET id_token = ? WHERE id_hash = ?"},
 	[DB_SESSION_ID_TOKEN] = {.sql = "SELECT id_token FROM sessions WHERE id_hash = ?",
 		.cols = SIT__MAX},
+	/* Sessions not ended, not idle, not too old (session_find's rules);
+	 * ?: the oldest created_at, then the oldest last_seen of a citizen's
+	 * and of a staff member's. By the sessions_created index. */
+	[DB_SESSION_COUNT_LIVE] = {.sql =
+		"SELECT COALESCE(SUM(kind = 'citizen'), 0), COALESCE(SUM(kind = 'staff'), 0)"
+		" FROM sessions WHERE created_at >= ? AND ended_at IS NULL"
+		" AND last_seen >= IF(kind = 'citizen', ?, ?)",
+		.cols = SCL__MAX},
 	/* A plan's head as the citizen c sees it: id, version, c's last yes,
 	 * the contact person. */
 	[DB_PLAN_HEAD] = {.sql =
@@ -714,6 +722,7 @@ struct db {
 	size_t nowed, npaid;
 	bool overflow;           /* more marks than fit: the commit is refused */
 	bool keep;               /* commit even on a refusal (db_tx_keep) */
+	unsigned long long nerrors; /* errors (not conflicts) and failed connects, ever */
 };
 
 /* A statement to run: its definition, where the handle keeps it prepared,
@@ -896,6 +905,11 @@ static void db_disconnect(struct db *db)
 	db_marks_clear(db);
 }
 
+unsigned long long db_errors(const struct db *db)
+{
+	return db != NULL ? db->nerrors : 0;
+}
+
 void db_free(struct db *db)
 {
 	if (db == NULL)
@@ -931,6 +945,7 @@ enum kp_err db_connect(struct db *db)
 	if (mysql_real_connect(m, NULL, c->db_user, c->db_password, c->db_name, 0,
 	                       c->db_socket, db->multi ? CLIENT_MULTI_STATEMENTS : 0) == NULL) {
 		fprintf(stderr, "db_connect: %s\n", mysql_error(m));
+		db->nerrors++;
 		mysql_close(m);
 		return KP_EUNAVAIL;
 	}
@@ -961,12 +976,14 @@ static enum kp_err db_error(struct db *db, MYSQL_STMT *s, const struct db_use *u
 		return KP_ECONFLICT;
 	case ER_LOCK_DEADLOCK:
 	case ER_LOCK_WAIT_TIMEOUT:
+		db->nerrors++;
 		fprintf(stderr, "db %s (%s): %u %s\n", what, db_use_name(u, name, sizeof(name)), e,
 		        msg);
 		return KP_ERETRY;
 	default:
 		break;
 	}
+	db->nerrors++;
 	fprintf(stderr, "db %s (%s): %u %s\n", what, db_use_name(u, name, sizeof(name)), e, msg);
 	if (errno_is_gone(e)) {
 		db_disconnect(db);

@@ -411,3 +411,24 @@ enum kp_err session_purge(struct db *db, time_t now, long long *tokens, long lon
 		}
 	return KP_OK;
 }
+
+enum kp_err session_count_live(struct db *db, struct arena *a, time_t now, long long *citizens,
+                               long long *staff)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	*citizens = *staff = 0;
+	err = db_query(db, a, DB_SESSION_COUNT_LIVE,
+	               DB_ARGS(DB_I64((long long)now - SESSION_ABSOLUTE),
+	                       DB_I64((long long)now - SESSION_IDLE_CITIZEN),
+	                       DB_I64((long long)now - SESSION_IDLE_STAFF)),
+	               &r);
+	if (err != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_EINTERNAL;
+	*citizens = db_i64(&r, 0, SCL_CITIZEN);
+	*staff = db_i64(&r, 0, SCL_STAFF);
+	return KP_OK;
+}

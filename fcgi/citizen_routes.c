@@ -63,6 +63,8 @@ const struct route citizen_routes[] = {
 	 NULL, 0},
 	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
+	/* Both pools' counters; nginx lets only the host itself reach it. */
+	{M_GET, "/metrics", h_metrics, 0, NULL, 0},
 };
 
 const size_t citizen_nroutes = sizeof(citizen_routes) / sizeof(citizen_routes[0]);

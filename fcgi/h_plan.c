@@ -15,13 +15,17 @@ enum kp_err h_plan_get(struct req *r)
 	enum kp_err err;
 
 	r->plan_kept = true;
-	if ((doc = plan_cache_doc(pc, r->a, who->plan_id, version)) == NULL) {
+	doc = plan_cache_doc(pc, r->a, who->plan_id, version);
+	metrics_add(r->w->metrics, doc != NULL ? MTR_PLAN_DOC_HITS : MTR_PLAN_DOC_MISSES, 1);
+	if (doc == NULL) {
 		r->plan_kept = false;
 		if ((err = plan_doc(r->w->db, r->a, who->plan_id, version, &doc)) != KP_OK)
 			return err;
 		plan_cache_put_doc(pc, who->plan_id, version, doc);
 	}
-	if ((part = plan_cache_part(pc, r->a, who->id, rev)) == NULL) {
+	part = plan_cache_part(pc, r->a, who->id, rev);
+	metrics_add(r->w->metrics, part != NULL ? MTR_PLAN_PART_HITS : MTR_PLAN_PART_MISSES, 1);
+	if (part == NULL) {
 		r->plan_kept = false;
 		/* rev may be read newer than the session's: the part is as of it. */
 		if ((err = plan_citizen_part(r->w->db, r->a, who->id, &part, &rev)) != KP_OK)
@@ -30,6 +34,8 @@ enum kp_err h_plan_get(struct req *r)
 	}
 	if ((json = plan_answer(r->a, who->plan_id, version, part, doc)) == NULL)
 		return KP_EINTERNAL;
+	metrics_add(r->w->metrics, MTR_PLAN_ANSWERS, 1);
+	metrics_add(r->w->metrics, MTR_PLAN_KEPT, r->plan_kept ? 1 : 0);
 	respond_etag(r, version);
 	respond_text(r, 200, "application/json; charset=utf-8", json);
 	return KP_OK;

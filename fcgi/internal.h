@@ -38,6 +38,9 @@ struct worker {
 	struct oidc_keys okeys;      /* code flow: the cached JWKS (login_keyset) */
 	struct arena *arena;
 	struct plan_cache *plans;  /* citizen pool: kept parts of plan answers, shared */
+	struct metrics *metrics;   /* the pool's counters, shared (NULL: none, dev IdP) */
+	const char *run_dir;       /* the socket's directory, where the counters' files are */
+	unsigned long long db_errors; /* db_errors() of the connection, as counted so far */
 };
 
 enum http_method { M_GET, M_POST, M_PUT, M_PATCH, M_DELETE, M_HEAD, M_OTHER, M__MAX };
@@ -63,6 +66,8 @@ struct req {
 	size_t raw_len;
 	struct session sess;       /* for routes that need a session */
 	bool plan_kept;            /* the plan answer came from memory (the access line) */
+	const struct route *route; /* the route found, or NULL */
+	int route_row;             /* its row in the pool's table; -1: none */
 	/* The answer. */
 	int status;
 	json_t *out;               /* JSON body, or NULL */
@@ -174,6 +179,58 @@ void plan_cache_put_doc(struct plan_cache *pc, long long plan_id, long long vers
 void plan_cache_put_part(struct plan_cache *pc, long long citizen_id, long long rev,
                          const char *text);
 
+/* metrics.c: a pool's counters in a file of the run directory
+ * (<run>/<pool>.metrics) that its workers share, and GET /metrics. */
+struct metrics;
+enum metrics_counter {
+	MTR_DB_ERRORS, MTR_DB_RETRIES, MTR_RESPAWNS, MTR_PLAN_ANSWERS, MTR_PLAN_KEPT,
+	MTR_PLAN_DOC_HITS, MTR_PLAN_DOC_MISSES, MTR_PLAN_PART_HITS, MTR_PLAN_PART_MISSES,
+	MTR_REFRESH_OK, MTR_REFRESH_FAILED, MTR__MAX
+};
+enum metrics_gauge {
+	MTG_WORKERS_CONFIGURED, MTG_WORKERS_ALIVE,
+	MTG_KEYS_AT,          /* unix time of the broker keys last fetched; 0: never */
+	MTG_SESSIONS_TRIED,   /* unix time the live sessions were last counted (or tried) */
+	MTG_SESSIONS_AT,      /* ... last counted; 0: never */
+	MTG_SESSIONS_CITIZEN, MTG_SESSIONS_STAFF, MTG__MAX
+};
+/* Seconds between two counts of the live sessions in the database. */
+#define METRICS_SESSIONS_EVERY 15
+/* Makes the pool's counters file at path (zeroed, with table's routes) and
+ * maps it shared, before the workers are forked; NULL with err set when
+ * that fails. metrics_close() unmaps it and removes path (NULL: keeps it). */
+struct metrics *metrics_create(const char *path, enum pool_kind pool, const struct route *table,
+                               size_t n, char *err, size_t errlen);
+void metrics_close(struct metrics *m, const char *path);
+/* The size of a counters file. */
+size_t metrics_file_size(void);
+/* Maps another pool's file read-only; NULL when it is absent or not a
+ * counters file of this layout. Unmap with metrics_unmap (NULL: no-op). */
+const struct metrics *metrics_open(const char *path);
+void metrics_unmap(const struct metrics *m);
+/* Whether the supervisor that made m runs. */
+bool metrics_alive(const struct metrics *m);
+/* Counts one answered request: its route row (-1: none matched; counted
+ * under "unmatched" and its method), status and duration. m NULL: no-op,
+ * as for all below. Atomic, no lock. */
+void metrics_request(struct metrics *m, int row, enum http_method method, int status,
+                     long long dur_us);
+void metrics_add(struct metrics *m, enum metrics_counter c, unsigned long long n);
+unsigned long long metrics_counter(const struct metrics *m, enum metrics_counter c);
+void metrics_set(struct metrics *m, enum metrics_gauge g, long long v);
+long long metrics_gauge(const struct metrics *m, enum metrics_gauge g);
+/* True for one caller at a time when gauge g (a unix time) is at least
+ * every seconds before now: g becomes now. */
+bool metrics_claim(struct metrics *m, enum metrics_gauge g, long long now, long long every);
+/* s as a Prometheus label value (\\, \" and \n escaped), in a. */
+const char *metrics_label_escape(struct arena *a, const char *s);
+/* The text format (0.0.4) of n pools' counters, in a: pools[i] may be NULL
+ * (only its kaptajn_pool_up, from up[i], is given); the live sessions come
+ * from pools[0]. */
+const char *metrics_render(struct arena *a, const struct metrics *const *pools,
+                           const char *const *pnames, const bool *up, size_t n, time_t now);
+enum kp_err h_metrics(struct req *r);
+
 /* route.c */
 /* Finds the route of method and path in table: the route, with its {id}
  * parameters in ids and *nids; or NULL with allow (allowcap bytes) holding
@@ -207,8 +264,13 @@ void respond_text(struct req *r, int status, const char *type, const char *text)
 void respond_error(struct req *r, enum kp_err err);
 /* Adds a header line "Name: value" (copied into the arena). */
 void respond_header(struct req *r, const char *name, const char *value);
-/* Writes the answer to libfcgi and one access-log line. */
+/* Writes the answer to libfcgi, counts it (metrics.c) and writes one
+ * access-log line. */
 void respond_send(struct req *r, long long started_us);
+/* s as a logfmt value, in a: as it is, or quoted with \\, \" and control
+ * bytes escaped when it is empty or holds a space, '=', a quote, a
+ * backslash or a control byte. */
+const char *respond_logfmt(struct arena *a, const char *s);
 /* ETag "N" */
 void respond_etag(struct req *r, long long version);
 

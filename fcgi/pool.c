@@ -80,7 +80,7 @@ static void worker_policy_rp(struct token_policy *pol, const struct oidc_rp *rp)
 }
 
 static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_kind pool,
-                       struct plan_cache *plans)
+                       struct plan_cache *plans, struct metrics *metrics, const char *run_dir)
 {
 	char err[256], pers[64];
 
@@ -126,6 +126,8 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 	}
 	/* The supervisor's: shared by the pool's workers, never freed here. */
 	w->plans = plans;
+	w->metrics = metrics;
+	w->run_dir = run_dir;
 	/* The connection is made now if it can be, else on first use. */
 	if (pool != POOL_DEVIDP)
 		db_connect(w->db);
@@ -195,7 +197,7 @@ static int worker_wait(int ep, const sigset_t *unblocked)
 }
 
 static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd,
-                        struct plan_cache *plans)
+                        struct plan_cache *plans, struct metrics *metrics, const char *run_dir)
 {
 	struct sigaction sa;
 	sigset_t term, none;
@@ -217,7 +219,8 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (worker_init(&w, cfg, pool, plans) != 0 || (ep = worker_poller(fd)) < 0)
+	if (worker_init(&w, cfg, pool, plans, metrics, run_dir) != 0 ||
+	    (ep = worker_poller(fd)) < 0)
 		_exit(3);
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, fd, 0) != 0)
 		_exit(3);
@@ -244,6 +247,9 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 		request_read(&r, &w, &fcgx);
 		worker_serve(&r, pool);
 		respond_send(&r, started);
+		/* The connection's errors of this request, into the pool's count. */
+		metrics_add(w.metrics, MTR_DB_ERRORS, db_errors(w.db) - w.db_errors);
+		w.db_errors = db_errors(w.db);
 		json_decref(r.out);
 		json_decref(r.body);
 		FCGX_Finish_r(&fcgx);
@@ -278,6 +284,9 @@ struct supervisor {
 	pid_t refresh_pid;       /* the key refresh job while it runs, else 0 */
 	long long refresh_at_ms; /* when it is due next; 0: this pool runs none */
 	int refresh_retry_s;     /* the wait after the last failed refresh; 0 after one that worked */
+	struct metrics *metrics; /* citizen/admin pool: the counters its workers share */
+	char run_dir[4096];      /* the socket's directory */
+	char metrics_path[4096]; /* <run_dir>/<pool>.metrics */
 };
 
 static long long mono_ms(void)
@@ -286,6 +295,16 @@ static long long mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The workers running now, into the pool's counters. */
+static void slots_count(struct supervisor *s)
+{
+	int i, alive = 0;
+
+	for (i = 0; i < s->n; i++)
+		alive += s->slots[i].pid > 0;
+	metrics_set(s->metrics, MTG_WORKERS_ALIVE, alive);
 }
 
 /* Forks the worker of slot i. A failed fork (a process or memory limit)
@@ -297,12 +316,13 @@ static void slot_fill(struct supervisor *s, int i)
 	pid_t pid = fork();
 
 	if (pid == 0)
-		worker_main(s->cfg, s->pool, s->fd, s->plans);
+		worker_main(s->cfg, s->pool, s->fd, s->plans, s->metrics, s->run_dir);
 	if (pid > 0) {
 		sl->pid = pid;
 		sl->started = time(NULL);
 		sl->retry_at_ms = 0;
 		s->backoff_ms = 0;
+		slots_count(s);
 		return;
 	}
 	s->backoff_ms = backoff_next(s->backoff_ms);
@@ -450,6 +470,9 @@ static void refresh_done(struct supervisor *s, int status)
 	bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
 	s->refresh_pid = 0;
+	metrics_add(s->metrics, ok ? MTR_REFRESH_OK : MTR_REFRESH_FAILED, 1);
+	if (ok)
+		metrics_set(s->metrics, MTG_KEYS_AT, (long long)time(NULL));
 	if (WIFSIGNALED(status))
 		fprintf(stderr, "pool %s: key refresh job died of signal %d\n", pool_name(s->pool),
 		        WTERMSIG(status));
@@ -496,6 +519,41 @@ static int write_pidfile(const char *path)
 	if (fclose(f) != 0)
 		return -1;
 	return rename(tmp, path);
+}
+
+/* The run directory (the socket's) and, for the citizen and admin pools,
+ * their counters' file in it: <run>/<pool>.metrics. 0, or -1 logged. */
+static int pool_metrics_open(struct supervisor *s, const char *socket_path)
+{
+	const char *slash = strrchr(socket_path, '/');
+	char err[512];
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(s->run_dir, sizeof(s->run_dir), ".");
+	else if (slash == socket_path)
+		n = snprintf(s->run_dir, sizeof(s->run_dir), "/");
+	else
+		n = snprintf(s->run_dir, sizeof(s->run_dir), "%.*s", (int)(slash - socket_path),
+		             socket_path);
+	if (s->pool != POOL_CITIZEN && s->pool != POOL_ADMIN)
+		return 0;
+	if (n < 0 || (size_t)snprintf(s->metrics_path, sizeof(s->metrics_path), "%s/%s.metrics",
+	                              s->run_dir, pool_name(s->pool)) >= sizeof(s->metrics_path)) {
+		fprintf(stderr, "pool %s: the run directory's path is too long\n", pool_name(s->pool));
+		return -1;
+	}
+	s->metrics = s->pool == POOL_CITIZEN
+	             ? metrics_create(s->metrics_path, s->pool, citizen_routes, citizen_nroutes, err,
+	                              sizeof(err))
+	             : metrics_create(s->metrics_path, s->pool, admin_routes, admin_nroutes, err,
+	                              sizeof(err));
+	if (s->metrics == NULL) {
+		fprintf(stderr, "pool %s: %s\n", pool_name(s->pool), err);
+		return -1;
+	}
+	metrics_set(s->metrics, MTG_WORKERS_CONFIGURED, s->n);
+	return 0;
 }
 
 int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
@@ -581,6 +639,14 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		oidc_rp_free(&s.rp);
 		return 1;
 	}
+	/* The counters' file beside the socket, made before the first fork
+	 * too; the citizen pool's GET /metrics reads both pools' files. */
+	if (pool_metrics_open(&s, socket_path) != 0) {
+		plan_cache_free(s.plans);
+		close(fd);
+		oidc_rp_free(&s.rp);
+		return 1;
+	}
 	/* One pool per host purges: the citizen pool, which every host runs. */
 	if (pool == POOL_CITIZEN && cfg->purge_interval > 0)
 		s.purge_at_ms = mono_ms() + (long long)cfg->purge_interval * 1000;
@@ -618,8 +684,10 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 				fprintf(stderr, "pool %s: worker %ld exited %d; respawning\n",
 				        pool_name(pool), (long)pid, WEXITSTATUS(status));
 			s.slots[i].pid = 0;
+			slots_count(&s);
 			if (stop_flag)
 				break;
+			metrics_add(s.metrics, MTR_RESPAWNS, 1);
 			/* A worker that dies at once (bad keys, say) is not
 			 * respawned in a tight loop. */
 			if (time(NULL) - s.slots[i].started < 1)
@@ -671,6 +739,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	if (pidfile != NULL)
 		unlink(pidfile);
 	plan_cache_free(s.plans);
+	metrics_close(s.metrics, s.metrics_path);
 	oidc_rp_free(&s.rp);
 	fprintf(stderr, "pool %s: stopped\n", pool_name(pool));
 	return 0;

@@ -36,6 +36,7 @@ void request_read(struct req *r, struct worker *w, FCGX_Request *fcgx)
 	r->w = w;
 	r->a = w->arena;
 	r->fcgx = fcgx;
+	r->route_row = -1;
 	r->now = time(NULL);
 	r->method = request_method(FCGX_GetParam("REQUEST_METHOD", fcgx->envp));
 	r->method_name = method_names[r->method];

@@ -1,7 +1,7 @@
 /* respond.c: writing answers (JSON, text, errors) and the access log. */
 #include <stdio.h>
 #include <string.h>
-#include <sys/time.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -120,7 +120,10 @@ void respond_send(struct req *r, long long started_us)
 	FCGX_Stream *out = r->fcgx->out;
 	char *body = NULL, *head;
 	size_t len = 0, i;
-	struct timeval tv;
+	struct timespec ts;
+	struct tm tm;
+	char when[32];
+	long long dur_us;
 	int status = r->status ? r->status : 500;
 
 	if (r->out != NULL) {
@@ -151,12 +154,53 @@ void respond_send(struct req *r, long long started_us)
 	if (status != 204 && r->method != M_HEAD && len > 0)
 		FCGX_PutStr(body != NULL ? body : r->text, (int)len, out);
 	free(body);
-	gettimeofday(&tv, NULL);
-	/* One line per request: no query string, no personal data. The path
-	 * is nginx's decoded one: "%0A" in a URL is a newline here. "kept":
-	 * the answer came from the worker's memory (plan_cache.c). */
-	fprintf(stderr, "access rid=%s %s %s %d %lldus%s\n", text_log_safe(r->a, r->request_id),
-	        r->method_name, text_log_safe(r->a, r->path), status,
-	        (long long)tv.tv_sec * 1000000 + tv.tv_usec - started_us,
-	        r->plan_kept ? " kept" : "");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	dur_us = (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000 - started_us;
+	metrics_request(r->w->metrics, r->route_row, r->method, status, dur_us);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* One logfmt line per request. The route is the table's pattern:
+	 * no path (ids), no query string, no personal data. "kept": the plan
+	 * answer came from the workers' memory (plan_cache.c). */
+	fprintf(stderr,
+	        "ts=%s.%03ldZ level=info msg=access pool=%s rid=%s method=%s route=%s status=%d "
+	        "dur_us=%lld%s\n",
+	        when, ts.tv_nsec / 1000000, respond_logfmt(r->a, pool_name(r->w->pool)),
+	        respond_logfmt(r->a, r->request_id), respond_logfmt(r->a, r->method_name),
+	        respond_logfmt(r->a, r->route != NULL ? r->route->pattern : "unmatched"), status,
+	        dur_us, r->plan_kept ? " kept=true" : "");
+}
+
+const char *respond_logfmt(struct arena *a, const char *s)
+{
+	const unsigned char *p;
+	bool quote = *s == '\0';
+	char *out, *o;
+
+	for (p = (const unsigned char *)s; *p != '\0' && !quote; p++)
+		quote = *p <= ' ' || *p == '=' || *p == '"' || *p == '\\' || *p == 0x7f;
+	if (!quote)
+		return s;
+	/* At most 6 bytes (\u00XX) for each, and the quotes. */
+	o = out = arena_alloc(a, strlen(s) * 6 + 3);
+	*o++ = '"';
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\') {
+			*o++ = '\\';
+			*o++ = (char)*p;
+		} else if (*p == '\n') {
+			o += sprintf(o, "\\n");
+		} else if (*p == '\t') {
+			o += sprintf(o, "\\t");
+		} else if (*p == '\r') {
+			o += sprintf(o, "\\r");
+		} else if (*p < ' ' || *p == 0x7f) {
+			o += sprintf(o, "\\u%04x", *p);
+		} else {
+			*o++ = (char)*p;
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	return out;
 }

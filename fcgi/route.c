@@ -166,6 +166,8 @@ void route_dispatch(struct req *r, const struct route *table, size_t n)
 		rt = NULL;
 		allow[0] = '\0';
 	}
+	r->route = rt;
+	r->route_row = rt != NULL ? (int)(rt - table) : -1;
 	if (rt == NULL) {
 		if (*allow != '\0') {
 			respond_header(r, "Allow", allow);
@@ -180,6 +182,7 @@ void route_dispatch(struct req *r, const struct route *table, size_t n)
 		if (attempt > 0) {
 			if (route_now_ms() - started >= ROUTE_RETRY_WINDOW_MS)
 				break;
+			metrics_add(r->w->metrics, MTR_DB_RETRIES, 1);
 			route_reset_answer(r);
 		}
 		if ((err = route_checks(r, rt)) == KP_OK)

@@ -35,6 +35,7 @@ enum db_stmt {
 	DB_LOGIN_ATTEMPT_PURGE,
 	DB_SESSION_ID_TOKEN_SET,
 	DB_SESSION_ID_TOKEN,
+	DB_SESSION_COUNT_LIVE,
 	DB_PLAN_HEAD,
 	DB_PLAN_DREAMS,
 	DB_PLAN_GOALS,
@@ -189,6 +190,8 @@ enum db_col_session_citizen {
 	SC_CITIZEN_ID, SC_CSRF_HASH, SC_CREATED, SC_LAST_SEEN, SC_PLAN_ID, SC_NAME,
 	SC_PLAN_VERSION, SC_REV, SC_CONSENT, SC_FROZEN, SC_COURSE_ENDED, SC__MAX
 };
+/* DB_SESSION_COUNT_LIVE: live sessions by kind. */
+enum db_col_session_count { SCL_CITIZEN, SCL_STAFF, SCL__MAX };
 /* DB_SESSION_GET_STAFF */
 enum db_col_session_staff {
 	SS_STAFF_ID, SS_CSRF_HASH, SS_CREATED, SS_LAST_SEEN, SS_NAME, SS_ROLE, SS__MAX
@@ -454,6 +457,9 @@ long long db_i64(const struct db_res *r, size_t row, size_t col);
 struct db *db_new(const struct kp_config *cfg, bool multi_statements);
 /* Closes the connection and frees the handle; NULL is a no-op. */
 void db_free(struct db *db);
+/* How many errors the database answered on db's connections (constraint
+ * conflicts not counted) and connects that failed, since db_new. */
+unsigned long long db_errors(const struct db *db);
 /* Connects if not connected: KP_OK or KP_EUNAVAIL. Statements are prepared
  * on first use and kept for the life of the connection. */
 enum kp_err db_connect(struct db *db);

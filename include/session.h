@@ -129,4 +129,10 @@ enum kp_err session_end(struct db *db, const struct session *s, time_t now);
  */
 enum kp_err session_purge(struct db *db, time_t now, long long *tokens, long long *sessions);
 
+/* The sessions live at now (not ended, not idle, not past their absolute
+ * timeout), counted in the database: KP_OK with *citizens and *staff set,
+ * or a database error. The result's memory is taken from a. */
+enum kp_err session_count_live(struct db *db, struct arena *a, time_t now, long long *citizens,
+                               long long *staff);
+
 #endif

@@ -23,8 +23,10 @@ KP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 KP_PKGS=(libfcgi-dev libmariadb-dev libjwt-dev libmbedtls-dev libcriterion-dev
          libjansson-dev libcurl4-openssl-dev mariadb-server nginx pkg-config cmake gcc curl)
 # libclang-rt-14-dev holds libFuzzer (clang only recommends it); valgrind
-# runs one stack under memcheck.
-KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium)
+# runs one stack under memcheck; prometheus (with promtool) scrapes a
+# stack's /metrics in tests/integration/metrics.test.mjs, which starts its
+# own: the package's service is kept from starting and disabled.
+KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium prometheus)
 
 kp_log()  { printf '==> %s\n' "$*" >&2; }
 kp_warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -72,7 +74,8 @@ kp_install() {
 
 	local services=() made_policy=0 rc=0
 	for p in "${missing[@]}"; do
-		case $p in mariadb-server) services+=(mariadb) ;; nginx) services+=(nginx) ;; esac
+		case $p in mariadb-server) services+=(mariadb) ;; nginx) services+=(nginx) ;;
+		prometheus) services+=(prometheus) ;; esac
 	done
 	# invoke-rc.d asks policy-rc.d; 101 means "do not start".
 	if [ "${#services[@]}" -gt 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then

@@ -144,6 +144,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(r.method == request_method(val[0]));
 	check_log_safe(text_log_safe(worker.arena, r.path));
 	check_log_safe(text_log_safe(worker.arena, r.request_id));
+	/* The access line's values: one logfmt value each, on one line. */
+	check_log_safe(respond_logfmt(worker.arena, r.request_id));
+	check_log_safe(respond_logfmt(worker.arena, r.method_name));
 
 	rt = find_route(&r, ids, &nids);
 	if (rt != NULL && (rt->flags & (R_JSON | R_FORM))) {

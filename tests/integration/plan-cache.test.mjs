@@ -2,7 +2,7 @@
 // (fcgi/plan_cache.c), each under the number that proves it current (the
 // plan's version, the citizen's rev), read from the database with the
 // session on every request: a repeated GET /api/v1/plan is answered from
-// memory (its access line in the pool's log ends in "kept"), byte for byte
+// memory (its access line in the pool's log ends in "kept=true"), byte for byte
 // the answer the database gives; and never after a change, in either pool
 // or by any other host: a caseworker's goal, a new contact person, the
 // citizen's own dream and yes, a logout, a change written straight into
@@ -29,7 +29,7 @@ const NEED = SKIP || (!VAR && 'KAPTAJN_VAR is not set');
 function accessLines() {
   const lines = new Map();
   for (const line of fs.readFileSync(path.join(VAR, 'log', 'citizen.log'), 'utf8').split('\n')) {
-    const m = /^access rid=(\S+) /.exec(line);
+    const m = / msg=access .*\brid=(\S+) /.exec(line);
     if (m) lines.set(m[1], line);
   }
   return lines;
@@ -41,7 +41,7 @@ function keptFlags(answers) {
   return answers.map((res) => {
     const line = lines.get(requestIdOf(res));
     assert.ok(line, `no access line for ${requestIdOf(res)}`);
-    return / kept$/.test(line);
+    return / kept=true$/.test(line);
   });
 }
 

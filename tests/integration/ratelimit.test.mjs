@@ -181,10 +181,10 @@ describe('rate limits (a stack of its own with tight limits)', { skip: NEED }, (
     assert.match(log, /limiting requests, excess: .* by zone "kp_write"/);
     // The pools log one access line per request they answered.
     const lines = (pool, re) => fs.readFileSync(path.join(VAR, 'log', `${pool}.log`), 'utf8').split('\n').filter((l) => re.test(l));
-    assert.equal(lines('citizen', / POST \/api\/v1\/plan\/dreams /).length, 2, 'dream POSTs that reached the citizen pool');
-    assert.equal(lines('citizen', / POST \/api\/v1\/session /).length, 1, 'logins that reached the citizen pool');
-    assert.equal(lines('admin', / POST \/admin\/api\/v1\/session /).length, 1, 'logins that reached the admin pool');
-    assert.equal(lines('devidp', / POST \/dev-idp\/token /).length, 4, 'tokens the dev IdP signed');
+    assert.equal(lines('citizen', / method=POST route=\/api\/v1\/plan\/dreams /).length, 2, 'dream POSTs that reached the citizen pool');
+    assert.equal(lines('citizen', / method=POST route=\/api\/v1\/session /).length, 1, 'logins that reached the citizen pool');
+    assert.equal(lines('admin', / method=POST route=\/admin\/api\/v1\/session /).length, 1, 'logins that reached the admin pool');
+    assert.equal(lines('devidp', / method=POST route=\/dev-idp\/token /).length, 4, 'tokens the dev IdP signed');
   });
 
   it('the stack stops cleanly and its pools\' logs hold no sanitizer report', async () => {

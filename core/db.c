@@ -693,6 +693,23 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"  ) x GROUP BY x.citizen_id"
 		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id",
 		.cols = RS__MAX},
+	/* Tables, views, routines and events of the connection's database:
+	 * a restore goes only into a database that has none. */
+	[DB_BACKUP_OBJECTS] = {.sql =
+		"SELECT (SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE())"
+		" + (SELECT COUNT(*) FROM information_schema.routines WHERE routine_schema = DATABASE())"
+		" + (SELECT COUNT(*) FROM information_schema.events WHERE event_schema = DATABASE())",
+		.cols = CNT__MAX},
+	/* In the order of enum db_col_backup_counts. */
+	[DB_BACKUP_COUNTS] = {.sql =
+		"SELECT (SELECT COUNT(*) FROM staff), (SELECT COUNT(*) FROM households),"
+		" (SELECT COUNT(*) FROM plans), (SELECT COUNT(*) FROM plan_history),"
+		" (SELECT COUNT(*) FROM citizens), (SELECT COUNT(*) FROM children),"
+		" (SELECT COUNT(*) FROM dreams), (SELECT COUNT(*) FROM goals),"
+		" (SELECT COUNT(*) FROM proposals), (SELECT COUNT(*) FROM proposal_comments),"
+		" (SELECT COUNT(*) FROM plan_acceptances), (SELECT COUNT(*) FROM consents),"
+		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM audit_log)",
+		.cols = BC__MAX},
 };
 
 

@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "audit.h"
+#include "backup.h"
 #include "devidp.h"
 #include "purge.h"
 #include "seed.h"
@@ -21,6 +22,8 @@ static void usage(void)
 	      "  kaptajn seed --config FILE\n"
 	      "  kaptajn seed-bench --config FILE --count N\n"
 	      "  kaptajn verify-audit --config FILE\n"
+	      "  kaptajn backup --config FILE --out DIR\n"
+	      "  kaptajn restore --config FILE --in FILE.sql.gz\n"
 	      "  kaptajn purge --config FILE [--dry-run] [--as-of YYYY-MM-DD] [--citizen ID]\n"
 	      "  kaptajn keygen --out FILE\n"
 	      "  kaptajn devidp-keygen --dir DIR\n"
@@ -31,7 +34,7 @@ static void usage(void)
 /* "--name value" options; every value is a string. */
 struct opts {
 	const char *config, *pool, *socket, *pidfile, *migrations, *out, *dir, *sub, *aud, *loa,
-		*ttl, *alg, *count, *workers, *as_of, *citizen;
+		*ttl, *alg, *count, *workers, *as_of, *citizen, *in;
 	bool dry_run;
 };
 
@@ -57,6 +60,7 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 		{"--workers", offsetof(struct opts, workers)},
 		{"--as-of", offsetof(struct opts, as_of)},
 		{"--citizen", offsetof(struct opts, citizen)},
+		{"--in", offsetof(struct opts, in)},
 	};
 	int i;
 	size_t k;
@@ -294,6 +298,25 @@ out:
 	return rc;
 }
 
+/* backup and restore: 0 done; 1 refused or failed (said on stderr); 2 an
+ * option missing. restore goes into the configured database, which must
+ * be empty. */
+static int cmd_backup(const char *cmd, const struct opts *o, const struct kp_config *cfg)
+{
+	struct db *db = NULL;
+	int rc;
+
+	if (strcmp(cmd, "backup") == 0)
+		return need(o->out, "--out") ? 2 : backup_run(cfg, o->out, stdout, stderr);
+	if (need(o->in, "--in"))
+		return 2;
+	if ((db = db_new(cfg, false)) == NULL)
+		return 1;
+	rc = backup_restore(cfg, db, o->in, stdout, stderr);
+	db_free(db);
+	return rc;
+}
+
 /* Prints a dev token, as the dev identity provider would sign it. */
 static int cmd_dev_token(const struct opts *o, const struct kp_config *cfg)
 {
@@ -390,6 +413,8 @@ int main(int argc, char **argv)
 	         strcmp(cmd, "seed-bench") == 0 || strcmp(cmd, "verify-audit") == 0 ||
 	         strcmp(cmd, "purge") == 0)
 		rc = cmd_data(cmd, &o, &cfg);
+	else if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0)
+		rc = cmd_backup(cmd, &o, &cfg);
 	else if (strcmp(cmd, "dev-token") == 0)
 		rc = cmd_dev_token(&o, &cfg);
 	else {

@@ -176,6 +176,9 @@ enum db_stmt {
 	DB_REPORT_DECISIONS,
 	DB_REPORT_CONTACTS,
 	DB_REPORT_STAFF,
+	/* kaptajn backup and restore (core/backup.c) */
+	DB_BACKUP_OBJECTS,
+	DB_BACKUP_COUNTS,
 	DB_STMT__MAX
 };
 
@@ -402,6 +405,13 @@ enum db_col_report_contact {
 enum db_col_report_staff { RS_CASEWORKER_ID, RS_CITIZENS, RS_STAFF_SUM, RS_STAFF_MAX, RS__MAX };
 /* DB_MIGRATION_LIST */
 enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
+/* DB_BACKUP_COUNTS: the rows of the main tables, in this order (the
+ * tables' names are backup.c's). */
+enum db_col_backup_counts {
+	BC_STAFF, BC_HOUSEHOLDS, BC_PLANS, BC_PLAN_HISTORY, BC_CITIZENS, BC_CHILDREN, BC_DREAMS,
+	BC_GOALS, BC_PROPOSALS, BC_PROPOSAL_COMMENTS, BC_PLAN_ACCEPTANCES, BC_CONSENTS, BC_MEETINGS,
+	BC_AUDIT_LOG, BC__MAX
+};
 
 /* Rows one purge statement (DB_TOKEN_PURGE, DB_SESSION_PURGE) deletes at
  * most, so that none holds its locks for long. */

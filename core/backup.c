@@ -1,0 +1,860 @@
+/* backup.c: kaptajn backup and kaptajn restore (see backup.h). The dump is
+ * mariadb-dump's; what the manifest says of it is read from its own lines
+ * as they pass, so it is the dump's snapshot and no other. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <mbedtls/sha256.h>
+#include <zlib.h>
+
+#include "audit.h"
+#include "backup.h"
+#include "crypto.h"
+
+#ifndef KAPTAJN_VERSION
+#define KAPTAJN_VERSION "unknown"
+#endif
+
+#define BACKUP_FORMAT "kaptajn-backup 1"
+#define BACKUP_HEX_LEN (2 * KP_SHA256_LEN)
+
+/* The main tables, in the order of DB_BACKUP_COUNTS's columns. */
+static const char *const backup_tables[BC__MAX] = {
+	[BC_STAFF] = "staff",
+	[BC_HOUSEHOLDS] = "households",
+	[BC_PLANS] = "plans",
+	[BC_PLAN_HISTORY] = "plan_history",
+	[BC_CITIZENS] = "citizens",
+	[BC_CHILDREN] = "children",
+	[BC_DREAMS] = "dreams",
+	[BC_GOALS] = "goals",
+	[BC_PROPOSALS] = "proposals",
+	[BC_PROPOSAL_COMMENTS] = "proposal_comments",
+	[BC_PLAN_ACCEPTANCES] = "plan_acceptances",
+	[BC_CONSENTS] = "consents",
+	[BC_MEETINGS] = "meetings",
+	[BC_AUDIT_LOG] = "audit_log",
+};
+
+/* What the dump's lines say: rows of the main tables, the audit head, the
+ * highest migration, and whether mariadb-dump wrote its closing line. */
+struct backup_facts {
+	long long rows[BC__MAX];
+	long long head_id;
+	char head_hash[BACKUP_HEX_LEN + 1];
+	char migration[256];
+	bool head_seen;
+	bool completed;
+	/* Where the scan is: inside an INSERT of table (BC__MAX: not a main
+	 * one; which: 1 audit_head, 2 schema_migrations, 0 neither), inside
+	 * a string. */
+	bool in_insert, quoted;
+	size_t table;
+	int which;
+};
+
+static double backup_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A tuple of `audit_head`: (id,last_id,0xhash). */
+static void backup_scan_head(struct backup_facts *f, const char *p)
+{
+	char hex[BACKUP_HEX_LEN + 1];
+	long long id;
+	int n = 0;
+	size_t i;
+
+	if (sscanf(p, "(%*[0-9],%lld,0x%64[0-9A-Fa-f])%n", &id, hex, &n) == 2 && n > 0 &&
+	    strlen(hex) == BACKUP_HEX_LEN) {
+		for (i = 0; i < BACKUP_HEX_LEN; i++)
+			f->head_hash[i] = (char)(hex[i] >= 'A' && hex[i] <= 'F' ? hex[i] - 'A' + 'a'
+			                                                        : hex[i]);
+		f->head_hash[BACKUP_HEX_LEN] = '\0';
+		f->head_id = id;
+		f->head_seen = true;
+	}
+}
+
+/* A tuple of `schema_migrations`: ('NNN_name.sql',...); the highest name. */
+static void backup_scan_migration(struct backup_facts *f, const char *p)
+{
+	char name[sizeof(f->migration)];
+	size_t n = 0;
+
+	if (p[1] != '\'')
+		return;
+	for (p += 2; *p != '\0' && *p != '\'' && *p != '\\' && n + 1 < sizeof(name); p++)
+		name[n++] = *p;
+	name[n] = '\0';
+	if (*p == '\'' && strcmp(name, f->migration) > 0)
+		memcpy(f->migration, name, n + 1);
+}
+
+/*
+ * One line of the dump. mariadb-dump writes each table's rows as one
+ * statement "INSERT INTO `name` VALUES" with its rows "(...)," after it,
+ * on the same line or (10.11) one a line, ended by ';'. A string's quote
+ * and backslash are escaped by a backslash and its newlines as \n, binary
+ * columns are 0x... (--hex-blob): outside a string, '(' opens a row and
+ * ';' ends the statement. The state is carried from line to line in f.
+ */
+static void backup_scan_line(struct backup_facts *f, const char *line)
+{
+	static const char insert[] = "INSERT INTO `", values[] = "` VALUES";
+	const char *name, *p = line;
+	size_t len;
+
+	if (!f->in_insert) {
+		if (strncmp(line, "-- Dump completed", 17) == 0)
+			f->completed = true;
+		if (strncmp(line, insert, sizeof(insert) - 1) != 0)
+			return;
+		name = line + sizeof(insert) - 1;
+		if ((p = strchr(name, '`')) == NULL || strncmp(p, values, sizeof(values) - 1) != 0)
+			return;
+		len = (size_t)(p - name);
+		for (f->table = 0; f->table < BC__MAX; f->table++)
+			if (strlen(backup_tables[f->table]) == len &&
+			    strncmp(name, backup_tables[f->table], len) == 0)
+				break;
+		f->which = len == 10 && strncmp(name, "audit_head", len) == 0          ? 1
+		           : len == 17 && strncmp(name, "schema_migrations", len) == 0 ? 2 : 0;
+		f->in_insert = true;
+		f->quoted = false;
+		p += sizeof(values) - 1;
+	}
+	for (; *p != '\0'; p++) {
+		if (f->quoted) {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '\'')
+				f->quoted = false;
+			continue;
+		}
+		if (*p == '\'') {
+			f->quoted = true;
+		} else if (*p == ';') {
+			f->in_insert = false;
+			return;
+		} else if (*p == '(') {
+			if (f->table < BC__MAX)
+				f->rows[f->table]++;
+			if (f->which == 1)
+				backup_scan_head(f, p);
+			else if (f->which == 2)
+				backup_scan_migration(f, p);
+		}
+	}
+}
+
+/* s with '\' and the characters that end a line escaped, in double
+ * quotes, as an option file's value; NULL when out of memory. */
+static char *backup_opt_quote(const char *s)
+{
+	char *q = malloc(2 * strlen(s) + 3), *o = q;
+
+	if (q == NULL)
+		return NULL;
+	*o++ = '"';
+	for (; *s != '\0'; s++) {
+		const char *esc = *s == '\\' ? "\\\\" : *s == '\n' ? "\\n" : *s == '\r' ? "\\r"
+		                  : *s == '\t' ? "\\t" : NULL;
+
+		if (esc != NULL) {
+			memcpy(o, esc, 2);
+			o += 2;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o++ = '"';
+	*o = '\0';
+	return q;
+}
+
+/* Empties and removes the defaults file at path ("" is a no-op). */
+static void backup_defaults_remove(char *path)
+{
+	static const char zero[256];
+	struct stat st;
+	off_t left;
+	int fd;
+
+	if (*path == '\0')
+		return;
+	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) >= 0) {
+		if (fstat(fd, &st) == 0)
+			for (left = st.st_size; left > 0; left -= (off_t)sizeof(zero))
+				if (write(fd, zero, left < (off_t)sizeof(zero) ? (size_t)left
+				                                               : sizeof(zero)) < 0)
+					break;
+		close(fd);
+	}
+	unlink(path);
+	*path = '\0';
+}
+
+/*
+ * Writes the client's connection options (socket, user, password) to a new
+ * file of mode 0600 under $TMPDIR or /tmp, its name in path (size
+ * PATH_MAX-ish), for --defaults-file=. 0, or -1 with the reason said to
+ * log (nothing left behind).
+ */
+static int backup_defaults_write(const struct kp_config *cfg, char *path, size_t pathlen,
+                                 FILE *log)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *user = NULL, *sock = NULL, *pw = NULL, *text = NULL;
+	size_t len;
+	int fd = -1, rc = -1;
+
+	if (tmp == NULL || *tmp != '/')
+		tmp = "/tmp";
+	if ((size_t)snprintf(path, pathlen, "%s/kaptajn-client-XXXXXX", tmp) >= pathlen) {
+		fprintf(log, "kaptajn: the temporary directory's name is too long\n");
+		*path = '\0';
+		return -1;
+	}
+	if ((fd = mkstemp(path)) < 0) {
+		fprintf(log, "kaptajn: cannot make a temporary file in %s: %s\n", tmp,
+		        strerror(errno));
+		*path = '\0';
+		return -1;
+	}
+	if ((user = backup_opt_quote(cfg->db_user)) == NULL ||
+	    (sock = backup_opt_quote(cfg->db_socket)) == NULL ||
+	    (pw = backup_opt_quote(cfg->db_password != NULL ? cfg->db_password : "")) == NULL)
+		goto out;
+	len = strlen(user) + strlen(sock) + strlen(pw) + 64;
+	if ((text = malloc(len)) == NULL)
+		goto out;
+	len = (size_t)snprintf(text, len, "[client]\nuser=%s\nsocket=%s\n%s%s%s", user, sock,
+	                       cfg->db_password != NULL ? "password=" : "",
+	                       cfg->db_password != NULL ? pw : "",
+	                       cfg->db_password != NULL ? "\n" : "");
+	if (fchmod(fd, 0600) != 0 || write(fd, text, len) != (ssize_t)len) {
+		fprintf(log, "kaptajn: cannot write %s: %s\n", path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0 && text == NULL)
+		fprintf(log, "kaptajn: out of memory\n");
+	if (pw != NULL)
+		kp_wipe(pw, strlen(pw));
+	if (text != NULL)
+		kp_wipe(text, strlen(text));
+	free(user);
+	free(sock);
+	free(pw);
+	free(text);
+	if (fd >= 0)
+		close(fd);
+	if (rc != 0)
+		backup_defaults_remove(path);
+	return rc;
+}
+
+/* A pipe whose ends a child does not keep (only what it dup2's): 0 or -1. */
+static int backup_pipe(int p[2])
+{
+	if (pipe(p) != 0)
+		return -1;
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+/* Runs argv[0] (found on PATH) with in_fd as its stdin and out_fd as its
+ * stdout (-1: ours), its stderr ours; our other descriptors are
+ * close-on-exec. The child's pid, or -1. */
+static pid_t backup_spawn(char *const argv[], int in_fd, int out_fd)
+{
+	pid_t pid = fork();
+
+	if (pid != 0)
+		return pid;
+	if ((in_fd >= 0 && dup2(in_fd, STDIN_FILENO) < 0) ||
+	    (out_fd >= 0 && dup2(out_fd, STDOUT_FILENO) < 0))
+		_exit(127);
+	signal(SIGPIPE, SIG_DFL);
+	execvp(argv[0], argv);
+	fprintf(stderr, "kaptajn: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Waits for pid: 0 when it exited with 0, else -1 with what happened said
+ * to log. */
+static int backup_wait(pid_t pid, const char *what, FILE *log)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			fprintf(log, "kaptajn: %s: %s\n", what, strerror(errno));
+			return -1;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		fprintf(log, "kaptajn: %s failed (exit %d)\n", what, WEXITSTATUS(status));
+	else
+		fprintf(log, "kaptajn: %s was stopped by signal %d\n", what,
+		        WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	return -1;
+}
+
+/* The SHA-256 (hex) and size of the file open at fd, read from its start.
+ * 0, or -1 with errno set. */
+static int backup_fd_sha256(int fd, char hex[BACKUP_HEX_LEN + 1], long long *bytes)
+{
+	unsigned char buf[65536], sum[KP_SHA256_LEN];
+	mbedtls_sha256_context c;
+	ssize_t n;
+	int rc = 0;
+
+	*bytes = 0;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return -1;
+	mbedtls_sha256_init(&c);
+	mbedtls_sha256_starts_ret(&c, 0);
+	while ((n = read(fd, buf, sizeof(buf))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
+		mbedtls_sha256_update_ret(&c, buf, (size_t)n);
+		*bytes += n;
+	}
+	mbedtls_sha256_finish_ret(&c, sum);
+	mbedtls_sha256_free(&c);
+	kp_hex_encode(sum, sizeof(sum), hex);
+	return rc;
+}
+
+/* What a backup is making: its temporary and final names. */
+struct backup_files {
+	char dump_tmp[4096], dump[4096], manifest_tmp[4096], manifest[4096], name[64];
+};
+
+/* Writes text to a new temporary file of mode 0600 named by tmpl (its
+ * XXXXXX replaced) and fsyncs it. 0, or -1 said to log. */
+static int backup_write_file(char *tmpl, const char *text, FILE *log)
+{
+	size_t len = strlen(text);
+	int fd;
+
+	if ((fd = mkstemp(tmpl)) < 0) {
+		fprintf(log, "kaptajn: cannot create %s: %s\n", tmpl, strerror(errno));
+		*tmpl = '\0';
+		return -1;
+	}
+	if (fchmod(fd, 0600) != 0 || write(fd, text, len) != (ssize_t)len || fsync(fd) != 0) {
+		fprintf(log, "kaptajn: cannot write %s: %s\n", tmpl, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return close(fd) == 0 ? 0 : -1;
+}
+
+/* Streams mariadb-dump's output from fd into the gzip file out_fd, reading
+ * its facts on the way. 0, or -1 said to log. */
+static int backup_stream(int fd, int out_fd, struct backup_facts *f, long long *sql_bytes,
+                         FILE *log)
+{
+	FILE *in = fdopen(fd, "r");
+	gzFile gz = NULL;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int gzfd = -1, rc = -1;
+
+	if (in == NULL || (gzfd = dup(out_fd)) < 0 || (gz = gzdopen(gzfd, "wb6")) == NULL) {
+		fprintf(log, "kaptajn: cannot set up the compression\n");
+		if (gzfd >= 0 && gz == NULL)
+			close(gzfd);
+		if (in == NULL)
+			close(fd);
+		else
+			fclose(in);
+		return -1;
+	}
+	*sql_bytes = 0;
+	while ((n = getline(&line, &cap, in)) > 0) {
+		backup_scan_line(f, line);
+		if (gzwrite(gz, line, (unsigned)n) != (int)n) {
+			fprintf(log, "kaptajn: cannot write the dump (disk full?)\n");
+			goto out;
+		}
+		*sql_bytes += n;
+	}
+	if (ferror(in)) {
+		fprintf(log, "kaptajn: cannot read mariadb-dump's output\n");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (gzclose(gz) != Z_OK && rc == 0) {
+		fprintf(log, "kaptajn: cannot finish the compressed dump\n");
+		rc = -1;
+	}
+	free(line);
+	fclose(in);
+	return rc;
+}
+
+/* The manifest of a finished dump as JSON text (the caller frees it), or
+ * NULL when out of memory. */
+static char *backup_manifest_text(const struct kp_config *cfg, const struct backup_files *bf,
+                                  const struct backup_facts *f, const char *created,
+                                  const char *hex, long long bytes, long long sql_bytes)
+{
+	json_t *m, *rows = json_object();
+	char *text = NULL;
+	size_t t;
+
+	for (t = 0; rows != NULL && t < BC__MAX; t++)
+		json_object_set_new(rows, backup_tables[t], json_integer(f->rows[t]));
+	m = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:s, s:o,"
+	              " s:{s:I, s:I, s:s}, s:s}",
+	              "format", BACKUP_FORMAT, "version", KAPTAJN_VERSION, "created_at", created,
+	              "database", cfg->db_name, "dump", "file", bf->name, "bytes",
+	              (json_int_t)bytes, "sql_bytes", (json_int_t)sql_bytes, "sha256", hex,
+	              "migration", f->migration, "rows", rows, "audit", "rows",
+	              (json_int_t)f->rows[BC_AUDIT_LOG], "head_id", (json_int_t)f->head_id,
+	              "head_hash", f->head_hash, "snapshot",
+	              "rows, migration and audit head are read from the dump's own lines: "
+	              "mariadb-dump --single-transaction's one snapshot");
+	if (m != NULL)
+		text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(m);
+	return text;
+}
+
+/* Makes the names: kaptajn-<UTC time>.sql.gz and its manifest in outdir,
+ * and temporary ones beside them. -1 when outdir's name is too long. */
+static int backup_names(struct backup_files *bf, const char *outdir, char *created,
+                        size_t createdlen)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+	strftime(created, createdlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(bf->name, sizeof(bf->name), "kaptajn-%s" BACKUP_DUMP_SUFFIX, stamp);
+	if ((size_t)snprintf(bf->dump, sizeof(bf->dump), "%s/%s", outdir, bf->name) >=
+	            sizeof(bf->dump) ||
+	    (size_t)snprintf(bf->manifest, sizeof(bf->manifest),
+	                     "%s/kaptajn-%s" BACKUP_MANIFEST_SUFFIX, outdir, stamp) >=
+	            sizeof(bf->manifest) ||
+	    (size_t)snprintf(bf->dump_tmp, sizeof(bf->dump_tmp), "%s/.%s.XXXXXX", outdir,
+	                     bf->name) >= sizeof(bf->dump_tmp) ||
+	    (size_t)snprintf(bf->manifest_tmp, sizeof(bf->manifest_tmp),
+	                     "%s/.kaptajn-%s" BACKUP_MANIFEST_SUFFIX ".XXXXXX", outdir, stamp) >=
+	            sizeof(bf->manifest_tmp))
+		return -1;
+	return 0;
+}
+
+/* Gives tmp its final name, refusing to replace a file: 0, or -1 said to
+ * log. */
+static int backup_publish(const char *tmp, const char *final, FILE *log)
+{
+	if (link(tmp, final) != 0) {
+		fprintf(log, "kaptajn: cannot name %s: %s\n", final, strerror(errno));
+		return -1;
+	}
+	unlink(tmp);
+	return 0;
+}
+
+int backup_run(const struct kp_config *cfg, const char *outdir, FILE *out, FILE *log)
+{
+	struct backup_files bf;
+	struct backup_facts f;
+	char defaults[4096] = "", opt[4200], created[32], hex[BACKUP_HEX_LEN + 1];
+	char *manifest = NULL;
+	char *argv[] = {"mariadb-dump", opt, "--single-transaction", "--routines", "--triggers",
+	                "--events", "--hex-blob", "--default-character-set=utf8mb4",
+	                "--no-tablespaces", "--extended-insert", cfg->db_name, NULL};
+	long long bytes = 0, sql_bytes = 0, rows = 0;
+	double t0 = backup_now();
+	int p[2] = {-1, -1}, fd = -1, dirfd = -1, rc = 1;
+	pid_t pid = -1;
+	struct stat st;
+	size_t t;
+
+	memset(&f, 0, sizeof(f));
+	memset(&bf, 0, sizeof(bf));
+	if (stat(outdir, &st) != 0 || !S_ISDIR(st.st_mode) || access(outdir, W_OK) != 0) {
+		fprintf(log, "kaptajn: backup refused: --out %s is not a directory this user can "
+		        "write to; nothing was written\n", outdir);
+		return 1;
+	}
+	if (cfg->db_name[0] == '-' || backup_names(&bf, outdir, created, sizeof(created)) != 0) {
+		fprintf(log, "kaptajn: backup refused: the database's or the directory's name "
+		        "cannot be used\n");
+		return 1;
+	}
+	if ((dirfd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		fprintf(log, "kaptajn: %s: %s\n", outdir, strerror(errno));
+		goto out;
+	}
+	if (backup_defaults_write(cfg, defaults, sizeof(defaults), log) != 0)
+		goto out;
+	snprintf(opt, sizeof(opt), "--defaults-file=%s", defaults);
+	if ((fd = mkstemp(bf.dump_tmp)) < 0) {
+		fprintf(log, "kaptajn: cannot create %s: %s\n", bf.dump_tmp, strerror(errno));
+		bf.dump_tmp[0] = '\0';
+		goto out;
+	}
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 || fchmod(fd, 0600) != 0 || backup_pipe(p) != 0) {
+		fprintf(log, "kaptajn: %s\n", strerror(errno));
+		goto out;
+	}
+	if ((pid = backup_spawn(argv, -1, p[1])) < 0) {
+		fprintf(log, "kaptajn: cannot start mariadb-dump: %s\n", strerror(errno));
+		goto out;
+	}
+	close(p[1]);
+	p[1] = -1;
+	/* backup_stream closes p[0]. */
+	rc = backup_stream(p[0], fd, &f, &sql_bytes, log) == 0 ? 0 : 1;
+	p[0] = -1;
+	if (backup_wait(pid, "mariadb-dump", log) != 0)
+		rc = 1;
+	pid = -1;
+	backup_defaults_remove(defaults);
+	if (rc != 0)
+		goto out;
+	rc = 1;
+	if (!f.completed || !f.head_seen || f.migration[0] == '\0') {
+		fprintf(log, "kaptajn: backup failed: the dump is not complete or holds no Kaptajn "
+		        "schema (%s)\n", !f.completed ? "no closing line" : !f.head_seen
+		        ? "no audit head" : "no migration");
+		goto out;
+	}
+	if (fsync(fd) != 0 || backup_fd_sha256(fd, hex, &bytes) != 0) {
+		fprintf(log, "kaptajn: cannot sync %s: %s\n", bf.dump_tmp, strerror(errno));
+		goto out;
+	}
+	if ((manifest = backup_manifest_text(cfg, &bf, &f, created, hex, bytes, sql_bytes)) ==
+	    NULL) {
+		fprintf(log, "kaptajn: out of memory\n");
+		goto out;
+	}
+	if (backup_write_file(bf.manifest_tmp, manifest, log) != 0 ||
+	    backup_publish(bf.dump_tmp, bf.dump, log) != 0)
+		goto out;
+	bf.dump_tmp[0] = '\0';
+	if (backup_publish(bf.manifest_tmp, bf.manifest, log) != 0) {
+		unlink(bf.dump);
+		goto out;
+	}
+	bf.manifest_tmp[0] = '\0';
+	if (fsync(dirfd) != 0) {
+		fprintf(log, "kaptajn: cannot sync %s: %s\n", outdir, strerror(errno));
+		goto out;
+	}
+	for (t = 0; t < BC__MAX; t++)
+		rows += f.rows[t];
+	fprintf(out, "backup: %s (%lld bytes, %lld of SQL), manifest %s\n", bf.dump, bytes,
+	        sql_bytes, bf.manifest);
+	fprintf(out, "backup: migration %s, %lld rows in the main tables, audit chain %lld rows,"
+	        " head %s; %.2f s\n", f.migration, rows, f.rows[BC_AUDIT_LOG], f.head_hash,
+	        backup_now() - t0);
+	rc = 0;
+out:
+	if (pid > 0) {
+		kill(pid, SIGTERM);
+		backup_wait(pid, "mariadb-dump", log);
+	}
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	backup_defaults_remove(defaults);
+	if (fd >= 0)
+		close(fd);
+	if (bf.dump_tmp[0] != '\0')
+		unlink(bf.dump_tmp);
+	if (bf.manifest_tmp[0] != '\0')
+		unlink(bf.manifest_tmp);
+	if (dirfd >= 0)
+		close(dirfd);
+	free(manifest);
+	return rc;
+}
+
+/* A manifest, as restore reads it. */
+struct backup_manifest {
+	const char *sha256, *migration, *head_hash;
+	long long rows[BC__MAX], head_id, audit_rows;
+};
+
+static bool backup_is_hex(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < BACKUP_HEX_LEN; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return s != NULL && s[BACKUP_HEX_LEN] == '\0';
+}
+
+/* Reads the manifest object j into m (strings borrowed from j). 0, or -1
+ * with the field that is wrong said to log. */
+static int backup_manifest_read(json_t *j, const char *path, struct backup_manifest *m,
+                                FILE *log)
+{
+	const char *format = NULL;
+	json_t *rows = NULL, *v;
+	json_error_t e;
+	size_t t;
+
+	memset(m, 0, sizeof(*m));
+	if (json_unpack_ex(j, &e, 0, "{s:s, s:{s:s}, s:s, s:o, s:{s:I, s:I, s:s}}", "format",
+	                   &format, "dump", "sha256", &m->sha256, "migration", &m->migration,
+	                   "rows", &rows, "audit", "rows", &m->audit_rows, "head_id", &m->head_id,
+	                   "head_hash", &m->head_hash) != 0) {
+		fprintf(log, "kaptajn: restore refused: %s is not a Kaptajn backup manifest: %s\n",
+		        path, e.text);
+		return -1;
+	}
+	if (strcmp(format, BACKUP_FORMAT) != 0 || !backup_is_hex(m->sha256) ||
+	    !backup_is_hex(m->head_hash) || !json_is_object(rows)) {
+		fprintf(log, "kaptajn: restore refused: %s: not format \"" BACKUP_FORMAT "\" or a "
+		        "hash is not 64 hex digits\n", path);
+		return -1;
+	}
+	for (t = 0; t < BC__MAX; t++) {
+		v = json_object_get(rows, backup_tables[t]);
+		if (!json_is_integer(v) || json_integer_value(v) < 0) {
+			fprintf(log, "kaptajn: restore refused: %s: rows.%s is not a count\n", path,
+			        backup_tables[t]);
+			return -1;
+		}
+		m->rows[t] = json_integer_value(v);
+	}
+	return 0;
+}
+
+/* Feeds the gzip file path to the client on fd. 0, or -1 said to log. */
+static int backup_feed(const char *path, int fd, FILE *log)
+{
+	char buf[65536];
+	gzFile gz = gzopen(path, "rb");
+	const char *why = NULL;
+	int n, errnum;
+	size_t off;
+
+	if (gz == NULL) {
+		fprintf(log, "kaptajn: cannot open %s\n", path);
+		return -1;
+	}
+	while (why == NULL && (n = gzread(gz, buf, sizeof(buf))) > 0)
+		for (off = 0; why == NULL && off < (size_t)n;) {
+			ssize_t w = write(fd, buf + off, (size_t)n - off);
+
+			if (w < 0 && errno != EINTR)
+				why = "the client stopped reading (see its message above)";
+			else if (w > 0)
+				off += (size_t)w;
+		}
+	if (why == NULL && n < 0)
+		why = gzerror(gz, &errnum);
+	gzclose(gz);
+	if (why != NULL) {
+		fprintf(log, "kaptajn: loading %s: %s\n", path, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads the dump at path into cfg's database through the mariadb client.
+ * 0, or -1 said to log. */
+static int backup_load(const struct kp_config *cfg, const char *path, FILE *log)
+{
+	char defaults[4096] = "", opt[4200], db[1100];
+	char *argv[] = {"mariadb", opt, db, "--batch", "--binary-mode",
+	                "--default-character-set=utf8mb4", NULL};
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+	int p[2] = {-1, -1}, rc = -1;
+	pid_t pid;
+
+	if ((size_t)snprintf(db, sizeof(db), "--database=%s", cfg->db_name) >= sizeof(db) ||
+	    backup_defaults_write(cfg, defaults, sizeof(defaults), log) != 0)
+		goto out;
+	snprintf(opt, sizeof(opt), "--defaults-file=%s", defaults);
+	if (backup_pipe(p) != 0 || (pid = backup_spawn(argv, p[0], -1)) < 0) {
+		fprintf(log, "kaptajn: cannot start mariadb: %s\n", strerror(errno));
+		goto out;
+	}
+	close(p[0]);
+	p[0] = -1;
+	rc = backup_feed(path, p[1], log);
+	close(p[1]);
+	p[1] = -1;
+	if (backup_wait(pid, "mariadb (loading the dump)", log) != 0)
+		rc = -1;
+out:
+	if (p[0] >= 0)
+		close(p[0]);
+	if (p[1] >= 0)
+		close(p[1]);
+	backup_defaults_remove(defaults);
+	signal(SIGPIPE, was);
+	return rc;
+}
+
+/* The restored database against the manifest: migration, rows, audit head
+ * and chain. 0, or 1 with each difference said to log. */
+static int backup_check(struct db *db, const struct backup_manifest *m, FILE *log)
+{
+	struct arena *a = arena_new();
+	char hex[BACKUP_HEX_LEN + 1];
+	struct db_res r;
+	long long broken = 0, n;
+	int rc = 1, bad = 0;
+	size_t t;
+
+	if (a == NULL)
+		return 1;
+	if (db_query(db, a, DB_MIGRATION_LIST, DB_NOARGS, &r) != KP_OK || r.nrows == 0 ||
+	    strcmp(db_cell(&r, r.nrows - 1, MG_NAME), m->migration) != 0) {
+		fprintf(log, "kaptajn: restore: the migration is %s, the manifest says %s\n",
+		        r.nrows > 0 ? db_cell(&r, r.nrows - 1, MG_NAME) : "(none)", m->migration);
+		bad++;
+	}
+	if (db_query(db, a, DB_BACKUP_COUNTS, DB_NOARGS, &r) != KP_OK || r.nrows != 1) {
+		fprintf(log, "kaptajn: restore: cannot count the rows of the main tables\n");
+		goto out;
+	}
+	for (t = 0; t < BC__MAX; t++)
+		if ((n = db_i64(&r, 0, t)) != m->rows[t]) {
+			fprintf(log, "kaptajn: restore: %s has %lld rows, the manifest says %lld\n",
+			        backup_tables[t], n, m->rows[t]);
+			bad++;
+		}
+	if (db_query(db, a, DB_AUDIT_HEAD_GET, DB_NOARGS, &r) != KP_OK || r.nrows != 1 ||
+	    db_cell_len(&r, 0, AH_LAST_HASH) != KP_SHA256_LEN) {
+		fprintf(log, "kaptajn: restore: cannot read the audit head\n");
+		goto out;
+	}
+	kp_hex_encode(db_cell(&r, 0, AH_LAST_HASH), KP_SHA256_LEN, hex);
+	if (db_i64(&r, 0, AH_LAST_ID) != m->head_id || strcmp(hex, m->head_hash) != 0 ||
+	    m->audit_rows != m->rows[BC_AUDIT_LOG]) {
+		fprintf(log, "kaptajn: restore: the audit head is row %lld %s, the manifest says "
+		        "row %lld %s\n", db_i64(&r, 0, AH_LAST_ID), hex, m->head_id, m->head_hash);
+		bad++;
+	}
+	if (audit_verify(db, log, &broken) != 0)
+		bad++;
+	rc = bad == 0 ? 0 : 1;
+out:
+	arena_free(a);
+	return rc;
+}
+
+int backup_restore(const struct kp_config *cfg, struct db *db, const char *path, FILE *out,
+                   FILE *log)
+{
+	static const char suffix[] = BACKUP_DUMP_SUFFIX;
+	char manifest[4096], hex[BACKUP_HEX_LEN + 1];
+	struct backup_manifest m;
+	struct arena *a = NULL;
+	size_t len = strlen(path);
+	double t0 = backup_now();
+	long long bytes = 0, objects, rows = 0;
+	json_error_t e;
+	json_t *j = NULL;
+	struct db_res r;
+	struct stat st;
+	int fd = -1, rc = 1;
+	size_t t;
+
+	if (len < sizeof(suffix) || strcmp(path + len - (sizeof(suffix) - 1), suffix) != 0 ||
+	    len + sizeof(BACKUP_MANIFEST_SUFFIX) >= sizeof(manifest)) {
+		fprintf(log, "kaptajn: restore refused: %s is not a backup's dump (its name ends "
+		        "in " BACKUP_DUMP_SUFFIX ")\n", path);
+		return 1;
+	}
+	snprintf(manifest, sizeof(manifest), "%.*s" BACKUP_MANIFEST_SUFFIX,
+	         (int)(len - (sizeof(suffix) - 1)), path);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) != 0 ||
+	    !S_ISREG(st.st_mode)) {
+		fprintf(log, "kaptajn: restore refused: %s: %s\n", path,
+		        fd < 0 ? strerror(errno) : "not a file");
+		goto out;
+	}
+	if ((j = json_load_file(manifest, 0, &e)) == NULL) {
+		fprintf(log, "kaptajn: restore refused: the manifest %s: %s\n", manifest, e.text);
+		goto out;
+	}
+	if (backup_manifest_read(j, manifest, &m, log) != 0)
+		goto out;
+	if (backup_fd_sha256(fd, hex, &bytes) != 0) {
+		fprintf(log, "kaptajn: restore refused: cannot read %s: %s\n", path,
+		        strerror(errno));
+		goto out;
+	}
+	if (strcmp(hex, m.sha256) != 0) {
+		fprintf(log, "kaptajn: restore refused: %s has SHA-256 %s, its manifest says %s: "
+		        "the file was changed or damaged; nothing was restored\n", path, hex,
+		        m.sha256);
+		goto out;
+	}
+	if ((a = arena_new()) == NULL)
+		goto out;
+	if (db_connect(db) != KP_OK ||
+	    db_query(db, a, DB_BACKUP_OBJECTS, DB_NOARGS, &r) != KP_OK || r.nrows != 1) {
+		fprintf(log, "kaptajn: restore refused: cannot reach the database %s\n",
+		        cfg->db_name);
+		goto out;
+	}
+	if ((objects = db_i64(&r, 0, CNT_N)) != 0) {
+		fprintf(log, "kaptajn: restore refused: the database %s is not empty (%lld tables,"
+		        " routines or events); a restore goes only into an empty database, made "
+		        "with CREATE DATABASE; nothing was changed\n", cfg->db_name, objects);
+		goto out;
+	}
+	if (backup_load(cfg, path, log) != 0) {
+		fprintf(log, "kaptajn: restore failed: the database %s holds part of the dump; "
+		        "drop and create it again before another try\n", cfg->db_name);
+		goto out;
+	}
+	if (backup_check(db, &m, log) != 0) {
+		fprintf(log, "kaptajn: restore failed: the restored database %s does not match the "
+		        "manifest (above)\n", cfg->db_name);
+		goto out;
+	}
+	for (t = 0; t < BC__MAX; t++)
+		rows += m.rows[t];
+	fprintf(out, "restore: %s into %s: migration %s, %lld rows in the main tables, audit "
+	        "chain %lld rows intact; %.2f s\n", path, cfg->db_name, m.migration, rows,
+	        m.audit_rows, backup_now() - t0);
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	json_decref(j);
+	arena_free(a);
+	return rc;
+}

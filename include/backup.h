@@ -1,0 +1,43 @@
+/* backup.h: kaptajn backup and kaptajn restore. A backup is a logical dump
+ * of the database by mariadb-dump in one consistent snapshot, gzip'd, and
+ * a manifest beside it (JSON) that says what the dump holds: the program's
+ * version, the highest migration, the rows of the main tables and the
+ * audit chain's head, all read from the dump itself, so they are the
+ * snapshot's, and the dump's SHA-256. The master key file is not in it:
+ * it is kept apart (see the README). */
+#ifndef KP_BACKUP_H
+#define KP_BACKUP_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "db.h"
+
+/* The manifest of DUMP is named DUMP without ".sql.gz" and with
+ * ".manifest.json". */
+#define BACKUP_DUMP_SUFFIX ".sql.gz"
+#define BACKUP_MANIFEST_SUFFIX ".manifest.json"
+
+/*
+ * Dumps cfg's database into a new file kaptajn-YYYYMMDDTHHMMSSZ.sql.gz in
+ * outdir (mode 0600), with its manifest beside it. Both are written under
+ * temporary names, fsync'd and renamed only when complete; the password
+ * reaches mariadb-dump in a temporary defaults file of mode 0600, never on
+ * its command line. What was made is said to out. Returns 0; 1 when
+ * refused or failed (the reason said to log; nothing is left in outdir).
+ */
+int backup_run(const struct kp_config *cfg, const char *outdir, FILE *out, FILE *log);
+
+/*
+ * Loads the dump at path (with its manifest) into db's database, which
+ * must be empty, after checking the dump's SHA-256 against the manifest;
+ * then checks the migration, the rows of the main tables and the audit
+ * head against the manifest, and verifies the audit chain. Returns 0; 1
+ * when refused (a bad file, a wrong hash, a database that is not empty:
+ * nothing changed) or when a check after the load fails (said to log;
+ * the database then holds what was loaded).
+ */
+int backup_restore(const struct kp_config *cfg, struct db *db, const char *path, FILE *out,
+                   FILE *log);
+
+#endif

@@ -23,8 +23,8 @@ KP_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 KP_PKGS=(libfcgi-dev libmariadb-dev libjwt-dev libmbedtls-dev libcriterion-dev
          libjansson-dev libcurl4-openssl-dev mariadb-server nginx pkg-config cmake gcc curl)
 # libclang-rt-14-dev holds libFuzzer (clang only recommends it); valgrind
-# runs one stack under memcheck.
-KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium)
+# runs one stack under memcheck; lintian checks the Debian package.
+KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium lintian)
 
 kp_log()  { printf '==> %s\n' "$*" >&2; }
 kp_warn() { printf 'warning: %s\n' "$*" >&2; }

@@ -214,6 +214,10 @@ describe('the systemd units', () => {
       assert.match(unit, /^RuntimeDirectoryPreserve=yes$/m);
       assert.match(unit, /^SupplementaryGroups=www-data$/m);
     }
+    // nginx's site passes to exactly these sockets.
+    const site = fs.readFileSync(path.join(root, 'etc/nginx/sites-available/kaptajn'), 'utf8');
+    const passes = new Set([...site.matchAll(/fastcgi_pass (\S+);/g)].map((m) => m[1]));
+    assert.deepEqual([...passes].sort(), ['unix:/run/kaptajn/admin.sock', 'unix:/run/kaptajn/citizen.sock']);
     const timer = fs.readFileSync(path.join(root, 'lib/systemd/system/kaptajn-jobs.timer'), 'utf8');
     assert.match(timer, /^OnCalendar=daily$/m);
     assert.match(timer, /^RandomizedDelaySec=/m);

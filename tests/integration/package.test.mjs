@@ -283,16 +283,22 @@ describe('lintian', () => {
 });
 
 describe('the package build', () => {
-  it('stops with the command to run when the portal is not built', () => {
-    // A copy of the tree without web/assets/: configured, then installed,
-    // which fails before it needs any build product.
-    const src = path.join(tmp, 'src');
-    const files = execFileSync('git', ['-C', REPO, 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], { encoding: 'utf8' })
+  // A copy of the tree as git sees it: no build, no web/assets/.
+  let src = '';
+  before(() => {
+    src = path.join(tmp, 'src');
+    const files = execFileSync('git', ['-C', REPO, 'ls-files', '-z', '--cached', '--others',
+      '--exclude-standard'], { encoding: 'utf8' })
       .split('\0').filter((f) => f && fs.existsSync(path.join(REPO, f)));
     for (const f of files) {
       fs.mkdirSync(path.dirname(path.join(src, f)), { recursive: true });
       fs.copyFileSync(path.join(REPO, f), path.join(src, f));
     }
+  });
+
+  it('stops with the command to run when the portal is not built', () => {
+    // Configured, then installed, which fails before it needs any build
+    // product.
     assert.ok(!fs.existsSync(path.join(src, 'web/assets')));
     const b = path.join(tmp, 'src-build');
     const c = run('cmake', ['-S', src, '-B', b, '-DKAPTAJN_TESTS=OFF', '--log-level=WARNING']);
@@ -302,5 +308,19 @@ describe('the package build', () => {
     assert.match(r.stderr, /The portal is not built/);
     assert.match(r.stderr, /kp_web_build/);
     assert.ok(!fs.existsSync(path.join(tmp, 'inst', 'bin', 'kaptajn')));
+  });
+
+  it('refuses to render the site from a template with a placeholder it has no value for', () => {
+    // What keeps the site from drifting: a new placeholder in the
+    // development template needs its production value in nginx-site.sh.
+    const tpl = path.join(src, 'nginx/kaptajn.conf.in');
+    fs.writeFileSync(tpl, fs.readFileSync(tpl, 'utf8')
+      .replace(/^(\s*server_tokens off;)$/m, '$1\n    keepalive_requests @NEW_LIMIT@;'));
+    const out = path.join(tmp, 'site-out');
+    const r = run('bash', [path.join(src, 'packaging/nginx-site.sh'), out]);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /@NEW_LIMIT@/);
+    assert.match(r.stderr, /unrendered placeholders/);
+    assert.ok(!fs.existsSync(path.join(out, 'kaptajn')), 'a site was written');
   });
 });

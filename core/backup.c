@@ -19,8 +19,8 @@
 #include "backup.h"
 #include "crypto.h"
 
-#ifndef KAPTAJN_VERSION
-#define KAPTAJN_VERSION "unknown"
+#ifndef KP_VERSION
+#define KP_VERSION "unknown"
 #endif
 
 #define BACKUP_FORMAT "kaptajn-backup 1"
@@ -432,7 +432,7 @@ static char *backup_manifest_text(const struct kp_config *cfg, const struct back
 		json_object_set_new(rows, backup_tables[t], json_integer(f->rows[t]));
 	m = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:s, s:o,"
 	              " s:{s:I, s:I, s:s}, s:s}",
-	              "format", BACKUP_FORMAT, "version", KAPTAJN_VERSION, "created_at", created,
+	              "format", BACKUP_FORMAT, "version", KP_VERSION, "created_at", created,
 	              "database", cfg->db_name, "dump", "file", bf->name, "bytes",
 	              (json_int_t)bytes, "sql_bytes", (json_int_t)sql_bytes, "sha256", hex,
 	              "migration", f->migration, "rows", rows, "audit", "rows",

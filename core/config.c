@@ -16,6 +16,7 @@ static const struct {
 	{"db_user", offsetof(struct kp_config, db_user)},
 	{"db_password", offsetof(struct kp_config, db_password)},
 	{"keys_file", offsetof(struct kp_config, keys_file)},
+	{"socket_group", offsetof(struct kp_config, socket_group)},
 	{"citizen_issuer", offsetof(struct kp_config, citizen_issuer)},
 	{"citizen_audience", offsetof(struct kp_config, citizen_audience)},
 	{"citizen_jwks", offsetof(struct kp_config, citizen_jwks)},

@@ -16,6 +16,7 @@
 static void usage(void)
 {
 	fputs("usage:\n"
+	      "  kaptajn --version\n"
 	      "  kaptajn serve --config FILE --pool citizen|admin|devidp --socket PATH\n"
 	      "                [--workers N] [--pidfile FILE]\n"
 	      "  kaptajn migrate --config FILE --migrations DIR\n"
@@ -377,6 +378,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 && argc == 2) {
+		printf("kaptajn %s\n", KP_VERSION);
+		return 0;
+	}
 	if (opts_parse(&o, argc, argv) != 0) {
 		usage();
 		return 2;

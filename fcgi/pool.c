@@ -12,6 +12,7 @@
  * discovery document and keys into oidc_cache_dir (oidc.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -556,6 +557,28 @@ static int pool_metrics_open(struct supervisor *s, const char *socket_path)
 	return 0;
 }
 
+/* Gives the socket to the configured socket_group (nginx's, e.g. www-data),
+ * so that nginx and nobody else besides our own user can connect: a group
+ * the process is a member of (systemd's SupplementaryGroups=), or any as
+ * root. Absent or empty: the socket keeps the process's group. */
+static int socket_give_group(const char *socket_path, const char *group)
+{
+	struct group *gr;
+
+	if (group == NULL || group[0] == '\0')
+		return 0;
+	if ((gr = getgrnam(group)) == NULL) {
+		fprintf(stderr, "pool: socket_group %s: no such group\n", group);
+		return -1;
+	}
+	if (chown(socket_path, (uid_t)-1, gr->gr_gid) != 0) {
+		fprintf(stderr, "pool: socket_group %s: cannot give %s to it: %s\n", group,
+		        socket_path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
              int workers, const char *pidfile)
 {
@@ -598,6 +621,12 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	}
 	if (fd < 0 || chmod(socket_path, 0660) != 0) {
 		fprintf(stderr, "pool: cannot listen on %s\n", socket_path);
+		oidc_rp_free(&s.rp);
+		return 1;
+	}
+	if (socket_give_group(socket_path, cfg->socket_group) != 0) {
+		close(fd);
+		unlink(socket_path);
 		oidc_rp_free(&s.rp);
 		return 1;
 	}

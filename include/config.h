@@ -41,6 +41,8 @@ struct kp_config {
 	char *db_password;
 	int db_timeout;         /* connect/read/write timeout, seconds (default 5) */
 	char *keys_file;        /* master key for CPR encryption and look-up */
+	char *socket_group;     /* group given the FastCGI sockets (mode 0660), e.g.
+	                         * www-data for nginx; absent: the process's group */
 	char *citizen_issuer;   /* exact "iss" of citizen ID tokens */
 	char *citizen_audience; /* "aud" the citizen pool accepts */
 	char *citizen_jwks;     /* JWKS file with the broker's keys */

@@ -25,8 +25,9 @@ KP_PKGS=(libfcgi-dev libmariadb-dev libjwt-dev libmbedtls-dev libcriterion-dev
 # libclang-rt-14-dev holds libFuzzer (clang only recommends it); valgrind
 # runs one stack under memcheck; prometheus (with promtool) scrapes a
 # stack's /metrics in tests/integration/metrics.test.mjs, which starts its
-# own: the package's service is kept from starting and disabled.
-KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium prometheus)
+# own: the package's service is kept from starting and disabled; lintian
+# checks the Debian package.
+KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium prometheus lintian)
 
 kp_log()  { printf '==> %s\n' "$*" >&2; }
 kp_warn() { printf 'warning: %s\n' "$*" >&2; }

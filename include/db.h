@@ -19,6 +19,8 @@ enum db_stmt {
 	DB_MIGRATION_LIST,
 	DB_MIGRATION_RECORD,
 	DB_MIGRATION_STAFF_ISSUER,
+	DB_MIGRATION_LOCK,
+	DB_MIGRATION_UNLOCK,
 	DB_SESSION_INSERT,
 	DB_SESSION_GET_CITIZEN,
 	DB_CITIZEN_HEAD,
@@ -399,6 +401,8 @@ enum db_col_report_contact {
 enum db_col_report_staff { RS_CASEWORKER_ID, RS_CITIZENS, RS_STAFF_SUM, RS_STAFF_MAX, RS__MAX };
 /* DB_MIGRATION_LIST */
 enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
+/* DB_MIGRATION_LOCK, DB_MIGRATION_UNLOCK */
+enum db_col_migration_lock { MGL_GOT, MGL__MAX };
 
 /* Rows one purge statement (DB_TOKEN_PURGE, DB_SESSION_PURGE) deletes at
  * most, so that none holds its locks for long. */

@@ -219,7 +219,8 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 const char *pool_name(enum pool_kind p);
 /* What pool p needs from cfg before any worker is forked (at start and on
  * a reload): the dev IdP's pool needs dev mode; the citizen and admin
- * pools their identity broker's issuer, audience and a JWKS that loads,
+ * pools a master key that loads (keys_file), their identity broker's
+ * issuer, audience and a JWKS that loads,
  * or with a discovery URL (the code flow) a side oidc_rp_init() accepts.
  * 0, or -1 with err naming the file, the line (when set) and the key. */
 int pool_config_check(const struct kp_config *cfg, enum pool_kind p, char *err, size_t errlen);

@@ -89,6 +89,7 @@ int pool_config_check(const struct kp_config *cfg, enum pool_kind p, char *err, 
 	const size_t jwks = 2;
 	const struct kp_config_oidc *o = citizen ? &cfg->citizen_oidc : &cfg->staff_oidc;
 	struct token_keyset ks;
+	struct kp_keys keys;
 	struct oidc_rp rp;
 	char why[512];
 	size_t i, n = sizeof(want) / sizeof(want[0]);
@@ -100,6 +101,19 @@ int pool_config_check(const struct kp_config *cfg, enum pool_kind p, char *err, 
 		snprintf(err, errlen, "the dev identity provider is off (dev_idp_dir is empty)");
 		return -1;
 	}
+	/* The master key, which every worker loads: a wrong one stops the
+	 * start, not each worker in turn. */
+	if (cfg->keys_file == NULL || *cfg->keys_file == '\0') {
+		snprintf(err, errlen, "keys_file: is required for the %s pool", pool_name(p));
+		config_locate(cfg, err, errlen);
+		return -1;
+	}
+	if (kp_keys_load(&keys, cfg->keys_file, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "keys_file: %s", why);
+		config_locate(cfg, err, errlen);
+		return -1;
+	}
+	kp_keys_wipe(&keys);
 	/* The code flow: the keys come from the broker's discovery, fetched
 	 * by the refresh job; its configuration is checked here instead. */
 	if (o->discovery != NULL && *o->discovery != '\0') {

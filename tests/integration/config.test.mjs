@@ -68,6 +68,17 @@ describe('the configuration file as kaptajn reads it', { skip: NEED }, () => {
     assert.ok(!fs.existsSync(socket), 'a refused pool made its socket');
   });
 
+  it('a master key that does not load stops the pool at start with file, line and key, not each worker in turn', async () => {
+    const key = write('master.key', 'not a key\n');
+    const { text, line } = withKey(base, 'keys_file', key);
+    const conf = write('bad-key.conf', text);
+    const socket = path.join(tmp, 'bad-key.sock');
+    const r = await runCmd(BIN, ['serve', '--config', conf, '--pool', 'admin', '--socket', socket, '--workers', '1'], { timeout: 15000 });
+    assert.equal(r.code, 2, `exit code (null: it kept running):\n${r.out}`);
+    assert.ok(r.out.includes(`kaptajn: ${conf}:${line}: keys_file: keys: ${key}: want 64 hex digits`), r.out);
+    assert.ok(!fs.existsSync(socket), 'a refused pool made its socket');
+  });
+
   it('socket_group gives the pool\'s socket to that group, mode 0660', async (t) => {
     const group = fs.readFileSync('/etc/group', 'utf8').split('\n').map((l) => l.split(':'))
       .find((g) => g[0] === 'www-data' || (g[0] !== '' && Number(g[2]) !== process.getgid() && Number(g[2]) > 0));

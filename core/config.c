@@ -1,76 +1,96 @@
 /* config.c: reads the "key = value" configuration file (see config.h). */
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "crypto.h"
+#include "oidc.h"
 
-static const struct {
-	const char *key;
-	size_t off;
-} keys[] = {
-	{"db_socket", offsetof(struct kp_config, db_socket)},
-	{"db_name", offsetof(struct kp_config, db_name)},
-	{"db_user", offsetof(struct kp_config, db_user)},
-	{"db_password", offsetof(struct kp_config, db_password)},
-	{"keys_file", offsetof(struct kp_config, keys_file)},
-	{"socket_group", offsetof(struct kp_config, socket_group)},
-	{"citizen_issuer", offsetof(struct kp_config, citizen_issuer)},
-	{"citizen_audience", offsetof(struct kp_config, citizen_audience)},
-	{"citizen_jwks", offsetof(struct kp_config, citizen_jwks)},
-	{"staff_issuer", offsetof(struct kp_config, staff_issuer)},
-	{"staff_audience", offsetof(struct kp_config, staff_audience)},
-	{"staff_jwks", offsetof(struct kp_config, staff_jwks)},
-	{"dev_idp_dir", offsetof(struct kp_config, dev_idp_dir)},
-	{"dev_idp_url", offsetof(struct kp_config, dev_idp_url)},
-	{"public_url", offsetof(struct kp_config, public_url)},
-	{"oidc_cache_dir", offsetof(struct kp_config, oidc_cache_dir)},
-	{"oidc_ca_file", offsetof(struct kp_config, oidc_ca_file)},
-	{"citizen_discovery", offsetof(struct kp_config, citizen_oidc.discovery)},
-	{"citizen_client_id", offsetof(struct kp_config, citizen_oidc.client_id)},
-	{"citizen_client_auth", offsetof(struct kp_config, citizen_oidc.client_auth)},
-	{"citizen_client_secret_file", offsetof(struct kp_config, citizen_oidc.client_secret_file)},
-	{"citizen_client_key_file", offsetof(struct kp_config, citizen_oidc.client_key_file)},
-	{"citizen_client_key_alg", offsetof(struct kp_config, citizen_oidc.client_key_alg)},
-	{"citizen_scopes", offsetof(struct kp_config, citizen_oidc.scopes)},
-	{"citizen_auth_params", offsetof(struct kp_config, citizen_oidc.auth_params)},
-	{"citizen_cpr_claim", offsetof(struct kp_config, citizen_oidc.cpr_claim)},
-	{"citizen_name_claim", offsetof(struct kp_config, citizen_oidc.name_claim)},
-	{"citizen_loa_claim", offsetof(struct kp_config, citizen_oidc.loa_claim)},
-	{"citizen_min_loa", offsetof(struct kp_config, citizen_oidc.min_loa)},
-	{"citizen_role_claim", offsetof(struct kp_config, citizen_oidc.role_claim)},
-	{"citizen_userinfo", offsetof(struct kp_config, citizen_oidc.userinfo)},
-	{"staff_discovery", offsetof(struct kp_config, staff_oidc.discovery)},
-	{"staff_client_id", offsetof(struct kp_config, staff_oidc.client_id)},
-	{"staff_client_auth", offsetof(struct kp_config, staff_oidc.client_auth)},
-	{"staff_client_secret_file", offsetof(struct kp_config, staff_oidc.client_secret_file)},
-	{"staff_client_key_file", offsetof(struct kp_config, staff_oidc.client_key_file)},
-	{"staff_client_key_alg", offsetof(struct kp_config, staff_oidc.client_key_alg)},
-	{"staff_scopes", offsetof(struct kp_config, staff_oidc.scopes)},
-	{"staff_auth_params", offsetof(struct kp_config, staff_oidc.auth_params)},
-	{"staff_cpr_claim", offsetof(struct kp_config, staff_oidc.cpr_claim)},
-	{"staff_name_claim", offsetof(struct kp_config, staff_oidc.name_claim)},
-	{"staff_loa_claim", offsetof(struct kp_config, staff_oidc.loa_claim)},
-	{"staff_min_loa", offsetof(struct kp_config, staff_oidc.min_loa)},
-	{"staff_role_claim", offsetof(struct kp_config, staff_oidc.role_claim)},
-	{"staff_userinfo", offsetof(struct kp_config, staff_oidc.userinfo)},
+/* What a key's value is, and so how it is checked. */
+enum kind {
+	K_STR,    /* any text; empty: unset */
+	K_INT,    /* a whole number in min..max */
+	K_URL,    /* empty, or a URL oidc_url_ok() allows */
+	K_BASE,   /* as K_URL, and no query nor trailing slash (public_url) */
+	K_SECRET, /* empty, or a private regular file (secret_check) */
+	K_GROUP,  /* empty, or a group of this host */
 };
 
-/* Keys whose value is a whole number, each with its range. */
 static const struct {
 	const char *key;
 	size_t off;
+	enum kind kind;
 	long min, max;
-} int_keys[] = {
-	{"db_timeout", offsetof(struct kp_config, db_timeout), 1, 60},
-	{"purge_interval", offsetof(struct kp_config, purge_interval), 0, 86400},
-	{"retention_years", offsetof(struct kp_config, retention_years), 1, 100},
-	{"course_reopen_days", offsetof(struct kp_config, course_reopen_days), 0, 3650},
-	{"oidc_timeout", offsetof(struct kp_config, oidc_timeout), 1, 10},
-	{"oidc_refresh", offsetof(struct kp_config, oidc_refresh), 60, 86400},
+} keys[] = {
+	{"db_socket", offsetof(struct kp_config, db_socket), K_STR, 0, 0},
+	{"db_name", offsetof(struct kp_config, db_name), K_STR, 0, 0},
+	{"db_user", offsetof(struct kp_config, db_user), K_STR, 0, 0},
+	{"db_password", offsetof(struct kp_config, db_password), K_STR, 0, 0},
+	{"db_password_file", offsetof(struct kp_config, db_password_file), K_SECRET, 0, 0},
+	{"db_timeout", offsetof(struct kp_config, db_timeout), K_INT, 1, 60},
+	{"keys_file", offsetof(struct kp_config, keys_file), K_SECRET, 0, 0},
+	{"socket_group", offsetof(struct kp_config, socket_group), K_GROUP, 0, 0},
+	{"purge_interval", offsetof(struct kp_config, purge_interval), K_INT, 0, 86400},
+	{"retention_years", offsetof(struct kp_config, retention_years), K_INT, 1, 100},
+	{"course_reopen_days", offsetof(struct kp_config, course_reopen_days), K_INT, 0, 3650},
+	{"citizen_issuer", offsetof(struct kp_config, citizen_issuer), K_STR, 0, 0},
+	{"citizen_audience", offsetof(struct kp_config, citizen_audience), K_STR, 0, 0},
+	{"citizen_jwks", offsetof(struct kp_config, citizen_jwks), K_STR, 0, 0},
+	{"staff_issuer", offsetof(struct kp_config, staff_issuer), K_STR, 0, 0},
+	{"staff_audience", offsetof(struct kp_config, staff_audience), K_STR, 0, 0},
+	{"staff_jwks", offsetof(struct kp_config, staff_jwks), K_STR, 0, 0},
+	{"dev_idp_dir", offsetof(struct kp_config, dev_idp_dir), K_STR, 0, 0},
+	{"dev_idp_url", offsetof(struct kp_config, dev_idp_url), K_URL, 0, 0},
+	{"public_url", offsetof(struct kp_config, public_url), K_BASE, 0, 0},
+	{"oidc_cache_dir", offsetof(struct kp_config, oidc_cache_dir), K_STR, 0, 0},
+	{"oidc_ca_file", offsetof(struct kp_config, oidc_ca_file), K_STR, 0, 0},
+	{"oidc_timeout", offsetof(struct kp_config, oidc_timeout), K_INT, 1, 10},
+	{"oidc_refresh", offsetof(struct kp_config, oidc_refresh), K_INT, 60, 86400},
+#define SIDE(s)                                                                                  \
+	{#s "_discovery", offsetof(struct kp_config, s##_oidc.discovery), K_URL, 0, 0},            \
+	{#s "_client_id", offsetof(struct kp_config, s##_oidc.client_id), K_STR, 0, 0},            \
+	{#s "_client_auth", offsetof(struct kp_config, s##_oidc.client_auth), K_STR, 0, 0},        \
+	{#s "_client_secret_file", offsetof(struct kp_config, s##_oidc.client_secret_file),        \
+	 K_SECRET, 0, 0},                                                                           \
+	{#s "_client_key_file", offsetof(struct kp_config, s##_oidc.client_key_file), K_SECRET, 0, \
+	 0},                                                                                        \
+	{#s "_client_key_alg", offsetof(struct kp_config, s##_oidc.client_key_alg), K_STR, 0, 0},  \
+	{#s "_scopes", offsetof(struct kp_config, s##_oidc.scopes), K_STR, 0, 0},                  \
+	{#s "_auth_params", offsetof(struct kp_config, s##_oidc.auth_params), K_STR, 0, 0},        \
+	{#s "_cpr_claim", offsetof(struct kp_config, s##_oidc.cpr_claim), K_STR, 0, 0},            \
+	{#s "_name_claim", offsetof(struct kp_config, s##_oidc.name_claim), K_STR, 0, 0},          \
+	{#s "_loa_claim", offsetof(struct kp_config, s##_oidc.loa_claim), K_STR, 0, 0},            \
+	{#s "_min_loa", offsetof(struct kp_config, s##_oidc.min_loa), K_STR, 0, 0},                \
+	{#s "_role_claim", offsetof(struct kp_config, s##_oidc.role_claim), K_STR, 0, 0},          \
+	{#s "_userinfo", offsetof(struct kp_config, s##_oidc.userinfo), K_STR, 0, 0}
+	SIDE(citizen),
+	SIDE(staff),
+#undef SIDE
 };
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+_Static_assert(NKEYS <= KP_CONFIG_KEYS, "KP_CONFIG_KEYS is too small for the key table");
+
+/* The longest line, and the longest secret db_password_file may hold. */
+#define CONFIG_LINE_MAX 1024
+#define CONFIG_PASSWORD_MAX 256
+
+static void put(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
 
 static char *trim(char *s)
 {
@@ -84,11 +104,166 @@ static char *trim(char *s)
 	return s;
 }
 
+static int key_index(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(key, keys[i].key) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *config_key(size_t i)
+{
+	return i < NKEYS ? keys[i].key : NULL;
+}
+
+int config_line(const struct kp_config *cfg, const char *key)
+{
+	int i = key_index(key);
+
+	return i < 0 ? 0 : cfg->lines[i];
+}
+
+void config_locate(const struct kp_config *cfg, char *err, size_t errlen)
+{
+	char key[64], *copy;
+	size_t n = strcspn(err, ":");
+	int line;
+
+	if (cfg->path == NULL || err[n] != ':' || n >= sizeof(key))
+		return;
+	memcpy(key, err, n);
+	key[n] = '\0';
+	if (key_index(key) < 0 || (copy = strdup(err)) == NULL)
+		return;
+	if ((line = config_line(cfg, key)) > 0)
+		put(err, errlen, "%s:%d: %s", cfg->path, line, copy);
+	else
+		put(err, errlen, "%s: %s", cfg->path, copy);
+	free(copy);
+}
+
+/* A secret file: opens path (fd in *fdp) and checks it is a regular file,
+ * not empty, and open to its owner only. 0, or -1 with why set. */
+static int secret_open(const char *path, int *fdp, char *why, size_t whylen)
+{
+	struct stat st;
+	int fd;
+
+	*fdp = -1;
+	/* Not blocking: a FIFO is refused, not waited on. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK)) < 0) {
+		put(why, whylen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		put(why, whylen, "%s is not a regular file", path);
+	else if (st.st_size == 0)
+		put(why, whylen, "%s is empty", path);
+	else if ((st.st_mode & 077) != 0)
+		put(why, whylen, "%s is readable or writable by group or others (mode %04o); chmod 600 %s",
+		    path, (unsigned)(st.st_mode & 07777), path);
+	else {
+		*fdp = fd;
+		return 0;
+	}
+	close(fd);
+	return -1;
+}
+
+/* db_password_file's first line (without its newline) into cfg->db_password.
+ * 0, or -1 with why set. */
+static int password_read(struct kp_config *cfg, char *why, size_t whylen)
+{
+	char buf[CONFIG_PASSWORD_MAX + 2];
+	ssize_t n;
+	size_t len;
+	int fd, rc = -1;
+
+	if (secret_open(cfg->db_password_file, &fd, why, whylen) != 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	len = n > 0 ? (size_t)n : 0;
+	buf[len] = '\0';
+	len = strcspn(buf, "\r\n");
+	if (n < 0)
+		put(why, whylen, "%s: %s", cfg->db_password_file, strerror(errno));
+	else if (len == 0 || strlen(buf) != (size_t)n || len > CONFIG_PASSWORD_MAX)
+		put(why, whylen, "%s must hold the password on its first line (at most %d bytes)",
+		    cfg->db_password_file, CONFIG_PASSWORD_MAX);
+	else if ((cfg->db_password = strndup(buf, len)) == NULL)
+		put(why, whylen, "out of memory");
+	else
+		rc = 0;
+	kp_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+/* Checks v as key i's value and stores it. 0, or -1 with why set (the
+ * message after "key: "). */
+static int value_set(struct kp_config *cfg, size_t i, const char *v, char *why, size_t whylen)
+{
+	char **slot = (char **)((char *)cfg + keys[i].off);
+	const char *u;
+	int fd;
+
+	switch (keys[i].kind) {
+	case K_INT: {
+		char *end;
+		long t;
+
+		errno = 0;
+		t = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || errno != 0 || t < keys[i].min || t > keys[i].max) {
+			put(why, whylen, "must be a whole number %ld..%ld", keys[i].min, keys[i].max);
+			return -1;
+		}
+		*(int *)((char *)cfg + keys[i].off) = (int)t;
+		return 0;
+	}
+	case K_URL:
+	case K_BASE:
+		u = strchr(v, '?');
+		if (*v != '\0' && (!oidc_url_ok(v) || (keys[i].kind == K_BASE &&
+		                                       (u != NULL || v[strlen(v) - 1] == '/')))) {
+			put(why, whylen, "must be an https URL%s (http only to loopback)",
+			    keys[i].kind == K_BASE ? " without a query or a trailing slash" : "");
+			return -1;
+		}
+		break;
+	case K_SECRET:
+		if (*v != '\0') {
+			if (secret_open(v, &fd, why, whylen) != 0)
+				return -1;
+			close(fd);
+		}
+		break;
+	case K_GROUP:
+		if (*v != '\0' && getgrnam(v) == NULL) {
+			put(why, whylen, "%s is not a group of this host", v);
+			return -1;
+		}
+		break;
+	case K_STR:
+		break;
+	}
+	if ((*slot = strdup(v)) == NULL) {
+		put(why, whylen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
 int config_load(struct kp_config *cfg, const char *path, char *err, size_t errlen)
 {
-	char line[1024];
+	static const char *const required[] = {"db_socket", "db_name", "db_user"};
+	char line[CONFIG_LINE_MAX], why[512];
 	FILE *f;
-	int lineno = 0, rc = -1;
+	int lineno = 0, rc = -1, ki;
+	size_t i;
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->db_timeout = 5;
@@ -98,62 +273,74 @@ int config_load(struct kp_config *cfg, const char *path, char *err, size_t errle
 	cfg->oidc_timeout = 4;
 	cfg->oidc_refresh = 3600;
 	if ((f = fopen(path, "re")) == NULL) {
-		snprintf(err, errlen, "config: %s: %s", path, strerror(errno));
+		put(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
+	}
+	if ((cfg->path = strdup(path)) == NULL) {
+		put(err, errlen, "%s: out of memory", path);
+		goto out;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *k, *v, *eq;
-		size_t i;
 
 		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			put(err, errlen, "%s:%d: the line is over %d bytes", path, lineno,
+			    CONFIG_LINE_MAX - 2);
+			goto out;
+		}
 		k = trim(line);
 		if (*k == '\0' || *k == '#')
 			continue;
 		if ((eq = strchr(k, '=')) == NULL) {
-			snprintf(err, errlen, "config: %s:%d: no '='", path, lineno);
+			put(err, errlen, "%s:%d: not a key = value line", path, lineno);
 			goto out;
 		}
 		*eq = '\0';
 		k = trim(k);
 		v = trim(eq + 1);
-		for (i = 0; i < sizeof(int_keys) / sizeof(int_keys[0]); i++)
-			if (strcmp(k, int_keys[i].key) == 0)
-				break;
-		if (i < sizeof(int_keys) / sizeof(int_keys[0])) {
-			char *end;
-			long t;
-
-			errno = 0;
-			t = strtol(v, &end, 10);
-			if (*v == '\0' || *end != '\0' || errno != 0 || t < int_keys[i].min ||
-			    t > int_keys[i].max) {
-				snprintf(err, errlen, "config: %s:%d: %s %ld..%ld", path, lineno, k,
-				         int_keys[i].min, int_keys[i].max);
-				goto out;
-			}
-			*(int *)((char *)cfg + int_keys[i].off) = (int)t;
-			continue;
-		}
-		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
-			if (strcmp(k, keys[i].key) == 0)
-				break;
-		if (i == sizeof(keys) / sizeof(keys[0])) {
-			snprintf(err, errlen, "config: %s:%d: unknown key '%s'", path, lineno, k);
+		if ((ki = key_index(k)) < 0) {
+			put(err, errlen, "%s:%d: %s: unknown key", path, lineno, k);
 			goto out;
 		}
-		{
-			char **slot = (char **)((char *)cfg + keys[i].off);
-
-			free(*slot);
-			if ((*slot = strdup(v)) == NULL) {
-				snprintf(err, errlen, "config: out of memory");
-				goto out;
-			}
+		if (cfg->lines[ki] != 0) {
+			put(err, errlen, "%s:%d: %s: set twice (first on line %d)", path, lineno, k,
+			    cfg->lines[ki]);
+			goto out;
+		}
+		cfg->lines[ki] = lineno;
+		if (value_set(cfg, (size_t)ki, v, why, sizeof(why)) != 0) {
+			put(err, errlen, "%s:%d: %s: %s", path, lineno, k, why);
+			goto out;
 		}
 	}
-	if (cfg->db_name == NULL || cfg->db_user == NULL || cfg->db_socket == NULL) {
-		snprintf(err, errlen, "config: %s: db_socket, db_name and db_user are required", path);
+	if (ferror(f)) {
+		put(err, errlen, "%s: %s", path, strerror(errno));
 		goto out;
+	}
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		char **slot = (char **)((char *)cfg + keys[key_index(required[i])].off);
+
+		if (*slot == NULL || **slot == '\0') {
+			put(err, errlen, "%s: %s: is required", path, required[i]);
+			goto out;
+		}
+	}
+	if (cfg->db_password_file != NULL && *cfg->db_password_file != '\0') {
+		int line_pw = config_line(cfg, "db_password");
+
+		if (cfg->db_password != NULL && *cfg->db_password != '\0') {
+			put(err, errlen, "%s:%d: db_password: set only one of db_password and "
+			    "db_password_file (line %d)", path, line_pw, config_line(cfg, "db_password_file"));
+			goto out;
+		}
+		free(cfg->db_password);
+		cfg->db_password = NULL;
+		if (password_read(cfg, why, sizeof(why)) != 0) {
+			put(err, errlen, "%s:%d: db_password_file: %s", path,
+			    config_line(cfg, "db_password_file"), why);
+			goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -172,10 +359,14 @@ void config_free(struct kp_config *cfg)
 		return;
 	if (cfg->db_password != NULL)
 		kp_wipe(cfg->db_password, strlen(cfg->db_password));
-	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+	for (i = 0; i < NKEYS; i++) {
 		char **slot = (char **)((char *)cfg + keys[i].off);
 
+		if (keys[i].kind == K_INT)
+			continue;
 		free(*slot);
 		*slot = NULL;
 	}
+	free(cfg->path);
+	cfg->path = NULL;
 }

@@ -45,6 +45,10 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_MIGRATION_RECORD] = {.sql = "INSERT INTO schema_migrations (name, checksum) VALUES (?, ?)"},
 	/* Rows from before 004_staff_identity.sql: the configured staff issuer's. */
 	[DB_MIGRATION_STAFF_ISSUER] = {.sql = "UPDATE staff SET issuer = ? WHERE issuer = ''"},
+	/* The server's named lock around a migration run (one host at a
+	 * time); 1 got, 0 held elsewhere. Never waits on the server. */
+	[DB_MIGRATION_LOCK] = {.sql = "SELECT GET_LOCK('kaptajn.migrate', 0)", .cols = MGL__MAX},
+	[DB_MIGRATION_UNLOCK] = {.sql = "SELECT RELEASE_LOCK('kaptajn.migrate')", .cols = MGL__MAX},
 	[DB_SESSION_INSERT] = {.sql =
 		"INSERT INTO sessions (id_hash, kind, citizen_id, staff_id, csrf_hash,"
 		" created_at, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?)"},

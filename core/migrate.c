@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "seed.h"
@@ -29,7 +30,9 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
-int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *log)
+/* migrate_run's work, under the lock. */
+static int migrate_locked(struct db *db, struct arena *a, const char *dir,
+                          const char *staff_issuer, FILE *log)
 {
 	static const char create[] =
 		"CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -37,7 +40,6 @@ int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *
 		" checksum CHAR(64) NOT NULL,"
 		" applied_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6)"
 		") ENGINE=InnoDB";
-	struct arena *a = arena_new();
 	struct db_res done;
 	char **names = NULL, err[512];
 	size_t n = 0, cap = 0, i, j;
@@ -45,8 +47,6 @@ int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *
 	DIR *d = NULL;
 	int rc = -1;
 
-	if (a == NULL)
-		return -1;
 	if (db_run_script(db, create, sizeof(create) - 1, err, sizeof(err)) != KP_OK) {
 		fprintf(log, "migrate: %s\n", err);
 		goto out;
@@ -136,6 +136,59 @@ out:
 	if (d != NULL)
 		closedir(d);
 	free(names);
+	return rc;
+}
+
+/* Takes (lock) or lets go of the named lock; a held one is tried again
+ * each second, at most MIGRATE_LOCK_WAIT times. 0, or -1 said in log. */
+static int migrate_lock(struct db *db, struct arena *a, bool lock, FILE *log)
+{
+	struct db_res r;
+	int tries = 0;
+
+	for (;;) {
+		const char *got;
+
+		if (db_query(db, a, lock ? DB_MIGRATION_LOCK : DB_MIGRATION_UNLOCK, DB_NOARGS, &r) !=
+		        KP_OK ||
+		    r.nrows != 1) {
+			fprintf(log, "migrate: cannot %s the migration lock\n", lock ? "take" : "release");
+			return -1;
+		}
+		got = db_cell(&r, 0, MGL_GOT);
+		if (got != NULL && strcmp(got, "1") == 0)
+			return 0;
+		if (!lock) {
+			fprintf(log, "migrate: the migration lock was not held\n");
+			return -1;
+		}
+		if (tries == 0)
+			fprintf(log, "migrate: another kaptajn migrate runs; waiting for it (at most %d s)\n",
+			        MIGRATE_LOCK_WAIT);
+		if (++tries > MIGRATE_LOCK_WAIT) {
+			fprintf(log, "migrate: the other run still holds the lock after %d s; nothing "
+			        "applied\n", MIGRATE_LOCK_WAIT);
+			return -1;
+		}
+		sleep(1);
+	}
+}
+
+int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *log)
+{
+	struct arena *a = arena_new();
+	int rc;
+
+	if (a == NULL)
+		return -1;
+	if (migrate_lock(db, a, true, log) != 0) {
+		arena_free(a);
+		return -1;
+	}
+	rc = migrate_locked(db, a, dir, staff_issuer, log);
+	/* Closing the connection would let go of it too. */
+	if (migrate_lock(db, a, false, log) != 0)
+		rc = -1;
 	arena_free(a);
 	return rc;
 }

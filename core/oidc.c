@@ -456,8 +456,9 @@ static int rp_read_credentials(struct oidc_rp *rp, const struct kp_config_oidc *
 	return 0;
 }
 
-int oidc_rp_init(struct oidc_rp *rp, const struct kp_config *cfg, enum oidc_side side, char *err,
-                 size_t errlen)
+/* oidc_rp_init's checks; each message starts with the key it is about. */
+static int rp_init(struct oidc_rp *rp, const struct kp_config *cfg, enum oidc_side side, char *err,
+                   size_t errlen)
 {
 	static const char *const auths[] = {[OIDC_AUTH_BASIC] = "client_secret_basic",
 	                                    [OIDC_AUTH_POST] = "client_secret_post",
@@ -565,6 +566,16 @@ int oidc_rp_init(struct oidc_rp *rp, const struct kp_config *cfg, enum oidc_side
 		return -1;
 	}
 	return 0;
+}
+
+int oidc_rp_init(struct oidc_rp *rp, const struct kp_config *cfg, enum oidc_side side, char *err,
+                 size_t errlen)
+{
+	if (rp_init(rp, cfg, side, err, errlen) == 0)
+		return 0;
+	/* "kaptajn.conf:31: citizen_min_loa: must be ..." */
+	config_locate(cfg, err, errlen);
+	return -1;
 }
 
 void oidc_rp_free(struct oidc_rp *rp)

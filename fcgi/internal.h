@@ -279,6 +279,13 @@ void respond_etag(struct req *r, long long version);
 int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
              int workers, const char *pidfile);
 const char *pool_name(enum pool_kind p);
+/* What pool p needs from cfg before any worker is forked (at start and on
+ * a reload): the dev IdP's pool needs dev mode; the citizen and admin
+ * pools a master key that loads (keys_file), their identity broker's
+ * issuer, audience and a JWKS that loads,
+ * or with a discovery URL (the code flow) a side oidc_rp_init() accepts.
+ * 0, or -1 with err naming the file, the line (when set) and the key. */
+int pool_config_check(const struct kp_config *cfg, enum pool_kind p, char *err, size_t errlen);
 
 /* A parameter of the query string, decoded; NULL if absent, "" if it holds
  * an encoded NUL byte. */

@@ -100,68 +100,11 @@ static bool dev_mode(const struct kp_config *cfg)
 	return cfg->dev_idp_dir != NULL && *cfg->dev_idp_dir != '\0';
 }
 
-/*
- * What a pool that logs people in needs from the configuration: the
- * issuer, audience and JWKS file of its identity broker, and a JWKS that
- * loads. Checked once before any worker is forked, so that a pool without
- * them stops at start with the key named instead of respawning workers
- * that cannot verify a token. Without dev mode nothing stands in for them.
- * A side with a discovery URL (the code flow) has no JWKS file: its broker
- * configuration is checked instead (oidc_rp_init).
- * Returns 0, or -1 with the reason on stderr.
- */
-static int serve_identity_check(const struct kp_config *cfg, enum pool_kind p)
-{
-	bool citizen = p == POOL_CITIZEN;
-	const struct {
-		const char *key, *value, *what;
-	} want[] = {
-		{citizen ? "citizen_issuer" : "staff_issuer",
-		 citizen ? cfg->citizen_issuer : cfg->staff_issuer, "issuer"},
-		{citizen ? "citizen_audience" : "staff_audience",
-		 citizen ? cfg->citizen_audience : cfg->staff_audience, "audience"},
-		{citizen ? "citizen_jwks" : "staff_jwks", citizen ? cfg->citizen_jwks : cfg->staff_jwks,
-		 "JWKS file"},
-	};
-	const size_t jwks = 2;
-	const struct kp_config_oidc *o = citizen ? &cfg->citizen_oidc : &cfg->staff_oidc;
-	struct token_keyset ks;
-	struct oidc_rp rp;
-	char err[512];
-	size_t i, n = sizeof(want) / sizeof(want[0]);
-	int rc;
-
-	/* The code flow: the keys come from the broker's discovery, fetched
-	 * by the refresh job; its configuration is checked here instead. */
-	if (o->discovery != NULL && *o->discovery != '\0') {
-		n = jwks;
-		rc = oidc_rp_init(&rp, cfg, citizen ? OIDC_CITIZEN : OIDC_STAFF, err, sizeof(err));
-		oidc_rp_free(&rp);
-		if (rc != 0) {
-			fprintf(stderr, "kaptajn: the %s pool: %s\n", pool_name(p), err);
-			return -1;
-		}
-	}
-	for (i = 0; i < n; i++)
-		if (want[i].value == NULL || *want[i].value == '\0') {
-			fprintf(stderr, "kaptajn: the %s pool needs %s in the config, the identity "
-			        "broker's %s%s\n", pool_name(p), want[i].key, want[i].what,
-			        dev_mode(cfg) ? "" : " (dev mode is off: no dev key stands in)");
-			return -1;
-		}
-	if (n > jwks && token_keyset_load(&ks, want[jwks].value, err, sizeof(err)) != 0) {
-		fprintf(stderr, "kaptajn: %s: %s\n", want[jwks].key, err);
-		return -1;
-	}
-	if (n > jwks)
-		token_keyset_free(&ks);
-	return 0;
-}
-
 static int cmd_serve(const struct opts *o, const struct kp_config *cfg)
 {
 	enum pool_kind p;
 	int workers = o->workers ? atoi(o->workers) : 4;
+	char err[1024];
 
 	if (need(o->pool, "--pool") || need(o->socket, "--socket"))
 		return 2;
@@ -172,12 +115,13 @@ static int cmd_serve(const struct opts *o, const struct kp_config *cfg)
 		fprintf(stderr, "kaptajn: --pool citizen, admin or devidp\n");
 		return 2;
 	}
-	if (p == POOL_DEVIDP && !dev_mode(cfg)) {
-		fprintf(stderr, "kaptajn: the dev identity provider is off (dev_idp_dir is empty)\n");
+	/* Checked once before any worker is forked, so that a pool without
+	 * what it needs stops at start with the key named instead of
+	 * respawning workers that cannot verify a token. */
+	if (pool_config_check(cfg, p, err, sizeof(err)) != 0) {
+		fprintf(stderr, "kaptajn: %s\n", err);
 		return 2;
 	}
-	if (p != POOL_DEVIDP && serve_identity_check(cfg, p) != 0)
-		return 2;
 	return pool_run(cfg, p, o->socket, workers, o->pidfile);
 }
 

@@ -9,7 +9,12 @@
  * purge_interval seconds, so that spent token ids and old sessions do not
  * pile up. The citizen and admin pools' supervisors fork a refresh job
  * at start and every oidc_refresh seconds that fetches their broker's
- * discovery document and keys into oidc_cache_dir (oidc.h). */
+ * discovery document and keys into oidc_cache_dir (oidc.h). SIGHUP
+ * reloads: the supervisor reads its configuration file again; one that
+ * does not load or check is logged (file, line and key) and the pool goes
+ * on with the old one; one that does gets fresh workers, and the old ones
+ * finish the request in hand and exit while the new ones take the socket's
+ * queue. The socket, its group and the worker count stay as at start. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -32,9 +37,13 @@
 #define POOL_DRAIN_SECONDS 20
 #define POOL_REFRESH_RETRY_MIN 1   /* seconds before a failed key refresh is retried */
 #define POOL_REFRESH_RETRY_MAX 300 /* ... doubling up to this */
+/* Old workers still finishing their request after reloads, at most. */
+#define POOL_RETIRING_MAX (4 * POOL_MAX_WORKERS)
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t child_flag;
+/* SIGHUP: in the supervisor, reload; in a worker, finish and exit. */
+static volatile sig_atomic_t hup_flag;
 
 static const char *const pool_names[POOL__MAX] = {
 	[POOL_CITIZEN] = "citizen", [POOL_ADMIN] = "admin", [POOL_DEVIDP] = "devidp"};
@@ -56,6 +65,83 @@ static void on_child(int sig)
 {
 	(void)sig;
 	child_flag = 1;
+}
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	hup_flag = 1;
+}
+
+int pool_config_check(const struct kp_config *cfg, enum pool_kind p, char *err, size_t errlen)
+{
+	bool citizen = p == POOL_CITIZEN, dev = cfg->dev_idp_dir != NULL && *cfg->dev_idp_dir != '\0';
+	const struct {
+		const char *key, *value, *what;
+	} want[] = {
+		{citizen ? "citizen_issuer" : "staff_issuer",
+		 citizen ? cfg->citizen_issuer : cfg->staff_issuer, "issuer"},
+		{citizen ? "citizen_audience" : "staff_audience",
+		 citizen ? cfg->citizen_audience : cfg->staff_audience, "audience"},
+		{citizen ? "citizen_jwks" : "staff_jwks", citizen ? cfg->citizen_jwks : cfg->staff_jwks,
+		 "JWKS file"},
+	};
+	const size_t jwks = 2;
+	const struct kp_config_oidc *o = citizen ? &cfg->citizen_oidc : &cfg->staff_oidc;
+	struct token_keyset ks;
+	struct kp_keys keys;
+	struct oidc_rp rp;
+	char why[512];
+	size_t i, n = sizeof(want) / sizeof(want[0]);
+	int rc;
+
+	if (p == POOL_DEVIDP) {
+		if (dev)
+			return 0;
+		snprintf(err, errlen, "the dev identity provider is off (dev_idp_dir is empty)");
+		return -1;
+	}
+	/* The master key, which every worker loads: a wrong one stops the
+	 * start, not each worker in turn. */
+	if (cfg->keys_file == NULL || *cfg->keys_file == '\0') {
+		snprintf(err, errlen, "keys_file: is required for the %s pool", pool_name(p));
+		config_locate(cfg, err, errlen);
+		return -1;
+	}
+	if (kp_keys_load(&keys, cfg->keys_file, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "keys_file: %s", why);
+		config_locate(cfg, err, errlen);
+		return -1;
+	}
+	kp_keys_wipe(&keys);
+	/* The code flow: the keys come from the broker's discovery, fetched
+	 * by the refresh job; its configuration is checked here instead. */
+	if (o->discovery != NULL && *o->discovery != '\0') {
+		n = jwks;
+		rc = oidc_rp_init(&rp, cfg, citizen ? OIDC_CITIZEN : OIDC_STAFF, why, sizeof(why));
+		oidc_rp_free(&rp);
+		if (rc != 0) {
+			snprintf(err, errlen, "the %s pool: %s", pool_name(p), why);
+			return -1;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (want[i].value == NULL || *want[i].value == '\0') {
+			snprintf(err, errlen, "%s: the %s pool needs %s in the config, the identity "
+			         "broker's %s%s", cfg->path != NULL ? cfg->path : "config", pool_name(p),
+			         want[i].key, want[i].what,
+			         dev ? "" : " (dev mode is off: no dev key stands in)");
+			return -1;
+		}
+	if (n > jwks) {
+		if (token_keyset_load(&ks, want[jwks].value, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s: %s", want[jwks].key, why);
+			config_locate(cfg, err, errlen);
+			return -1;
+		}
+		token_keyset_free(&ks);
+	}
+	return 0;
 }
 
 static long long now_us(void)
@@ -179,14 +265,19 @@ static int worker_poller(int fd)
 }
 
 /* Waits until a connection is queued on the (non-blocking) listening
- * socket, with SIGTERM taken only during the wait. Once stopping, it does
- * not wait: 1 while connections are queued, then 0. -1 on an error. */
+ * socket, with SIGTERM and SIGHUP taken only during the wait. Once
+ * stopping, it does not wait: 1 while connections are queued, then 0.
+ * Once retired (SIGHUP), 0 at once: the queue is the new workers'. A
+ * wake-up that came with the signal is still served (1), so none is lost
+ * to a worker that leaves. -1 on an error. */
 static int worker_wait(int ep, const sigset_t *unblocked)
 {
 	struct epoll_event ev;
 	int n;
 
 	for (;;) {
+		if (hup_flag)
+			return 0;
 		n = epoll_pwait(ep, &ev, 1, stop_flag ? 0 : -1, unblocked);
 		if (n > 0)
 			return 1;
@@ -210,12 +301,18 @@ static void worker_main(const struct kp_config *cfg, enum pool_kind pool, int fd
 	sigemptyset(&term);
 	sigaddset(&term, SIGTERM);
 	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGHUP);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &term, NULL);
+	hup_flag = 0;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* Sent by the supervisor after a reload: this worker's configuration
+	 * is the old one, so it ends after the request in hand. */
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_DFL;
 	sigaction(SIGCHLD, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -272,7 +369,11 @@ struct slot {
 
 /* What the supervisor keeps. */
 struct supervisor {
-	const struct kp_config *cfg;
+	const struct kp_config *cfg; /* the caller's, or own after a reload */
+	struct kp_config *own;       /* the configuration of the last reload, else NULL */
+	pid_t retiring[POOL_RETIRING_MAX]; /* old workers finishing after a reload */
+	int nretiring;
+	bool refresh_soon;           /* a reload came while the refresh job ran */
 	enum pool_kind pool;
 	int fd;
 	int n;
@@ -354,7 +455,8 @@ static long long slots_retry(struct supervisor *s)
 }
 
 /* A job's start in its child: the socket is the workers' only, and the
- * supervisor's signal handling goes (a SIGTERM ends the job at once). */
+ * supervisor's signal handling goes (a SIGTERM ends the job at once; a
+ * reload lets it finish). */
 static void job_start(int fd)
 {
 	struct sigaction sa;
@@ -366,6 +468,8 @@ static void job_start(int fd)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
@@ -477,6 +581,14 @@ static void refresh_done(struct supervisor *s, int status)
 	if (WIFSIGNALED(status))
 		fprintf(stderr, "pool %s: key refresh job died of signal %d\n", pool_name(s->pool),
 		        WTERMSIG(status));
+	/* A reload came meanwhile: fetch with the new configuration now,
+	 * or not at all when its side has no broker. */
+	if (s->refresh_soon || !s->rp.enabled) {
+		s->refresh_soon = false;
+		s->refresh_retry_s = 0;
+		s->refresh_at_ms = s->rp.enabled ? mono_ms() : 0;
+		return;
+	}
 	if (ok) {
 		s->refresh_retry_s = 0;
 		s->refresh_at_ms = mono_ms() + (long long)s->cfg->oidc_refresh * 1000;
@@ -506,6 +618,110 @@ static void supervisor_wait(long long ms, const sigset_t *unblocked)
 	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000};
 
 	pselect(0, NULL, NULL, NULL, ms < 0 ? NULL : &ts, unblocked);
+}
+
+/* The pool's side of the login from cfg (citizen and admin pools; the
+ * dev IdP's pool has none). 0, or -1 with err set. */
+static int supervisor_rp(struct oidc_rp *rp, const struct kp_config *cfg, enum pool_kind pool,
+                         char *err, size_t errlen)
+{
+	memset(rp, 0, sizeof(*rp));
+	if (pool != POOL_CITIZEN && pool != POOL_ADMIN)
+		return 0;
+	if (oidc_rp_init(rp, cfg, pool == POOL_CITIZEN ? OIDC_CITIZEN : OIDC_STAFF, err, errlen) != 0)
+		return -1;
+	if (rp->enabled && oidc_global_init() != 0) {
+		snprintf(err, errlen, "libcurl failed to start");
+		return -1;
+	}
+	return 0;
+}
+
+/* SIGHUP: reads the configuration file again and checks it as a start
+ * would (pool_config_check, the pool's side of the login). A file that
+ * fails leaves everything as it was. One that passes replaces the
+ * configuration; each worker is replaced by a fresh one first, then told
+ * (SIGHUP) to finish the request in hand and exit. */
+static void supervisor_reload(struct supervisor *s)
+{
+	const char *name = pool_name(s->pool);
+	struct kp_config *cfg = NULL, *old = s->own;
+	struct oidc_rp rp;
+	char err[1024];
+	int i, busy = 0;
+
+	memset(&rp, 0, sizeof(rp));
+	for (i = 0; i < s->n; i++)
+		busy += s->slots[i].pid > 0;
+	if (s->cfg->path == NULL)
+		snprintf(err, sizeof(err), "the configuration was not read from a file");
+	else if (s->nretiring + busy > POOL_RETIRING_MAX)
+		snprintf(err, sizeof(err), "the workers of earlier reloads are still finishing");
+	else if ((cfg = malloc(sizeof(*cfg))) == NULL)
+		snprintf(err, sizeof(err), "out of memory");
+	else if (config_load(cfg, s->cfg->path, err, sizeof(err)) != 0) {
+		free(cfg);
+		cfg = NULL;
+	} else if (pool_config_check(cfg, s->pool, err, sizeof(err)) != 0 ||
+	           supervisor_rp(&rp, cfg, s->pool, err, sizeof(err)) != 0) {
+		oidc_rp_free(&rp);
+		config_free(cfg);
+		free(cfg);
+		cfg = NULL;
+	}
+	if (cfg == NULL) {
+		fprintf(stderr, "pool %s: reload refused, still on the old configuration: %s\n", name,
+		        err);
+		return;
+	}
+	/* The supervisor's side of the login points into its configuration:
+	 * both go together. */
+	oidc_rp_free(&s->rp);
+	s->rp = rp;
+	s->cfg = cfg;
+	s->own = cfg;
+	if (old != NULL) {
+		config_free(old);
+		free(old);
+	}
+	for (i = 0; i < s->n; i++) {
+		pid_t was = s->slots[i].pid;
+
+		s->slots[i].pid = 0;
+		slot_fill(s, i);
+		if (was > 0) {
+			s->retiring[s->nretiring++] = was;
+			kill(was, SIGHUP);
+		}
+	}
+	if (s->pool == POOL_CITIZEN)
+		s->purge_at_ms = cfg->purge_interval > 0
+		                         ? mono_ms() + (long long)cfg->purge_interval * 1000 : 0;
+	if (s->refresh_pid != 0)
+		s->refresh_soon = true;
+	else
+		s->refresh_at_ms = s->rp.enabled ? mono_ms() : 0;
+	s->refresh_retry_s = 0;
+	fprintf(stderr, "pool %s: configuration reloaded from %s; %d workers replaced\n", name,
+	        cfg->path, s->n);
+}
+
+/* A retired worker (one that a reload replaced) ended: true when pid was
+ * one, now forgotten. */
+static bool retired_reap(struct supervisor *s, pid_t pid, int status)
+{
+	int i;
+
+	for (i = 0; i < s->nretiring; i++)
+		if (s->retiring[i] == pid)
+			break;
+	if (i == s->nretiring)
+		return false;
+	s->retiring[i] = s->retiring[--s->nretiring];
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "pool %s: retired worker %ld died of signal %d\n", pool_name(s->pool),
+		        (long)pid, WTERMSIG(status));
+	return true;
 }
 
 static int write_pidfile(const char *path)
@@ -557,35 +773,15 @@ static int pool_metrics_open(struct supervisor *s, const char *socket_path)
 	return 0;
 }
 
-/* Gives the socket to the configured socket_group (nginx's, e.g. www-data),
- * so that nginx and nobody else besides our own user can connect: a group
- * the process is a member of (systemd's SupplementaryGroups=), or any as
- * root. Absent or empty: the socket keeps the process's group. */
-static int socket_give_group(const char *socket_path, const char *group)
-{
-	struct group *gr;
-
-	if (group == NULL || group[0] == '\0')
-		return 0;
-	if ((gr = getgrnam(group)) == NULL) {
-		fprintf(stderr, "pool: socket_group %s: no such group\n", group);
-		return -1;
-	}
-	if (chown(socket_path, (uid_t)-1, gr->gr_gid) != 0) {
-		fprintf(stderr, "pool: socket_group %s: cannot give %s to it: %s\n", group,
-		        socket_path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
              int workers, const char *pidfile)
 {
 	struct supervisor s;
 	struct sigaction sa;
 	sigset_t block, empty;
-	int fd, i, alive;
+	pid_t all[POOL_MAX_WORKERS + POOL_RETIRING_MAX];
+	char err[1024];
+	int fd, i, alive, nall = 0;
 	time_t deadline;
 
 	if (workers < 1 || workers > POOL_MAX_WORKERS) {
@@ -596,20 +792,10 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		return 1;
 	/* The pool's side of the login: a wrong key refuses the start. */
 	memset(&s, 0, sizeof(s));
-	if (pool == POOL_CITIZEN || pool == POOL_ADMIN) {
-		char err[512];
-
-		if (oidc_rp_init(&s.rp, cfg, pool == POOL_CITIZEN ? OIDC_CITIZEN : OIDC_STAFF, err,
-		                 sizeof(err)) != 0) {
-			fprintf(stderr, "pool %s: %s\n", pool_name(pool), err);
-			oidc_rp_free(&s.rp);
-			return 1;
-		}
-		if (s.rp.enabled && oidc_global_init() != 0) {
-			fprintf(stderr, "pool %s: libcurl failed to start\n", pool_name(pool));
-			oidc_rp_free(&s.rp);
-			return 1;
-		}
+	if (supervisor_rp(&s.rp, cfg, pool, err, sizeof(err)) != 0) {
+		fprintf(stderr, "pool %s: %s\n", pool_name(pool), err);
+		oidc_rp_free(&s.rp);
+		return 1;
 	}
 	unlink(socket_path);
 	/* Only nginx may reach the socket: libfcgi trusts what it reads. */
@@ -624,11 +810,20 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		oidc_rp_free(&s.rp);
 		return 1;
 	}
-	if (socket_give_group(socket_path, cfg->socket_group) != 0) {
-		close(fd);
-		unlink(socket_path);
-		oidc_rp_free(&s.rp);
-		return 1;
+	/* nginx reaches the socket through its group (socket_group). */
+	if (cfg->socket_group != NULL && *cfg->socket_group != '\0') {
+		struct group *g = getgrnam(cfg->socket_group);
+
+		if (g == NULL || chown(socket_path, (uid_t)-1, g->gr_gid) != 0) {
+			snprintf(err, sizeof(err), "socket_group: cannot give %s to group %s: %s",
+			         socket_path, cfg->socket_group, g == NULL ? "no such group" : strerror(errno));
+			config_locate(cfg, err, sizeof(err));
+			fprintf(stderr, "pool %s: %s\n", pool_name(pool), err);
+			close(fd);
+			unlink(socket_path);
+			oidc_rp_free(&s.rp);
+			return 1;
+		}
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	/* Workers wait in epoll_pwait() and accept without blocking (worker_wait). */
@@ -642,6 +837,8 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = on_child;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigaction(SIGCHLD, &sa, NULL);
@@ -654,6 +851,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGHUP);
 	sigprocmask(SIG_BLOCK, &block, NULL);
 
 	fprintf(stderr, "pool %s: %d workers on %s\n", pool_name(pool), workers, socket_path);
@@ -701,6 +899,8 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 				refresh_done(&s, status);
 				continue;
 			}
+			if (retired_reap(&s, pid, status))
+				continue;
 			for (i = 0; i < workers; i++)
 				if (s.slots[i].pid == pid)
 					break;
@@ -723,6 +923,10 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 				sleep(1);
 			slot_fill(&s, i);
 		}
+		if (hup_flag && !stop_flag) {
+			hup_flag = 0;
+			supervisor_reload(&s);
+		}
 		wait_ms = sooner(sooner(slots_retry(&s), purge_due(&s)), refresh_due(&s));
 		child_flag = 0;
 		if (!stop_flag)
@@ -736,7 +940,11 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	close(fd);
 	for (i = 0; i < workers; i++)
 		if (s.slots[i].pid > 0)
-			kill(s.slots[i].pid, SIGTERM);
+			all[nall++] = s.slots[i].pid;
+	for (i = 0; i < s.nretiring; i++)
+		all[nall++] = s.retiring[i];
+	for (i = 0; i < nall; i++)
+		kill(all[i], SIGTERM);
 	/* A purge cut short loses nothing: each statement commits alone. */
 	if (s.purge_pid > 0) {
 		kill(s.purge_pid, SIGTERM);
@@ -749,27 +957,31 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	deadline = time(NULL) + POOL_DRAIN_SECONDS;
 	do {
 		alive = 0;
-		for (i = 0; i < workers; i++) {
-			if (s.slots[i].pid <= 0)
+		for (i = 0; i < nall; i++) {
+			if (all[i] <= 0)
 				continue;
-			if (waitpid(s.slots[i].pid, NULL, WNOHANG) == s.slots[i].pid)
-				s.slots[i].pid = 0;
+			if (waitpid(all[i], NULL, WNOHANG) == all[i])
+				all[i] = 0;
 			else
 				alive++;
 		}
 		if (alive > 0)
 			usleep(20000);
 	} while (alive > 0 && time(NULL) < deadline);
-	for (i = 0; i < workers; i++)
-		if (s.slots[i].pid > 0) {
-			kill(s.slots[i].pid, SIGKILL);
-			waitpid(s.slots[i].pid, NULL, 0);
+	for (i = 0; i < nall; i++)
+		if (all[i] > 0) {
+			kill(all[i], SIGKILL);
+			waitpid(all[i], NULL, 0);
 		}
 	if (pidfile != NULL)
 		unlink(pidfile);
 	plan_cache_free(s.plans);
 	metrics_close(s.metrics, s.metrics_path);
 	oidc_rp_free(&s.rp);
+	if (s.own != NULL) {
+		config_free(s.own);
+		free(s.own);
+	}
 	fprintf(stderr, "pool %s: stopped\n", pool_name(pool));
 	return 0;
 }

@@ -1,4 +1,6 @@
-/* config.h: the configuration file, read once at start-up and const after. */
+/* config.h: the configuration file, read at start-up (and again by a pool's
+ * supervisor on SIGHUP) and const after. packaging/kaptajn.conf documents
+ * every key. */
 #ifndef KP_CONFIG_H
 #define KP_CONFIG_H
 
@@ -6,8 +8,13 @@
 
 /*
  * The file is "key = value" lines; '#' starts a comment. Unknown keys are an
- * error, so a typo does not silently fall back to a default.
+ * error, so a typo does not silently fall back to a default; so is a key set
+ * twice. Every error names the file, the line and the key:
+ * "kaptajn.conf:12: db_timeout: must be a whole number 1..60".
  */
+
+/* At most this many keys (config.c checks its table against it). */
+#define KP_CONFIG_KEYS 64
 /* One side's OpenID Connect broker (citizen_* or staff_* keys); every
  * string may be NULL (key absent). Checked by oidc_rp_init (oidc.h), which
  * names the key that is wrong. The code flow is on for a side when its
@@ -35,10 +42,12 @@ struct kp_config_oidc {
 };
 
 struct kp_config {
+	char *path;             /* the file it was read from */
 	char *db_socket;        /* unix socket of MariaDB */
 	char *db_name;
 	char *db_user;
-	char *db_password;
+	char *db_password;      /* or read from db_password_file */
+	char *db_password_file; /* the password on one line, a file of mode 0600 or 0400 */
 	int db_timeout;         /* connect/read/write timeout, seconds (default 5) */
 	char *keys_file;        /* master key for CPR encryption and look-up */
 	char *socket_group;     /* group given the FastCGI sockets (mode 0660), e.g.
@@ -72,11 +81,32 @@ struct kp_config {
 	                         * after it ended (default 5) */
 	int course_reopen_days; /* an ended course can be reopened this long after
 	                         * its end (default 90) */
+	int lines[KP_CONFIG_KEYS]; /* the line each key was set on, by its place in
+	                            * config.c's table; 0: not set (its default) */
 };
 
-/* Reads path into cfg (zeroed first). Returns 0, or -1 with a message in err.
- * Free with config_free(). */
+/* Reads path into cfg (zeroed first). Checks every value it can alone:
+ * whole numbers against their range, URLs (public_url, the discovery URLs,
+ * dev_idp_url) with oidc_url_ok(), socket_group against the groups, and
+ * each secret file (keys_file, db_password_file, *_client_secret_file,
+ * *_client_key_file) that is set: a regular file, not empty, neither
+ * readable nor writable by group or others. db_password_file's first line
+ * becomes db_password. Returns 0, or -1 with "path:line: key: what is
+ * wrong" in err ("path: key: is required" for a missing key). Free with
+ * config_free(), which a failure has done already. */
 int config_load(struct kp_config *cfg, const char *path, char *err, size_t errlen);
+
+/* The i-th key config_load() knows, or NULL past the last. */
+const char *config_key(size_t i);
+
+/* The line key was set on, 0 when it was not (or is not a key). */
+int config_line(const struct kp_config *cfg, const char *key);
+
+/* A later check's message that starts with a key ("public_url: must be
+ * ..."): puts where the key was set before it ("kaptajn.conf:7: " or,
+ * for a key left at its default, "kaptajn.conf: "). Left as it is when it
+ * names no key, or cfg was not read from a file. */
+void config_locate(const struct kp_config *cfg, char *err, size_t errlen);
 /* Frees the strings of cfg and wipes the password; NULL is a no-op. */
 void config_free(struct kp_config *cfg);
 

@@ -19,6 +19,8 @@ enum db_stmt {
 	DB_MIGRATION_LIST,
 	DB_MIGRATION_RECORD,
 	DB_MIGRATION_STAFF_ISSUER,
+	DB_MIGRATION_LOCK,
+	DB_MIGRATION_UNLOCK,
 	DB_SESSION_INSERT,
 	DB_SESSION_GET_CITIZEN,
 	DB_CITIZEN_HEAD,
@@ -412,6 +414,8 @@ enum db_col_backup_counts {
 	BC_GOALS, BC_PROPOSALS, BC_PROPOSAL_COMMENTS, BC_PLAN_ACCEPTANCES, BC_CONSENTS, BC_MEETINGS,
 	BC_AUDIT_LOG, BC__MAX
 };
+/* DB_MIGRATION_LOCK, DB_MIGRATION_UNLOCK */
+enum db_col_migration_lock { MGL_GOT, MGL__MAX };
 
 /* Rows one purge statement (DB_TOKEN_PURGE, DB_SESSION_PURGE) deletes at
  * most, so that none holds its locks for long. */

@@ -69,7 +69,8 @@ struct oidc_rp {
  * discovery and public_url must be URLs oidc_url_ok() allows; a secret or
  * key file must be a regular file, not empty, readable by its owner only
  * (mode & 077 == 0); scopes must hold "openid"; enumerations must be one of
- * their words; oidc_cache_dir must be set. Returns 0, or -1 with err set.
+ * their words; oidc_cache_dir must be set. Returns 0, or -1 with err set,
+ * prefixed with the file and line of the key (config_locate).
  * Free with oidc_rp_free(), also after a failure.
  */
 int oidc_rp_init(struct oidc_rp *rp, const struct kp_config *cfg, enum oidc_side side, char *err,

@@ -45,8 +45,12 @@ enum kp_err seed_exec(struct db *db, enum seed_stmt st, const struct db_arg *arg
  * content changed is an error (an applied migration is never edited).
  * Then gives staff rows without an issuer (those from before
  * 004_staff_identity.sql) staff_issuer, the configured one: the only
- * issuer they could log in with. Progress goes to log. Returns 0 or -1.
+ * issuer they could log in with. All of it under the server's named lock
+ * "kaptajn.migrate", so that runs from two hosts at once apply each file
+ * once: a run that finds the lock held waits for it, at most
+ * MIGRATE_LOCK_WAIT seconds. Progress goes to log. Returns 0 or -1.
  */
+#define MIGRATE_LOCK_WAIT 900
 int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *log);
 
 /*

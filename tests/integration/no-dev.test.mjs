@@ -97,7 +97,9 @@ describe('without dev mode the program refuses what only dev mode may do', { ski
     const missing = path.join(tmp, 'absent', 'jwks.json');
     const r = await serve('missing-jwks', withKey(base, 'citizen_jwks', missing), 'citizen');
     assert.equal(r.code, 2, `exit code:\n${r.out}`);
-    assert.ok(r.out.includes(`kaptajn: citizen_jwks: jwks: ${missing}`), r.out);
+    // Where the key was set: the file and its line.
+    const line = fs.readFileSync(path.join(tmp, 'missing-jwks.conf'), 'utf8').split('\n').findIndex((l) => l.startsWith('citizen_jwks =')) + 1;
+    assert.ok(r.out.includes(`kaptajn: ${path.join(tmp, 'missing-jwks.conf')}:${line}: citizen_jwks: jwks: ${missing}`), r.out);
   });
 
   it('a pool without its issuer exits 2 naming the issuer key', async () => {

@@ -43,7 +43,7 @@ describe('retention_years and course_reopen_days in the config are checked', { s
         fs.writeFileSync(file, `db_socket = /nonexistent\ndb_name = k\ndb_user = k\n${key} = ${v}\n`, { mode: 0o600 });
         const r = await run(BIN, ['purge', '--config', file, '--dry-run']);
         assert.equal(r.code, 2, r.out);
-        assert.match(r.out, new RegExp(`bad\\.conf:4: ${key} ${range}`));
+        assert.match(r.out, new RegExp(`bad\\.conf:4: ${key}: must be a whole number ${range}`));
       });
     }
   }

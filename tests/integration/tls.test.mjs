@@ -153,6 +153,15 @@ describe('with a certificate: HTTPS with HSTS, and HTTP only redirects', { skip:
     }
   });
 
+  it('plain HTTP answers /metrics to the host itself (its Prometheus), and only that', async () => {
+    const res = await request('GET', '/metrics', { base: httpUrl });
+    assert.equal(res.status, 200, describeRes(res));
+    assert.match(res.text, /^kaptajn_http_requests_total\{/m);
+    // The paths next to it still go to https.
+    const other = await request('GET', '/metrics/x', { base: httpUrl });
+    assert.equal(other.status, 301, describeRes(other));
+  });
+
   it('HTTPS serves the API and the pages with our certificate and Strict-Transport-Security on every answer', async () => {
     const health = await httpsGet(tlsPort, '/api/v1/healthz', { ca });
     assert.equal(health.status, 200, health.text);

@@ -40,7 +40,8 @@ describe('the staff directory on a phone', { skip: SKIP }, () => {
     await page.waitForURL((u) => u.hash === '#/personale');
     await adminSettled(page);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Personale');
-    assert.ok(await page.getByRole('link', { name: 'Ret Mette Sørensen' }).isVisible());
+    // The list may still be drawing after the heading: wait for the row.
+    await page.getByRole('link', { name: 'Ret Mette Sørensen' }).waitFor();
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 390, `no sideways scrolling (${width}px)`);
     await assertAxe(page, 'the staff directory');

@@ -8,6 +8,7 @@
 // and a dump whose bytes were changed, are refused and change nothing; so
 // is every other bad input. Two stacks of its own, stopped at the end.
 
+// test-lane: own-stack (scripts/test runs it beside the shared-stack files)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -6,6 +6,7 @@
 // one, its own port), and a real Prometheus (Debian's package) on loopback
 // that scrapes it every second; both are stopped at the end.
 
+// test-lane: own-stack (scripts/test runs it beside the shared-stack files)
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -7,6 +7,7 @@
 // key, the login page says it is not possible without a broker's discovery,
 // and no demo person and no dev key file exist. The stack is stopped at the end, by its pid files.
 
+// test-lane: own-stack (scripts/test runs it beside the shared-stack files)
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

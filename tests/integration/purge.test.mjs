@@ -5,6 +5,7 @@
 // beside the shared one, its own port), stopped at the end. Rows come of
 // age by moving their clocks back, as a day passing would.
 
+// test-lane: own-stack (scripts/test runs it beside the shared-stack files)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -8,6 +8,7 @@
 // migrate`. A stack of its own (the audit log is tampered with here), its
 // clock moved by moving the course's end back, as years passing would.
 
+// test-lane: own-stack (scripts/test runs it beside the shared-stack files)
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

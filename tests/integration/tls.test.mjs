@@ -8,6 +8,7 @@
 // carry the __Host- and __Secure- names. The shared dev stack, started
 // without them, stays plain HTTP: no redirect and no HSTS.
 
+// test-lane: own-stack (scripts/test runs it beside the shared-stack files)
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

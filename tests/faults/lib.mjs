@@ -14,6 +14,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -395,11 +396,14 @@ const TRANSIENT = new Set(['ECONNRESET', 'EPIPE']);
  * in keepAliveRetries; duplicateWrites() shows that none was applied twice.
  */
 export class Http {
-  constructor(base, { maxSockets = 64 } = {}) {
+  /** base: http://... or https://... (ca: the certificate to trust then). */
+  constructor(base, { maxSockets = 64, ca } = {}) {
     const u = new URL(base);
     this.host = u.hostname;
-    this.port = Number(u.port) || 80;
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1000 });
+    this.mod = u.protocol === 'https:' ? https : http;
+    this.port = Number(u.port) || (this.mod === https ? 443 : 80);
+    this.ca = ca;
+    this.agent = new this.mod.Agent({ keepAlive: true, maxSockets, keepAliveMsecs: 1000, ca });
     this.keepAliveRetries = 0;
   }
 
@@ -439,7 +443,7 @@ export class Http {
         done = true;
         resolve({ ms: performance.now() - started, answered, ...r });
       };
-      const req = http.request({ host: this.host, port: this.port, method, path: urlPath, headers: h, agent: fresh ? false : this.agent }, (res) => {
+      const req = this.mod.request({ host: this.host, port: this.port, method, path: urlPath, headers: h, agent: fresh ? false : this.agent, ca: this.ca }, (res) => {
         answered = true;
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
@@ -521,11 +525,12 @@ function form(fields) {
   return Object.entries(fields).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`).join('&');
 }
 
+// The cookie name, with the __Host- or __Secure- prefix it has over HTTPS.
 function cookieOf(res, name) {
   const sc = res.headers['set-cookie'] || [];
   for (const line of Array.isArray(sc) ? sc : [sc]) {
-    const m = new RegExp(`^\\s*${name}=([^;]*)`).exec(line);
-    if (m) return `${name}=${m[1]}`;
+    const m = new RegExp(`^\\s*((?:__Host-|__Secure-)?${name})=([^;]*)`).exec(line);
+    if (m) return `${m[1]}=${m[2]}`;
   }
   return null;
 }
@@ -816,9 +821,10 @@ const STAFF_MIX = [['queue', 20], ['citizens', 4], ['readPlan', 20], ['addGoal',
 /**
  * Runs the load loops until stop(): one loop per citizen session and one
  * per staff session, each one request at a time with a short pause.
- * stop() resolves once every loop has had its last answer.
+ * stop() resolves once every loop has had its last answer. wrap(ops), when
+ * given, makes the operations the loops call (a retry around each, say).
  */
-export function startLoad({ citizens = [], staff = [], pauseMs = 20, citizenMix = CITIZEN_MIX, staffMix = STAFF_MIX }) {
+export function startLoad({ citizens = [], staff = [], pauseMs = 20, citizenMix = CITIZEN_MIX, staffMix = STAFF_MIX, wrap = (ops) => ops }) {
   let stopped = false;
   const loop = async (s, ops, mix) => {
     while (!stopped) {
@@ -826,7 +832,9 @@ export function startLoad({ citizens = [], staff = [], pauseMs = 20, citizenMix 
       await sleep(pauseMs * (0.5 + Math.random()));
     }
   };
-  const loops = [...citizens.map((s) => loop(s, citizenOps, citizenMix)), ...staff.map((s) => loop(s, staffOps, staffMix))];
+  const cOps = wrap(citizenOps);
+  const sOps = wrap(staffOps);
+  const loops = [...citizens.map((s) => loop(s, cOps, citizenMix)), ...staff.map((s) => loop(s, sOps, staffMix))];
   return {
     async stop() {
       stopped = true;

@@ -18,7 +18,8 @@ import { after, before, describe, it } from 'node:test';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const BUILD = path.resolve(REPO, process.env.KAPTAJN_PACKAGE_BUILD || 'build');
-const VERSION = '0.2.0';
+// The version of CMakeLists.txt's project().
+const VERSION = /^project\(kaptajn VERSION ([0-9.]+)/m.exec(fs.readFileSync(path.join(REPO, 'CMakeLists.txt'), 'utf8'))[1];
 const DEB = path.join(BUILD, `kaptajn_${VERSION}_amd64.deb`);
 const UNITS = ['kaptajn-citizen.service', 'kaptajn-admin.service', 'kaptajn-migrate.service',
   'kaptajn-jobs.service', 'kaptajn-jobs.timer'];
@@ -74,7 +75,7 @@ function entry(p) {
 }
 
 describe('the Debian package', () => {
-  it('is kaptajn 0.2.0 for amd64, named as Debian names it', () => {
+  it(`is kaptajn ${VERSION} for amd64, named as Debian names it`, () => {
     assert.equal(field('Package'), 'kaptajn');
     assert.equal(field('Version'), VERSION);
     assert.equal(field('Architecture'), 'amd64');
@@ -164,7 +165,7 @@ describe('the Debian package', () => {
     assert.deepEqual(conffiles, etc);
   });
 
-  it('has maintainer scripts that make the user and enable or start nothing', () => {
+  it('has maintainer scripts that make the user, start nothing on install and restart a running Kaptajn on upgrade', () => {
     for (const s of ['postinst', 'prerm', 'postrm']) {
       const p = path.join(ctrl, s);
       assert.equal(fs.statSync(p).mode & 0o777, 0o755, `mode of ${s}`);
@@ -174,11 +175,18 @@ describe('the Debian package', () => {
     assert.match(postinst, /adduser --quiet --system --group --home "\$state"/);
     assert.match(postinst, /own root:kaptajn 0640 "\$conf"/);
     assert.match(postinst, /own kaptajn:kaptajn 0750 "\$state"/);
-    // systemctl is run for daemon-reload only; "enable --now" is in the
-    // message to the operator.
-    const runs = postinst.split('\n').filter((l) => /^\s*(systemctl|deb-systemd-invoke)\b/.test(l));
+    // systemctl is run for daemon-reload, and on an upgrade to restart
+    // kaptajn-migrate (which restarts the pools) when it is active;
+    // "enable --now" is in the message to the operator.
+    const code = postinst.replace(/cat <<-MSG\n[\s\S]*?\n\t*MSG\n/, '');
+    const runs = code.split('\n').filter((l) => /\b(systemctl|deb-systemd-invoke)\b/.test(l) && !/^\s*(#|echo)/.test(l));
     assert.ok(runs.length > 0);
-    for (const l of runs) assert.match(l, /systemctl daemon-reload/);
+    for (const l of runs) assert.match(l, /systemctl (daemon-reload|is-active --quiet kaptajn-migrate\.service|restart kaptajn-migrate\.service)/, l);
+    assert.match(postinst, /elif \[ -d \/run\/systemd\/system \] && systemctl is-active --quiet kaptajn-migrate\.service; then\n(?:.*\n)*?\t\tif ! systemctl restart kaptajn-migrate\.service; then/);
+    const prerm = fs.readFileSync(path.join(ctrl, 'prerm'), 'utf8');
+    // prerm stops the pools on removal only: an upgrade leaves them
+    // serving until postinst restarts them.
+    assert.match(prerm, /if \[ "\$1" = remove \] && \[ -d \/run\/systemd\/system \]; then\n\tsystemctl stop/);
     const postrm = fs.readFileSync(path.join(ctrl, 'postrm'), 'utf8');
     assert.match(postrm, /purge\)\n\s*rm -rf \/var\/lib\/kaptajn\n/);
   });

@@ -225,7 +225,9 @@ describe('the systemd units', () => {
     assert.match(jobs, /^ExecStart=\/usr\/bin\/kaptajn reseal --config \/etc\/kaptajn\/kaptajn\.conf$/m);
     const backup = fs.readFileSync(path.join(root, 'lib/systemd/system/kaptajn-backup.service'), 'utf8');
     assert.match(backup, /^ExecStart=\/usr\/bin\/kaptajn backup --config \/etc\/kaptajn\/kaptajn\.conf --prune$/m);
-    assert.match(fs.readFileSync(path.join(root, 'lib/systemd/system/kaptajn-backup.timer'), 'utf8'), /^OnCalendar=\S+$/m);
+    const backupTimer = fs.readFileSync(path.join(root, 'lib/systemd/system/kaptajn-backup.timer'), 'utf8');
+    assert.match(backupTimer, /^OnCalendar=\*-\*-\* 01:00:00$/m, 'daily');
+    assert.match(backupTimer, /^Persistent=true$/m);
   });
 
   it('expose little (systemd-analyze security --offline)', () => {

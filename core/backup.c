@@ -1,6 +1,7 @@
 /* backup.c: kaptajn backup and kaptajn restore (see backup.h). The dump is
  * mariadb-dump's; what the manifest says of it is read from its own lines
  * as they pass, so it is the dump's snapshot and no other. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -44,9 +45,27 @@ static const char *const backup_tables[BC__MAX] = {
 	[BC_AUDIT_LOG] = "audit_log",
 };
 
+/* The most distinct CPR key ids a manifest lists. */
+#define BACKUP_KEY_IDS 16
+
 /* What the dump's lines say: rows of the main tables, the audit head, the
- * highest migration, and whether mariadb-dump wrote its closing line. */
+ * highest migration, the key ids of the sealed CPR numbers, and whether
+ * mariadb-dump wrote its closing line. */
 struct backup_facts {
+	/* citizens: the key ids its sealed rows need, how many sealed rows
+	 * have none (sealed before 015), and where the two columns are in a
+	 * row, from its CREATE TABLE (-1: not seen). */
+	char key_ids[BACKUP_KEY_IDS][KP_KEY_ID_LEN + 1];
+	size_t nkey_ids;
+	bool key_ids_overflow;
+	long long unlabelled;
+	int col_sealed, col_key_id, ncols;
+	bool in_create;
+	/* Inside a citizens row: which field, and what the two said. */
+	bool in_row;
+	int field;
+	bool row_sealed;
+	char row_key_id[KP_KEY_ID_LEN + 1];
 	long long rows[BC__MAX];
 	long long head_id;
 	char head_hash[BACKUP_HEX_LEN + 1];
@@ -104,6 +123,73 @@ static void backup_scan_migration(struct backup_facts *f, const char *p)
 }
 
 /*
+ * The columns of `citizens`, from its CREATE TABLE: one "  `name` ..." line
+ * each until the first line that is not one. A generated column is in the
+ * rows all the same (mariadb-dump writes its value). True when line was
+ * such a line.
+ */
+static bool backup_scan_create(struct backup_facts *f, const char *line)
+{
+	static const char create[] = "CREATE TABLE `citizens` (";
+	const char *e;
+
+	if (strncmp(line, create, sizeof(create) - 1) == 0) {
+		f->in_create = true;
+		f->ncols = 0;
+		return true;
+	}
+	if (!f->in_create)
+		return false;
+	if (strncmp(line, "  `", 3) != 0 || (e = strchr(line + 3, '`')) == NULL) {
+		f->in_create = false;
+		return true;
+	}
+	if (e - (line + 3) == 10 && strncmp(line + 3, "cpr_sealed", 10) == 0)
+		f->col_sealed = f->ncols;
+	else if (e - (line + 3) == 10 && strncmp(line + 3, "cpr_key_id", 10) == 0)
+		f->col_key_id = f->ncols;
+	f->ncols++;
+	return true;
+}
+
+/* Field n of a citizens row starts at p: notes whether the number is
+ * sealed and under which key id. */
+static void backup_scan_field(struct backup_facts *f, const char *p, int n)
+{
+	size_t i;
+
+	if (n == f->col_sealed)
+		f->row_sealed = strncmp(p, "NULL", 4) != 0;
+	if (n != f->col_key_id || *p != '\'')
+		return;
+	for (i = 0; i < KP_KEY_ID_LEN && kp_hex_value(p[1 + i]) >= 0; i++)
+		f->row_key_id[i] = p[1 + i];
+	f->row_key_id[i == KP_KEY_ID_LEN && p[1 + i] == '\'' ? i : 0] = '\0';
+}
+
+/* The end of a citizens row: its key id counted. */
+static void backup_scan_row_end(struct backup_facts *f)
+{
+	size_t i;
+
+	f->in_row = false;
+	if (!f->row_sealed)
+		return;
+	if (f->row_key_id[0] == '\0') {
+		f->unlabelled++;
+		return;
+	}
+	for (i = 0; i < f->nkey_ids; i++)
+		if (strcmp(f->key_ids[i], f->row_key_id) == 0)
+			return;
+	if (f->nkey_ids == BACKUP_KEY_IDS) {
+		f->key_ids_overflow = true;
+		return;
+	}
+	memcpy(f->key_ids[f->nkey_ids++], f->row_key_id, sizeof(f->row_key_id));
+}
+
+/*
  * One line of the dump. mariadb-dump writes each table's rows as one
  * statement "INSERT INTO `name` VALUES" with its rows "(...)," after it,
  * on the same line or (10.11) one a line, ended by ';'. A string's quote
@@ -117,6 +203,8 @@ static void backup_scan_line(struct backup_facts *f, const char *line)
 	const char *name, *p = line;
 	size_t len;
 
+	if (!f->in_insert && backup_scan_create(f, line))
+		return;
 	if (!f->in_insert) {
 		if (strncmp(line, "-- Dump completed", 17) == 0)
 			f->completed = true;
@@ -149,7 +237,18 @@ static void backup_scan_line(struct backup_facts *f, const char *line)
 		} else if (*p == ';') {
 			f->in_insert = false;
 			return;
+		} else if (f->table == BC_CITIZENS && f->in_row && (*p == ',' || *p == ')')) {
+			if (*p == ',')
+				backup_scan_field(f, p + 1, ++f->field);
+			else
+				backup_scan_row_end(f);
 		} else if (*p == '(') {
+			if (f->table == BC_CITIZENS) {
+				f->in_row = true;
+				f->row_sealed = false;
+				f->row_key_id[0] = '\0';
+				backup_scan_field(f, p + 1, f->field = 0);
+			}
 			if (f->table < BC__MAX)
 				f->rows[f->table]++;
 			if (f->which == 1)
@@ -424,21 +523,25 @@ static char *backup_manifest_text(const struct kp_config *cfg, const struct back
                                   const struct backup_facts *f, const char *created,
                                   const char *hex, long long bytes, long long sql_bytes)
 {
-	json_t *m, *rows = json_object();
+	json_t *m, *rows = json_object(), *ids = json_array();
 	char *text = NULL;
 	size_t t;
 
 	for (t = 0; rows != NULL && t < BC__MAX; t++)
 		json_object_set_new(rows, backup_tables[t], json_integer(f->rows[t]));
+	for (t = 0; ids != NULL && t < f->nkey_ids; t++)
+		json_array_append_new(ids, json_string(f->key_ids[t]));
 	m = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:s, s:o,"
-	              " s:{s:I, s:I, s:s}, s:s}",
+	              " s:{s:I, s:I, s:s}, s:{s:o, s:I}, s:s}",
 	              "format", BACKUP_FORMAT, "version", KP_VERSION, "created_at", created,
 	              "database", cfg->db_name, "dump", "file", bf->name, "bytes",
 	              (json_int_t)bytes, "sql_bytes", (json_int_t)sql_bytes, "sha256", hex,
 	              "migration", f->migration, "rows", rows, "audit", "rows",
 	              (json_int_t)f->rows[BC_AUDIT_LOG], "head_id", (json_int_t)f->head_id,
-	              "head_hash", f->head_hash, "snapshot",
-	              "rows, migration and audit head are read from the dump's own lines: "
+	              "head_hash", f->head_hash, "cpr_keys", "key_ids", ids, "without_key_id",
+	              (json_int_t)f->unlabelled, "snapshot",
+	              "rows, migration, audit head and CPR key ids are read from the dump's own "
+	              "lines: "
 	              "mariadb-dump --single-transaction's one snapshot");
 	if (m != NULL)
 		text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -502,10 +605,11 @@ int backup_run(const struct kp_config *cfg, const char *outdir, FILE *out, FILE 
 	size_t t;
 
 	memset(&f, 0, sizeof(f));
+	f.col_sealed = f.col_key_id = -1;
 	memset(&bf, 0, sizeof(bf));
 	if (stat(outdir, &st) != 0 || !S_ISDIR(st.st_mode) || access(outdir, W_OK) != 0) {
-		fprintf(log, "kaptajn: backup refused: --out %s is not a directory this user can "
-		        "write to; nothing was written\n", outdir);
+		fprintf(log, "kaptajn: backup refused: %s (--out or backup_dir) is not a directory "
+		        "this user can write to; nothing was written\n", outdir);
 		return 1;
 	}
 	if (cfg->db_name[0] == '-' || backup_names(&bf, outdir, created, sizeof(created)) != 0) {
@@ -551,6 +655,16 @@ int backup_run(const struct kp_config *cfg, const char *outdir, FILE *out, FILE 
 		        ? "no audit head" : "no migration");
 		goto out;
 	}
+	if (f.col_sealed < 0 || f.col_key_id < 0) {
+		fprintf(log, "kaptajn: backup failed: the dump's citizens table has no cpr_sealed or "
+		        "cpr_key_id column (run kaptajn migrate first)\n");
+		goto out;
+	}
+	if (f.key_ids_overflow) {
+		fprintf(log, "kaptajn: backup failed: the CPR numbers are sealed under more than %d "
+		        "key ids\n", BACKUP_KEY_IDS);
+		goto out;
+	}
 	if (fsync(fd) != 0 || backup_fd_sha256(fd, hex, &bytes) != 0) {
 		fprintf(log, "kaptajn: cannot sync %s: %s\n", bf.dump_tmp, strerror(errno));
 		goto out;
@@ -580,6 +694,13 @@ int backup_run(const struct kp_config *cfg, const char *outdir, FILE *out, FILE 
 	fprintf(out, "backup: migration %s, %lld rows in the main tables, audit chain %lld rows,"
 	        " head %s; %.2f s\n", f.migration, rows, f.rows[BC_AUDIT_LOG], f.head_hash,
 	        backup_now() - t0);
+	fprintf(out, "backup: CPR numbers sealed under key ids:");
+	for (t = 0; t < f.nkey_ids; t++)
+		fprintf(out, " %s", f.key_ids[t]);
+	fprintf(out, "%s", f.nkey_ids == 0 ? " none" : "");
+	if (f.unlabelled > 0)
+		fprintf(out, "; %lld sealed before key ids", f.unlabelled);
+	fprintf(out, "\n");
 	rc = 0;
 out:
 	if (pid > 0) {
@@ -607,6 +728,8 @@ out:
 struct backup_manifest {
 	const char *sha256, *migration, *head_hash;
 	long long rows[BC__MAX], head_id, audit_rows;
+	json_t *key_ids;         /* borrowed; NULL: a manifest from before key ids */
+	long long without_key_id;
 };
 
 static bool backup_is_hex(const char *s)
@@ -644,6 +767,15 @@ static int backup_manifest_read(json_t *j, const char *path, struct backup_manif
 		        "hash is not 64 hex digits\n", path);
 		return -1;
 	}
+	/* cpr_keys came with key ids (015); a manifest without it is older. */
+	if ((v = json_object_get(j, "cpr_keys")) != NULL &&
+	    (json_unpack_ex(v, &e, 0, "{s:o, s:I}", "key_ids", &m->key_ids, "without_key_id",
+	                    &m->without_key_id) != 0 ||
+	     !json_is_array(m->key_ids))) {
+		fprintf(log, "kaptajn: restore refused: %s: cpr_keys is not {\"key_ids\": [...], "
+		        "\"without_key_id\": n}\n", path);
+		return -1;
+	}
 	for (t = 0; t < BC__MAX; t++) {
 		v = json_object_get(rows, backup_tables[t]);
 		if (!json_is_integer(v) || json_integer_value(v) < 0) {
@@ -654,6 +786,47 @@ static int backup_manifest_read(json_t *j, const char *path, struct backup_manif
 		m->rows[t] = json_integer_value(v);
 	}
 	return 0;
+}
+
+/* Whether the keys the dump's CPR numbers need are configured: 0, or -1
+ * with each key id that is not said to log. A manifest from before key ids
+ * says nothing of them, nor of rows sealed before 015 (those open with the
+ * key that was current then). */
+static int backup_keys_check(const struct kp_config *cfg, const struct backup_manifest *m,
+                             FILE *log)
+{
+	struct kp_keys keys;
+	char err[512];
+	const char *id;
+	size_t i, n = m->key_ids != NULL ? json_array_size(m->key_ids) : 0;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (cfg->keys_file == NULL || *cfg->keys_file == '\0') {
+		fprintf(log, "kaptajn: restore refused: the dump's CPR numbers are sealed under key "
+		        "ids the configuration cannot be checked for: keys_file is not set; nothing "
+		        "was restored\n");
+		return -1;
+	}
+	if (kp_keys_load(&keys, cfg->keys_file, cfg->keys_old_files, err, sizeof(err)) != 0) {
+		fprintf(log, "kaptajn: restore refused: %s\n", err);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		id = json_string_value(json_array_get(m->key_ids, i));
+		if (id == NULL || kp_keys_find(&keys, id) == NULL) {
+			fprintf(log, "kaptajn: restore refused: the dump's CPR numbers need key id %s, "
+			        "which is not configured (keys_file is key %s%s%s); add the master key "
+			        "file with that id to keys_old_files; nothing was restored\n",
+			        id != NULL ? id : "(not a string)", keys.key[0].id,
+			        keys.n > 1 ? ", keys_old_files has " : "",
+			        keys.n > 1 ? "other keys" : "");
+			rc = -1;
+		}
+	}
+	kp_keys_wipe(&keys);
+	return rc;
 }
 
 /* Feeds the gzip file path to the client on fd. 0, or -1 said to log. */
@@ -808,7 +981,7 @@ int backup_restore(const struct kp_config *cfg, struct db *db, const char *path,
 		fprintf(log, "kaptajn: restore refused: the manifest %s: %s\n", manifest, e.text);
 		goto out;
 	}
-	if (backup_manifest_read(j, manifest, &m, log) != 0)
+	if (backup_manifest_read(j, manifest, &m, log) != 0 || backup_keys_check(cfg, &m, log) != 0)
 		goto out;
 	if (backup_fd_sha256(fd, hex, &bytes) != 0) {
 		fprintf(log, "kaptajn: restore refused: cannot read %s: %s\n", path,
@@ -856,5 +1029,94 @@ out:
 		close(fd);
 	json_decref(j);
 	arena_free(a);
+	return rc;
+}
+
+/* Whether name is a dump as backup_names names it:
+ * kaptajn-YYYYMMDDTHHMMSSZ.sql.gz. */
+static bool backup_is_dump_name(const char *name)
+{
+	static const char shape[] = "kaptajn-DDDDDDDDTDDDDDDZ" BACKUP_DUMP_SUFFIX;
+	size_t i;
+
+	if (strlen(name) != sizeof(shape) - 1)
+		return false;
+	for (i = 0; i < sizeof(shape) - 1; i++)
+		if (shape[i] == 'D' ? !(name[i] >= '0' && name[i] <= '9') : name[i] != shape[i])
+			return false;
+	return true;
+}
+
+static int backup_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes dir/name and, for a dump, its manifest. 0, or -1 said to log. */
+static int backup_remove(const char *dir, const char *name, FILE *log)
+{
+	char path[4096];
+	size_t stem = strlen(name) - (sizeof(BACKUP_DUMP_SUFFIX) - 1);
+
+	snprintf(path, sizeof(path), "%s/%.*s" BACKUP_MANIFEST_SUFFIX, dir, (int)stem, name);
+	if (unlink(path) != 0 && errno != ENOENT) {
+		fprintf(log, "kaptajn: prune: cannot remove %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (unlink(path) != 0) {
+		fprintf(log, "kaptajn: prune: cannot remove %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int backup_prune(const char *dir, int keep, FILE *out, FILE *log)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL, **grown;
+	size_t n = 0, cap = 0, i, gone = 0;
+	int rc = 1;
+
+	if (d == NULL) {
+		fprintf(log, "kaptajn: prune: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (!backup_is_dump_name(e->d_name))
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 32;
+			if ((grown = realloc(names, cap * sizeof(*names))) == NULL) {
+				fprintf(log, "kaptajn: prune: out of memory\n");
+				goto out;
+			}
+			names = grown;
+		}
+		if ((names[n] = strdup(e->d_name)) == NULL) {
+			fprintf(log, "kaptajn: prune: out of memory\n");
+			goto out;
+		}
+		n++;
+	}
+	/* The names hold their UTC time: oldest first. */
+	qsort(names, n, sizeof(*names), backup_name_cmp);
+	rc = 0;
+	for (i = 0; keep >= 0 && i + (size_t)keep < n; i++) {
+		if (backup_remove(dir, names[i], log) != 0) {
+			rc = 1;
+			continue;
+		}
+		fprintf(out, "backup: pruned %s/%s\n", dir, names[i]);
+		gone++;
+	}
+	fprintf(out, "backup: %zu backups in %s, %zu pruned, keeping the newest %d\n", n, dir,
+	        gone, keep);
+out:
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	closedir(d);
 	return rc;
 }

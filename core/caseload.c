@@ -144,6 +144,7 @@ struct caseload_row {
 	struct caseload_person contact, caseworker;
 	const uint8_t *cpr_sealed;                     /* NULL: no number stored */
 	size_t cpr_sealed_len;
+	const char *cpr_key_id;                        /* NULL: sealed before 015 */
 	const char *next_meeting_at;                   /* NULL: none */
 	bool follow_up_due;
 };
@@ -172,6 +173,7 @@ static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_
 	row->frozen = db_i64(r, i, CL_FROZEN) != 0;
 	row->cpr_sealed = (const uint8_t *)db_cell(r, i, CL_CPR_SEALED);
 	row->cpr_sealed_len = db_cell_len(r, i, CL_CPR_SEALED);
+	row->cpr_key_id = db_cell(r, i, CL_CPR_KEY_ID);
 	row->next_meeting_at = db_cell(r, i, CL_NEXT_MEETING);
 	row->follow_up_due = db_i64(r, i, CL_FOLLOW_UP_DUE) != 0;
 }
@@ -188,11 +190,12 @@ static json_t *opt_int(bool has, long long v)
 	return has ? json_integer(v) : json_null();
 }
 
-/* Opens the sealed CPR number (sealed_len bytes; NULL: none) of citizen id
- * into cpr: KP_OK, KP_ENOTFOUND when none is stored, KP_EINTERNAL (logged)
- * when it does not open. */
+/* Opens the sealed CPR number (sealed_len bytes; NULL: none) of citizen id,
+ * sealed under key_id (NULL: before key ids), into cpr: KP_OK, KP_ENOTFOUND
+ * when none is stored, KP_EINTERNAL (logged, naming a key id that is not
+ * configured) when it does not open. */
 static enum kp_err cpr_open(const struct kp_keys *keys, const uint8_t *sealed, size_t sealed_len,
-                            long long id, char cpr[KP_CPR_LEN + 1])
+                            const char *key_id, long long id, char cpr[KP_CPR_LEN + 1])
 {
 	char aad[32];
 
@@ -200,11 +203,17 @@ static enum kp_err cpr_open(const struct kp_keys *keys, const uint8_t *sealed, s
 	if (sealed == NULL)
 		return KP_ENOTFOUND;
 	snprintf(aad, sizeof(aad), "citizen:%lld", id);
-	if (kp_cpr_open(keys, sealed, sealed_len, aad, strlen(aad), cpr) != 0) {
+	switch (kp_cpr_open(keys, key_id, sealed, sealed_len, aad, strlen(aad), cpr)) {
+	case KP_CPR_OPEN_OK:
+		return KP_OK;
+	case KP_CPR_OPEN_NOKEY:
+		fprintf(stderr, "caseload: the CPR number of citizen %lld is sealed under key id %s,"
+		        " which is not configured (keys_file, keys_old_files)\n", id, key_id);
+		return KP_EINTERNAL;
+	default:
 		fprintf(stderr, "caseload: the CPR number of citizen %lld does not open\n", id);
 		return KP_EINTERNAL;
 	}
-	return KP_OK;
 }
 
 /* What caseload_row_json needs besides the row. */
@@ -221,7 +230,8 @@ static bool caseload_birth_date(const struct kp_keys *keys, const struct caseloa
                                 char out[11])
 {
 	char cpr[KP_CPR_LEN + 1] = "";
-	bool ok = cpr_open(keys, row->cpr_sealed, row->cpr_sealed_len, row->id, cpr) == KP_OK;
+	bool ok = cpr_open(keys, row->cpr_sealed, row->cpr_sealed_len, row->cpr_key_id, row->id,
+	                   cpr) == KP_OK;
 
 	if (ok)
 		snprintf(out, 11, "%04d-%.2s-%.2s", cpr_year(cpr), cpr + 2, cpr);
@@ -364,6 +374,7 @@ struct citizen_cpr {
 	const uint8_t *sealed;   /* NULL: no number is stored */
 	size_t sealed_len;
 	long long caseworker_id; /* 0: none */
+	const char *key_id;      /* NULL: sealed before 015 */
 };
 
 static void citizen_cpr_fill(const struct db_res *r, size_t i, struct citizen_cpr *c)
@@ -373,6 +384,7 @@ static void citizen_cpr_fill(const struct db_res *r, size_t i, struct citizen_cp
 	c->caseworker_id = db_cell(r, i, CPR_CASEWORKER_ID) != NULL
 	                           ? db_i64(r, i, CPR_CASEWORKER_ID)
 	                           : 0;
+	c->key_id = db_cell(r, i, CPR_KEY_ID);
 }
 
 /* Whether who is the citizen's coordinating caseworker: a contact person
@@ -398,7 +410,7 @@ static int cpr_fields(struct db *db, struct arena *a, const struct kp_keys *keys
 
 	if (db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(id)), &r) == KP_OK && r.nrows == 1) {
 		citizen_cpr_fill(&r, 0, &c);
-		open = cpr_open(keys, c.sealed, c.sealed_len, id, cpr) == KP_OK;
+		open = cpr_open(keys, c.sealed, c.sealed_len, c.key_id, id, cpr) == KP_OK;
 	}
 	rc = json_object_set_new(citizen, "cpr_date", open ? json_stringn(cpr, 6) : json_null());
 	if (json_object_set_new(citizen, "cpr_viewable",
@@ -431,7 +443,7 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
 		err = KP_FAIL(f, KP_EFORBIDDEN, "caseworker_only",
 		              "only the citizen's coordinating caseworker may see the CPR number");
 	else if (err == KP_OK &&
-	         (err = cpr_open(keys, row.sealed, row.sealed_len, c.id, cpr)) == KP_ENOTFOUND)
+	         (err = cpr_open(keys, row.sealed, row.sealed_len, row.key_id, c.id, cpr)) == KP_ENOTFOUND)
 		err = KP_FAIL(f, KP_ENOTFOUND, "cpr_missing", "no CPR number is stored for this citizen");
 	/* Nothing is shown on a refusal, so no read_cpr row is kept; the audit
 	 * row is committed before the number leaves. */

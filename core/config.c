@@ -20,6 +20,7 @@ enum kind {
 	K_URL,    /* empty, or a URL oidc_url_ok() allows */
 	K_BASE,   /* as K_URL, and no query nor trailing slash (public_url) */
 	K_SECRET, /* empty, or a private regular file (secret_check) */
+	K_SECRETS, /* comma-separated K_SECRET files; empty: none */
 	K_GROUP,  /* empty, or a group of this host */
 };
 
@@ -36,10 +37,13 @@ static const struct {
 	{"db_password_file", offsetof(struct kp_config, db_password_file), K_SECRET, 0, 0},
 	{"db_timeout", offsetof(struct kp_config, db_timeout), K_INT, 1, 60},
 	{"keys_file", offsetof(struct kp_config, keys_file), K_SECRET, 0, 0},
+	{"keys_old_files", offsetof(struct kp_config, keys_old_files), K_SECRETS, 0, 0},
 	{"socket_group", offsetof(struct kp_config, socket_group), K_GROUP, 0, 0},
 	{"purge_interval", offsetof(struct kp_config, purge_interval), K_INT, 0, 86400},
 	{"retention_years", offsetof(struct kp_config, retention_years), K_INT, 1, 100},
 	{"course_reopen_days", offsetof(struct kp_config, course_reopen_days), K_INT, 0, 3650},
+	{"backup_dir", offsetof(struct kp_config, backup_dir), K_STR, 0, 0},
+	{"backup_keep", offsetof(struct kp_config, backup_keep), K_INT, 1, 1000},
 	{"citizen_issuer", offsetof(struct kp_config, citizen_issuer), K_STR, 0, 0},
 	{"citizen_audience", offsetof(struct kp_config, citizen_audience), K_STR, 0, 0},
 	{"citizen_jwks", offsetof(struct kp_config, citizen_jwks), K_STR, 0, 0},
@@ -241,6 +245,30 @@ static int value_set(struct kp_config *cfg, size_t i, const char *v, char *why, 
 			close(fd);
 		}
 		break;
+	case K_SECRETS:
+		for (u = v; *u != '\0';) {
+			size_t len = strcspn(u, ","), b = 0, e = len;
+			char *one;
+			int rc;
+
+			while (b < e && (u[b] == ' ' || u[b] == '\t'))
+				b++;
+			while (e > b && (u[e - 1] == ' ' || u[e - 1] == '\t'))
+				e--;
+			if (e > b) {
+				if ((one = strndup(u + b, e - b)) == NULL) {
+					put(why, whylen, "out of memory");
+					return -1;
+				}
+				rc = secret_open(one, &fd, why, whylen);
+				free(one);
+				if (rc != 0)
+					return -1;
+				close(fd);
+			}
+			u += len + (u[len] == ',');
+		}
+		break;
 	case K_GROUP:
 		if (*v != '\0' && getgrnam(v) == NULL) {
 			put(why, whylen, "%s is not a group of this host", v);
@@ -270,6 +298,7 @@ int config_load(struct kp_config *cfg, const char *path, char *err, size_t errle
 	cfg->purge_interval = 600;
 	cfg->retention_years = 5;
 	cfg->course_reopen_days = 90;
+	cfg->backup_keep = 7;
 	cfg->oidc_timeout = 4;
 	cfg->oidc_refresh = 3600;
 	if ((f = fopen(path, "re")) == NULL) {
@@ -339,6 +368,13 @@ int config_load(struct kp_config *cfg, const char *path, char *err, size_t errle
 		if (password_read(cfg, why, sizeof(why)) != 0) {
 			put(err, errlen, "%s:%d: db_password_file: %s", path,
 			    config_line(cfg, "db_password_file"), why);
+			goto out;
+		}
+	}
+	if (cfg->backup_dir == NULL || *cfg->backup_dir == '\0') {
+		free(cfg->backup_dir);
+		if ((cfg->backup_dir = strdup(CONFIG_BACKUP_DIR)) == NULL) {
+			put(err, errlen, "%s: out of memory", path);
 			goto out;
 		}
 	}

@@ -203,7 +203,28 @@ static int derive(const uint8_t master[32], const char *info, uint8_t out[32])
 	                    (const unsigned char *)info, strlen(info), out, 32);
 }
 
-int kp_keys_load(struct kp_keys *k, const char *path, char *err, size_t errlen)
+int kp_key_derive(struct kp_key *key, const uint8_t master[32])
+{
+	uint8_t idkey[32], mac[KP_SHA256_LEN];
+	int rc = -1;
+
+	memset(key, 0, sizeof(*key));
+	if (derive(master, "kaptajn cpr aes-256-gcm v1", key->cpr_enc) == 0 &&
+	    derive(master, "kaptajn cpr hmac-sha256 v1", key->cpr_mac) == 0 &&
+	    derive(master, "kaptajn session id-token aes-256-gcm v1", key->session_enc) == 0 &&
+	    derive(master, "kaptajn key id v1", idkey) == 0) {
+		kp_hmac_sha256(idkey, sizeof(idkey), "", 0, mac);
+		kp_hex_encode(mac, KP_KEY_ID_LEN / 2, key->id);
+		rc = 0;
+	}
+	kp_wipe(idkey, sizeof(idkey));
+	if (rc != 0)
+		kp_wipe(key, sizeof(*key));
+	return rc;
+}
+
+/* Reads one master key file into key. 0, or -1 with err set. */
+static int key_file_load(struct kp_key *key, const char *path, char *err, size_t errlen)
 {
 	char buf[130];
 	uint8_t master[32];
@@ -211,7 +232,7 @@ int kp_keys_load(struct kp_keys *k, const char *path, char *err, size_t errlen)
 	size_t len, i;
 	int fd, rc = -1;
 
-	memset(k, 0, sizeof(*k));
+	memset(key, 0, sizeof(*key));
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		snprintf(err, errlen, "keys: %s: %s", path, strerror(errno));
 		return -1;
@@ -238,9 +259,7 @@ int kp_keys_load(struct kp_keys *k, const char *path, char *err, size_t errlen)
 		}
 		master[i] = (uint8_t)(hi << 4 | lo);
 	}
-	if (derive(master, "kaptajn cpr aes-256-gcm v1", k->cpr_enc) != 0 ||
-	    derive(master, "kaptajn cpr hmac-sha256 v1", k->cpr_mac) != 0 ||
-	    derive(master, "kaptajn session id-token aes-256-gcm v1", k->session_enc) != 0) {
+	if (kp_key_derive(key, master) != 0) {
 		snprintf(err, errlen, "keys: derivation failed");
 		goto out;
 	}
@@ -248,9 +267,66 @@ int kp_keys_load(struct kp_keys *k, const char *path, char *err, size_t errlen)
 out:
 	kp_wipe(buf, sizeof(buf));
 	kp_wipe(master, sizeof(master));
+	return rc;
+}
+
+int kp_keys_load(struct kp_keys *k, const char *path, const char *old_paths, char *err,
+                 size_t errlen)
+{
+	char one[4096];
+	const char *p = old_paths != NULL ? old_paths : "";
+	int rc = -1;
+
+	memset(k, 0, sizeof(*k));
+	if (key_file_load(&k->key[0], path, err, errlen) != 0)
+		goto out;
+	k->n = 1;
+	while (*p != '\0') {
+		size_t len = strcspn(p, ","), b = 0, e = len;
+
+		while (b < e && (p[b] == ' ' || p[b] == '\t'))
+			b++;
+		while (e > b && (p[e - 1] == ' ' || p[e - 1] == '\t'))
+			e--;
+		if (e > b) {
+			if (k->n == KP_KEYS_MAX) {
+				snprintf(err, errlen, "keys: at most %d old keys", KP_KEYS_MAX - 1);
+				goto out;
+			}
+			if (e - b >= sizeof(one)) {
+				snprintf(err, errlen, "keys: an old key's file name is too long");
+				goto out;
+			}
+			memcpy(one, p + b, e - b);
+			one[e - b] = '\0';
+			if (key_file_load(&k->key[k->n], one, err, errlen) != 0)
+				goto out;
+			if (kp_keys_find(k, k->key[k->n].id) != NULL) {
+				snprintf(err, errlen, "keys: %s: key id %s is configured already%s", one,
+				         k->key[k->n].id,
+				         strcmp(k->key[k->n].id, k->key[0].id) == 0 ? " (it is the current key)"
+				                                                  : "");
+				goto out;
+			}
+			k->n++;
+		}
+		p += len + (p[len] == ',');
+	}
+	rc = 0;
+out:
 	if (rc != 0)
 		kp_keys_wipe(k);
 	return rc;
+}
+
+const struct kp_key *kp_keys_find(const struct kp_keys *k, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < k->n; i++)
+		if (strcmp(k->key[i].id, id) == 0)
+			return &k->key[i];
+	return NULL;
 }
 
 int kp_keys_generate(const char *path, char *err, size_t errlen)
@@ -331,43 +407,59 @@ int kp_open(const uint8_t key[32], const uint8_t *sealed, size_t len, const void
 int kp_cpr_seal(const struct kp_keys *k, struct rng *r, const char *cpr,
                 const void *aad, size_t aadlen, uint8_t out[KP_CPR_SEALED_LEN])
 {
-	mbedtls_gcm_context gcm;
-	int rc = -1;
-
-	if (strlen(cpr) != KP_CPR_LEN || rng_bytes(r, out, 12) != 0)
+	if (strlen(cpr) != KP_CPR_LEN)
 		return -1;
-	mbedtls_gcm_init(&gcm);
-	if (mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, k->cpr_enc, 256) == 0 &&
-	    mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, KP_CPR_LEN, out, 12,
-	                              aad, aadlen, (const unsigned char *)cpr,
-	                              out + 12, 16, out + 12 + KP_CPR_LEN) == 0)
-		rc = 0;
-	mbedtls_gcm_free(&gcm);
-	return rc;
+	return kp_seal(k->key[0].cpr_enc, r, cpr, KP_CPR_LEN, aad, aadlen, out);
 }
 
-int kp_cpr_open(const struct kp_keys *k, const uint8_t *sealed, size_t len,
-                const void *aad, size_t aadlen, char cpr[KP_CPR_LEN + 1])
+enum kp_cpr_open_rc kp_cpr_open(const struct kp_keys *k, const char *key_id,
+                                const uint8_t *sealed, size_t len, const void *aad,
+                                size_t aadlen, char cpr[KP_CPR_LEN + 1])
 {
-	mbedtls_gcm_context gcm;
-	int rc = -1;
+	const struct kp_key *key = kp_keys_find(k, key_id);
+	enum kp_cpr_open_rc rc = KP_CPR_OPEN_BAD;
+	size_t i;
 
+	cpr[0] = '\0';
+	if (key_id != NULL && key == NULL)
+		return KP_CPR_OPEN_NOKEY;
 	if (len != KP_CPR_SEALED_LEN)
-		return -1;
-	mbedtls_gcm_init(&gcm);
-	if (mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, k->cpr_enc, 256) == 0 &&
-	    mbedtls_gcm_auth_decrypt(&gcm, KP_CPR_LEN, sealed, 12, aad, aadlen,
-	                             sealed + 12 + KP_CPR_LEN, 16, sealed + 12,
-	                             (unsigned char *)cpr) == 0)
-		rc = 0;
-	mbedtls_gcm_free(&gcm);
-	cpr[rc == 0 ? KP_CPR_LEN : 0] = '\0';
+		return KP_CPR_OPEN_BAD;
+	for (i = 0; rc != KP_CPR_OPEN_OK && i < k->n; i++)
+		if ((key == NULL || key == &k->key[i]) &&
+		    kp_open(k->key[i].cpr_enc, sealed, len, aad, aadlen, (uint8_t *)cpr) == 0)
+			rc = KP_CPR_OPEN_OK;
+	cpr[rc == KP_CPR_OPEN_OK ? KP_CPR_LEN : 0] = '\0';
 	return rc;
 }
 
 void kp_cpr_lookup(const struct kp_keys *k, const char *cpr, uint8_t out[KP_SHA256_LEN])
 {
-	kp_hmac_sha256(k->cpr_mac, sizeof(k->cpr_mac), cpr, strlen(cpr), out);
+	kp_hmac_sha256(k->key[0].cpr_mac, sizeof(k->key[0].cpr_mac), cpr, strlen(cpr), out);
+}
+
+void kp_cpr_lookups(const struct kp_keys *k, const char *cpr,
+                    uint8_t out[KP_KEYS_MAX][KP_SHA256_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < KP_KEYS_MAX; i++)
+		if (i < k->n)
+			kp_hmac_sha256(k->key[i].cpr_mac, sizeof(k->key[i].cpr_mac), cpr, strlen(cpr),
+			               out[i]);
+		else
+			memcpy(out[i], out[0], KP_SHA256_LEN);
+}
+
+int kp_session_open(const struct kp_keys *k, const uint8_t *sealed, size_t len,
+                    const void *aad, size_t aadlen, uint8_t *out)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (kp_open(k->key[i].session_enc, sealed, len, aad, aadlen, out) == 0)
+			return 0;
+	return -1;
 }
 
 bool kp_cpr_valid(const char *s, size_t len)

@@ -23,7 +23,7 @@
 	" (SELECT COUNT(*) FROM proposals q WHERE q.citizen_id = c.id AND q.status = 'pending')," \
 	" ct.id, ct.name, cw.id, cw.name, c.course_outcome," \
 	" DATE_FORMAT(c.first_login_at, '%Y-%m-%dT%H:%i:%sZ'), c.consent, p.frozen," \
-	" c.cpr_sealed," \
+	" c.cpr_sealed, c.cpr_key_id," \
 	" (SELECT DATE_FORMAT(MIN(m.starts_at), '%Y-%m-%dT%H:%i:%sZ') FROM meetings m" \
 	"   WHERE m.plan_id = p.id AND m.held_at IS NULL AND m.starts_at >= ?)," \
 	" EXISTS (SELECT 1 FROM meetings m WHERE m.plan_id = p.id AND m.held_at IS NULL" \
@@ -83,9 +83,11 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_SESSION_PURGE] = {.sql =
 		"DELETE FROM sessions WHERE created_at < ? LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
 	/* The open course under the number (at most one: cpr_open is
-	 * unique), else the one that ended last. */
+	 * unique), else the one that ended last; ?: the number's look-up hash
+	 * under each configured key (kp_cpr_lookups). */
 	[DB_CITIZEN_BY_CPR] = {.sql =
-		"SELECT id, name, first_login_at IS NULL FROM citizens WHERE cpr_lookup = ?"
+		"SELECT id, name, first_login_at IS NULL FROM citizens"
+		" WHERE cpr_lookup IN (?, ?, ?, ?)"
 		" ORDER BY course_ended_at IS NOT NULL, course_ended_at DESC, id DESC LIMIT 1",
 		.cols = LCZ__MAX},
 	/* The login's attempts (014): one use, bound to the browser's binder,
@@ -327,10 +329,11 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_PURGE_DOCS] = {.sql = "DELETE FROM plan_docs WHERE plan_id = ?"},
 	/* The row stays as a tombstone: its id, how and when the course ended. */
 	[DB_PURGE_TOMBSTONE] = {.sql =
-		"UPDATE citizens SET name = '', cpr_sealed = NULL, cpr_lookup = NULL,"
+		"UPDATE citizens SET name = '', cpr_sealed = NULL, cpr_lookup = NULL, cpr_key_id = NULL,"
 		" contact_id = NULL, purged_at = NOW(6), rev = rev + 1 WHERE id = ?",
 		.fact = {DB_MARK_CITIZEN, 0, DB_MARK_CITIZEN, 0}},
-	[DB_CITIZEN_CPR] = {.sql = "SELECT cpr_sealed, caseworker_id FROM citizens WHERE id = ?",
+	[DB_CITIZEN_CPR] = {.sql =
+		"SELECT cpr_sealed, caseworker_id, cpr_key_id FROM citizens WHERE id = ?",
 		.cols = CPR__MAX},
 	[DB_CITIZEN_CONSENT] = {.sql =
 		"SELECT k.action, DATE_FORMAT(k.at, '%Y-%m-%dT%H:%i:%sZ'), k.id, k.text_version,"
@@ -633,7 +636,9 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	 * that makes them: nobody has read either, so these statements raise
 	 * nothing. Joining a household's plan changes none of its dreams and
 	 * goals, nor what its members' answers show. */
-	[DB_ENROL_OPEN_COURSE] = {.sql = "SELECT id FROM citizens WHERE cpr_open = ?",
+	/* ?: the number's look-up hash under each configured key. */
+	[DB_ENROL_OPEN_COURSE] = {.sql =
+		"SELECT id FROM citizens WHERE cpr_open IN (?, ?, ?, ?) ORDER BY id LIMIT 1",
 		.cols = EO__MAX},
 	/* A household some member of which is in the staff member's caseload. */
 	[DB_ENROL_HOUSEHOLD_PLAN] = {.sql =
@@ -647,7 +652,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" VALUES (?, ?, ?, ?, ?, ?)"},
 	/* Sealed with the row's id bound, so it follows the insert. */
 	[DB_ENROL_CITIZEN_SEAL] = {.sql =
-		"UPDATE citizens SET cpr_sealed = ? WHERE id = ? AND cpr_sealed IS NULL"},
+		"UPDATE citizens SET cpr_sealed = ?, cpr_key_id = ? WHERE id = ? AND cpr_sealed IS NULL"},
 	/* Not in any plan answer (the caseload shows it): raises nothing. */
 	[DB_CITIZEN_FIRST_LOGIN] = {.sql =
 		"UPDATE citizens SET first_login_at = ? WHERE id = ? AND first_login_at IS NULL"},
@@ -714,6 +719,23 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" (SELECT COUNT(*) FROM plan_acceptances), (SELECT COUNT(*) FROM consents),"
 		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM audit_log)",
 		.cols = BC__MAX},
+	/* kaptajn reseal (core/reseal.c): rows sealed under a key not the
+	 * current one (?, then the last id done), a batch at a time. */
+	[DB_RESEAL_DUE] = {.sql =
+		"SELECT id, cpr_sealed, cpr_key_id FROM citizens WHERE cpr_sealed IS NOT NULL"
+		" AND (cpr_key_id IS NULL OR cpr_key_id <> ?) AND id > ? ORDER BY id LIMIT "
+		SQL_NUM(DB_RESEAL_BATCH),
+		.cols = RS_DUE__MAX},
+	/* One row, sealed again, only if nobody did it since it was read:
+	 * the same sealed bytes under the same key id. Not in any answer. */
+	[DB_RESEAL_SET] = {.sql =
+		"UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ?, cpr_key_id = ?"
+		" WHERE id = ? AND cpr_sealed = ? AND cpr_key_id <=> ?"},
+	/* Sealed rows by key id ('': sealed before 015, no id kept). */
+	[DB_RESEAL_KEYS] = {.sql =
+		"SELECT COALESCE(cpr_key_id, ''), COUNT(*) FROM citizens WHERE cpr_sealed IS NOT NULL"
+		" GROUP BY cpr_key_id ORDER BY 1",
+		.cols = RS_KEYS__MAX},
 };
 
 

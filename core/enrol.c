@@ -10,7 +10,9 @@
 /* What a new course is given, and what its answer shows. */
 struct enrol_course {
 	char cpr[KP_CPR_LEN + 1];
-	uint8_t lookup[KP_SHA256_LEN];
+	/* The number's look-up hash under each configured key, [0] the
+	 * current one's, which a new row gets (kp_cpr_lookups). */
+	uint8_t lookup[KP_KEYS_MAX][KP_SHA256_LEN];
 	long long id, plan_id, plan_version;
 	long long contact_id;
 	const char *contact_name, *contact_title;
@@ -31,8 +33,12 @@ static enum kp_err enrol_refuse(struct db *db, struct arena *a, const struct kp_
 	               "this CPR number already has an open course");
 }
 
+/* DB_ENROL_OPEN_COURSE takes one look-up hash a key. */
+_Static_assert(KP_KEYS_MAX == 4, "DB_ENROL_OPEN_COURSE has four places for look-up hashes");
+
 /* The citizen whose course under c's number is open into *holder (0:
- * none). */
+ * none), under any configured key: a course sealed under an old key holds
+ * the number until it is sealed again. */
 static enum kp_err enrol_holder(struct db *db, struct arena *a, const struct enrol_course *c,
                                 long long *holder)
 {
@@ -40,9 +46,13 @@ static enum kp_err enrol_holder(struct db *db, struct arena *a, const struct enr
 	enum kp_err err;
 
 	*holder = 0;
-	err = db_query(db, a, DB_ENROL_OPEN_COURSE, DB_ARGS(DB_BLOB(c->lookup, sizeof(c->lookup))),
+	err = db_query(db, a, DB_ENROL_OPEN_COURSE,
+	               DB_ARGS(DB_BLOB(c->lookup[0], KP_SHA256_LEN),
+	                       DB_BLOB(c->lookup[1], KP_SHA256_LEN),
+	                       DB_BLOB(c->lookup[2], KP_SHA256_LEN),
+	                       DB_BLOB(c->lookup[3], KP_SHA256_LEN)),
 	               &r);
-	if (err == KP_OK && r.nrows == 1)
+	if (err == KP_OK && r.nrows >= 1)
 		*holder = db_i64(&r, 0, EO_CITIZEN_ID);
 	return err;
 }
@@ -101,7 +111,8 @@ static enum kp_err enrol_plan(struct db *db, struct arena *a, const struct kp_ac
 	               NULL, NULL);
 }
 
-/* The citizen's row, then its number sealed with the row's id bound. A
+/* The citizen's row, then its number sealed with the row's id bound,
+ * under the current key, whose id the row keeps. A
  * duplicate of cpr_open (an open course made since this transaction
  * looked) sets c->taken. */
 static enum kp_err enrol_insert(struct db *db, const struct kp_keys *keys, struct rng *rng,
@@ -116,7 +127,7 @@ static enum kp_err enrol_insert(struct db *db, const struct kp_keys *keys, struc
 	err = db_exec(db, DB_ENROL_CITIZEN_INSERT,
 	              DB_ARGS(DB_I64(c->plan_id),
 	                      in->household_id != 0 ? DB_I64(in->household_id) : DB_NULL,
-	                      DB_STR(in->name), DB_BLOB(c->lookup, sizeof(c->lookup)),
+	                      DB_STR(in->name), DB_BLOB(c->lookup[0], KP_SHA256_LEN),
 	                      DB_I64(who->id), c->contact_id != 0 ? DB_I64(c->contact_id) : DB_NULL),
 	              NULL, &id);
 	if (err == KP_ECONFLICT)
@@ -128,7 +139,9 @@ static enum kp_err enrol_insert(struct db *db, const struct kp_keys *keys, struc
 	if (kp_cpr_seal(keys, rng, c->cpr, aad, strlen(aad), sealed) != 0)
 		return KP_EINTERNAL;
 	return db_exec(db, DB_ENROL_CITIZEN_SEAL,
-	               DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_I64(c->id)), NULL, NULL);
+	               DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_STR(keys->key[0].id),
+	                       DB_I64(c->id)),
+	               NULL, NULL);
 }
 
 /* The enrolment's one transaction. */
@@ -220,12 +233,13 @@ enum kp_err enrol_citizen(struct db *db, struct arena *a, const struct kp_keys *
 		return KP_FAIL(f, KP_EINVAL, "invalid_field",
 		               "name: 1 to 200 characters, no control characters");
 	}
-	kp_cpr_lookup(keys, c.cpr, c.lookup);
+	kp_cpr_lookups(keys, c.cpr, c.lookup);
 	err = enrol_tx(db, a, keys, rng, who, in, &c, f);
 	if (err == KP_ECONFLICT && c.taken)
 		err = enrol_taken(db, a, who, &c, f);
 	if (err == KP_OK && (*out = enrol_json(&c, who, in)) == NULL)
 		err = KP_EINTERNAL;
 	kp_wipe(c.cpr, sizeof(c.cpr));
+	kp_wipe(c.lookup, sizeof(c.lookup));
 	return err;
 }

@@ -171,7 +171,7 @@ static enum kp_err citizen_insert(struct db *db, const struct kp_keys *keys, str
 	*id = (long long)cid;
 	return seed_exec(db, SEED_CITIZEN_CPR,
 	                 DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_BLOB(lookup, sizeof(lookup)),
-	                         DB_I64(cid)),
+	                         DB_STR(keys->key[0].id), DB_I64(cid)),
 	                 NULL, NULL);
 }
 

@@ -18,7 +18,7 @@ static const struct db_stmt_def seed_stmts[SEED_STMT__MAX] = {
 	[SEED_CITIZEN] = {.sql =
 		"INSERT INTO citizens (plan_id, household_id, name, caseworker_id, contact_id)"
 		" VALUES (?, ?, ?, ?, ?)"},
-	[SEED_CITIZEN_CPR] = {.sql = "UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ? WHERE id = ?"},
+	[SEED_CITIZEN_CPR] = {.sql = "UPDATE citizens SET cpr_sealed = ?, cpr_lookup = ?, cpr_key_id = ? WHERE id = ?"},
 	/* Not in any plan answer: the caseload shows it. */
 	[SEED_CITIZEN_LOGIN] = {.sql =
 		"UPDATE citizens SET first_login_at = NOW(6) - INTERVAL ? HOUR WHERE id = ?"},

@@ -16,7 +16,7 @@ static enum kp_err session_keep_id_token(const struct login_ctx *lc, const char 
 
 	if (len == 0 || len > TOKEN_MAX_LEN)
 		return KP_EINTERNAL;
-	if (kp_seal(lc->keys->session_enc, lc->rng, id_token, len, id_hash, KP_SHA256_LEN,
+	if (kp_seal(lc->keys->key[0].session_enc, lc->rng, id_token, len, id_hash, KP_SHA256_LEN,
 	            sealed) != 0)
 		return KP_EINTERNAL;
 	err = db_exec(lc->db, DB_SESSION_ID_TOKEN_SET,
@@ -131,10 +131,16 @@ static enum kp_err login_first(struct db *db, long long citizen_id, time_t now)
 	               NULL);
 }
 
+/* DB_CITIZEN_BY_CPR takes one look-up hash a key. */
+_Static_assert(KP_KEYS_MAX == 4, "DB_CITIZEN_BY_CPR has four places for look-up hashes");
+
 /* The citizen's half of a login, once the token is verified: in one
  * transaction, so that the token is used in the same commit that opens
  * the session, uses it once, finds the citizen by the keyed hash of the
- * CPR number and opens the session (keeping id_token when not NULL). */
+ * CPR number and opens the session (keeping id_token when not NULL). The
+ * hash under every configured key is asked for at once: a row sealed
+ * under an old key is found until it is sealed again, and the open course
+ * comes first whatever key its row is under. */
 static enum kp_err login_open_citizen(const struct login_ctx *lc, struct arena *a,
                                       const struct token_claims *c,
                                       const struct login_once *once, const char *id_token,
@@ -142,19 +148,22 @@ static enum kp_err login_open_citizen(const struct login_ctx *lc, struct arena *
                                       struct kp_fail *f)
 {
 	struct db_res r;
-	uint8_t lookup[KP_SHA256_LEN];
+	uint8_t lookup[KP_KEYS_MAX][KP_SHA256_LEN];
 	enum kp_err err;
 
 	if (!kp_cpr_valid(c->cpr, strlen(c->cpr))) {
 		fprintf(stderr, "login refused: no valid CPR number\n");
 		return KP_FAIL(f, KP_EAUTH, "invalid_token", "the ID token is not valid");
 	}
-	kp_cpr_lookup(lc->keys, c->cpr, lookup);
+	kp_cpr_lookups(lc->keys, c->cpr, lookup);
 	if ((err = db_tx_begin(lc->db)) != KP_OK)
 		return err;
 	if ((err = login_use_once(lc->db, once, f)) != KP_OK)
 		goto out;
-	err = db_query(lc->db, a, DB_CITIZEN_BY_CPR, DB_ARGS(DB_BLOB(lookup, sizeof(lookup))), &r);
+	err = db_query(lc->db, a, DB_CITIZEN_BY_CPR,
+	               DB_ARGS(DB_BLOB(lookup[0], KP_SHA256_LEN), DB_BLOB(lookup[1], KP_SHA256_LEN),
+	                       DB_BLOB(lookup[2], KP_SHA256_LEN), DB_BLOB(lookup[3], KP_SHA256_LEN)),
+	               &r);
 	if (err != KP_OK)
 		goto out;
 	if (r.nrows != 1) {
@@ -301,8 +310,8 @@ const char *session_id_token(struct db *db, struct arena *a, const struct kp_key
 	if (len <= KP_SEAL_OVERHEAD || len > TOKEN_MAX_LEN + KP_SEAL_OVERHEAD)
 		return NULL;
 	tok = arena_alloc(a, len - KP_SEAL_OVERHEAD + 1);
-	if (kp_open(keys->session_enc, sealed, len, s->id_hash, sizeof(s->id_hash),
-	            (uint8_t *)tok) != 0)
+	if (kp_session_open(keys, sealed, len, s->id_hash, sizeof(s->id_hash), (uint8_t *)tok) !=
+	    0)
 		return NULL;
 	tok[len - KP_SEAL_OVERHEAD] = '\0';
 	return tok;

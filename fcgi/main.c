@@ -11,6 +11,7 @@
 #include "backup.h"
 #include "devidp.h"
 #include "purge.h"
+#include "reseal.h"
 #include "seed.h"
 
 static void usage(void)
@@ -23,9 +24,10 @@ static void usage(void)
 	      "  kaptajn seed --config FILE\n"
 	      "  kaptajn seed-bench --config FILE --count N\n"
 	      "  kaptajn verify-audit --config FILE\n"
-	      "  kaptajn backup --config FILE --out DIR\n"
+	      "  kaptajn backup --config FILE [--out DIR] [--prune]\n"
 	      "  kaptajn restore --config FILE --in FILE.sql.gz\n"
 	      "  kaptajn purge --config FILE [--dry-run] [--as-of YYYY-MM-DD] [--citizen ID]\n"
+	      "  kaptajn reseal --config FILE [--check]\n"
 	      "  kaptajn keygen --out FILE\n"
 	      "  kaptajn devidp-keygen --dir DIR\n"
 	      "  kaptajn dev-token --config FILE --sub S --aud A [--loa L] [--ttl S] [--alg A]\n",
@@ -36,7 +38,7 @@ static void usage(void)
 struct opts {
 	const char *config, *pool, *socket, *pidfile, *migrations, *out, *dir, *sub, *aud, *loa,
 		*ttl, *alg, *count, *workers, *as_of, *citizen, *in;
-	bool dry_run;
+	bool dry_run, check, prune;
 };
 
 static int opts_parse(struct opts *o, int argc, char **argv)
@@ -68,9 +70,13 @@ static int opts_parse(struct opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	for (i = 2; i < argc; i += 2) {
-		/* The one option without a value. */
-		if (strcmp(argv[i], "--dry-run") == 0) {
-			o->dry_run = true;
+		/* The options without a value. */
+		bool *flag = strcmp(argv[i], "--dry-run") == 0 ? &o->dry_run
+		             : strcmp(argv[i], "--check") == 0 ? &o->check
+		             : strcmp(argv[i], "--prune") == 0 ? &o->prune : NULL;
+
+		if (flag != NULL) {
+			*flag = true;
 			i--;
 			continue;
 		}
@@ -176,6 +182,28 @@ static int purge_opts_from(struct purge_opts *po, const struct opts *o,
 	return 0;
 }
 
+/* reseal: 0 every row is under the current key (--check) or was sealed
+ * again; 1 rows remain under another key (--check) or did not open
+ * (named on stderr); 2 the database failed. */
+static int cmd_reseal(const struct opts *o, struct db *db, const struct kp_keys *keys,
+                      struct rng *rng)
+{
+	struct reseal_counts c;
+	long long left;
+	int rc;
+
+	if (o->check) {
+		left = reseal_check(db, keys, stdout, stderr);
+		return left < 0 ? 2 : left > 0 ? 1 : 0;
+	}
+	rc = reseal_run(db, keys, rng, &c, stderr);
+	if (rc < 0)
+		return 2;
+	printf("reseal: %lld sealed again under key %s, %lld done by another run, %lld did not "
+	       "open\n", c.resealed, keys->key[0].id, c.skipped, c.failed);
+	return rc;
+}
+
 /* Commands that need the database, the keys and a random generator. */
 static int cmd_data(const char *cmd, const struct opts *o, const struct kp_config *cfg)
 {
@@ -222,12 +250,15 @@ static int cmd_data(const char *cmd, const struct opts *o, const struct kp_confi
 		rc = rc < 0 ? 2 : rc;
 		goto out;
 	}
-	if (kp_keys_load(&keys, cfg->keys_file, err, sizeof(err)) != 0) {
+	if (kp_keys_load(&keys, cfg->keys_file, cfg->keys_old_files, err, sizeof(err)) != 0) {
 		fprintf(stderr, "kaptajn: %s\n", err);
+		rc = 2;
 		goto out;
 	}
 	if ((rng = rng_new("kaptajn seed")) != NULL) {
-		if (strcmp(cmd, "seed") == 0) {
+		if (strcmp(cmd, "reseal") == 0) {
+			rc = cmd_reseal(o, db, &keys, rng);
+		} else if (strcmp(cmd, "seed") == 0) {
 			char users[4096] = "";
 
 			snprintf(users, sizeof(users), "%s/users.json", cfg->dev_idp_dir);
@@ -244,15 +275,23 @@ out:
 }
 
 /* backup and restore: 0 done; 1 refused or failed (said on stderr); 2 an
- * option missing. restore goes into the configured database, which must
- * be empty. */
+ * option missing. backup writes into --out or backup_dir and with --prune
+ * then keeps the newest backup_keep backups there. restore goes into the
+ * configured database, which must be empty, and needs the keys the dump's
+ * CPR numbers are sealed under (when keys_file is set). */
 static int cmd_backup(const char *cmd, const struct opts *o, const struct kp_config *cfg)
 {
 	struct db *db = NULL;
 	int rc;
 
-	if (strcmp(cmd, "backup") == 0)
-		return need(o->out, "--out") ? 2 : backup_run(cfg, o->out, stdout, stderr);
+	if (strcmp(cmd, "backup") == 0) {
+		const char *dir = o->out != NULL ? o->out : cfg->backup_dir;
+
+		rc = backup_run(cfg, dir, stdout, stderr);
+		if (rc == 0 && o->prune)
+			rc = backup_prune(dir, cfg->backup_keep, stdout, stderr);
+		return rc;
+	}
 	if (need(o->in, "--in"))
 		return 2;
 	if ((db = db_new(cfg, false)) == NULL)
@@ -360,7 +399,7 @@ int main(int argc, char **argv)
 		rc = cmd_serve(&o, &cfg);
 	else if (strcmp(cmd, "migrate") == 0 || strcmp(cmd, "seed") == 0 ||
 	         strcmp(cmd, "seed-bench") == 0 || strcmp(cmd, "verify-audit") == 0 ||
-	         strcmp(cmd, "purge") == 0)
+	         strcmp(cmd, "purge") == 0 || strcmp(cmd, "reseal") == 0)
 		rc = cmd_data(cmd, &o, &cfg);
 	else if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0)
 		rc = cmd_backup(cmd, &o, &cfg);

@@ -101,19 +101,23 @@ int pool_config_check(const struct kp_config *cfg, enum pool_kind p, char *err, 
 		snprintf(err, errlen, "the dev identity provider is off (dev_idp_dir is empty)");
 		return -1;
 	}
-	/* The master key, which every worker loads: a wrong one stops the
-	 * start, not each worker in turn. */
+	/* The master keys, which every worker loads: a wrong one stops the
+	 * start, not each worker in turn. The current one alone first, so
+	 * that the message names the key that is wrong. */
 	if (cfg->keys_file == NULL || *cfg->keys_file == '\0') {
 		snprintf(err, errlen, "keys_file: is required for the %s pool", pool_name(p));
 		config_locate(cfg, err, errlen);
 		return -1;
 	}
-	if (kp_keys_load(&keys, cfg->keys_file, why, sizeof(why)) != 0) {
-		snprintf(err, errlen, "keys_file: %s", why);
-		config_locate(cfg, err, errlen);
-		return -1;
+	for (i = 0; i < 2; i++) {
+		if (kp_keys_load(&keys, cfg->keys_file, i == 0 ? NULL : cfg->keys_old_files, why,
+		                 sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s: %s", i == 0 ? "keys_file" : "keys_old_files", why);
+			config_locate(cfg, err, errlen);
+			return -1;
+		}
+		kp_keys_wipe(&keys);
 	}
-	kp_keys_wipe(&keys);
 	/* The code flow: the keys come from the broker's discovery, fetched
 	 * by the refresh job; its configuration is checked here instead. */
 	if (o->discovery != NULL && *o->discovery != '\0') {
@@ -187,7 +191,7 @@ static int worker_init(struct worker *w, const struct kp_config *cfg, enum pool_
 		bool citizen = pool == POOL_CITIZEN;
 		const char *jwks = citizen ? cfg->citizen_jwks : cfg->staff_jwks;
 
-		if (kp_keys_load(&w->keys, cfg->keys_file, err, sizeof(err)) != 0 ||
+		if (kp_keys_load(&w->keys, cfg->keys_file, cfg->keys_old_files, err, sizeof(err)) != 0 ||
 		    oidc_rp_init(&w->rp, cfg, citizen ? OIDC_CITIZEN : OIDC_STAFF, err,
 		                 sizeof(err)) != 0) {
 			fprintf(stderr, "worker_init: %s\n", err);

@@ -1,8 +1,9 @@
 /* backup.h: kaptajn backup and kaptajn restore. A backup is a logical dump
  * of the database by mariadb-dump in one consistent snapshot, gzip'd, and
  * a manifest beside it (JSON) that says what the dump holds: the program's
- * version, the highest migration, the rows of the main tables and the
- * audit chain's head, all read from the dump itself, so they are the
+ * version, the highest migration, the rows of the main tables, the audit
+ * chain's head and the ids of the keys its CPR numbers are sealed under,
+ * all read from the dump itself, so they are the
  * snapshot's, and the dump's SHA-256. The master key file is not in it:
  * it is kept apart (see the README). */
 #ifndef KP_BACKUP_H
@@ -29,13 +30,24 @@
 int backup_run(const struct kp_config *cfg, const char *outdir, FILE *out, FILE *log);
 
 /*
+ * Keeps the newest keep backups in dir and removes the older ones: only
+ * files named as backup_run names them (kaptajn-YYYYMMDDTHHMMSSZ.sql.gz,
+ * newest by that name) and each one's manifest; any other file is left
+ * alone. What went is said to out. Returns 0; 1 when dir cannot be read or
+ * a file not removed (said to log).
+ */
+int backup_prune(const char *dir, int keep, FILE *out, FILE *log);
+
+/*
  * Loads the dump at path (with its manifest) into db's database, which
  * must be empty, after checking the dump's SHA-256 against the manifest;
  * then checks the migration, the rows of the main tables and the audit
  * head against the manifest, and verifies the audit chain. Returns 0; 1
  * when refused (a bad file, a wrong hash, a database that is not empty:
  * nothing changed) or when a check after the load fails (said to log;
- * the database then holds what was loaded).
+ * the database then holds what was loaded). The manifest names the key
+ * ids the dump's CPR numbers are sealed under: when one is not configured
+ * (keys_file, keys_old_files) the restore is refused, the key id named.
  */
 int backup_restore(const struct kp_config *cfg, struct db *db, const char *path, FILE *out,
                    FILE *log);

@@ -13,6 +13,9 @@
  * "kaptajn.conf:12: db_timeout: must be a whole number 1..60".
  */
 
+/* backup_dir's default. */
+#define CONFIG_BACKUP_DIR "/var/lib/kaptajn/backups"
+
 /* At most this many keys (config.c checks its table against it). */
 #define KP_CONFIG_KEYS 64
 /* One side's OpenID Connect broker (citizen_* or staff_* keys); every
@@ -50,6 +53,9 @@ struct kp_config {
 	char *db_password_file; /* the password on one line, a file of mode 0600 or 0400 */
 	int db_timeout;         /* connect/read/write timeout, seconds (default 5) */
 	char *keys_file;        /* master key for CPR encryption and look-up */
+	char *keys_old_files;   /* earlier master keys, comma-separated, only to open
+	                         * and find what was sealed under them until kaptajn
+	                         * reseal has sealed it again; NULL: none */
 	char *socket_group;     /* group given the FastCGI sockets (mode 0660), e.g.
 	                         * www-data for nginx; absent: the process's group */
 	char *citizen_issuer;   /* exact "iss" of citizen ID tokens */
@@ -81,6 +87,9 @@ struct kp_config {
 	                         * after it ended (default 5) */
 	int course_reopen_days; /* an ended course can be reopened this long after
 	                         * its end (default 90) */
+	char *backup_dir;       /* where kaptajn backup writes (and --prune prunes)
+	                         * without --out (default CONFIG_BACKUP_DIR) */
+	int backup_keep;        /* backups kaptajn backup --prune keeps (default 7) */
 	int lines[KP_CONFIG_KEYS]; /* the line each key was set on, by its place in
 	                            * config.c's table; 0: not set (its default) */
 };
@@ -88,8 +97,8 @@ struct kp_config {
 /* Reads path into cfg (zeroed first). Checks every value it can alone:
  * whole numbers against their range, URLs (public_url, the discovery URLs,
  * dev_idp_url) with oidc_url_ok(), socket_group against the groups, and
- * each secret file (keys_file, db_password_file, *_client_secret_file,
- * *_client_key_file) that is set: a regular file, not empty, neither
+ * each secret file (keys_file, each of keys_old_files, db_password_file,
+ * *_client_secret_file, *_client_key_file) that is set: a regular file, not empty, neither
  * readable nor writable by group or others. db_password_file's first line
  * becomes db_password. Returns 0, or -1 with "path:line: key: what is
  * wrong" in err ("path: key: is required" for a missing key). Free with

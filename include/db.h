@@ -181,6 +181,10 @@ enum db_stmt {
 	/* kaptajn backup and restore (core/backup.c) */
 	DB_BACKUP_OBJECTS,
 	DB_BACKUP_COUNTS,
+	/* kaptajn reseal (core/reseal.c) */
+	DB_RESEAL_DUE,
+	DB_RESEAL_SET,
+	DB_RESEAL_KEYS,
 	DB_STMT__MAX
 };
 
@@ -312,15 +316,22 @@ enum db_col_caseload_citizen { CC_ID, CC_PLAN_ID, CC_NAME, CC_FROZEN, CC_ENDED, 
 /* DB_CASELOAD_LIST (and DB_CASELOAD_LIST_ALL, every citizen, for a
  * leader): one citizen of a caseload page; the contact person and the
  * caseworker as id and name (both NULL: none); the sealed CPR number (NULL:
- * none), the next meeting (NULL: none) and whether a follow-up is due. */
+ * none) and its key id, the next meeting (NULL: none) and whether a follow-up is due. */
 enum db_col_caseload_list {
 	CL_ID, CL_NAME, CL_HOUSEHOLD_ID, CL_PLAN_ID, CL_PLAN_VERSION, CL_ACCEPTED_VERSION,
 	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,
-	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL_CONSENT, CL_FROZEN, CL_CPR_SEALED, CL_NEXT_MEETING,
-	CL_FOLLOW_UP_DUE, CL__MAX
+	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL_CONSENT, CL_FROZEN, CL_CPR_SEALED, CL_CPR_KEY_ID,
+	CL_NEXT_MEETING, CL_FOLLOW_UP_DUE, CL__MAX
 };
-/* DB_CITIZEN_CPR: the sealed CPR number and the coordinating caseworker. */
-enum db_col_citizen_cpr { CPR_SEALED, CPR_CASEWORKER_ID, CPR__MAX };
+/* DB_CITIZEN_CPR: the sealed CPR number, the coordinating caseworker, the
+ * id of the key the number is sealed under (NULL: sealed before 015). */
+enum db_col_citizen_cpr { CPR_SEALED, CPR_CASEWORKER_ID, CPR_KEY_ID, CPR__MAX };
+/* DB_RESEAL_DUE: a row to seal again; DB_RESEAL_KEYS: sealed rows by key
+ * id. */
+enum db_col_reseal_due { RS_DUE_ID, RS_DUE_SEALED, RS_DUE_KEY_ID, RS_DUE__MAX };
+enum db_col_reseal_keys { RS_KEYS_ID, RS_KEYS_ROWS, RS_KEYS__MAX };
+/* Rows DB_RESEAL_DUE reads at a time. */
+#define DB_RESEAL_BATCH 100
 /* DB_HISTORY_SINCE: a change to a plan after a version. */
 enum db_col_history_since { HS_VERSION, HS_AT, HS_BY, HS_SUMMARY, HS__MAX };
 /* DB_HOUSEHOLD_MEMBERS */

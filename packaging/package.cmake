@@ -9,8 +9,8 @@
 #   /etc/nginx/sites-available/kaptajn   the site (not enabled)
 #   /etc/kaptajn/kaptajn.conf            the configuration (0640 root:kaptajn)
 #   /etc/kaptajn/admin-allow.conf        who reaches /admin/ (nginx)
-#   /lib/systemd/system/kaptajn-{citizen,admin,migrate,jobs}.service,
-#     kaptajn-jobs.timer, kaptajn-.service.d/hardening.conf
+#   /lib/systemd/system/kaptajn-{citizen,admin,migrate,jobs,backup}.service,
+#     kaptajn-jobs.timer, kaptajn-backup.timer, kaptajn-.service.d/hardening.conf
 # The portal must be built first (kp_web_build in scripts/lib.sh): its
 # designsystem assets are not in git, and the install stops without them.
 
@@ -81,7 +81,8 @@ install(FILES ${KP_PKG_SRC}/kaptajn.conf DESTINATION /etc/kaptajn
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ)
 install(FILES ${KP_PKG_OUT}/kaptajn-citizen.service ${KP_PKG_OUT}/kaptajn-admin.service
               ${KP_PKG_SRC}/kaptajn-migrate.service ${KP_PKG_SRC}/kaptajn-jobs.service
-              ${KP_PKG_SRC}/kaptajn-jobs.timer
+              ${KP_PKG_SRC}/kaptajn-jobs.timer ${KP_PKG_SRC}/kaptajn-backup.service
+              ${KP_PKG_SRC}/kaptajn-backup.timer
         DESTINATION /lib/systemd/system)
 install(FILES ${KP_PKG_SRC}/kaptajn-.service.d/hardening.conf
         DESTINATION /lib/systemd/system/kaptajn-.service.d)

@@ -103,11 +103,16 @@ describe('a backup taken under load restores into a fresh MariaDB whole (two sta
   it('bad input is refused clearly and writes nothing: no --out directory, a config that cannot be read, a wrong password', async () => {
     let r = await kaptajn(confA, 'backup', '--out', path.join(tmp, 'nowhere'));
     assert.equal(r.code, 1, r.out);
-    assert.match(r.out, /backup refused: --out .*nowhere is not a directory/);
+    assert.match(r.out, /backup refused: \S*nowhere \(--out or backup_dir\) is not a directory/);
     assert.equal(fs.existsSync(path.join(tmp, 'nowhere')), false);
-    r = await kaptajn(confA, 'backup');
-    assert.equal(r.code, 2, r.out);
-    assert.match(r.out, /--out is required/);
+    // Without --out: backup_dir.
+    const elsewhere = path.join(tmp, 'elsewhere');
+    const confElsewhere = path.join(tmp, 'elsewhere.conf');
+    fs.writeFileSync(confElsewhere, `${fs.readFileSync(confA, 'utf8')}backup_dir = ${elsewhere}\n`, { mode: 0o600 });
+    r = await kaptajn(confElsewhere, 'backup');
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, /backup refused: \S*elsewhere \(--out or backup_dir\) is not a directory/);
+    assert.equal(fs.existsSync(elsewhere), false);
     if (process.getuid() !== 0) { // root reads a file of mode 0000
       const unreadable = path.join(tmp, 'unreadable.conf');
       fs.writeFileSync(unreadable, fs.readFileSync(confA), { mode: 0o000 });

@@ -22,7 +22,7 @@ const BUILD = path.resolve(REPO, process.env.KAPTAJN_PACKAGE_BUILD || 'build');
 const VERSION = /^project\(kaptajn VERSION ([0-9.]+)/m.exec(fs.readFileSync(path.join(REPO, 'CMakeLists.txt'), 'utf8'))[1];
 const DEB = path.join(BUILD, `kaptajn_${VERSION}_amd64.deb`);
 const UNITS = ['kaptajn-citizen.service', 'kaptajn-admin.service', 'kaptajn-migrate.service',
-  'kaptajn-jobs.service', 'kaptajn-jobs.timer'];
+  'kaptajn-jobs.service', 'kaptajn-jobs.timer', 'kaptajn-backup.service', 'kaptajn-backup.timer'];
 // The most exposure (systemd-analyze security, 0 best .. 10 worst) a
 // service may have: "OK" ends at 3.9; the units measure about 1.
 const MAX_EXPOSURE = 2.5;
@@ -229,6 +229,13 @@ describe('the systemd units', () => {
     const timer = fs.readFileSync(path.join(root, 'lib/systemd/system/kaptajn-jobs.timer'), 'utf8');
     assert.match(timer, /^OnCalendar=daily$/m);
     assert.match(timer, /^RandomizedDelaySec=/m);
+    const jobs = fs.readFileSync(path.join(root, 'lib/systemd/system/kaptajn-jobs.service'), 'utf8');
+    assert.match(jobs, /^ExecStart=\/usr\/bin\/kaptajn reseal --config \/etc\/kaptajn\/kaptajn\.conf$/m);
+    const backup = fs.readFileSync(path.join(root, 'lib/systemd/system/kaptajn-backup.service'), 'utf8');
+    assert.match(backup, /^ExecStart=\/usr\/bin\/kaptajn backup --config \/etc\/kaptajn\/kaptajn\.conf --prune$/m);
+    const backupTimer = fs.readFileSync(path.join(root, 'lib/systemd/system/kaptajn-backup.timer'), 'utf8');
+    assert.match(backupTimer, /^OnCalendar=\*-\*-\* 01:00:00$/m, 'daily');
+    assert.match(backupTimer, /^Persistent=true$/m);
   });
 
   it('expose little (systemd-analyze security --offline)', () => {

@@ -981,7 +981,7 @@ Test(admin_db, consent_rows_are_only_added_and_the_version_stays)
 	struct fixture f;
 	struct kp_fail fail = {0};
 	json_t *out, *plan;
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	bool created;
 	long long v;
 
@@ -1106,8 +1106,9 @@ static void seal_cpr(const struct kp_keys *keys, long long citizen, const char *
 	cr_assert_eq(kp_cpr_seal(keys, r, cpr, aad, strlen(aad), sealed), 0);
 	rng_free(r);
 	cr_assert_eq(seed_exec(db, SEED_CITIZEN_CPR,
-	                       DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_NULL, DB_I64(citizen)), NULL,
-	                       NULL),
+	                       DB_ARGS(DB_BLOB(sealed, sizeof(sealed)), DB_NULL,
+	                               DB_STR(keys->key[0].id), DB_I64(citizen)),
+	                       NULL, NULL),
 	             KP_OK);
 }
 
@@ -1115,7 +1116,7 @@ Test(admin_db, the_cpr_number_goes_to_the_coordinating_caseworker_with_one_read_
 {
 	struct fixture f;
 	struct kp_fail fail = {0};
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	char cpr[CASELOAD_CPR_SHOWN_LEN + 1];
 
 	make(&f);
@@ -1167,7 +1168,7 @@ Test(admin_db, the_caseload_birth_date_takes_the_century_from_the_seventh_digit_
 		{"0703588123", "1858-03-07"}, /* 5-8, year 58-99: 1800s */
 		{"0703369123", "2036-03-07"}, /* 9, year 00-36: 2000s */
 	};
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	struct fixture f;
 	json_t *list, *c;
 	char *text;
@@ -1188,7 +1189,7 @@ Test(admin_db, the_caseload_birth_date_takes_the_century_from_the_seventh_digit_
 
 Test(admin_db, a_caseload_row_without_a_cpr_number_has_a_null_birth_date)
 {
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	struct fixture f;
 	json_t *list, *c;
 
@@ -1220,7 +1221,7 @@ static long long meeting_at(const struct kp_actor *who, long long citizen, enum 
 Test(admin_db, the_caseload_names_the_next_meeting_not_held_and_one_this_week_needs_action)
 {
 	const time_t now = 1893456000; /* 2030-01-01T00:00:00Z */
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	struct kp_fail fail = {0};
 	struct fixture f;
 	json_t *list, *c, *out;
@@ -1261,7 +1262,7 @@ Test(admin_db, the_caseload_names_the_next_meeting_not_held_and_one_this_week_ne
 Test(admin_db, a_follow_up_past_its_time_and_not_held_is_due_until_it_is_held)
 {
 	const time_t now = 1893456000; /* 2030-01-01T00:00:00Z */
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	struct kp_fail fail = {0};
 	struct fixture f;
 	json_t *list, *c, *out;
@@ -1290,7 +1291,7 @@ Test(admin_db, a_follow_up_past_its_time_and_not_held_is_due_until_it_is_held)
 Test(admin_db, an_ended_course_needs_no_action_though_its_follow_up_is_past)
 {
 	const time_t now = time(NULL);
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	struct kp_fail fail = {0};
 	struct fixture f;
 	json_t *list, *c, *out;
@@ -1329,7 +1330,7 @@ static void cpr_refused(const struct kp_keys *keys, const struct kp_actor *who, 
 Test(admin_db, the_cpr_number_is_refused_to_a_contact_person_and_keeps_no_row)
 {
 	struct fixture f;
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 
 	make(&f);
 	seal_cpr(&keys, f.c1, "0101901234");
@@ -1340,7 +1341,7 @@ Test(admin_db, the_cpr_number_is_refused_to_a_caseworker_who_is_only_the_contact
 {
 	struct fixture f;
 	struct kp_fail fail = {0};
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	char cpr[CASELOAD_CPR_SHOWN_LEN + 1];
 	long long c3;
 
@@ -1356,7 +1357,7 @@ Test(admin_db, the_cpr_number_is_refused_to_a_caseworker_who_is_only_the_contact
 Test(admin_db, the_cpr_number_outside_the_caseload_is_not_found_and_denied_is_logged)
 {
 	struct fixture f;
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 
 	make(&f);
 	seal_cpr(&keys, f.c1, "0101901234");
@@ -1367,7 +1368,7 @@ Test(admin_db, the_cpr_number_outside_the_caseload_is_not_found_and_denied_is_lo
 Test(admin_db, no_stored_cpr_number_is_cpr_missing_and_keeps_no_row)
 {
 	struct fixture f;
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 
 	make(&f);
 	cpr_refused(&keys, &f.cw, f.c1, KP_ENOTFOUND, "cpr_missing");
@@ -1376,7 +1377,7 @@ Test(admin_db, no_stored_cpr_number_is_cpr_missing_and_keeps_no_row)
 Test(admin_db, a_cpr_number_that_does_not_open_is_an_error_and_keeps_no_row)
 {
 	struct fixture f;
-	struct kp_keys keys = {{0}, {0}, {0}}, wrong = {{1}, {1}, {1}};
+	struct kp_keys keys = {.n = 1}, wrong = {.key = {{.cpr_enc = {1}}}, .n = 1};
 
 	make(&f);
 	seal_cpr(&wrong, f.c1, "0101901234");
@@ -1386,7 +1387,7 @@ Test(admin_db, a_cpr_number_that_does_not_open_is_an_error_and_keeps_no_row)
 Test(admin_db, the_staff_plan_names_the_cpr_date_part_and_who_may_ask_never_the_number)
 {
 	struct fixture f;
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	json_t *plan, *citizen;
 	char *text;
 	long long v;
@@ -1494,7 +1495,7 @@ static enum kp_err legal_bases_answer(void *ctx, json_t **out)
 static enum kp_err caseload_answer(void *ctx, json_t **out)
 {
 	const struct fixture *f = ctx;
-	struct kp_keys keys = {{0}, {0}, {0}};
+	struct kp_keys keys = {.n = 1};
 	struct page pg = PAGE_FIRST;
 
 	return caseload_list(db, a, &keys, &f->cw, time(NULL), &pg, out);

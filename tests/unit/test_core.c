@@ -294,7 +294,7 @@ static void test_keys(struct kp_keys *k)
 	close(fd);
 	unlink(path);
 	cr_assert_eq(kp_keys_generate(path, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(kp_keys_load(k, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kp_keys_load(k, path, NULL, err, sizeof(err)), 0, "%s", err);
 	unlink(path);
 }
 
@@ -307,7 +307,7 @@ Test(cpr_cipher, seals_and_opens_with_the_same_row_identity)
 
 	test_keys(&k);
 	cr_assert_eq(kp_cpr_seal(&k, r, "0703921234", "citizen:1", 9, sealed), 0);
-	cr_assert_eq(kp_cpr_open(&k, sealed, sizeof(sealed), "citizen:1", 9, cpr), 0);
+	cr_assert_eq(kp_cpr_open(&k, k.key[0].id, sealed, sizeof(sealed), "citizen:1", 9, cpr), 0);
 	cr_assert_str_eq(cpr, "0703921234");
 	rng_free(r);
 }
@@ -321,10 +321,10 @@ Test(cpr_cipher, a_ciphertext_moved_to_another_row_does_not_open)
 
 	test_keys(&k);
 	cr_assert_eq(kp_cpr_seal(&k, r, "0703921234", "citizen:1", 9, sealed), 0);
-	cr_assert_eq(kp_cpr_open(&k, sealed, sizeof(sealed), "citizen:2", 9, cpr), -1);
+	cr_assert_eq(kp_cpr_open(&k, k.key[0].id, sealed, sizeof(sealed), "citizen:2", 9, cpr), -1);
 	cr_assert_str_eq(cpr, "");
 	sealed[15] ^= 1;
-	cr_assert_eq(kp_cpr_open(&k, sealed, sizeof(sealed), "citizen:1", 9, cpr), -1);
+	cr_assert_eq(kp_cpr_open(&k, k.key[0].id, sealed, sizeof(sealed), "citizen:1", 9, cpr), -1);
 	rng_free(r);
 }
 
@@ -351,12 +351,12 @@ Test(keys, an_empty_or_short_key_file_is_refused)
 	struct kp_keys k;
 	int fd = mkstemp(path);
 
-	cr_assert_eq(kp_keys_load(&k, path, err, sizeof(err)), -1);
+	cr_assert_eq(kp_keys_load(&k, path, NULL, err, sizeof(err)), -1);
 	cr_assert_eq(write(fd, "abcd\n", 5), 5);
 	close(fd);
-	cr_assert_eq(kp_keys_load(&k, path, err, sizeof(err)), -1);
+	cr_assert_eq(kp_keys_load(&k, path, NULL, err, sizeof(err)), -1);
 	unlink(path);
-	cr_assert_eq(kp_keys_load(&k, path, err, sizeof(err)), -1);
+	cr_assert_eq(kp_keys_load(&k, path, NULL, err, sizeof(err)), -1);
 }
 
 Test(rng, two_generators_give_different_bytes)

@@ -53,6 +53,8 @@ Test(enrol_db, a_number_taken_while_the_insert_waits_is_409_and_audited_against_
 	int status;
 
 	memset(&keys, 7, sizeof(keys));
+	keys.key[0].id[KP_KEY_ID_LEN] = '\0';
+	keys.n = 1;
 	/* A number of its own for this run: a real date, a serial from the clock. */
 	snprintf(cpr, sizeof(cpr), "0101%02d%04d", (int)(getpid() % 100), (int)(time(NULL) % 10000));
 	snprintf(rid, sizeof(rid), "t-enrol-race-%ld-%d", (long)time(NULL), (int)getpid());
@@ -97,7 +99,10 @@ Test(enrol_db, a_number_taken_while_the_insert_waits_is_409_and_audited_against_
 	cr_assert(WIFEXITED(status));
 	cr_assert_eq(WEXITSTATUS(status), 0, "the second enrolment answered %d", WEXITSTATUS(status));
 
-	cr_assert_eq(db_query(db, a, DB_ENROL_OPEN_COURSE, DB_ARGS(DB_BLOB(lookup, sizeof(lookup))), &r),
+	cr_assert_eq(db_query(db, a, DB_ENROL_OPEN_COURSE,
+	                      DB_ARGS(DB_BLOB(lookup, sizeof(lookup)), DB_BLOB(lookup, sizeof(lookup)),
+	                              DB_BLOB(lookup, sizeof(lookup)), DB_BLOB(lookup, sizeof(lookup))),
+	                      &r),
 	             KP_OK);
 	cr_assert_eq(r.nrows, 1, "one open course under the number");
 	cr_assert_eq(db_i64(&r, 0, EO_CITIZEN_ID), holder);

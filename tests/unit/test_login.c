@@ -88,10 +88,10 @@ Test(login, the_session_key_is_derived_apart_from_the_cpr_keys)
 	cr_assert(fd >= 0);
 	cr_assert_eq(write(fd, hex, strlen(hex)), (ssize_t)strlen(hex));
 	close(fd);
-	cr_assert_eq(kp_keys_load(&k, path, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(kp_keys_load(&k, path, NULL, err, sizeof(err)), 0, "%s", err);
 	unlink(path);
-	cr_assert_neq(memcmp(k.session_enc, k.cpr_enc, 32), 0);
-	cr_assert_neq(memcmp(k.session_enc, k.cpr_mac, 32), 0);
-	cr_assert_neq(memcmp(k.session_enc, (uint8_t[32]){0}, 32), 0);
+	cr_assert_neq(memcmp(k.key[0].session_enc, k.key[0].cpr_enc, 32), 0);
+	cr_assert_neq(memcmp(k.key[0].session_enc, k.key[0].cpr_mac, 32), 0);
+	cr_assert_neq(memcmp(k.key[0].session_enc, (uint8_t[32]){0}, 32), 0);
 	kp_keys_wipe(&k);
 }

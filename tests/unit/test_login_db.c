@@ -33,6 +33,8 @@ static void setup(void)
 	dbtest_open(&cfg, &db, &a);
 	cr_assert_not_null(rng = rng_new("test_login_db"));
 	memset(&keys, 0x5a, sizeof(keys));
+	keys.key[0].id[KP_KEY_ID_LEN] = '\0';
+	keys.n = 1;
 	lc = (struct login_ctx){db, rng, &keys, NULL, &policy};
 	policy.role_claim = NULL;
 	snprintf(sub, sizeof(sub), "Mette-%ld-%lld-%d", (long)getpid(), (long long)time(NULL), n++);
@@ -121,7 +123,7 @@ Test(login_db, staff_found_by_issuer_and_subject_opens_a_session_that_keeps_the_
 	{
 		struct kp_keys other = keys;
 
-		other.session_enc[0] ^= 1;
+		other.key[0].session_enc[0] ^= 1;
 		cr_assert_null(session_id_token(db, a, &other, &s));
 	}
 }

@@ -57,6 +57,18 @@ static const struct {
 	{"oidc_ca_file", offsetof(struct kp_config, oidc_ca_file), K_STR, 0, 0},
 	{"oidc_timeout", offsetof(struct kp_config, oidc_timeout), K_INT, 1, 10},
 	{"oidc_refresh", offsetof(struct kp_config, oidc_refresh), K_INT, 60, 86400},
+	{"smtp_url", offsetof(struct kp_config, smtp_url), K_STR, 0, 0},
+	{"smtp_from", offsetof(struct kp_config, smtp_from), K_STR, 0, 0},
+	{"smtp_user", offsetof(struct kp_config, smtp_user), K_STR, 0, 0},
+	{"smtp_password_file", offsetof(struct kp_config, smtp_password_file), K_SECRET, 0, 0},
+	{"smtp_starttls", offsetof(struct kp_config, smtp_starttls), K_STR, 0, 0},
+	{"sms_url", offsetof(struct kp_config, sms_url), K_URL, 0, 0},
+	{"sms_token_file", offsetof(struct kp_config, sms_token_file), K_SECRET, 0, 0},
+	{"outbox_poll", offsetof(struct kp_config, outbox_poll), K_INT, 1, 300},
+	{"outbox_timeout", offsetof(struct kp_config, outbox_timeout), K_INT, 1, 60},
+	{"outbox_retry_first", offsetof(struct kp_config, outbox_retry_first), K_INT, 1, 3600},
+	{"outbox_retry_max", offsetof(struct kp_config, outbox_retry_max), K_INT, 1, 86400},
+	{"outbox_give_up", offsetof(struct kp_config, outbox_give_up), K_INT, 60, 604800},
 #define SIDE(s)                                                                                  \
 	{#s "_discovery", offsetof(struct kp_config, s##_oidc.discovery), K_URL, 0, 0},            \
 	{#s "_client_id", offsetof(struct kp_config, s##_oidc.client_id), K_STR, 0, 0},            \
@@ -301,6 +313,11 @@ int config_load(struct kp_config *cfg, const char *path, char *err, size_t errle
 	cfg->backup_keep = 7;
 	cfg->oidc_timeout = 4;
 	cfg->oidc_refresh = 3600;
+	cfg->outbox_poll = 2;
+	cfg->outbox_timeout = 10;
+	cfg->outbox_retry_first = 30;
+	cfg->outbox_retry_max = 3600;
+	cfg->outbox_give_up = 86400;
 	if ((f = fopen(path, "re")) == NULL) {
 		put(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;

@@ -32,6 +32,15 @@
 	" LEFT JOIN staff ct ON ct.id = c.contact_id" \
 	" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
 
+/* The outbox rows of an event, one per channel a citizen has turned on
+ * (DB_OUTBOX_ADD, DB_OUTBOX_ADD_PLAN add which citizens). */
+#define OUTBOX_ADD_SELECT \
+	"INSERT INTO outbox (citizen_id, kind, ref_id, channel, waiting, next_at, created_at)" \
+	" SELECT s.citizen_id, ?, ?, ch.channel, ?, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3)" \
+	" FROM notification_settings s JOIN (SELECT 'email' AS channel UNION ALL" \
+	" SELECT 'sms') ch ON (ch.channel = 'email' AND s.email_on = 1)" \
+	" OR (ch.channel = 'sms' AND s.sms_on = 1)"
+
 /* A number macro as SQL text. */
 #define SQL_NUM(n) SQL_NUM_(n)
 #define SQL_NUM_(n) #n
@@ -702,6 +711,78 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"  ) x GROUP BY x.citizen_id"
 		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id",
 		.cols = RS__MAX},
+	/* notifications (core/outbox.c). Times are the database's UTC clock,
+	 * one clock for every host's sender. ? = kind, ref_id, waiting (the
+	 * kind when it is coalesced, else NULL), the citizen: one row per
+	 * channel the citizen has turned on; a second waiting row of the
+	 * same kind is not made (outbox_waiting). */
+	[DB_OUTBOX_ADD] = {.sql = OUTBOX_ADD_SELECT
+		" WHERE s.citizen_id = ? ON DUPLICATE KEY UPDATE outbox.id = outbox.id"},
+	/* The same for every citizen of the plan ? (a household's members). */
+	[DB_OUTBOX_ADD_PLAN] = {.sql = OUTBOX_ADD_SELECT
+		" JOIN citizens c ON c.id = s.citizen_id"
+		" WHERE c.plan_id = ? ON DUPLICATE KEY UPDATE outbox.id = outbox.id"},
+	/* ? = the claim, the lease in seconds: one due row, taken by one
+	 * statement, so two senders never take the same row. */
+	[DB_OUTBOX_CLAIM] = {.sql =
+		"UPDATE outbox SET status = 'sending', claim = ?,"
+		" lease_until = UTC_TIMESTAMP(3) + INTERVAL ? SECOND, attempts = attempts + 1,"
+		" waiting = NULL WHERE status = 'pending' AND next_at <= UTC_TIMESTAMP(3)"
+		" ORDER BY next_at, id LIMIT 1"},
+	[DB_OUTBOX_CLAIMED] = {.sql =
+		"SELECT o.id, o.channel, o.attempts,"
+		" TIMESTAMPDIFF(SECOND, o.created_at, UTC_TIMESTAMP(3)),"
+		" s.email, COALESCE(s.email_on, 0), s.sms, COALESCE(s.sms_on, 0)"
+		" FROM outbox o LEFT JOIN notification_settings s ON s.citizen_id = o.citizen_id"
+		" WHERE o.claim = ? AND o.status = 'sending'",
+		.cols = OC__MAX},
+	/* ? = the new status, 1 when it is pending again (else 0), seconds
+	 * until next_at, id, claim. */
+	[DB_OUTBOX_FINISH] = {.sql =
+		"UPDATE outbox SET status = ?, claim = NULL, lease_until = NULL,"
+		" done_at = IF(? = 1, NULL, UTC_TIMESTAMP(3)),"
+		" next_at = UTC_TIMESTAMP(3) + INTERVAL ? SECOND"
+		" WHERE id = ? AND claim = ? AND status = 'sending'"},
+	/* A claim whose lease ran out: its sender died or hung mid-delivery,
+	 * so whether it went is not known, and it is never sent again. */
+	[DB_OUTBOX_EXPIRE] = {.sql =
+		"UPDATE outbox SET status = 'unknown', claim = NULL, done_at = UTC_TIMESTAMP(3)"
+		" WHERE status = 'sending' AND lease_until < UTC_TIMESTAMP(3)"},
+	[DB_OUTBOX_COUNTS] = {.sql =
+		"SELECT COALESCE(SUM(status = 'pending'), 0), COALESCE(SUM(status = 'sending'), 0),"
+		" COALESCE(SUM(status = 'sent'), 0), COALESCE(SUM(status = 'unknown'), 0),"
+		" COALESCE(SUM(status = 'failed'), 0), COALESCE(SUM(status = 'held'), 0)"
+		" FROM outbox",
+		.cols = OX__MAX},
+	/* Rows done for ? days go, a bounded number at a time. */
+	[DB_OUTBOX_CLEANUP] = {.sql =
+		"DELETE FROM outbox WHERE status IN ('sent', 'unknown', 'failed', 'held')"
+		" AND done_at < UTC_TIMESTAMP(3) - INTERVAL ? DAY LIMIT " SQL_NUM(DB_PURGE_LIMIT)},
+	/* Meetings not held that start within a day and were planned more
+	 * than a day before (a later one had its own notice), whose notice
+	 * for this start is not queued yet; read without locks
+	 * (meetings_reminder), each then taken by DB_OUTBOX_MEETING_REMIND. */
+	[DB_OUTBOX_MEETINGS_DUE] = {.sql =
+		"SELECT id, citizen_id FROM meetings WHERE held_at IS NULL"
+		" AND starts_at > UTC_TIMESTAMP() AND starts_at <= UTC_TIMESTAMP() + INTERVAL 1 DAY"
+		" AND created_at < starts_at - INTERVAL 1 DAY"
+		" AND (reminded_for IS NULL OR reminded_for <> starts_at) ORDER BY starts_at LIMIT 100",
+		.cols = OM__MAX},
+	/* 1 row: this sender queues the notice; 0: another did first. */
+	[DB_OUTBOX_MEETING_REMIND] = {.sql =
+		"UPDATE meetings SET reminded_for = starts_at WHERE id = ? AND held_at IS NULL"
+		" AND (reminded_for IS NULL OR reminded_for <> starts_at)"},
+	[DB_NOTIFY_GET] = {.sql =
+		"SELECT email, email_on, sms, sms_on FROM notification_settings WHERE citizen_id = ?",
+		.cols = NS__MAX},
+	/* ? = citizen, email, email_on, sms, sms_on. */
+	[DB_NOTIFY_SET] = {.sql =
+		"INSERT INTO notification_settings (citizen_id, email, email_on, sms, sms_on)"
+		" VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE email = VALUES(email),"
+		" email_on = VALUES(email_on), sms = VALUES(sms), sms_on = VALUES(sms_on),"
+		" updated_at = NOW(6)"},
+	[DB_PURGE_OUTBOX] = {.sql = "DELETE FROM outbox WHERE citizen_id = ?"},
+	[DB_PURGE_NOTIFY] = {.sql = "DELETE FROM notification_settings WHERE citizen_id = ?"},
 	/* Tables, views, routines and events of the connection's database:
 	 * a restore goes only into a database that has none. */
 	[DB_BACKUP_OBJECTS] = {.sql =

@@ -4,6 +4,7 @@
 
 #include "caseload.h"
 #include "goal.h"
+#include "outbox.h"
 #include "kpjson.h"
 #include "plan.h"
 
@@ -253,7 +254,8 @@ enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *w
 	    (err = goal_insert(db, a, who, c.plan_id, in, &id, f)) != KP_OK ||
 	    (err = plan_bump(db, c.plan_id, current + 1, who,
 	                     summary(a, in->parent_id != 0 ? "Delmål tilføjet" : "Mål tilføjet",
-	                             in->title))) != KP_OK)
+	                             in->title))) != KP_OK ||
+	    (err = outbox_add_plan(db, c.plan_id, "plan_awaits_yes")) != KP_OK)
 		goto out;
 	err = goal_read(db, a, c.plan_id, id, out);
 out:
@@ -296,7 +298,8 @@ enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *w
 	line = only_status ? status_summary(in->status) : "Mål ændret";
 	if (is_sub)
 		line = arena_printf(a, "Delmål %s", line + strlen("Mål "));
-	if ((err = plan_bump(db, c.plan_id, current + 1, who, summary(a, line, title))) == KP_OK)
+	if ((err = plan_bump(db, c.plan_id, current + 1, who, summary(a, line, title))) == KP_OK &&
+	    (err = outbox_add_plan(db, c.plan_id, "plan_awaits_yes")) == KP_OK)
 		err = goal_read(db, a, c.plan_id, goal_id, out);
 out:
 	if ((err = db_tx_end(db, err)) != KP_OK) {

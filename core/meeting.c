@@ -6,6 +6,7 @@
 #include "caseload.h"
 #include "kpjson.h"
 #include "meeting.h"
+#include "outbox.h"
 #include "validate.h"
 
 const char *const meeting_kind_names[MEETING__MAX + 1] = {
@@ -267,6 +268,9 @@ enum kp_err meeting_create(struct db *db, struct arena *a, const struct kp_actor
 		                      DB_STR(in->place), DB_STR(in->agenda != NULL ? in->agenda : ""),
 		                      DB_STR(parts), DB_I64(who->id)),
 		              NULL, &id);
+	/* The citizen hears that a meeting is planned. */
+	if (err == KP_OK)
+		err = outbox_add(db, c.id, "meeting", (long long)id);
 	err = meeting_end(db, a, err, (long long)id, out);
 out:
 	free(parts);

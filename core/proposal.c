@@ -7,6 +7,7 @@
 #include "caseload.h"
 #include "kpjson.h"
 #include "plan.h"
+#include "outbox.h"
 #include "proposal.h"
 
 const char *const proposal_kind_names[PROPOSAL__MAX + 1] = {
@@ -629,6 +630,10 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 	              &decided, NULL);
 	if (err == KP_OK && decided != 1)
 		err = KP_FAIL(f, KP_ECONFLICT, "already_decided", "the proposal is already decided");
+	/* The citizen hears that there is news (an approval's new version
+	 * awaits their yes too: this one notice says so). */
+	if (err == KP_OK)
+		err = outbox_add(db, c.id, "decision", id);
 	if (err == KP_OK)
 		err = staff_proposal_read(db, a, id, &p);
 out:

@@ -2,6 +2,7 @@
  * It holds no admin route. */
 #include "consent.h"
 #include "internal.h"
+#include "outbox.h"
 #include "proposal.h"
 
 /* The token's own limit (TOKEN_MAX_LEN) is checked by token_verify and
@@ -30,12 +31,21 @@ static const struct vfield consent_body[] = {
 	{"action", V_ENUM, true, 0, 0, consent_citizen_action_names},
 };
 
+/* Types only; outbox_settings_put checks the address and the number. */
+static const struct vfield notify_body[] = {
+	{"email", V_TEXT, false, 0, OUTBOX_EMAIL_MAX, NULL},
+	{"email_on", V_BOOL, true, 0, 0, NULL},
+	{"sms", V_TEXT, false, 0, 32, NULL},
+	{"sms_on", V_BOOL, true, 0, 0, NULL},
+};
+
 #define BODY(b) b, sizeof(b) / sizeof((b)[0])
 
 /* Consent first (LAB §30 b): the citizen's data answers only once consent
  * was given (R_CONSENT), and a change only while it holds (R_CHANGE). Open
  * without consent: the session, the consent itself, the access log (the
- * right to see who looked, which holds whatever the consent) and healthz. */
+ * right to see who looked, which holds whatever the consent), the
+ * notification settings and healthz. */
 const struct route citizen_routes[] = {
 	{M_POST, "/api/v1/session", h_session_create, R_DEV | R_JSON, BODY(login_body)},
 	{M_GET, "/api/v1/login", h_login, 0, NULL, 0},
@@ -62,6 +72,11 @@ const struct route citizen_routes[] = {
 	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION | R_CHANGE,
 	 NULL, 0},
 	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION | R_CONSENT, NULL, 0},
+	/* The citizen's own way to be told of news, not the plan: open
+	 * without consent, so that one who withdrew it can still turn
+	 * notifications off. */
+	{M_GET, "/api/v1/notifications", h_notify_get, R_SESSION, NULL, 0},
+	{M_PUT, "/api/v1/notifications", h_notify_put, R_SESSION | R_JSON, BODY(notify_body)},
 	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
 	/* Both pools' counters; nginx lets only the host itself reach it. */
 	{M_GET, "/metrics", h_metrics, 0, NULL, 0},

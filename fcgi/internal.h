@@ -185,14 +185,19 @@ struct metrics;
 enum metrics_counter {
 	MTR_DB_ERRORS, MTR_DB_RETRIES, MTR_RESPAWNS, MTR_PLAN_ANSWERS, MTR_PLAN_KEPT,
 	MTR_PLAN_DOC_HITS, MTR_PLAN_DOC_MISSES, MTR_PLAN_PART_HITS, MTR_PLAN_PART_MISSES,
-	MTR_REFRESH_OK, MTR_REFRESH_FAILED, MTR__MAX
+	MTR_REFRESH_OK, MTR_REFRESH_FAILED,
+	MTR_OUTBOX_SENT, MTR_OUTBOX_RETRY, MTR_OUTBOX_UNKNOWN, MTR_OUTBOX_FAILED, MTR_OUTBOX_HELD,
+	MTR__MAX
 };
 enum metrics_gauge {
 	MTG_WORKERS_CONFIGURED, MTG_WORKERS_ALIVE,
 	MTG_KEYS_AT,          /* unix time of the broker keys last fetched; 0: never */
 	MTG_SESSIONS_TRIED,   /* unix time the live sessions were last counted (or tried) */
 	MTG_SESSIONS_AT,      /* ... last counted; 0: never */
-	MTG_SESSIONS_CITIZEN, MTG_SESSIONS_STAFF, MTG__MAX
+	MTG_SESSIONS_CITIZEN, MTG_SESSIONS_STAFF,
+	MTG_OUTBOX_AT,        /* unix time the sender last counted the outbox; 0: never */
+	MTG_OUTBOX_PENDING, MTG_OUTBOX_SENDING, MTG_OUTBOX_SENT, MTG_OUTBOX_UNKNOWN,
+	MTG_OUTBOX_FAILED, MTG_OUTBOX_HELD, MTG__MAX
 };
 /* Seconds between two counts of the live sessions in the database. */
 #define METRICS_SESSIONS_EVERY 15
@@ -362,6 +367,8 @@ enum kp_err h_proposal_withdraw(struct req *r);
 enum kp_err h_healthz(struct req *r);
 enum kp_err h_consent_get(struct req *r);
 enum kp_err h_consent_post(struct req *r);
+enum kp_err h_notify_get(struct req *r);
+enum kp_err h_notify_put(struct req *r);
 enum kp_err h_admin_consent_get(struct req *r);
 enum kp_err h_admin_session_create(struct req *r);
 enum kp_err h_admin_citizens(struct req *r);

@@ -459,6 +459,32 @@ static void mt_region(struct metrics_text *t, const struct metrics *const *pools
 	}
 }
 
+/* The outbox's rows by status (the sender's last count: the outbox's
+ * length is pending + sending) and its deliveries by result. */
+static void mt_outbox(struct metrics_text *t, const struct metrics *m)
+{
+	static const char *const status[] = {"pending", "sending", "sent", "unknown", "failed",
+	                                     "held"};
+	static const char *const result[] = {"sent", "retry", "unknown", "failed", "held"};
+	size_t i;
+
+	_Static_assert(MTG_OUTBOX_HELD - MTG_OUTBOX_PENDING + 1 == sizeof(status) / sizeof(status[0]),
+	               "a gauge per status, in order");
+	_Static_assert(MTR_OUTBOX_HELD - MTR_OUTBOX_SENT + 1 == sizeof(result) / sizeof(result[0]),
+	               "a counter per result, in order");
+	mt_family(t, "kaptajn_outbox_messages", "gauge",
+	          "Notifications in the outbox by status (counted by the sender every few "
+	          "rounds; pending and sending are the outbox's length).");
+	for (i = 0; i < sizeof(status) / sizeof(status[0]); i++)
+		mt_put(t, "kaptajn_outbox_messages{status=\"%s\"} %lld\n", status[i],
+		       metrics_gauge(m, (enum metrics_gauge)(MTG_OUTBOX_PENDING + (int)i)));
+	mt_family(t, "kaptajn_outbox_deliveries_total", "counter",
+	          "Delivery attempts of this host's sender by result.");
+	for (i = 0; i < sizeof(result) / sizeof(result[0]); i++)
+		mt_put(t, "kaptajn_outbox_deliveries_total{result=\"%s\"} %llu\n", result[i],
+		       metrics_counter(m, (enum metrics_counter)(MTR_OUTBOX_SENT + (int)i)));
+}
+
 const char *metrics_render(struct arena *a, const struct metrics *const *pools,
                            const char *const *pnames, const bool *up, size_t n, time_t now)
 {
@@ -502,5 +528,9 @@ const char *metrics_render(struct arena *a, const struct metrics *const *pools,
 		mt_put(&t, "kaptajn_sessions_live{kind=\"staff\"} %lld\n",
 		       metrics_gauge(pools[0], MTG_SESSIONS_STAFF));
 	}
+	/* The outbox: the sender (citizen pool, when a channel is configured)
+	 * counts its rows every few rounds and each delivery's result. */
+	if (n > 0 && metrics_gauge(pools[0], MTG_OUTBOX_AT) > 0)
+		mt_outbox(&t, pools[0]);
 	return t.s;
 }

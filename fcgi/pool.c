@@ -32,11 +32,13 @@
 #include "internal.h"
 #include "backoff.h"
 #include "oidc.h"
+#include "outbox.h"
 
 #define POOL_MAX_WORKERS 64
 #define POOL_DRAIN_SECONDS 20
 #define POOL_REFRESH_RETRY_MIN 1   /* seconds before a failed key refresh is retried */
 #define POOL_REFRESH_RETRY_MAX 300 /* ... doubling up to this */
+#define POOL_SENDER_RETRY_MAX 60   /* seconds: a sender that keeps dying waits at most this */
 /* Old workers still finishing their request after reloads, at most. */
 #define POOL_RETIRING_MAX (4 * POOL_MAX_WORKERS)
 
@@ -95,6 +97,10 @@ int pool_config_check(const struct kp_config *cfg, enum pool_kind p, char *err, 
 	size_t i, n = sizeof(want) / sizeof(want[0]);
 	int rc;
 
+	if (p == POOL_CITIZEN && outbox_config_check(cfg, err, errlen) != 0) {
+		config_locate(cfg, err, errlen);
+		return -1;
+	}
 	if (p == POOL_DEVIDP) {
 		if (dev)
 			return 0;
@@ -391,6 +397,11 @@ struct supervisor {
 	long long refresh_at_ms; /* when it is due next; 0: this pool runs none */
 	int refresh_retry_s;     /* the wait after the last failed refresh; 0 after one that worked */
 	struct metrics *metrics; /* citizen/admin pool: the counters its workers share */
+	pid_t sender_pid;        /* citizen pool: the outbox's sender while it runs, else 0 */
+	long long sender_at_ms;  /* when it is (re)started; 0: none (no channel configured) */
+	long long sender_started_ms; /* when the running one started */
+	int sender_retry_s;      /* the wait after the last sender that died young */
+	bool sender_soon;        /* a reload came: start a new one once the old has ended */
 	char run_dir[4096];      /* the socket's directory */
 	char metrics_path[4096]; /* <run_dir>/<pool>.metrics */
 };
@@ -607,6 +618,112 @@ static void refresh_done(struct supervisor *s, int status)
 	        s->refresh_retry_s);
 }
 
+/* The outbox's sender, in a child of the citizen pool's supervisor: rounds
+ * of outbox_round every outbox_poll seconds until SIGTERM, which it takes
+ * between deliveries (one in hand is finished, within outbox_timeout),
+ * so that no claim is left behind. Its results go to the pool's counters. */
+static void sender_main(const struct supervisor *s)
+{
+	static const enum metrics_counter by_result[OUTBOX_RESULT__MAX] = {
+		[OUTBOX_SENT] = MTR_OUTBOX_SENT, [OUTBOX_RETRY] = MTR_OUTBOX_RETRY,
+		[OUTBOX_UNKNOWN] = MTR_OUTBOX_UNKNOWN, [OUTBOX_FAILED] = MTR_OUTBOX_FAILED,
+		[OUTBOX_HELD] = MTR_OUTBOX_HELD};
+	struct outbox_sender *out;
+	struct outbox_round round;
+	struct sigaction sa;
+	char err[512];
+	enum kp_err rc;
+	int i;
+
+	job_start(s->fd);
+	stop_flag = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if ((out = outbox_sender_new(s->cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "pool %s: outbox sender: %s\n", pool_name(s->pool), err);
+		_exit(1);
+	}
+	while (!stop_flag) {
+		struct timespec ts = {s->cfg->outbox_poll, 0};
+
+		if ((rc = outbox_round(out, &stop_flag, &round)) != KP_OK)
+			fprintf(stderr, "pool %s: outbox round: %s\n", pool_name(s->pool),
+			        kp_strerror(rc));
+		for (i = 0; i < OUTBOX_RESULT__MAX; i++)
+			metrics_add(s->metrics, by_result[i], (unsigned long long)round.results[i]);
+		if (round.counted) {
+			metrics_set(s->metrics, MTG_OUTBOX_PENDING, round.counts[OX_PENDING]);
+			metrics_set(s->metrics, MTG_OUTBOX_SENDING, round.counts[OX_SENDING]);
+			metrics_set(s->metrics, MTG_OUTBOX_SENT, round.counts[OX_SENT]);
+			metrics_set(s->metrics, MTG_OUTBOX_UNKNOWN, round.counts[OX_UNKNOWN]);
+			metrics_set(s->metrics, MTG_OUTBOX_FAILED, round.counts[OX_FAILED]);
+			metrics_set(s->metrics, MTG_OUTBOX_HELD, round.counts[OX_HELD]);
+			metrics_set(s->metrics, MTG_OUTBOX_AT, (long long)time(NULL));
+		}
+		/* A signal ends the wait early. */
+		if (!stop_flag)
+			nanosleep(&ts, NULL);
+	}
+	outbox_sender_free(out);
+	_exit(0);
+}
+
+/* Starts the sender when it is due and none runs. Returns the
+ * milliseconds until it is due, or -1 when none is (running, or none
+ * configured). */
+static long long sender_due(struct supervisor *s)
+{
+	long long now;
+	pid_t pid;
+
+	if (s->sender_at_ms == 0 || s->sender_pid != 0)
+		return -1;
+	now = mono_ms();
+	if (now < s->sender_at_ms)
+		return s->sender_at_ms - now;
+	if ((pid = fork()) == 0)
+		sender_main(s);
+	if (pid > 0) {
+		s->sender_pid = pid;
+		s->sender_started_ms = now;
+		return -1;
+	}
+	fprintf(stderr, "pool %s: outbox sender: fork failed (%s); next in 1 s\n",
+	        pool_name(s->pool), strerror(errno));
+	s->sender_at_ms = now + 1000;
+	return 1000;
+}
+
+/* The sender ended: after a reload at once (with the new configuration,
+ * or none when it turns every channel off); else it is started again, at
+ * once when it had run a while, else after 1 s doubling up to 60 s. */
+static void sender_done(struct supervisor *s, int status)
+{
+	long long now = mono_ms();
+
+	s->sender_pid = 0;
+	if (s->sender_soon || !outbox_enabled(s->cfg)) {
+		s->sender_soon = false;
+		s->sender_retry_s = 0;
+		s->sender_at_ms = outbox_enabled(s->cfg) ? now : 0;
+		return;
+	}
+	if (now - s->sender_started_ms > 60000)
+		s->sender_retry_s = 0;
+	s->sender_retry_s = s->sender_retry_s == 0 ? 1 : s->sender_retry_s * 2;
+	if (s->sender_retry_s > POOL_SENDER_RETRY_MAX)
+		s->sender_retry_s = POOL_SENDER_RETRY_MAX;
+	s->sender_at_ms = now + (long long)s->sender_retry_s * 1000;
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "pool %s: outbox sender died of signal %d; restarted in %d s\n",
+		        pool_name(s->pool), WTERMSIG(status), s->sender_retry_s);
+	else
+		fprintf(stderr, "pool %s: outbox sender exited %d; restarted in %d s\n",
+		        pool_name(s->pool), WEXITSTATUS(status), s->sender_retry_s);
+}
+
 /* The sooner of two waits in milliseconds, where -1 is none. */
 static long long sooner(long long a, long long b)
 {
@@ -706,6 +823,15 @@ static void supervisor_reload(struct supervisor *s)
 	else
 		s->refresh_at_ms = s->rp.enabled ? mono_ms() : 0;
 	s->refresh_retry_s = 0;
+	/* The sender reads its configuration at start: a new one for it. */
+	if (s->pool == POOL_CITIZEN) {
+		if (s->sender_pid != 0) {
+			s->sender_soon = true;
+			kill(s->sender_pid, SIGTERM);
+		} else {
+			s->sender_at_ms = outbox_enabled(cfg) ? mono_ms() : 0;
+		}
+	}
 	fprintf(stderr, "pool %s: configuration reloaded from %s; %d workers replaced\n", name,
 	        cfg->path, s->n);
 }
@@ -884,6 +1010,10 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	/* The broker's keys are fetched at once, then every oidc_refresh s. */
 	if (s.rp.enabled)
 		s.refresh_at_ms = mono_ms();
+	/* One outbox sender per host, under the citizen pool, which every
+	 * host runs; hosts share the outbox safely (outbox.h). */
+	if (pool == POOL_CITIZEN && outbox_enabled(cfg))
+		s.sender_at_ms = mono_ms();
 	for (i = 0; i < workers; i++)
 		slot_fill(&s, i);
 	while (!stop_flag) {
@@ -901,6 +1031,10 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 			}
 			if (pid == s.refresh_pid) {
 				refresh_done(&s, status);
+				continue;
+			}
+			if (pid == s.sender_pid) {
+				sender_done(&s, status);
 				continue;
 			}
 			if (retired_reap(&s, pid, status))
@@ -931,7 +1065,8 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 			hup_flag = 0;
 			supervisor_reload(&s);
 		}
-		wait_ms = sooner(sooner(slots_retry(&s), purge_due(&s)), refresh_due(&s));
+		wait_ms = sooner(sooner(slots_retry(&s), purge_due(&s)),
+		                 sooner(refresh_due(&s), sender_due(&s)));
 		child_flag = 0;
 		if (!stop_flag)
 			supervisor_wait(wait_ms, &empty);
@@ -957,6 +1092,11 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 	if (s.refresh_pid > 0) {
 		kill(s.refresh_pid, SIGTERM);
 		waitpid(s.refresh_pid, NULL, 0);
+	}
+	/* The sender ends after the delivery in hand (at most outbox_timeout). */
+	if (s.sender_pid > 0) {
+		kill(s.sender_pid, SIGTERM);
+		waitpid(s.sender_pid, NULL, 0);
 	}
 	deadline = time(NULL) + POOL_DRAIN_SECONDS;
 	do {

@@ -17,7 +17,7 @@
 #define CONFIG_BACKUP_DIR "/var/lib/kaptajn/backups"
 
 /* At most this many keys (config.c checks its table against it). */
-#define KP_CONFIG_KEYS 64
+#define KP_CONFIG_KEYS 96
 /* One side's OpenID Connect broker (citizen_* or staff_* keys); every
  * string may be NULL (key absent). Checked by oidc_rp_init (oidc.h), which
  * names the key that is wrong. The code flow is on for a side when its
@@ -81,6 +81,19 @@ struct kp_config {
 	int oidc_timeout;       /* seconds for each call to a broker (default 4, 1..10) */
 	int oidc_refresh;       /* seconds between refreshes of discovery and keys
 	                         * (default 3600, 60..86400) */
+	/* Notifications (outbox.h): a channel is on when its URL is set. */
+	char *smtp_url;         /* smtp://host:port or smtps://host:port */
+	char *smtp_from;        /* the From address */
+	char *smtp_user;        /* SMTP AUTH user; empty: no AUTH */
+	char *smtp_password_file; /* its password on one line, mode 0600 or 0400 */
+	char *smtp_starttls;    /* smtp://: "on" (default: STARTTLS required) or "off" */
+	char *sms_url;          /* the SMS gateway's URL (https, http only to loopback) */
+	char *sms_token_file;   /* its bearer token on one line, mode 0600 or 0400 */
+	int outbox_poll;        /* seconds between the sender's looks (default 2) */
+	int outbox_timeout;     /* seconds for one delivery (default 10) */
+	int outbox_retry_first; /* seconds before the first retry (default 30) ... */
+	int outbox_retry_max;   /* ... doubling up to this (default 3600) ... */
+	int outbox_give_up;     /* ... until a row is this old: failed (default 86400) */
 	int purge_interval;     /* seconds between purges of spent token ids and old
 	                         * sessions by the citizen pool (default 600; 0: none) */
 	int retention_years;    /* kaptajn purge deletes a course's data this long

@@ -178,6 +178,21 @@ enum db_stmt {
 	DB_REPORT_DECISIONS,
 	DB_REPORT_CONTACTS,
 	DB_REPORT_STAFF,
+	/* notifications: the outbox and the citizen's settings (core/outbox.c) */
+	DB_OUTBOX_ADD,
+	DB_OUTBOX_ADD_PLAN,
+	DB_OUTBOX_CLAIM,
+	DB_OUTBOX_CLAIMED,
+	DB_OUTBOX_FINISH,
+	DB_OUTBOX_EXPIRE,
+	DB_OUTBOX_COUNTS,
+	DB_OUTBOX_CLEANUP,
+	DB_OUTBOX_MEETINGS_DUE,
+	DB_OUTBOX_MEETING_REMIND,
+	DB_NOTIFY_GET,
+	DB_NOTIFY_SET,
+	DB_PURGE_OUTBOX,
+	DB_PURGE_NOTIFY,
 	/* kaptajn backup and restore (core/backup.c) */
 	DB_BACKUP_OBJECTS,
 	DB_BACKUP_COUNTS,
@@ -416,6 +431,18 @@ enum db_col_report_contact {
 };
 /* DB_REPORT_STAFF: distinct staff per citizen, summed and at most. */
 enum db_col_report_staff { RS_CASEWORKER_ID, RS_CITIZENS, RS_STAFF_SUM, RS_STAFF_MAX, RS__MAX };
+/* DB_OUTBOX_CLAIMED: a row this sender claimed, with where it goes. */
+enum db_col_outbox_claimed {
+	OC_ID, OC_CHANNEL, OC_ATTEMPTS, OC_AGE, OC_EMAIL, OC_EMAIL_ON, OC_SMS, OC_SMS_ON, OC__MAX
+};
+/* DB_OUTBOX_COUNTS: the outbox's rows by status. */
+enum db_col_outbox_counts {
+	OX_PENDING, OX_SENDING, OX_SENT, OX_UNKNOWN, OX_FAILED, OX_HELD, OX__MAX
+};
+/* DB_OUTBOX_MEETINGS_DUE: a meeting whose day-before notice is due. */
+enum db_col_outbox_meeting { OM_ID, OM_CITIZEN_ID, OM__MAX };
+/* DB_NOTIFY_GET: a citizen's notification settings. */
+enum db_col_notify { NS_EMAIL, NS_EMAIL_ON, NS_SMS, NS_SMS_ON, NS__MAX };
 /* DB_MIGRATION_LIST */
 enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
 /* DB_BACKUP_COUNTS: the rows of the main tables, in this order (the

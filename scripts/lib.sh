@@ -27,7 +27,7 @@ KP_PKGS=(libfcgi-dev libmariadb-dev libjwt-dev libmbedtls-dev libcriterion-dev
 # stack's /metrics in tests/integration/metrics.test.mjs, which starts its
 # own: the package's service is kept from starting and disabled; lintian
 # checks the Debian package.
-KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium prometheus lintian)
+KP_PKGS_TEST=(wrk clang libclang-rt-14-dev valgrind chromium prometheus lintian python3-aiosmtpd)
 
 kp_log()  { printf '==> %s\n' "$*" >&2; }
 kp_warn() { printf 'warning: %s\n' "$*" >&2; }

@@ -312,6 +312,22 @@ export async function startOwnStack(dir, { args = [], env = {} } = {}) {
   throw new Error(`the stack in ${dir} did not start:\n${last.slice(-2000)}`);
 }
 
+/**
+ * Logs in through the dev IdP of the stack at base (a stack of a test's
+ * own): { cookie, csrf, body } of a citizen session, or a staff one.
+ */
+export async function loginAt(base, sub, staff = false) {
+  const req = (method, p, opts) => request(method, p, { ...opts, base });
+  const t = await req('POST', '/dev-idp/token', {
+    body: `sub=${sub}&aud=${staff ? ADMIN_AUD : CITIZEN_AUD}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(t.status, 200, describeRes(t));
+  const res = await req('POST', staff ? `${ADMIN}/session` : '/api/v1/session', { json: { id_token: t.text.trim() } });
+  const body = expectJson(res, 201);
+  const name = staff ? 'kaptajn_staff_session' : 'kaptajn_session';
+  return { cookie: new RegExp(`${name}=[^;]*`).exec(res.setCookie.join('\n'))[0], csrf: body.csrf_token, body, staff };
+}
+
 const SAN_RE = /ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:/;
 
 /**

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 
-import { ADMIN, ADMIN_AUD, CITIZEN_AUD, SKIP, describeRes, expectJson, request, runCmd as run, sql, stackCmd, startOwnStack, stopOwnStack } from './lib.mjs';
+import { ADMIN, SKIP, describeRes, expectJson, loginAt, request, runCmd as run, sql, stackCmd, startOwnStack, stopOwnStack } from './lib.mjs';
 
 const REPO = process.env.KAPTAJN_REPO || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const BIN = process.env.KAPTAJN_BIN || path.join(REPO, 'build', 'kaptajn');
@@ -68,14 +68,8 @@ describe('the purge job keeps the token and session tables from growing (a stack
 
   /** Logs in through the stack's dev IdP: { cookie, csrf, name } of a citizen or staff session. */
   async function login(sub, staff) {
-    const t = await req('POST', '/dev-idp/token', {
-      body: `sub=${sub}&aud=${staff ? ADMIN_AUD : CITIZEN_AUD}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    });
-    assert.equal(t.status, 200, describeRes(t));
-    const res = await req('POST', staff ? `${ADMIN}/session` : '/api/v1/session', { json: { id_token: t.text.trim() } });
-    const body = expectJson(res, 201);
-    const name = staff ? 'kaptajn_staff_session' : 'kaptajn_session';
-    return { cookie: new RegExp(`${name}=[^;]*`).exec(res.setCookie.join('\n'))[0], csrf: body.csrf_token, staff };
+    const { cookie, csrf } = await loginAt(url, sub, staff);
+    return { cookie, csrf, staff };
   }
   async function logout(s) {
     const res = await req('DELETE', s.staff ? `${ADMIN}/session` : '/api/v1/session', s);

@@ -228,11 +228,15 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
   it('once the period is over, purge lets the data go and keeps a tombstone', async () => {
     q(`UPDATE citizens SET course_ended_at = course_ended_at - INTERVAL 5 YEAR - INTERVAL 2 DAY WHERE id = ${annaId}`);
     redactable = count(`SELECT COUNT(*) FROM audit_log WHERE citizen_id = ${annaId}`);
+    // Her notification address and a queued notice (019) go too.
+    q(`INSERT INTO notification_settings (citizen_id, email, email_on) VALUES (${annaId}, 'anna.purge@example.dk', 1) ON DUPLICATE KEY UPDATE email = VALUES(email)`);
+    q(`INSERT INTO outbox (citizen_id, kind, ref_id, channel, next_at, created_at) VALUES (${annaId}, 'decision', 1, 'email', UTC_TIMESTAMP(), UTC_TIMESTAMP())`);
+    for (const t of ['notification_settings', 'outbox']) assert.ok(mine(t) > 0, t);
     const r = await kaptajn('purge');
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`^citizen ${annaId}: purged$`, 'm'));
     assert.match(r.out, /^purge: 1 purged$/m);
-    for (const t of ['proposals', 'meetings', 'consents', 'plan_acceptances', 'sessions']) assert.equal(mine(t), 0, t);
+    for (const t of ['proposals', 'meetings', 'consents', 'plan_acceptances', 'sessions', 'notification_settings', 'outbox']) assert.equal(mine(t), 0, t);
     for (const t of ['dreams', 'goals', 'plan_docs']) assert.equal(count(`SELECT COUNT(*) FROM ${t} WHERE plan_id = ${annaPlan}`), 0, t);
     assert.deepEqual(q(`SELECT summary FROM plan_history WHERE plan_id = ${annaPlan}`), [['Data slettet efter opbevaringsperioden']]);
     const [name, sealed, lookup, purged, outcome] = q(`SELECT name, COALESCE(cpr_sealed, 'NULL'), COALESCE(cpr_lookup, 'NULL'), purged_at IS NOT NULL, course_outcome FROM citizens WHERE id = ${annaId}`)[0];

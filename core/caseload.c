@@ -147,6 +147,8 @@ struct caseload_row {
 	const char *cpr_key_id;                        /* NULL: sealed before 015 */
 	const char *next_meeting_at;                   /* NULL: none */
 	bool follow_up_due;
+	enum plan_yes yes;                             /* how the citizen's yes stands */
+	const char *not_yet_at, *not_yet_comment;      /* an open "not yet"; at NULL: none */
 };
 
 static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_row *row)
@@ -176,6 +178,13 @@ static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_
 	row->cpr_key_id = db_cell(r, i, CL_CPR_KEY_ID);
 	row->next_meeting_at = db_cell(r, i, CL_NEXT_MEETING);
 	row->follow_up_due = db_i64(r, i, CL_FOLLOW_UP_DUE) != 0;
+	row->yes = plan_yes_state(row->has_accepted, row->accepted_version,
+	                          db_cell(r, i, CL_ACCEPTED_THROUGH) != NULL
+	                                  ? db_i64(r, i, CL_ACCEPTED_THROUGH)
+	                                  : row->accepted_version,
+	                          row->plan_version);
+	row->not_yet_at = db_cell(r, i, CL_NOT_YET_AT);
+	row->not_yet_comment = db_cell(r, i, CL_NOT_YET_COMMENT);
 }
 
 static json_t *person_json(const struct caseload_person *p)
@@ -251,13 +260,15 @@ static json_t *caseload_needs_action(const struct caseload_row *row, time_t now)
 
 	if (codes == NULL || row->course_outcome != NULL)
 		return codes;
+	if (row->not_yet_at != NULL)
+		rc |= json_array_append_new(codes, json_string("not_yet"));
 	if (row->pending > 0)
 		rc |= json_array_append_new(codes, json_string("pending_proposals"));
 	if (row->follow_up_due)
 		rc |= json_array_append_new(codes, json_string("follow_up_due"));
 	if (strcmp(row->consent, "given") != 0)
 		rc |= json_array_append_new(codes, json_string("consent_missing"));
-	if (!row->has_accepted || row->accepted_version < row->plan_version)
+	if (!plan_yes_stands(row->yes))
 		rc |= json_array_append_new(codes, json_string("plan_not_accepted"));
 	if (row->next_meeting_at != NULL && meeting_time_parse(row->next_meeting_at, &next) &&
 	    next - now <= 7 * 24 * 3600)
@@ -305,6 +316,12 @@ static json_t *caseload_row_json(const void *ctx, size_t i)
 	                        row->next_meeting_at != NULL ? json_string(row->next_meeting_at)
 	                                                     : json_null()) != 0 ||
 	    json_object_set_new(out, "follow_up_due", json_boolean(row->follow_up_due)) != 0 ||
+	    json_object_set_new(out, "acceptance_state", json_string(plan_yes_names[row->yes])) != 0 ||
+	    json_object_set_new(out, "not_yet",
+	                        row->not_yet_at != NULL
+	                                ? json_pack("{s:s, s:s?}", "at", row->not_yet_at, "comment",
+	                                            row->not_yet_comment)
+	                                : json_null()) != 0 ||
 	    json_object_set_new(out, "needs_action", caseload_needs_action(row, pg->now)) != 0) {
 		json_decref(out);
 		return NULL;
@@ -504,7 +521,7 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 {
 	struct caseload_citizen c;
 	struct db_res consent, since, members, hh;
-	json_t *plan = NULL, *accepted, *citizen;
+	json_t *plan = NULL, *accepted, *citizen, *acceptance;
 	long long from;
 	enum kp_err err;
 
@@ -520,8 +537,14 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	                    &since)) != KP_OK ||
 	    (err = db_query(db, a, DB_HOUSEHOLD_MEMBERS, DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id)),
 	                    &members)) != KP_OK ||
-	    (err = db_query(db, a, DB_PLAN_HOUSEHOLD, DB_ARGS(DB_I64(c.plan_id)), &hh)) != KP_OK)
+	    (err = db_query(db, a, DB_PLAN_HOUSEHOLD, DB_ARGS(DB_I64(c.plan_id)), &hh)) != KP_OK ||
+	    (err = plan_acceptance_staff(db, a, c.id, &acceptance)) != KP_OK)
 		goto out;
+	/* Taken by the plan, on failure too. */
+	if (json_object_set_new(plan, "acceptance", acceptance) != 0) {
+		err = KP_EINTERNAL;
+		goto out;
+	}
 	/* Each set takes its value, on failure too. */
 	err = KP_EINTERNAL;
 	citizen = json_pack("{s:I, s:s}", "id", (json_int_t)c.id, "name", c.name);

@@ -27,7 +27,12 @@
 	" (SELECT DATE_FORMAT(MIN(m.starts_at), '%Y-%m-%dT%H:%i:%sZ') FROM meetings m" \
 	"   WHERE m.plan_id = p.id AND m.held_at IS NULL AND m.starts_at >= ?)," \
 	" EXISTS (SELECT 1 FROM meetings m WHERE m.plan_id = p.id AND m.held_at IS NULL" \
-	"   AND m.starts_at < ? AND m.kind = 'follow_up')" \
+	"   AND m.starts_at < ? AND m.kind = 'follow_up')," \
+	" c.accepted_through," \
+	" (SELECT DATE_FORMAT(MAX(n.at), '%Y-%m-%dT%H:%i:%sZ') FROM plan_answers n" \
+	"   WHERE n.citizen_id = c.id AND n.answer = 'not_yet' AND n.closed_at IS NULL)," \
+	" (SELECT n.comment FROM plan_answers n WHERE n.citizen_id = c.id" \
+	"   AND n.answer = 'not_yet' AND n.closed_at IS NULL ORDER BY n.id DESC LIMIT 1)" \
 	" FROM citizens c JOIN plans p ON p.id = c.plan_id" \
 	" LEFT JOIN staff ct ON ct.id = c.contact_id" \
 	" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
@@ -72,14 +77,15 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_CITIZEN_HEAD] = {.sql =
 		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email,"
 		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
-		" c.course_outcome IS NOT NULL"
+		" c.course_outcome IS NOT NULL, c.accepted_through"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = CH__MAX},
-	/* The yes is monotonic: a citizen says yes to the current version only. */
+	/* The yes is monotonic: a citizen says yes to the current version only,
+	 * so the yes covers the versions up to it (accepted_through, 018). */
 	[DB_CITIZEN_ACCEPTED_SET] = {.sql =
 		"UPDATE citizens SET accepted_version = GREATEST(COALESCE(accepted_version, 0), ?),"
-		" rev = rev + 1 WHERE id = ?",
+		" accepted_through = accepted_version, rev = rev + 1 WHERE id = ?",
 		.fact = {DB_MARK_NONE, 0, DB_MARK_CITIZEN, 1}},
 	[DB_SESSION_TOUCH] = {.sql = "UPDATE sessions SET last_seen = ? WHERE id_hash = ?"},
 	[DB_SESSION_END] = {.sql =
@@ -129,7 +135,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_PLAN_HEAD] = {.sql =
 		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email,"
 		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
-		" c.course_outcome IS NOT NULL"
+		" c.course_outcome IS NOT NULL, c.accepted_through"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = PH__MAX},
@@ -159,6 +165,58 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_HISTORY_INSERT] = {.sql =
 		"INSERT INTO plan_history (plan_id, version, actor_kind, actor_citizen_id,"
 		" actor_staff_id, summary, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)"},
+	/* One changed field of a version (018), next to its history row. */
+	[DB_PLAN_CHANGE_INSERT] = {.sql =
+		"INSERT INTO plan_changes (plan_id, version, subject, subject_id, field, what,"
+		" before_text, after_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+	/* The citizen's own edit of their own dream carries their yes on to
+	 * the new version, when it covered the version before: ? = new
+	 * version, citizen, the version before. */
+	[DB_CITIZEN_YES_CARRY] = {.sql =
+		"UPDATE citizens SET accepted_through = ?, rev = rev + 1"
+		" WHERE id = ? AND accepted_through = ?",
+		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_CITIZEN, 1}},
+	/* The versions of a plan after one and up to another, oldest first,
+	 * each with its changed fields (none: one row of NULLs). */
+	[DB_PLAN_CHANGES_SINCE] = {.sql =
+		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'), h.actor_kind,"
+		" h.actor_citizen_id, COALESCE(c.name, s.name, 'Kaptajn'), s.title, h.summary,"
+		" x.subject, x.subject_id, x.field, x.what, x.before_text, x.after_text"
+		" FROM plan_history h"
+		" LEFT JOIN plan_changes x ON x.plan_id = h.plan_id AND x.version = h.version"
+		" LEFT JOIN citizens c ON c.id = h.actor_citizen_id"
+		" LEFT JOIN staff s ON s.id = h.actor_staff_id"
+		" WHERE h.plan_id = ? AND h.version > ? AND h.version <= ? ORDER BY h.version, x.id",
+		.cols = PCH__MAX},
+	/* A citizen's yes, version and current version of their plan. */
+	[DB_YES_STATE] = {.sql =
+		"SELECT c.accepted_version, c.accepted_through, p.version, c.plan_id"
+		" FROM citizens c JOIN plans p ON p.id = c.plan_id WHERE c.id = ?",
+		.cols = YS__MAX},
+	[DB_ANSWER_INSERT] = {.sql =
+		"INSERT INTO plan_answers (plan_id, citizen_id, version, answer, comment, receipt, at,"
+		" request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+	/* Closes the citizen's open not_yet answers: by a yes (? = NULL) or
+	 * acknowledged by staff member ?. */
+	[DB_ANSWER_CLOSE] = {.sql =
+		"UPDATE plan_answers SET closed_at = NOW(6), closed_by = ?"
+		" WHERE citizen_id = ? AND answer = 'not_yet' AND closed_at IS NULL"},
+	/* The citizen's last yes with its receipt (018 on). */
+	[DB_ANSWER_LAST_YES] = {.sql =
+		"SELECT version, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), receipt FROM plan_answers"
+		" WHERE citizen_id = ? AND plan_id = ? AND answer = 'yes' ORDER BY id DESC LIMIT 1",
+		.cols = AY__MAX},
+	/* The citizen's last yes of any time (before 018 it has no receipt). */
+	[DB_ACCEPTANCE_LAST] = {.sql =
+		"SELECT version, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), NULL FROM plan_acceptances"
+		" WHERE citizen_id = ? AND plan_id = ? ORDER BY id DESC LIMIT 1",
+		.cols = AY__MAX},
+	/* The citizen's newest open not_yet. */
+	[DB_ANSWER_NOT_YET] = {.sql =
+		"SELECT version, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), comment FROM plan_answers"
+		" WHERE citizen_id = ? AND answer = 'not_yet' AND closed_at IS NULL"
+		" ORDER BY id DESC LIMIT 1",
+		.cols = AN__MAX},
 	[DB_HISTORY_LIST] = {.sql =
 		"SELECT h.version, DATE_FORMAT(h.at, '%Y-%m-%dT%H:%i:%sZ'),"
 		" COALESCE(c.name, s.name, 'Kaptajn'), h.summary"
@@ -318,7 +376,12 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_PURGE_MEETINGS] = {.sql = "DELETE FROM meetings WHERE citizen_id = ?"},
 	[DB_PURGE_CONSENTS] = {.sql = "DELETE FROM consents WHERE citizen_id = ?"},
 	[DB_PURGE_ACCEPTANCES] = {.sql = "DELETE FROM plan_acceptances WHERE citizen_id = ?"},
+	[DB_PURGE_ANSWERS] = {.sql = "DELETE FROM plan_answers WHERE citizen_id = ?"},
 	[DB_PURGE_SESSIONS] = {.sql = "DELETE FROM sessions WHERE citizen_id = ?"},
+	/* The changes that quote the citizen's own dreams: before those go. */
+	[DB_PURGE_OWN_DREAM_CHANGES] = {.sql =
+		"DELETE x FROM plan_changes x JOIN dreams d ON d.id = x.subject_id"
+		" WHERE x.plan_id = ? AND x.subject = 'dream' AND d.citizen_id = ?"},
 	[DB_PURGE_OWN_DREAMS] = {.sql = "DELETE FROM dreams WHERE plan_id = ? AND citizen_id = ?",
 		.fact = {DB_MARK_PLAN, 0, DB_MARK_NONE, 0}},
 	[DB_PURGE_DREAMS] = {.sql = "DELETE FROM dreams WHERE plan_id = ?",
@@ -333,6 +396,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"DELETE ch FROM children ch JOIN plans p ON p.household_id = ch.household_id"
 		" WHERE p.id = ?"},
 	[DB_PURGE_HISTORY] = {.sql = "DELETE FROM plan_history WHERE plan_id = ?"},
+	[DB_PURGE_CHANGES] = {.sql = "DELETE FROM plan_changes WHERE plan_id = ?"},
 	[DB_PURGE_HISTORY_ACTOR] = {.sql =
 		"UPDATE plan_history SET actor_citizen_id = NULL WHERE plan_id = ? AND actor_citizen_id = ?"},
 	[DB_PURGE_DOCS] = {.sql = "DELETE FROM plan_docs WHERE plan_id = ?"},
@@ -389,7 +453,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	/* The yes was to a version of the plan left: it does not carry over. */
 	[DB_HOUSEHOLD_CITIZEN_SET] = {.sql =
 		"UPDATE citizens SET plan_id = ?, household_id = ?, accepted_version = NULL,"
-		" rev = rev + 1 WHERE id = ?",
+		" accepted_through = NULL, rev = rev + 1 WHERE id = ?",
 		.fact = {DB_MARK_CITIZEN, 2, DB_MARK_CITIZEN, 2}},
 	[DB_HOUSEHOLD_GET] = {.sql =
 		"SELECT h.id, h.name, p.id, p.version FROM households h"
@@ -797,7 +861,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" (SELECT COUNT(*) FROM citizens), (SELECT COUNT(*) FROM children),"
 		" (SELECT COUNT(*) FROM dreams), (SELECT COUNT(*) FROM goals),"
 		" (SELECT COUNT(*) FROM proposals), (SELECT COUNT(*) FROM proposal_comments),"
-		" (SELECT COUNT(*) FROM plan_acceptances), (SELECT COUNT(*) FROM consents),"
+		" (SELECT COUNT(*) FROM plan_acceptances), (SELECT COUNT(*) FROM plan_answers),"
+		" (SELECT COUNT(*) FROM plan_changes), (SELECT COUNT(*) FROM consents),"
 		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM audit_log)",
 		.cols = BC__MAX},
 	/* kaptajn reseal (core/reseal.c): rows sealed under a key not the

@@ -1,4 +1,5 @@
 /* goal.c: the caseworker's goals and sub-goals (see goal.h). */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,10 +86,47 @@ static enum kp_err hours_text(struct arena *a, const struct goal_in *in, const c
 	return KP_OK;
 }
 
+/* A goal's fields as the citizen reads them; NULL: none. */
+struct goal_vals {
+	const char *title, *description, *area, *legal_basis, *status, *hours;
+};
+
+/* Notes into d the fields of goal id that differ between before and after
+ * (added: a new goal, before all NULL), named by the goal's title. */
+static void goal_diff(struct arena *a, struct plan_diff *d, long long id, bool is_sub,
+                      bool added, const struct goal_vals *before, const struct goal_vals *after)
+{
+	static const struct {
+		const char *field, *label;
+		size_t at;
+	} fields[] = {
+		{"title", "titel", offsetof(struct goal_vals, title)},
+		{"description", "beskrivelse", offsetof(struct goal_vals, description)},
+		{"area", "område", offsetof(struct goal_vals, area)},
+		{"status", "status", offsetof(struct goal_vals, status)},
+		{"legal_basis", "lovgrundlag", offsetof(struct goal_vals, legal_basis)},
+		{"hours_per_week", "timer om ugen", offsetof(struct goal_vals, hours)},
+	};
+	const char *kind = added ? (is_sub ? "Nyt delmål" : "Nyt mål") : (is_sub ? "Delmål" : "Mål");
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const char *b = *(const char *const *)((const char *)before + fields[i].at);
+		const char *x = *(const char *const *)((const char *)after + fields[i].at);
+
+		if (added && x != NULL && x[0] == '\0')
+			continue;
+		plan_diff_add(d, is_sub ? "subgoal" : "goal", id, fields[i].field,
+		              arena_printf(a, "%s: %s — %s", kind, after->title, fields[i].label), b,
+		              x);
+	}
+}
+
 enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long plan_id, const struct goal_in *in, long long *id,
-                        struct kp_fail *f)
+                        struct plan_diff *d, struct kp_fail *f)
 {
+	struct goal_vals none = {0}, vals;
 	unsigned long long gid = 0;
 	long long child_id = 0;
 	const char *hours;
@@ -132,6 +170,9 @@ enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *w
 	if (err != KP_OK)
 		return err;
 	*id = (long long)gid;
+	vals = (struct goal_vals){in->title, in->description, in->area, in->legal_basis,
+	                          in->status ? in->status : "active", hours};
+	goal_diff(a, d, *id, in->parent_id != 0, true, &none, &vals);
 	return KP_OK;
 }
 
@@ -158,8 +199,9 @@ static void goal_kept_fill(const struct db_res *r, size_t i, struct goal_kept *g
 
 enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long long goal_id,
                        const struct goal_in *in, const char **title, bool *is_sub,
-                       struct kp_fail *f)
+                       struct plan_diff *d, struct kp_fail *f)
 {
+	struct goal_vals was, now;
 	const char *hours, *basis;
 	struct goal_kept kept;
 	long long child_id = 0;
@@ -190,6 +232,13 @@ enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long l
 		hours = kept.hours;
 	*title = in->title != NULL ? in->title : kept.title;
 	*is_sub = kept.is_sub;
+	was = (struct goal_vals){kept.title, kept.description, kept.area, kept.legal_basis,
+	                         kept.status, kept.hours};
+	now = (struct goal_vals){*title,
+	                         in->description != NULL ? in->description : kept.description,
+	                         in->area != NULL ? in->area : kept.area, basis,
+	                         in->status != NULL ? in->status : kept.status, hours};
+	goal_diff(a, d, goal_id, kept.is_sub, false, &was, &now);
 	return db_exec(db, DB_GOAL_UPDATE,
 	               DB_ARGS(DB_STR(*title),
 	                       DB_STR(in->description != NULL ? in->description : kept.description),
@@ -244,6 +293,7 @@ enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *w
 {
 	struct caseload_citizen c;
 	long long current = 0, id = 0;
+	struct plan_diff d = {0};
 	enum kp_err err;
 
 	*out = NULL;
@@ -251,10 +301,11 @@ enum kp_err goal_create(struct db *db, struct arena *a, const struct kp_actor *w
 		return err;
 	if ((err = caseload_open_change(db, a, who, citizen_id, "goal_added", "goal", &c, f)) != KP_OK ||
 	    (err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
-	    (err = goal_insert(db, a, who, c.plan_id, in, &id, f)) != KP_OK ||
-	    (err = plan_bump(db, c.plan_id, current + 1, who,
-	                     summary(a, in->parent_id != 0 ? "Delmål tilføjet" : "Mål tilføjet",
-	                             in->title))) != KP_OK ||
+	    (err = goal_insert(db, a, who, c.plan_id, in, &id, &d, f)) != KP_OK ||
+	    (err = plan_bump_diff(db, c.plan_id, current + 1, who,
+	                          summary(a, in->parent_id != 0 ? "Delmål tilføjet" : "Mål tilføjet",
+	                                  in->title),
+	                          &d)) != KP_OK ||
 	    (err = outbox_add_plan(db, c.plan_id, "plan_awaits_yes")) != KP_OK)
 		goto out;
 	err = goal_read(db, a, c.plan_id, id, out);
@@ -275,6 +326,7 @@ enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *w
 {
 	struct caseload_citizen c;
 	const char *title, *line;
+	struct plan_diff d = {0};
 	long long current = 0;
 	enum kp_err err;
 	bool only_status, is_sub;
@@ -293,12 +345,13 @@ enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *w
 	                           arena_printf(a, "goal %lld", goal_id), &c, f);
 	if (err != KP_OK ||
 	    (err = plan_lock(db, a, c.plan_id, want, &current, f)) != KP_OK ||
-	    (err = goal_apply(db, a, c.plan_id, goal_id, in, &title, &is_sub, f)) != KP_OK)
+	    (err = goal_apply(db, a, c.plan_id, goal_id, in, &title, &is_sub, &d, f)) != KP_OK)
 		goto out;
 	line = only_status ? status_summary(in->status) : "Mål ændret";
 	if (is_sub)
 		line = arena_printf(a, "Delmål %s", line + strlen("Mål "));
-	if ((err = plan_bump(db, c.plan_id, current + 1, who, summary(a, line, title))) == KP_OK &&
+	if ((err = plan_bump_diff(db, c.plan_id, current + 1, who, summary(a, line, title), &d)) ==
+	        KP_OK &&
 	    (err = outbox_add_plan(db, c.plan_id, "plan_awaits_yes")) == KP_OK)
 		err = goal_read(db, a, c.plan_id, goal_id, out);
 out:

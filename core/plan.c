@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "caseload.h"
 #include "consent.h"
 #include "kpjson.h"
 #include "plan.h"
@@ -49,6 +50,7 @@ struct plan_head_row {
 	long long id, version;
 	bool accepted;               /* false: the citizen has said yes to none */
 	long long accepted_version;
+	long long accepted_through;  /* how far the yes covers (plan_yes_state) */
 	struct contact_row contact;
 	const char *consent, *consent_at; /* consent_at NULL: none */
 	bool frozen, course_ended;
@@ -60,6 +62,9 @@ static void plan_head_row(struct plan_head_row *h, const struct db_res *r, size_
 	h->version = db_i64(r, i, PH_VERSION);
 	h->accepted = db_cell(r, i, PH_ACCEPTED) != NULL;
 	h->accepted_version = db_i64(r, i, PH_ACCEPTED);
+	h->accepted_through = db_cell(r, i, PH_ACCEPTED_THROUGH) != NULL
+	                              ? db_i64(r, i, PH_ACCEPTED_THROUGH)
+	                              : h->accepted_version;
 	contact_row(&h->contact, r, i, PH_CONTACT_NAME);
 	h->consent = consent_state_name(db_cell(r, i, PH_CONSENT));
 	h->consent_at = db_cell(r, i, PH_CONSENT_AT);
@@ -203,9 +208,11 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 	if ((err = plan_content(db, a, h.id, &jd, &jg)) != KP_OK)
 		return err;
 	*version = h.version;
-	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s?}, s:b, s:b}", "id",
+	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s?}, s:b, s:b}", "id",
 	                 (json_int_t)h.id, "version", (json_int_t)h.version, "accepted_version",
-	                 h.accepted ? json_integer(h.accepted_version) : json_null(), "dreams", jd,
+	                 h.accepted ? json_integer(h.accepted_version) : json_null(),
+	                 "accepted_through",
+	                 h.accepted ? json_integer(h.accepted_through) : json_null(), "dreams", jd,
 	                 "goals", jg, "contact", contact_json(&h.contact), "consent", "status",
 	                 h.consent, "at", h.consent_at, "frozen", h.frozen, "course_ended",
 	                 h.course_ended);
@@ -280,7 +287,7 @@ enum kp_err plan_doc(struct db *db, struct arena *a, long long plan_id, long lon
 enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_id,
                               const char **part, long long *rev)
 {
-	const char *accepted, *contact, *consent_at;
+	const char *accepted, *through, *contact, *consent_at;
 	struct contact_row c;
 	struct db_res r;
 	enum kp_err err;
@@ -293,16 +300,20 @@ enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_
 		return KP_ENOTFOUND;
 	*rev = db_i64(&r, 0, CH_REV);
 	accepted = db_cell(&r, 0, CH_ACCEPTED);
+	through = db_cell(&r, 0, CH_ACCEPTED_THROUGH);
+	if (through == NULL)
+		through = accepted;
 	contact_row(&c, &r, 0, CH_CONTACT_NAME);
 	contact = json_text(a, contact_json(&c), false);
 	if (contact == NULL)
 		return KP_EINTERNAL;
 	consent_at = db_cell(&r, 0, CH_CONSENT_AT);
 	*part = arena_printf(a,
-	                     "\"accepted_version\":%s,\"contact\":%s,"
+	                     "\"accepted_version\":%s,\"accepted_through\":%s,\"contact\":%s,"
 	                     "\"consent\":{\"status\":\"%s\",\"at\":%s%s%s},\"frozen\":%s,"
 	                     "\"course_ended\":%s",
-	                     accepted != NULL ? accepted : "null", contact,
+	                     accepted != NULL ? accepted : "null", through != NULL ? through : "null",
+	                     contact,
 	                     consent_state_name(db_cell(&r, 0, CH_CONSENT)),
 	                     consent_at != NULL ? "\"" : "", consent_at != NULL ? consent_at : "null",
 	                     consent_at != NULL ? "\"" : "",
@@ -373,27 +384,95 @@ enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id,
 enum kp_err plan_bump(struct db *db, long long plan_id, long long new_version,
                       const struct kp_actor *who, const char *summary)
 {
+	return plan_bump_diff(db, plan_id, new_version, who, summary, NULL);
+}
+
+void plan_diff_add(struct plan_diff *d, const char *subject, long long subject_id,
+                   const char *field, const char *what, const char *before, const char *after)
+{
+	if (d == NULL || (before == NULL && after == NULL) ||
+	    (before != NULL && after != NULL && strcmp(before, after) == 0))
+		return;
+	if (d->n == PLAN_DIFF_MAX) {
+		d->overflow = true;
+		return;
+	}
+	d->f[d->n++] = (struct plan_field){subject, subject_id, field, what, before, after};
+}
+
+enum kp_err plan_bump_diff(struct db *db, long long plan_id, long long new_version,
+                           const struct kp_actor *who, const char *summary,
+                           const struct plan_diff *d)
+{
 	static const char *const kinds[KP_ACTOR__MAX] = {
 		[KP_ACTOR_CITIZEN] = "citizen", [KP_ACTOR_STAFF] = "staff", [KP_ACTOR_SYSTEM] = "system"};
 	enum kp_err err;
+	size_t i;
 
+	if (d != NULL && d->overflow) {
+		fprintf(stderr, "plan %lld: a change names more than %d fields\n", plan_id,
+		        PLAN_DIFF_MAX);
+		return KP_EINTERNAL;
+	}
 	if ((err = db_exec(db, DB_PLAN_BUMP, DB_ARGS(DB_I64(plan_id)), NULL, NULL)) != KP_OK)
 		return err;
-	return db_exec(db, DB_HISTORY_INSERT,
-	               DB_ARGS(DB_I64(plan_id), DB_I64(new_version), DB_STR(kinds[who->kind]),
-	                       who->kind == KP_ACTOR_CITIZEN ? DB_I64(who->id) : DB_NULL,
-	                       who->kind == KP_ACTOR_STAFF ? DB_I64(who->id) : DB_NULL,
-	                       DB_STR(summary), DB_STR(who->request_id ? who->request_id : "")),
-	               NULL, NULL);
+	err = db_exec(db, DB_HISTORY_INSERT,
+	              DB_ARGS(DB_I64(plan_id), DB_I64(new_version), DB_STR(kinds[who->kind]),
+	                      who->kind == KP_ACTOR_CITIZEN ? DB_I64(who->id) : DB_NULL,
+	                      who->kind == KP_ACTOR_STAFF ? DB_I64(who->id) : DB_NULL,
+	                      DB_STR(summary), DB_STR(who->request_id ? who->request_id : "")),
+	              NULL, NULL);
+	for (i = 0; err == KP_OK && d != NULL && i < d->n; i++) {
+		const struct plan_field *c = &d->f[i];
+
+		err = db_exec(db, DB_PLAN_CHANGE_INSERT,
+		              DB_ARGS(DB_I64(plan_id), DB_I64(new_version), DB_STR(c->subject),
+		                      DB_I64(c->subject_id), DB_STR(c->field), DB_STR(c->what),
+		                      DB_OPTSTR(c->before), DB_OPTSTR(c->after)),
+		              NULL, NULL);
+	}
+	if (err != KP_OK)
+		return err;
+	/* The rule of plan_yes_state: only the citizen's own edit of their own
+	 * dream keeps a yes standing, and only that citizen's. */
+	if (d != NULL && d->own_dream && who->kind == KP_ACTOR_CITIZEN)
+		return db_exec(db, DB_CITIZEN_YES_CARRY,
+		               DB_ARGS(DB_I64(new_version), DB_I64(who->id), DB_I64(new_version - 1)),
+		               NULL, NULL);
+	/* A staff change that leaves the plan awaiting a yes tells the citizen
+	 * through the outbox: goal_create and goal_update queue it. */
+	return KP_OK;
 }
 
-/* Finds a live dream of the actor's plan; checks authorship. */
+const char *const plan_yes_names[PLAN_YES__MAX + 1] = {
+	[PLAN_YES_NONE] = "none", [PLAN_YES_CURRENT] = "current",
+	[PLAN_YES_OWN_DREAMS] = "own_dreams_edited", [PLAN_YES_OUTDATED] = "outdated",
+	[PLAN_YES__MAX] = NULL};
+
+enum plan_yes plan_yes_state(bool accepted, long long accepted_version,
+                             long long accepted_through, long long version)
+{
+	if (!accepted)
+		return PLAN_YES_NONE;
+	if (accepted_version >= version)
+		return PLAN_YES_CURRENT;
+	return accepted_through >= version ? PLAN_YES_OWN_DREAMS : PLAN_YES_OUTDATED;
+}
+
+bool plan_yes_stands(enum plan_yes y)
+{
+	return y == PLAN_YES_CURRENT || y == PLAN_YES_OWN_DREAMS;
+}
+
+/* Finds a live dream of the actor's plan; checks authorship. *text: the
+ * dream's text as kept. */
 static enum kp_err dream_find(struct db *db, struct arena *a, const struct kp_actor *who,
-                              long long dream_id, struct kp_fail *f)
+                              long long dream_id, const char **text, struct kp_fail *f)
 {
 	struct db_res r;
 	enum kp_err err;
 
+	*text = NULL;
 	err = db_query(db, a, DB_DREAM_GET, DB_ARGS(DB_I64(dream_id), DB_I64(who->plan_id)), &r);
 	if (err != KP_OK)
 		return err;
@@ -402,6 +481,7 @@ static enum kp_err dream_find(struct db *db, struct arena *a, const struct kp_ac
 	if (db_i64(&r, 0, DG_AUTHOR_ID) != who->id)
 		return KP_FAIL(f, KP_EFORBIDDEN, "not_author",
 		               "only the person who wrote a dream can change it");
+	*text = db_cell(&r, 0, DG_TEXT);
 	return KP_OK;
 }
 
@@ -415,7 +495,11 @@ static enum kp_err dream_change(struct db *db, struct arena *a, const struct kp_
 	static const char *const summary[] = {
 		[DREAM_CREATE] = "Drøm tilføjet", [DREAM_UPDATE] = "Drøm ændret",
 		[DREAM_DELETE] = "Drøm fjernet"};
+	static const char *const field[] = {
+		[DREAM_CREATE] = "added", [DREAM_UPDATE] = "text", [DREAM_DELETE] = "removed"};
 	unsigned long long id = (unsigned long long)dream_id;
+	struct plan_diff d = {.own_dream = true};
+	const char *kept = NULL;
 	long long current = 0;
 	enum kp_err err;
 
@@ -431,19 +515,21 @@ static enum kp_err dream_change(struct db *db, struct arena *a, const struct kp_
 		              DB_ARGS(DB_I64(who->plan_id), DB_I64(who->id), DB_STR(text)), NULL, &id);
 		break;
 	case DREAM_UPDATE:
-		if ((err = dream_find(db, a, who, dream_id, f)) == KP_OK)
+		if ((err = dream_find(db, a, who, dream_id, &kept, f)) == KP_OK)
 			err = db_exec(db, DB_DREAM_UPDATE,
 			              DB_ARGS(DB_STR(text), DB_I64(dream_id), DB_I64(who->plan_id)),
 			              NULL, NULL);
 		break;
 	case DREAM_DELETE:
-		if ((err = dream_find(db, a, who, dream_id, f)) == KP_OK)
+		if ((err = dream_find(db, a, who, dream_id, &kept, f)) == KP_OK)
 			err = db_exec(db, DB_DREAM_DELETE, DB_ARGS(DB_I64(dream_id), DB_I64(who->plan_id)),
 			              NULL, NULL);
 		break;
 	}
+	/* The summary names the change; a dream has no title of its own. */
+	plan_diff_add(&d, "dream", (long long)id, field[op], summary[op], kept, text);
 	if (err == KP_OK)
-		err = plan_bump(db, who->plan_id, current + 1, who, summary[op]);
+		err = plan_bump_diff(db, who->plan_id, current + 1, who, summary[op], &d);
 out:
 	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
@@ -475,26 +561,96 @@ enum kp_err dream_delete(struct db *db, struct arena *a, const struct kp_actor *
 	return dream_change(db, a, who, DREAM_DELETE, dream_id, NULL, want, NULL, version, f);
 }
 
-enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *who,
-                        long long version, json_t **out, struct kp_fail *f)
+/* The goals of the plan as a receipt lists them: title, area and status,
+ * sub-goals by title and status; the dreams' texts. Steals jd and jg. */
+static json_t *receipt_content(json_t *jd, json_t *jg)
 {
-	char at[32];
+	json_t *goals = json_array(), *dreams = json_array(), *g, *sg, *subs, *x;
+	size_t i, j;
+
+	if (goals == NULL || dreams == NULL)
+		goto fail;
+	json_array_foreach(jd, i, x)
+		if (kp_json_push(dreams, json_string(json_string_value(json_object_get(x, "text")))))
+			goto fail;
+	json_array_foreach(jg, i, g) {
+		if ((subs = json_array()) == NULL)
+			goto fail;
+		json_array_foreach(json_object_get(g, "subgoals"), j, sg)
+			if (kp_json_push(subs, json_pack("{s:O, s:O}", "title",
+			                                 json_object_get(sg, "title"), "status",
+			                                 json_object_get(sg, "status"))) != 0) {
+				json_decref(subs);
+				goto fail;
+			}
+		if (kp_json_push(goals, json_pack("{s:O, s:O, s:O, s:o}", "title",
+		                                  json_object_get(g, "title"), "area",
+		                                  json_object_get(g, "area"), "status",
+		                                  json_object_get(g, "status"), "subgoals", subs)) != 0)
+			goto fail;
+	}
+	json_decref(jd);
+	json_decref(jg);
+	return json_pack("{s:o, s:o}", "goals", goals, "dreams", dreams);
+fail:
+	json_decref(goals);
+	json_decref(dreams);
+	json_decref(jd);
+	json_decref(jg);
+	return NULL;
+}
+
+/* The time now as the API writes it, and as the database takes it. */
+static void now_texts(char api[32], char sql[32])
+{
 	struct tm tm;
-	time_t now;
+	time_t now = time(NULL);
+
+	gmtime_r(&now, &tm);
+	strftime(api, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(sql, 32, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Inside a transaction: locks the citizen's plan and checks that version is
+ * its current one. */
+static enum kp_err answer_lock(struct db *db, struct arena *a, const struct kp_actor *who,
+                               long long version, struct kp_fail *f)
+{
 	long long current = 0;
 	enum kp_err err;
 
+	/* The lock keeps the version from moving between the check and the
+	 * row that records the answer. */
+	if ((err = plan_lock(db, a, who->plan_id, PLAN_ANY_VERSION, &current, f)) != KP_OK)
+		return err;
+	if (version != current)
+		return KP_FAIL(f, KP_ECONFLICT, "version_conflict",
+		               arena_printf(a, "version %lld is not the current version (%lld)",
+		                            version, current));
+	return KP_OK;
+}
+
+enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *who,
+                        long long version, json_t **out, struct kp_fail *f)
+{
+	char at[32], sql_at[32];
+	const char *text = NULL;
+	json_t *jd, *jg, *receipt = NULL;
+	enum kp_err err;
+
 	*out = NULL;
+	now_texts(at, sql_at);
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	/* The lock keeps the version from moving between the check and the
-	 * row that records the yes. */
-	if ((err = plan_lock(db, a, who->plan_id, PLAN_ANY_VERSION, &current, f)) != KP_OK)
+	if ((err = answer_lock(db, a, who, version, f)) != KP_OK ||
+	    (err = plan_content(db, a, who->plan_id, &jd, &jg)) != KP_OK)
 		goto out;
-	if (version != current) {
-		err = KP_FAIL(f, KP_ECONFLICT, "version_conflict",
-		              arena_printf(a, "version %lld is not the current version (%lld)",
-		                           version, current));
+	/* What was agreed, kept with the yes: the plan as it is under the lock. */
+	receipt = receipt_content(jd, jg);
+	if (receipt == NULL || json_object_set_new(receipt, "version", json_integer(version)) != 0 ||
+	    json_object_set_new(receipt, "accepted_at", json_string(at)) != 0 ||
+	    (text = json_text(a, json_incref(receipt), false)) == NULL) {
+		err = KP_EINTERNAL;
 		goto out;
 	}
 	err = db_exec(db, DB_ACCEPTANCE_INSERT,
@@ -502,14 +658,253 @@ enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *w
 	                      DB_STR(who->request_id ? who->request_id : "")),
 	              NULL, NULL);
 	if (err == KP_OK)
+		err = db_exec(db, DB_ANSWER_INSERT,
+		              DB_ARGS(DB_I64(who->plan_id), DB_I64(who->id), DB_I64(version),
+		                      DB_STR("yes"), DB_NULL, DB_STR(text), DB_STR(sql_at),
+		                      DB_STR(who->request_id ? who->request_id : "")),
+		              NULL, NULL);
+	/* A yes answers the citizen's own "not yet". */
+	if (err == KP_OK)
+		err = db_exec(db, DB_ANSWER_CLOSE, DB_ARGS(DB_NULL, DB_I64(who->id)), NULL, NULL);
+	if (err == KP_OK)
 		err = db_exec(db, DB_CITIZEN_ACCEPTED_SET, DB_ARGS(DB_I64(version), DB_I64(who->id)),
 		              NULL, NULL);
 out:
+	if ((err = db_tx_end(db, err)) != KP_OK) {
+		json_decref(receipt);
+		return err;
+	}
+	if (json_object_set_new(receipt, "answer", json_string("yes")) != 0) {
+		json_decref(receipt);
+		return KP_EINTERNAL;
+	}
+	*out = receipt;
+	return KP_OK;
+}
+
+enum kp_err plan_not_yet(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long version, const char *comment, json_t **out,
+                         struct kp_fail *f)
+{
+	char at[32], sql_at[32];
+	enum kp_err err;
+
+	*out = NULL;
+	now_texts(at, sql_at);
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
+	if ((err = answer_lock(db, a, who, version, f)) != KP_OK)
+		goto out;
+	err = db_exec(db, DB_ANSWER_INSERT,
+	              DB_ARGS(DB_I64(who->plan_id), DB_I64(who->id), DB_I64(version),
+	                      DB_STR("not_yet"), DB_OPTSTR(comment), DB_NULL, DB_STR(sql_at),
+	                      DB_STR(who->request_id ? who->request_id : "")),
+	              NULL, NULL);
+out:
 	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
-	now = time(NULL);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
-	*out = json_pack("{s:I, s:s}", "version", (json_int_t)version, "accepted_at", at);
+	*out = json_pack("{s:I, s:s, s:s, s:s?}", "version", (json_int_t)version, "answer",
+	                 "not_yet", "at", at, "comment", comment);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+/* DB_YES_STATE's row, and the state of the yes it gives. */
+struct yes_row {
+	bool accepted;
+	long long accepted_version, through, version, plan_id;
+	enum plan_yes state;
+};
+
+static enum kp_err yes_read(struct db *db, struct arena *a, long long citizen_id,
+                            struct yes_row *y)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	if ((err = db_query(db, a, DB_YES_STATE, DB_ARGS(DB_I64(citizen_id)), &r)) != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_ENOTFOUND;
+	y->accepted = db_cell(&r, 0, YS_ACCEPTED) != NULL;
+	y->accepted_version = db_i64(&r, 0, YS_ACCEPTED);
+	y->through = db_cell(&r, 0, YS_THROUGH) != NULL ? db_i64(&r, 0, YS_THROUGH)
+	                                                 : y->accepted_version;
+	y->version = db_i64(&r, 0, YS_VERSION);
+	y->plan_id = db_i64(&r, 0, YS_PLAN_ID);
+	y->state = plan_yes_state(y->accepted, y->accepted_version, y->through, y->version);
+	return KP_OK;
+}
+
+/* The open not_yet of citizen_id as JSON, or null; NULL on failure. */
+static json_t *not_yet_json(struct db *db, struct arena *a, long long citizen_id)
+{
+	struct db_res r;
+
+	if (db_query(db, a, DB_ANSWER_NOT_YET, DB_ARGS(DB_I64(citizen_id)), &r) != KP_OK)
+		return NULL;
+	if (r.nrows == 0)
+		return json_null();
+	return json_pack("{s:I, s:s, s:s?}", "version", (json_int_t)db_i64(&r, 0, AN_VERSION), "at",
+	                 db_cell(&r, 0, AN_AT), "comment", db_cell(&r, 0, AN_COMMENT));
+}
+
+enum kp_err plan_acceptance_staff(struct db *db, struct arena *a, long long citizen_id,
+                                  json_t **out)
+{
+	struct yes_row y;
+	json_t *not_yet;
+	enum kp_err err;
+
+	*out = NULL;
+	if ((err = yes_read(db, a, citizen_id, &y)) != KP_OK)
+		return err;
+	if ((not_yet = not_yet_json(db, a, citizen_id)) == NULL)
+		return KP_EINTERNAL;
+	*out = json_pack("{s:I, s:o, s:o, s:s, s:o}", "version", (json_int_t)y.version,
+	                 "accepted_version", y.accepted ? json_integer(y.accepted_version) : json_null(),
+	                 "accepted_through", y.accepted ? json_integer(y.through) : json_null(),
+	                 "state", plan_yes_names[y.state], "not_yet", not_yet);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+enum kp_err plan_acceptance(struct db *db, struct arena *a, const struct kp_actor *who,
+                            json_t **out)
+{
+	json_t *receipt = NULL;
+	const char *kept;
+	struct db_res r;
+	enum kp_err err;
+	bool accepted;
+
+	if ((err = plan_acceptance_staff(db, a, who->id, out)) != KP_OK)
+		return err;
+	accepted = json_is_integer(json_object_get(*out, "accepted_version"));
+	err = db_query(db, a, DB_ANSWER_LAST_YES, DB_ARGS(DB_I64(who->id), DB_I64(who->plan_id)), &r);
+	/* A yes from before receipts were kept has its time and version only. */
+	if (err == KP_OK && r.nrows == 0 && accepted)
+		err = db_query(db, a, DB_ACCEPTANCE_LAST,
+		               DB_ARGS(DB_I64(who->id), DB_I64(who->plan_id)), &r);
+	if (err == KP_OK && r.nrows == 1) {
+		kept = db_cell(&r, 0, AY_RECEIPT);
+		receipt = kept != NULL ? json_loads(kept, 0, NULL)
+		                       : json_pack("{s:I, s:s, s:n, s:n}", "version",
+		                                   (json_int_t)db_i64(&r, 0, AY_VERSION), "accepted_at",
+		                                   db_cell(&r, 0, AY_AT), "goals", "dreams");
+		if (receipt == NULL)
+			err = KP_EINTERNAL;
+	}
+	if (err == KP_OK &&
+	    json_object_set_new(*out, "receipt", receipt != NULL ? receipt : json_null()) != 0)
+		err = KP_EINTERNAL;
+	if (err != KP_OK) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+/* DB_PLAN_CHANGES_SINCE's row. */
+struct change_row {
+	long long version, actor_citizen, subject_id;
+	const char *at, *actor_kind, *by_name, *by_title, *summary;
+	const char *subject, *field, *what, *before, *after; /* subject NULL: no field */
+};
+
+static void change_row(struct change_row *c, const struct db_res *r, size_t i)
+{
+	c->version = db_i64(r, i, PCH_VERSION);
+	c->at = db_cell(r, i, PCH_AT);
+	c->actor_kind = db_cell(r, i, PCH_ACTOR_KIND);
+	c->actor_citizen = db_i64(r, i, PCH_ACTOR_CITIZEN);
+	c->by_name = db_cell(r, i, PCH_BY_NAME);
+	c->by_title = db_cell(r, i, PCH_BY_TITLE);
+	c->summary = db_cell(r, i, PCH_SUMMARY);
+	c->subject = db_cell(r, i, PCH_SUBJECT);
+	c->subject_id = db_i64(r, i, PCH_SUBJECT_ID);
+	c->field = db_cell(r, i, PCH_FIELD);
+	c->what = db_cell(r, i, PCH_WHAT);
+	c->before = db_cell(r, i, PCH_BEFORE);
+	c->after = db_cell(r, i, PCH_AFTER);
+}
+
+/* Row i of DB_PLAN_CHANGES_SINCE as seen by citizen me; NULL when out of
+ * memory. */
+static json_t *change_json(const struct db_res *r, size_t i, long long me)
+{
+	struct change_row c;
+	bool you;
+
+	change_row(&c, r, i);
+	you = strcmp(c.actor_kind, "citizen") == 0 && c.actor_citizen == me;
+	return json_pack("{s:I, s:s, s:{s:s, s:s, s:s?, s:b}, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b}",
+	                 "version", (json_int_t)c.version, "at", c.at,
+	                 "by", "kind", c.actor_kind, "name", c.by_name, "role", c.by_title, "you",
+	                 you,
+	                 "summary", c.summary, "what", c.subject != NULL ? c.what : c.summary,
+	                 "before", c.before, "after", c.after, "subject", c.subject,
+	                 "field", c.field,
+	                 /* The citizen's own edit of their own dream: no new yes. */
+	                 "own", you && c.subject != NULL && strcmp(c.subject, "dream") == 0);
+}
+
+enum kp_err plan_changes(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long since, json_t **out, struct kp_fail *f)
+{
+	struct yes_row y;
+	struct db_res r;
+	json_t *list;
+	enum kp_err err;
+	size_t i;
+
+	*out = NULL;
+	if ((err = yes_read(db, a, who->id, &y)) != KP_OK)
+		return err;
+	if (since < 0)
+		since = y.accepted ? y.accepted_version : 0;
+	else if (since > y.version)
+		return KP_FAIL(f, KP_EINVAL, "invalid_since",
+		               arena_printf(a, "since: %lld is above the current version (%lld)", since,
+		                            y.version));
+	err = db_query(db, a, DB_PLAN_CHANGES_SINCE,
+	               DB_ARGS(DB_I64(y.plan_id), DB_I64(since), DB_I64(y.version)), &r);
+	if (err != KP_OK)
+		return err;
+	if ((list = json_array()) == NULL)
+		return KP_EINTERNAL;
+	for (i = 0; i < r.nrows; i++)
+		if (kp_json_push(list, change_json(&r, i, who->id)) != 0) {
+			json_decref(list);
+			return KP_EINTERNAL;
+		}
+	*out = json_pack("{s:I, s:I, s:o, s:o, s:s, s:o}", "since", (json_int_t)since, "version",
+	                 (json_int_t)y.version, "accepted_version",
+	                 y.accepted ? json_integer(y.accepted_version) : json_null(),
+	                 "accepted_through", y.accepted ? json_integer(y.through) : json_null(),
+	                 "state", plan_yes_names[y.state], "changes", list);
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+enum kp_err plan_not_yet_acknowledge(struct db *db, struct arena *a, const struct kp_actor *who,
+                                     long long citizen_id, json_t **out, struct kp_fail *f)
+{
+	struct caseload_citizen c;
+	unsigned long long closed = 0;
+	enum kp_err err;
+
+	*out = NULL;
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
+	if ((err = caseload_open(db, a, who, citizen_id, "not_yet_acknowledged", "plan answer",
+	                         &c)) != KP_OK)
+		goto out;
+	err = db_exec(db, DB_ANSWER_CLOSE, DB_ARGS(DB_I64(who->id), DB_I64(c.id)), &closed, NULL);
+	if (err == KP_OK && closed == 0)
+		err = KP_FAIL(f, KP_ECONFLICT, "nothing_open",
+		              "the citizen has no open \"not yet\" to acknowledge");
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
+		return err;
+	*out = json_pack("{s:I}", "acknowledged", (json_int_t)closed);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 

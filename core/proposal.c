@@ -527,7 +527,7 @@ static void proposal_decide_row(struct proposal_decide_row *p, const struct db_r
 static enum kp_err proposal_apply(struct db *db, struct arena *a, const struct kp_actor *who,
                                   long long plan_id, const struct proposal_decide_row *p,
                                   const struct proposal_decision *d, long long *goal_id,
-                                  const char **title, struct kp_fail *f)
+                                  const char **title, struct plan_diff *diff, struct kp_fail *f)
 {
 	const char *kind = p->kind;
 	struct goal_in g = d->goal;
@@ -547,7 +547,7 @@ static enum kp_err proposal_apply(struct db *db, struct arena *a, const struct k
 			                       : "legal_basis: approving a new goal needs its legal basis");
 		g.status = "active";
 		*title = g.title;
-		return goal_insert(db, a, who, plan_id, &g, goal_id, f);
+		return goal_insert(db, a, who, plan_id, &g, goal_id, diff, f);
 	}
 	if (strcmp(kind, "retire_goal") == 0) {
 		g = GOAL_IN_NONE;
@@ -555,7 +555,7 @@ static enum kp_err proposal_apply(struct db *db, struct arena *a, const struct k
 	} else {
 		g.status = NULL;
 	}
-	return goal_apply(db, a, plan_id, *goal_id, &g, title, &is_sub, f);
+	return goal_apply(db, a, plan_id, *goal_id, &g, title, &is_sub, diff, f);
 }
 
 enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_actor *who,
@@ -567,6 +567,7 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 	unsigned long long decided = 0;
 	const char *status, *title = NULL;
 	struct proposal_decide_row pr;
+	struct plan_diff diff = {0};
 	json_t *p = NULL;
 	struct db_res r;
 	enum kp_err err;
@@ -616,10 +617,11 @@ enum kp_err proposal_decide(struct db *db, struct arena *a, const struct kp_acto
 		goto out;
 	}
 	if (d->approve) {
-		if ((err = proposal_apply(db, a, who, c.plan_id, &pr, d, &goal_id, &title, f)) !=
+		if ((err = proposal_apply(db, a, who, c.plan_id, &pr, d, &goal_id, &title, &diff, f)) !=
 		            KP_OK ||
-		    (err = plan_bump(db, c.plan_id, current + 1, who,
-		                     arena_printf(a, "Forslag godkendt: %s", title))) != KP_OK)
+		    (err = plan_bump_diff(db, c.plan_id, current + 1, who,
+		                          arena_printf(a, "Forslag godkendt: %s", title), &diff)) !=
+		            KP_OK)
 			goto out;
 		current++;
 	}

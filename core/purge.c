@@ -33,7 +33,7 @@ static void purge_due_row(struct purge_due *d, const struct db_res *r, size_t i)
  * as its one argument; comments before their proposals. */
 static const enum db_stmt purge_own[] = {
 	DB_PURGE_COMMENTS, DB_PURGE_PROPOSALS, DB_PURGE_MEETINGS,
-	DB_PURGE_CONSENTS, DB_PURGE_ACCEPTANCES, DB_PURGE_SESSIONS,
+	DB_PURGE_CONSENTS, DB_PURGE_ACCEPTANCES, DB_PURGE_ANSWERS, DB_PURGE_SESSIONS,
 	DB_PURGE_OUTBOX, DB_PURGE_NOTIFY,
 };
 
@@ -41,7 +41,8 @@ static const enum db_stmt purge_own[] = {
  * plan as its one argument; the history goes before the purge's own
  * version is written. */
 static const enum db_stmt purge_plan[] = {
-	DB_PURGE_DREAMS, DB_PURGE_GOALS, DB_PURGE_CHILDREN, DB_PURGE_HISTORY, DB_PURGE_DOCS,
+	DB_PURGE_CHANGES, DB_PURGE_DREAMS, DB_PURGE_GOALS, DB_PURGE_CHILDREN, DB_PURGE_HISTORY,
+	DB_PURGE_DOCS,
 };
 
 /* One citizen, in one transaction: due is checked again under the row's
@@ -75,8 +76,11 @@ static enum kp_err purge_one(struct db *db, struct arena *a, const struct purge_
 		goto out;
 	if (shared) {
 		/* The others keep the plan; only what is this citizen's goes. */
-		err = db_exec(db, DB_PURGE_OWN_DREAMS, DB_ARGS(DB_I64(d->plan_id), DB_I64(d->id)), NULL,
-		              NULL);
+		err = db_exec(db, DB_PURGE_OWN_DREAM_CHANGES,
+		              DB_ARGS(DB_I64(d->plan_id), DB_I64(d->id)), NULL, NULL);
+		if (err == KP_OK)
+			err = db_exec(db, DB_PURGE_OWN_DREAMS,
+			              DB_ARGS(DB_I64(d->plan_id), DB_I64(d->id)), NULL, NULL);
 		if (err == KP_OK)
 			err = db_exec(db, DB_PURGE_HISTORY_ACTOR,
 			              DB_ARGS(DB_I64(d->plan_id), DB_I64(d->id)), NULL, NULL);

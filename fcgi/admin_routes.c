@@ -132,6 +132,8 @@ const struct route admin_routes[] = {
 	 BODY(enrol_body)},
 	{M_GET, "/admin/api/v1/citizens/{id}/plan", h_admin_plan, R_SESSION, NULL, 0},
 	{M_GET, "/admin/api/v1/citizens/{id}/audit", h_admin_audit, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/citizens/{id}/not-yet/acknowledgement", h_admin_not_yet_ack,
+	 R_SESSION, NULL, 0},
 	{M_POST, "/admin/api/v1/citizens/{id}/cpr", h_admin_cpr, R_SESSION | R_CASEWORKER, NULL, 0},
 	{M_POST, "/admin/api/v1/citizens/{id}/goals", h_admin_goal_create,
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(goal_body)},

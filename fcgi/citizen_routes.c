@@ -15,8 +15,12 @@ static const struct vfield dream_body[] = {
 	{"text", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
 };
 
+static const char *const accept_answer_names[] = {"yes", "not_yet", NULL};
+
 static const struct vfield accept_body[] = {
 	{"version", V_INT, true, 1, 2147483647LL, NULL},
+	{"answer", V_ENUM, false, 0, 0, accept_answer_names},
+	{"comment", V_TEXT, false, 1, KP_TEXT_MAX, NULL},
 };
 
 static const struct vfield proposal_body[] = {
@@ -63,6 +67,8 @@ const struct route citizen_routes[] = {
 	{M_DELETE, "/api/v1/plan/dreams/{id}", h_dream_delete, R_SESSION | R_CHANGE, NULL, 0},
 	{M_POST, "/api/v1/plan/acceptance", h_plan_accept, R_SESSION | R_CHANGE | R_JSON,
 	 BODY(accept_body)},
+	{M_GET, "/api/v1/plan/acceptance", h_plan_acceptance, R_SESSION | R_CONSENT, NULL, 0},
+	{M_GET, "/api/v1/plan/changes", h_plan_changes, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/plan/history", h_plan_history, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/contact", h_contact_get, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/access-log", h_access_log, R_SESSION, NULL, 0},

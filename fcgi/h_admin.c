@@ -6,6 +6,7 @@
 #include "caseload.h"
 #include "course.h"
 #include "internal.h"
+#include "plan.h"
 
 enum kp_err h_admin_citizens(struct req *r)
 {
@@ -40,6 +41,18 @@ enum kp_err h_admin_plan(struct req *r)
 	respond_etag(r, version);
 	respond_json(r, 200, out);
 	return KP_OK;
+}
+
+/* The contact person has seen the citizen's "not yet" and acted on it. */
+enum kp_err h_admin_not_yet_ack(struct req *r)
+{
+	json_t *out;
+	enum kp_err err = plan_not_yet_acknowledge(r->w->db, r->a, &r->sess.who, r->ids[0], &out,
+	                                           &r->fail);
+
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
 }
 
 enum kp_err h_admin_audit(struct req *r)

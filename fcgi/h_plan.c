@@ -1,7 +1,10 @@
 /* h_plan.c: the plan, its history, the citizen's yes, the contact person
  * and the access log. */
+#include <string.h>
+
 #include "internal.h"
 #include "plan.h"
+#include "validate.h"
 
 /* The plan answer from its two parts, each from the pool's shared memory
  * when it is kept under the numbers the session query just read
@@ -53,13 +56,51 @@ enum kp_err h_plan_history(struct req *r)
 	return paging_respond(r, out, PAGING_ID, &pg);
 }
 
+/* A yes answers the receipt; "not_yet" records the answer and its comment. */
 enum kp_err h_plan_accept(struct req *r)
 {
+	long long version = json_integer_value(json_object_get(r->body, "version"));
+	const char *answer = json_string_value(json_object_get(r->body, "answer"));
+	const char *comment = json_string_value(json_object_get(r->body, "comment"));
 	json_t *out;
-	enum kp_err err = plan_accept(r->w->db, r->a, &r->sess.who,
-	                              json_integer_value(json_object_get(r->body, "version")), &out,
-	                              &r->fail);
+	enum kp_err err;
 
+	if (answer != NULL && strcmp(answer, "not_yet") == 0)
+		err = plan_not_yet(r->w->db, r->a, &r->sess.who, version, comment, &out, &r->fail);
+	else if (comment != NULL)
+		err = KP_FAIL(&r->fail, KP_EINVAL, "invalid_field",
+		              "comment: a comment goes with the answer \"not_yet\"");
+	else
+		err = plan_accept(r->w->db, r->a, &r->sess.who, version, &out, &r->fail);
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}
+
+enum kp_err h_plan_acceptance(struct req *r)
+{
+	json_t *out;
+	enum kp_err err = plan_acceptance(r->w->db, r->a, &r->sess.who, &out);
+
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}
+
+/* ?since=VERSION: 0 or a version; absent: the citizen's last yes. */
+enum kp_err h_plan_changes(struct req *r)
+{
+	const char *since = request_query(r, "since");
+	long long v = -1;
+	json_t *out;
+	enum kp_err err;
+
+	if (since != NULL && strcmp(since, "0") == 0)
+		v = 0;
+	else if (since != NULL && (v = parse_id(since, strlen(since))) <= 0)
+		return KP_FAIL(&r->fail, KP_EINVAL, "invalid_since",
+		               "since: a plan version, a whole number from 0 up to the current one");
+	err = plan_changes(r->w->db, r->a, &r->sess.who, v, &out, &r->fail);
 	if (err == KP_OK)
 		respond_json(r, 200, out);
 	return err;

@@ -69,9 +69,11 @@ enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor 
  * starts at now or later; null: none), "follow_up_due" (a follow-up
  * meeting of the plan whose time is before now and that is not marked
  * held) and "needs_action", the codes of what asks for the staff's action,
- * most urgent first: "pending_proposals", "follow_up_due",
- * "consent_missing" (none or withdrawn), "plan_not_accepted" (the citizen
- * has not said yes to the current version) and "meeting_this_week" (the
+ * most urgent first: "not_yet" (the citizen's open "not yet", with
+ * "not_yet" {"at", "comment"} on the row), "pending_proposals",
+ * "follow_up_due", "consent_missing" (none or withdrawn),
+ * "plan_not_accepted" (no standing yes: plan_yes_state, which the row
+ * gives as "acceptance_state") and "meeting_this_week" (the
  * next meeting within seven days); none once the course has ended. *out
  * is a new reference. */
 enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_keys *keys,

@@ -46,6 +46,15 @@ enum db_stmt {
 	DB_PLAN_LOCK,
 	DB_PLAN_BUMP,
 	DB_HISTORY_INSERT,
+	DB_PLAN_CHANGE_INSERT,
+	DB_CITIZEN_YES_CARRY,
+	DB_PLAN_CHANGES_SINCE,
+	DB_YES_STATE,
+	DB_ANSWER_INSERT,
+	DB_ANSWER_CLOSE,
+	DB_ANSWER_LAST_YES,
+	DB_ACCEPTANCE_LAST,
+	DB_ANSWER_NOT_YET,
 	DB_HISTORY_LIST,
 	DB_DREAM_INSERT,
 	DB_DREAM_GET,
@@ -86,12 +95,15 @@ enum db_stmt {
 	DB_PURGE_MEETINGS,
 	DB_PURGE_CONSENTS,
 	DB_PURGE_ACCEPTANCES,
+	DB_PURGE_ANSWERS,
 	DB_PURGE_SESSIONS,
+	DB_PURGE_OWN_DREAM_CHANGES,
 	DB_PURGE_OWN_DREAMS,
 	DB_PURGE_DREAMS,
 	DB_PURGE_GOALS,
 	DB_PURGE_CHILDREN,
 	DB_PURGE_HISTORY,
+	DB_PURGE_CHANGES,
 	DB_PURGE_HISTORY_ACTOR,
 	DB_PURGE_DOCS,
 	DB_PURGE_TOMBSTONE,
@@ -224,7 +236,7 @@ enum db_col_session_staff {
  * dreams and goals, with the rev it belongs to. */
 enum db_col_citizen_head {
 	CH_REV, CH_ACCEPTED, CH_CONTACT_NAME, CH_CONTACT_ROLE, CH_CONTACT_PHONE,
-	CH_CONTACT_EMAIL, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH_COURSE_ENDED, CH__MAX
+	CH_CONTACT_EMAIL, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH_COURSE_ENDED, CH_ACCEPTED_THROUGH, CH__MAX
 };
 /* DB_PLAN_DOC_GET: the kept dreams and goals of a plan and their version. */
 enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
@@ -236,7 +248,8 @@ enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
  * person's columns in the order of enum db_col_contact. */
 enum db_col_plan_head {
 	PH_ID, PH_VERSION, PH_ACCEPTED, PH_CONTACT_NAME, PH_CONTACT_ROLE, PH_CONTACT_PHONE,
-	PH_CONTACT_EMAIL, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH_COURSE_ENDED, PH__MAX
+	PH_CONTACT_EMAIL, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH_COURSE_ENDED,
+	PH_ACCEPTED_THROUGH, PH__MAX
 };
 /* DB_CONTACT_GET: the contact person; DB_PLAN_HEAD and DB_CITIZEN_HEAD have
  * the same columns in this order from their *_CONTACT_NAME on. */
@@ -255,6 +268,22 @@ enum db_col_plan_lock { PL_VERSION, PL_FROZEN, PL__MAX };
 /* DB_HISTORY_LIST (DB_HISTORY_SINCE has the same columns): a version of a
  * plan, when, by whom, what changed. */
 enum db_col_history { HI_VERSION, HI_AT, HI_BY, HI_SUMMARY, HI__MAX };
+/* DB_PLAN_CHANGES_SINCE: a version (who made it: kind, the citizen's id or
+ * NULL, the name, a staff member's title or NULL) and one changed field of
+ * it (subject NULL: the version names none; its summary stands for it). */
+enum db_col_plan_change {
+	PCH_VERSION, PCH_AT, PCH_ACTOR_KIND, PCH_ACTOR_CITIZEN, PCH_BY_NAME, PCH_BY_TITLE,
+	PCH_SUMMARY, PCH_SUBJECT, PCH_SUBJECT_ID, PCH_FIELD, PCH_WHAT, PCH_BEFORE, PCH_AFTER,
+	PCH__MAX
+};
+/* DB_YES_STATE: the citizen's last yes (NULL: none), how far it covers,
+ * and the plan's version. */
+enum db_col_yes_state { YS_ACCEPTED, YS_THROUGH, YS_VERSION, YS_PLAN_ID, YS__MAX };
+/* DB_ANSWER_LAST_YES and DB_ACCEPTANCE_LAST: a yes and its receipt (JSON
+ * text; NULL: none kept). */
+enum db_col_answer_yes { AY_VERSION, AY_AT, AY_RECEIPT, AY__MAX };
+/* DB_ANSWER_NOT_YET: an open not_yet and its comment (NULL: none). */
+enum db_col_answer_not_yet { AN_VERSION, AN_AT, AN_COMMENT, AN__MAX };
 /* DB_ACCESS_LOG: a staff member's access to a citizen's plan. */
 enum db_col_access { AC_AT, AC_NAME, AC_ROLE, AC_ACTION, AC_ID, AC__MAX };
 /* DB_PROPOSAL_GET and DB_PROPOSAL_LIST: a proposal as its citizen sees it. */
@@ -336,7 +365,8 @@ enum db_col_caseload_list {
 	CL_ID, CL_NAME, CL_HOUSEHOLD_ID, CL_PLAN_ID, CL_PLAN_VERSION, CL_ACCEPTED_VERSION,
 	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,
 	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL_CONSENT, CL_FROZEN, CL_CPR_SEALED, CL_CPR_KEY_ID,
-	CL_NEXT_MEETING, CL_FOLLOW_UP_DUE, CL__MAX
+	CL_NEXT_MEETING, CL_FOLLOW_UP_DUE, CL_ACCEPTED_THROUGH, CL_NOT_YET_AT, CL_NOT_YET_COMMENT,
+	CL__MAX
 };
 /* DB_CITIZEN_CPR: the sealed CPR number, the coordinating caseworker, the
  * id of the key the number is sealed under (NULL: sealed before 015). */
@@ -449,7 +479,8 @@ enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
  * tables' names are backup.c's). */
 enum db_col_backup_counts {
 	BC_STAFF, BC_HOUSEHOLDS, BC_PLANS, BC_PLAN_HISTORY, BC_CITIZENS, BC_CHILDREN, BC_DREAMS,
-	BC_GOALS, BC_PROPOSALS, BC_PROPOSAL_COMMENTS, BC_PLAN_ACCEPTANCES, BC_CONSENTS, BC_MEETINGS,
+	BC_GOALS, BC_PROPOSALS, BC_PROPOSAL_COMMENTS, BC_PLAN_ACCEPTANCES, BC_PLAN_ANSWERS,
+	BC_PLAN_CHANGES, BC_CONSENTS, BC_MEETINGS,
 	BC_AUDIT_LOG, BC__MAX
 };
 /* DB_MIGRATION_LOCK, DB_MIGRATION_UNLOCK */

@@ -12,6 +12,8 @@
 #include "db.h"
 #include "kp.h"
 
+struct plan_diff;
+
 struct plan_want; /* plan.h */
 
 #define GOAL_LEGAL_BASIS_MAX 40
@@ -75,14 +77,16 @@ enum kp_err goal_update(struct db *db, struct arena *a, const struct kp_actor *w
  * goal_insert adds in to plan_id as created by who and gives its id;
  * goal_apply changes goal_id of plan_id with the present fields of in and
  * gives its title after the change (in a) and whether it is a sub-goal.
- * Both check the legal basis and the child-related rule.
+ * Both check the legal basis and the child-related rule, and note the
+ * fields they set or change into d (plan.h; NULL: not noted) for the
+ * version's change rows.
  */
 enum kp_err goal_insert(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long plan_id, const struct goal_in *in, long long *id,
-                        struct kp_fail *f);
+                        struct plan_diff *d, struct kp_fail *f);
 enum kp_err goal_apply(struct db *db, struct arena *a, long long plan_id, long long goal_id,
                        const struct goal_in *in, const char **title, bool *is_sub,
-                       struct kp_fail *f);
+                       struct plan_diff *d, struct kp_fail *f);
 
 /* {"legal_bases": [{"code","law","title","child_related"}]} (new reference). */
 enum kp_err goal_legal_bases(struct db *db, struct arena *a, json_t **out);

@@ -78,9 +78,66 @@ json_t *plan_goal_json(const struct db_res *r, size_t row);
 enum kp_err plan_lock(struct db *db, struct arena *a, long long plan_id,
                       const struct plan_want *want, long long *version, struct kp_fail *f);
 /* Inside a transaction: raises the version to new_version and writes its
- * history row, made by who with a short summary. */
+ * history row, made by who with a short summary. plan_bump_diff with no
+ * fields named. */
 enum kp_err plan_bump(struct db *db, long long plan_id, long long new_version,
                       const struct kp_actor *who, const char *summary);
+
+/*
+ * What one change does to the plan, field by field, in words the citizen
+ * can read (GET /api/v1/plan/changes): subject "dream", "goal" or
+ * "subgoal" and its id; field "text", "title", "description", "area",
+ * "status", "legal_basis", "hours_per_week", or "added" / "removed" for a
+ * dream; what ("Mål: Få et fleksjob — titel"); before and after (NULL:
+ * none). The strings are borrowed until plan_bump_diff has run.
+ * own_dream: the change is the citizen's own edit of their own dream.
+ */
+#define PLAN_DIFF_MAX 8
+struct plan_field {
+	const char *subject;
+	long long subject_id;
+	const char *field, *what, *before, *after;
+};
+struct plan_diff {
+	size_t n;
+	bool overflow;  /* more than PLAN_DIFF_MAX fields: a bug, refused */
+	bool own_dream;
+	struct plan_field f[PLAN_DIFF_MAX];
+};
+
+/* Notes one field; nothing when before and after are the same text. d may
+ * be NULL (nothing is noted). */
+void plan_diff_add(struct plan_diff *d, const char *subject, long long subject_id,
+                   const char *field, const char *what, const char *before, const char *after);
+
+/*
+ * The one writer of a plan's versions, inside the change's transaction:
+ * raises the version to new_version, writes its history row (who, summary)
+ * and a plan_changes row per field of d (NULL: none), and applies the rule
+ * for a standing yes (plan_yes_state): a citizen's own edit of their own
+ * dream carries that citizen's yes on to the new version when it covered
+ * the version before; every other change leaves every yes behind.
+ */
+enum kp_err plan_bump_diff(struct db *db, long long plan_id, long long new_version,
+                           const struct kp_actor *who, const char *summary,
+                           const struct plan_diff *d);
+
+/*
+ * Whether a citizen's yes stands (API: "acceptance"."state"), from their
+ * last yes (accepted false: none), how far it covers (accepted_through)
+ * and the plan's version: "none", "current" (the yes is to this version),
+ * "own_dreams_edited" (to an older version, and every change since was the
+ * citizen's own edit of their own dreams: the yes stands) or "outdated"
+ * (someone else changed the plan since: a new yes is asked for).
+ */
+enum plan_yes {
+	PLAN_YES_NONE, PLAN_YES_CURRENT, PLAN_YES_OWN_DREAMS, PLAN_YES_OUTDATED, PLAN_YES__MAX
+};
+extern const char *const plan_yes_names[PLAN_YES__MAX + 1];
+enum plan_yes plan_yes_state(bool accepted, long long accepted_version,
+                             long long accepted_through, long long version);
+/* True for the states in which the yes stands. */
+bool plan_yes_stands(enum plan_yes y);
 
 /* Dreams. Each returns the plan's new version in *version and, for create
  * and update, the dream as JSON in *out (new reference). A dream of another
@@ -97,9 +154,50 @@ enum kp_err dream_delete(struct db *db, struct arena *a, const struct kp_actor *
                          struct kp_fail *f);
 
 /* The citizen says yes to version, which must be the current one
- * (KP_ECONFLICT version_conflict otherwise). The version does not change. */
+ * (KP_ECONFLICT version_conflict otherwise). The version does not change.
+ * The yes is kept with its receipt and closes the citizen's open not_yet;
+ * *out is the receipt {"version", "accepted_at", "goals", "dreams",
+ * "answer": "yes"} (new reference). */
 enum kp_err plan_accept(struct db *db, struct arena *a, const struct kp_actor *who,
                         long long version, json_t **out, struct kp_fail *f);
+
+/* The citizen answers not_yet to version, the current one (KP_ECONFLICT
+ * version_conflict otherwise), with an optional comment (validated
+ * text; NULL: none): recorded, shown to the contact person until a later
+ * yes or a staff acknowledgement; accepted_version does not change.
+ * *out {"version", "answer", "at", "comment"}. */
+enum kp_err plan_not_yet(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long version, const char *comment, json_t **out,
+                         struct kp_fail *f);
+
+/* The citizen's answer as it stands (GET /api/v1/plan/acceptance):
+ * {"version", "accepted_version", "accepted_through", "state", "receipt"
+ * (the last yes: {"version", "accepted_at", "goals", "dreams"}; goals and
+ * dreams null for a yes from before they were kept; null: no yes),
+ * "not_yet" (the open one: {"version", "at", "comment"}; null: none)}. */
+enum kp_err plan_acceptance(struct db *db, struct arena *a, const struct kp_actor *who,
+                            json_t **out);
+/* The same without the receipt, for the staff's view of citizen_id:
+ * {"version", "accepted_version", "accepted_through", "state", "not_yet"}. */
+enum kp_err plan_acceptance_staff(struct db *db, struct arena *a, long long citizen_id,
+                                  json_t **out);
+
+/* {"since", "version", "accepted_version", "state", "changes": [...]}: the
+ * versions after since up to the current one, oldest first, one entry per
+ * changed field ({"version", "at", "by": {"kind", "name", "role", "you"},
+ * "what", "before", "after", "subject", "field", "own"}); a version that
+ * names no field (made before 018, a new contact person) is one entry with
+ * its history summary as "what" and before/after null. since < 0 means the
+ * citizen's last yes (0 when none). KP_EINVAL (invalid_since) for a since
+ * above the current version. */
+enum kp_err plan_changes(struct db *db, struct arena *a, const struct kp_actor *who,
+                         long long since, json_t **out, struct kp_fail *f);
+
+/* Staff: closes the citizen's open not_yet answers (KP_ECONFLICT
+ * nothing_open when there is none); audited "not_yet_acknowledged".
+ * *out {"acknowledged": n}. */
+enum kp_err plan_not_yet_acknowledge(struct db *db, struct arena *a, const struct kp_actor *who,
+                                     long long citizen_id, json_t **out, struct kp_fail *f);
 
 /* {"versions": [...]}, one page (page.h) newest first: the versions below
  * pg->after_id; pg->next_id is the last version shown. */

@@ -20,7 +20,7 @@ import {
 
 const NEED_DB = SKIP || (!HAVE_DB && 'KAPTAJN_DB_SOCKET is not set');
 const CITIZENS = `${ADMIN}/citizens`;
-const CODES = ['pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
+const CODES = ['not_yet', 'pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
 
 /** A CPR number no one has: a real date in the 1900s and a random serial. */
 function freshCpr(day) {
@@ -118,13 +118,15 @@ describe('the caseload says what needs action', { skip: NEED_DB }, () => {
     const list = await mette.citizens();
     for (const sub of ['anna', 'ida', 'nanna']) {
       const c = list.find((x) => x.id === ids[sub]);
-      const [[pending, consent, version, accepted]] = sql(`SELECT
+      // A yes stands through the citizen's own dream edits: it covers up to accepted_through (018).
+      const [[pending, consent, version, accepted, through]] = sql(`SELECT
           (SELECT COUNT(*) FROM proposals WHERE citizen_id = c.id AND status = 'pending'), c.consent, p.version,
-          (SELECT MAX(version) FROM plan_acceptances WHERE citizen_id = c.id AND plan_id = p.id)
+          (SELECT MAX(version) FROM plan_acceptances WHERE citizen_id = c.id AND plan_id = p.id),
+          COALESCE(c.accepted_through, 0)
         FROM citizens c JOIN plans p ON p.id = c.plan_id WHERE c.id = ${sqlInt(ids[sub])}`);
       assert.equal(c.needs_action.includes('pending_proposals'), Number(pending) > 0, `${sub} pending`);
       assert.equal(c.needs_action.includes('consent_missing'), consent !== 'given', `${sub} consent`);
-      assert.equal(c.needs_action.includes('plan_not_accepted'), accepted === 'NULL' || Number(accepted) < Number(version), `${sub} accepted`);
+      assert.equal(c.needs_action.includes('plan_not_accepted'), accepted === 'NULL' || Math.max(Number(accepted), Number(through)) < Number(version), `${sub} accepted`);
     }
     // The demo data has each case: anna a pending proposal, nanna no consent, ida no yes.
     const of = (sub) => list.find((x) => x.id === ids[sub]).needs_action;

@@ -232,12 +232,15 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
     q(`INSERT INTO notification_settings (citizen_id, email, email_on) VALUES (${annaId}, 'anna.purge@example.dk', 1) ON DUPLICATE KEY UPDATE email = VALUES(email)`);
     q(`INSERT INTO outbox (citizen_id, kind, ref_id, channel, next_at, created_at) VALUES (${annaId}, 'decision', 1, 'email', UTC_TIMESTAMP(), UTC_TIMESTAMP())`);
     for (const t of ['notification_settings', 'outbox']) assert.ok(mine(t) > 0, t);
+    // Her answers (a "not yet" with its comment) and the plan's field-level changes (018).
+    q(`INSERT INTO plan_answers (plan_id, citizen_id, version, answer, comment) VALUES (${annaPlan}, ${annaId}, 1, 'not_yet', 'Vil tale om det')`);
+    q(`INSERT INTO plan_changes (plan_id, version, subject, subject_id, field, what, before_text, after_text) VALUES (${annaPlan}, 1, 'dream', 1, 'text', 'Drøm ændret', 'Før', 'Efter')`);
     const r = await kaptajn('purge');
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`^citizen ${annaId}: purged$`, 'm'));
     assert.match(r.out, /^purge: 1 purged$/m);
-    for (const t of ['proposals', 'meetings', 'consents', 'plan_acceptances', 'sessions', 'notification_settings', 'outbox']) assert.equal(mine(t), 0, t);
-    for (const t of ['dreams', 'goals', 'plan_docs']) assert.equal(count(`SELECT COUNT(*) FROM ${t} WHERE plan_id = ${annaPlan}`), 0, t);
+    for (const t of ['proposals', 'meetings', 'consents', 'plan_acceptances', 'plan_answers', 'sessions', 'notification_settings', 'outbox']) assert.equal(mine(t), 0, t);
+    for (const t of ['dreams', 'goals', 'plan_docs', 'plan_changes']) assert.equal(count(`SELECT COUNT(*) FROM ${t} WHERE plan_id = ${annaPlan}`), 0, t);
     assert.deepEqual(q(`SELECT summary FROM plan_history WHERE plan_id = ${annaPlan}`), [['Data slettet efter opbevaringsperioden']]);
     const [name, sealed, lookup, purged, outcome] = q(`SELECT name, COALESCE(cpr_sealed, 'NULL'), COALESCE(cpr_lookup, 'NULL'), purged_at IS NOT NULL, course_outcome FROM citizens WHERE id = ${annaId}`)[0];
     assert.deepEqual([name, sealed, lookup, purged, outcome], ['', 'NULL', 'NULL', '1', 'consent_withdrawn']);
@@ -279,12 +282,22 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
     assert.ok(count(`SELECT COUNT(*) FROM dreams WHERE plan_id = ${plan} AND citizen_id = ${lars}`) >= 1);
     const back = (id) => q(`UPDATE citizens SET course_ended_at = course_ended_at - INTERVAL 5 YEAR - INTERVAL 2 DAY WHERE id = ${id}`);
 
+    // A field-level change quoting each one's dream: his goes with his dreams, hers stays.
+    for (const who of [lars, sofie]) {
+      q(`INSERT INTO plan_changes (plan_id, version, subject, subject_id, field, what, before_text, after_text) SELECT ${plan}, 1, 'dream', id, 'text', 'Drøm ændret', 'Før', text FROM dreams WHERE plan_id = ${plan} AND citizen_id = ${who} LIMIT 1`);
+    }
+    const dreamChanges = (who) => count(`SELECT COUNT(*) FROM plan_changes x JOIN dreams d ON d.id = x.subject_id WHERE x.plan_id = ${plan} AND x.subject = 'dream' AND d.citizen_id = ${who}`);
+    assert.equal(dreamChanges(lars), 1);
+    const allDreamChanges = () => count(`SELECT COUNT(*) FROM plan_changes WHERE plan_id = ${plan} AND subject = 'dream'`);
+    const dreamChangesBefore = allDreamChanges();
     expectJson(await req('POST', `${ADMIN}/citizens/${lars}/course-end`, { ...peter, json: { outcome: 'job' } }), 200);
     back(lars);
     let r = await kaptajn('purge', '--citizen', String(lars));
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`citizen ${lars}: .*goes: .*own dreams \\(the plan is shared with someone whose course runs on\\)`));
     assert.equal(count(`SELECT COUNT(*) FROM dreams WHERE plan_id = ${plan} AND citizen_id = ${lars}`), 0, 'his dreams went');
+    assert.equal(allDreamChanges(), dreamChangesBefore - 1, 'the change quoting his dream went');
+    assert.equal(dreamChanges(sofie), 1, 'the change quoting her dream stays');
     assert.ok(count(`SELECT COUNT(*) FROM dreams WHERE plan_id = ${plan} AND citizen_id = ${sofie}`) >= 1, 'hers stay');
     assert.equal(count(`SELECT COUNT(*) FROM goals WHERE plan_id = ${plan}`), goals, 'the shared goals stay');
     assert.ok(count(`SELECT COUNT(*) FROM children WHERE household_id = ${household}`) >= 1, 'the child stays with the household');

@@ -115,6 +115,10 @@ function acceptanceLine(plan) {
   if (plan.accepted_version === plan.version) {
     return h('p', { class: 'plan-status plan-status-ok' }, icon('check'), t('plan.accepted', { version }));
   }
+  // Only the citizen's own dream edits since: the yes stands (the server's rule).
+  if (plan.accepted_version && plan.accepted_through === plan.version) {
+    return h('p', { class: 'plan-status plan-status-ok' }, icon('check'), t('plan.acceptedOwnEdits', { version: t('common.version', { n: plan.accepted_version }) }), ' ', h('a', { href: '#/ja' }, t('plan.seeReceipt')));
+  }
   return h(
     'p',
     { class: 'plan-status plan-status-open' },

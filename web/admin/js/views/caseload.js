@@ -13,9 +13,9 @@ import { pageHeading, skeleton, badge } from '/js/ui.js';
 import { API, loadFailed, mayDecide, me } from '../common.js';
 
 // The server's needs_action codes, as the filters list them.
-const NEEDS = ['pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
+const NEEDS = ['not_yet', 'pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
 // The codes that come before the others when sorting by action.
-const URGENT = ['pending_proposals', 'follow_up_due'];
+const URGENT = ['not_yet', 'pending_proposals', 'follow_up_due'];
 
 // Kept while the tab lives, so "back" finds the same list.
 let filterText = '';
@@ -43,6 +43,7 @@ export async function render(view, ctx) {
 }
 
 function needsBadge(c, code) {
+  if (code === 'not_yet') return badge(t('caseload.needs.not_yet'), 'warning');
   if (code === 'pending_proposals') return badge(t('caseload.pending', { n: c.pending_proposals }), 'warning');
   if (code === 'follow_up_due') return badge(t('caseload.needs.follow_up_due'), 'warning');
   if (code === 'consent_missing') return badge(c.consent === 'withdrawn' ? t('caseload.consentWithdrawn') : t('caseload.needs.consent_missing'), 'info');
@@ -58,6 +59,8 @@ function row(c, mine) {
   const about = [];
   if (c.birth_date) about.push(t('caseload.born', { date: date(c.birth_date) }));
   if (c.next_meeting_at) about.push(t('caseload.nextMeeting', { when: dateTime(c.next_meeting_at) }));
+  // The citizen's own "not yet", in their words (line breaks kept).
+  const notYet = c.not_yet && c.not_yet.comment ? h('p', { class: 'caseload-about keep-lines' }, t('caseload.notYetSaid'), ' ', h('q', null, c.not_yet.comment)) : null;
   const people = [];
   people.push(c.contact ? t('caseload.contact', { name: c.contact.name }) : t('caseload.noContact'));
   // A contact person's list says who the caseworker is; a caseworker's
@@ -68,6 +71,7 @@ function row(c, mine) {
     { class: 'caseload-row', dataset: { name: c.name.toLocaleLowerCase(), needs: (c.needs_action || []).join(' ') } },
     h('a', { class: 'caseload-name', href: `#/borger/${c.id}` }, c.name, icon('arrow-forward', 'caseload-arrow')),
     about.length ? h('p', { class: 'caseload-about' }, about.join(' · ')) : null,
+    notYet,
     notes.length ? h('p', { class: 'caseload-notes' }, notes) : null,
     h('p', { class: 'caseload-people' }, people.join(' · ')),
   );

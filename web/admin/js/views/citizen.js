@@ -37,6 +37,7 @@ export async function render(view, ctx) {
       citizenTop(id, plan.citizen.name, 'plan'),
       facts(id, plan, view, ctx),
       consent(id, plan, decide),
+      notYet(id, plan, view, ctx),
       changes(plan),
       dreams(plan),
       goals(id, plan, decide),
@@ -93,9 +94,46 @@ function facts(id, plan, view, ctx) {
   return factList([
     [t('citizen.cpr'), cprFact(id, plan.citizen, view, ctx)],
     [t('citizen.version'), String(plan.version)],
-    [t('citizen.accepted'), plan.accepted_version ? t('common.version', { n: plan.accepted_version }) : t('citizen.acceptedNone')],
+    [t('citizen.accepted'), acceptedText(plan)],
     plan.household && plan.household.length ? [t('citizen.household'), plan.household.map((p) => p.name).join(', ')] : null,
   ]);
+}
+
+/** The citizen's yes as it stands (the server's rule): a yes stands
+ * through the citizen's own dream edits, and says so. */
+function acceptedText(plan) {
+  const a = plan.acceptance || {};
+  if (!plan.accepted_version) return t('citizen.acceptedNone');
+  const n = t('common.version', { n: plan.accepted_version });
+  return a.state === 'own_dreams_edited' ? t('citizen.acceptedOwnDreams', { version: n }) : n;
+}
+
+/** The citizen's open "not yet": something to act on until the citizen
+ * says yes or a staff member marks it as dealt with. */
+function notYet(id, plan, view, ctx) {
+  const open = plan.acceptance && plan.acceptance.not_yet;
+  if (!open) return null;
+  const note = h('p', { class: 'form-hint', role: 'status' });
+  const button = h('button', { type: 'button', class: 'button button-secondary' }, t('citizen.notYetAck'));
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await api.post(citizenPath(id, 'not-yet/acknowledgement'));
+      await render(view, ctx);
+    } catch (err) {
+      if (err.kind === 'auth') return loadFailed(view, ctx, err, '');
+      button.disabled = false;
+      note.textContent = t(`errors.${err.kind}`);
+    }
+  });
+  return section(
+    'not-yet-heading',
+    t('citizen.notYetHeading'),
+    h('p', null, t('citizen.notYetText', { version: t('common.version', { n: open.version }), at: dateTime(open.at) })),
+    open.comment ? h('blockquote', { class: 'dream-text keep-lines' }, open.comment) : null,
+    button,
+    note,
+  );
 }
 
 function section(idName, heading, ...body) {

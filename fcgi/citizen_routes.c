@@ -2,6 +2,7 @@
  * It holds no admin route. */
 #include "consent.h"
 #include "internal.h"
+#include "meeting.h"
 #include "proposal.h"
 
 /* The token's own limit (TOKEN_MAX_LEN) is checked by token_verify and
@@ -28,6 +29,15 @@ static const struct vfield proposal_body[] = {
 
 static const struct vfield consent_body[] = {
 	{"action", V_ENUM, true, 0, 0, consent_citizen_action_names},
+};
+
+static const struct vfield meeting_point_body[] = {
+	{"text", V_TEXT, true, 1, MEETING_POINT_MAX, NULL},
+};
+
+static const struct vfield meeting_response_body[] = {
+	{"answer", V_ENUM, true, 0, 0, meeting_answer_names},
+	{"comment", V_TEXT, false, 0, MEETING_COMMENT_MAX, NULL},
 };
 
 #define BODY(b) b, sizeof(b) / sizeof((b)[0])
@@ -62,6 +72,12 @@ const struct route citizen_routes[] = {
 	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION | R_CHANGE,
 	 NULL, 0},
 	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION | R_CONSENT, NULL, 0},
+	{M_POST, "/api/v1/meetings/{id}/agenda", h_meeting_agenda, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(meeting_point_body)},
+	{M_POST, "/api/v1/meetings/{id}/response", h_meeting_response,
+	 R_SESSION | R_CHANGE | R_JSON, BODY(meeting_response_body)},
+	{M_GET, "/api/v1/meetings/{id}/calendar", h_meeting_calendar, R_SESSION | R_CONSENT, NULL,
+	 0},
 	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
 	/* Both pools' counters; nginx lets only the host itself reach it. */
 	{M_GET, "/metrics", h_metrics, 0, NULL, 0},

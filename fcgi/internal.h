@@ -391,6 +391,8 @@ enum kp_err h_admin_meeting_list(struct req *r);
  * ones are listed. */
 enum kp_err h_admin_legal_basis_link(struct req *r, enum kp_err err);
 enum kp_err h_admin_meeting_held(struct req *r);
+enum kp_err h_admin_meeting_minutes(struct req *r);
+enum kp_err h_admin_meeting_agenda(struct req *r);
 enum kp_err h_admin_course_end(struct req *r);
 enum kp_err h_admin_course_reopen(struct req *r);
 enum kp_err h_admin_report_overview(struct req *r);
@@ -400,6 +402,9 @@ enum kp_err h_admin_household_child(struct req *r);
 enum kp_err h_admin_household_child_export(struct req *r);
 enum kp_err h_admin_household_move_out(struct req *r);
 enum kp_err h_meeting_list(struct req *r);
+enum kp_err h_meeting_agenda(struct req *r);
+enum kp_err h_meeting_response(struct req *r);
+enum kp_err h_meeting_calendar(struct req *r);
 enum kp_err h_devidp_token(struct req *r);
 enum kp_err h_devidp_jwks(struct req *r);
 enum kp_err h_devidp_users(struct req *r);

@@ -171,7 +171,7 @@ const struct route admin_routes[] = {
 	{M_POST, "/admin/api/v1/meetings/{id}/held", h_admin_meeting_held, R_SESSION, NULL, 0},
 	{M_POST, "/admin/api/v1/meetings/{id}/minutes", h_admin_meeting_minutes, R_SESSION | R_JSON,
 	 BODY(meeting_minutes_body)},
-	{M_POST, "/admin/api/v1/meetings/{id}/agenda", h_admin_meeting_agenda, R_SESSION | R_JSON,
+	{M_POST, "/admin/api/v1/meetings/{id}/agenda", h_meeting_agenda, R_SESSION | R_JSON,
 	 BODY(meeting_point_body)},
 	{M_POST, "/admin/api/v1/citizens/{id}/course-end", h_admin_course_end,
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(course_end_body)},

@@ -75,16 +75,3 @@ enum kp_err h_admin_meeting_minutes(struct req *r)
 		respond_json(r, 200, out);
 	return err;
 }
-
-/* POST /admin/api/v1/meetings/{id}/agenda: a point of staff's own, kept
- * apart from the agenda text with its author and time. */
-enum kp_err h_admin_meeting_agenda(struct req *r)
-{
-	json_t *out;
-	enum kp_err err = meeting_point_add(r->w->db, r->a, &r->sess.who, r->ids[0],
-	                                    opt_text(r->body, "text"), r->now, &out, &r->fail);
-
-	if (err == KP_OK)
-		respond_json(r, 201, out);
-	return err;
-}

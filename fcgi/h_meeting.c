@@ -22,7 +22,8 @@ static const char *opt_text(const json_t *body, const char *name)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* POST /api/v1/meetings/{id}/agenda: the citizen's own point. */
+/* POST /api/v1/meetings/{id}/agenda: the citizen's own point; also
+ * POST /admin/api/v1/meetings/{id}/agenda, staff's. */
 enum kp_err h_meeting_agenda(struct req *r)
 {
 	json_t *out;

@@ -46,6 +46,16 @@
 	" SELECT 'sms') ch ON (ch.channel = 'email' AND s.email_on = 1)" \
 	" OR (ch.channel = 'sms' AND s.sms_on = 1)"
 
+/* The columns and joins of a meeting (enum db_col_meeting): DB_MEETING_GET,
+ * _LIST, _UPCOMING and _PAST add their WHERE. */
+#define MEETING_SELECT \
+	"SELECT m.id, m.kind, DATE_FORMAT(m.starts_at, '%Y-%m-%dT%H:%i:%sZ'), m.place, m.agenda," \
+	" m.participants, DATE_FORMAT(m.held_at, '%Y-%m-%dT%H:%i:%sZ'), m.citizen_id, m.minutes," \
+	" DATE_FORMAT(m.minutes_at, '%Y-%m-%dT%H:%i:%sZ'), s.name, r.answer, r.comment," \
+	" DATE_FORMAT(r.answered_at, '%Y-%m-%dT%H:%i:%sZ')" \
+	" FROM meetings m LEFT JOIN staff s ON s.id = m.minutes_by" \
+	" LEFT JOIN meeting_responses r ON r.meeting_id = m.id"
+
 /* A number macro as SQL text. */
 #define SQL_NUM(n) SQL_NUM_(n)
 #define SQL_NUM_(n) #n
@@ -373,6 +383,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"DELETE pc FROM proposal_comments pc JOIN proposals p ON p.id = pc.proposal_id"
 		" WHERE p.citizen_id = ?"},
 	[DB_PURGE_PROPOSALS] = {.sql = "DELETE FROM proposals WHERE citizen_id = ?"},
+	[DB_PURGE_MEETING_POINTS] = {.sql = "DELETE FROM meeting_points WHERE citizen_id = ?"},
+	[DB_PURGE_MEETING_RESPONSES] = {.sql = "DELETE FROM meeting_responses WHERE citizen_id = ?"},
 	[DB_PURGE_MEETINGS] = {.sql = "DELETE FROM meetings WHERE citizen_id = ?"},
 	[DB_PURGE_CONSENTS] = {.sql = "DELETE FROM consents WHERE citizen_id = ?"},
 	[DB_PURGE_ACCEPTANCES] = {.sql = "DELETE FROM plan_acceptances WHERE citizen_id = ?"},
@@ -651,25 +663,17 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_CITIZEN_REV_BUMP] = {.sql = "UPDATE citizens SET rev = rev + 1 WHERE id = ?",
 		.fact = {DB_MARK_NONE, 0, DB_MARK_CITIZEN, 0}},
 	/* admin: meetings, follow-ups, course end, reports */
-	/* The meeting statements that return rows share their first eight
-	 * columns: id, kind, starts_at, place, agenda, participants, held_at,
-	 * citizen_id. */
+	/* The meeting statements that return a meeting share MEETING_SELECT. */
 	[DB_MEETING_INSERT] = {.sql =
 		"INSERT INTO meetings (plan_id, citizen_id, kind, starts_at, place, agenda,"
 		" participants, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
-	[DB_MEETING_GET] = {.sql =
-		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
-		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE id = ?",
-		.cols = MT__MAX},
+	[DB_MEETING_GET] = {.sql = MEETING_SELECT " WHERE m.id = ?", .cols = MT__MAX},
 	[DB_MEETING_LOCK] = {.sql =
 		"SELECT held_at FROM meetings WHERE id = ? AND citizen_id = ? FOR UPDATE",
 		.cols = ML__MAX},
 	[DB_MEETING_HELD] = {.sql = "UPDATE meetings SET held_at = ? WHERE id = ? AND held_at IS NULL"},
 	[DB_MEETING_LIST] = {.sql =
-		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
-		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE citizen_id = ? ORDER BY starts_at DESC, id DESC LIMIT 1000",
+		MEETING_SELECT " WHERE m.citizen_id = ? ORDER BY m.starts_at DESC, m.id DESC LIMIT 1000",
 		.cols = MT__MAX},
 	[DB_MEETING_FOLLOW_UPS] = {.sql =
 		"SELECT COALESCE(SUM(starts_at <= ?), 0), COALESCE(SUM(held_at IS NOT NULL), 0),"
@@ -677,11 +681,39 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" FROM meetings WHERE citizen_id = ? AND kind = 'follow_up'",
 		.cols = FU__MAX},
 	[DB_MEETING_UPCOMING] = {.sql =
-		"SELECT id, kind, DATE_FORMAT(starts_at, '%Y-%m-%dT%H:%i:%sZ'), place, agenda,"
-		" participants, DATE_FORMAT(held_at, '%Y-%m-%dT%H:%i:%sZ'), citizen_id"
-		" FROM meetings WHERE citizen_id = ? AND held_at IS NULL AND starts_at >= ?"
-		" ORDER BY starts_at, id LIMIT 1000",
+		MEETING_SELECT " WHERE m.citizen_id = ? AND m.held_at IS NULL AND m.starts_at >= ?"
+		" ORDER BY m.starts_at, m.id LIMIT 1000",
 		.cols = MT__MAX},
+	/* Held, or begun before ? = now: the past ones, newest first. */
+	[DB_MEETING_PAST] = {.sql =
+		MEETING_SELECT " WHERE m.citizen_id = ? AND (m.held_at IS NOT NULL OR m.starts_at < ?)"
+		" ORDER BY m.starts_at DESC, m.id DESC LIMIT 1000",
+		.cols = MT__MAX},
+	/* ? = now, the meeting; locks it for a point, an answer or minutes. */
+	[DB_MEETING_STATE] = {.sql =
+		"SELECT m.citizen_id, m.held_at IS NOT NULL, m.starts_at < ?,"
+		" (SELECT COUNT(*) FROM meeting_points p WHERE p.meeting_id = m.id)"
+		" FROM meetings m WHERE m.id = ? FOR UPDATE",
+		.cols = MS__MAX},
+	/* ? = the citizen, then a meeting twice (0: all of the citizen's). */
+	[DB_MEETING_POINTS] = {.sql =
+		"SELECT p.id, p.meeting_id, p.text, DATE_FORMAT(p.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+		" p.staff_id IS NOT NULL, COALESCE(s.name, c.name)"
+		" FROM meeting_points p JOIN citizens c ON c.id = p.citizen_id"
+		" LEFT JOIN staff s ON s.id = p.staff_id"
+		" WHERE p.citizen_id = ? AND (? = 0 OR p.meeting_id = ?)"
+		" ORDER BY p.meeting_id, p.id LIMIT 100000",
+		.cols = MP__MAX},
+	[DB_MEETING_POINT_INSERT] = {.sql =
+		"INSERT INTO meeting_points (meeting_id, citizen_id, staff_id, text, created_at)"
+		" VALUES (?, ?, ?, ?, ?)"},
+	/* One answer per meeting: the latest counts. */
+	[DB_MEETING_RESPONSE_SET] = {.sql =
+		"INSERT INTO meeting_responses (meeting_id, citizen_id, answer, comment, answered_at)"
+		" VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE answer = VALUES(answer),"
+		" comment = VALUES(comment), answered_at = VALUES(answered_at)"},
+	[DB_MEETING_MINUTES] = {.sql =
+		"UPDATE meetings SET minutes = ?, minutes_at = ?, minutes_by = ? WHERE id = ?"},
 	/* ? = now, a period in days (for "ended within it"), the citizen. */
 	[DB_COURSE_LOCK] = {.sql =
 		"SELECT caseworker_id, course_outcome,"

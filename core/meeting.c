@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "caseload.h"
+#include "ics.h"
 #include "kpjson.h"
 #include "meeting.h"
 #include "outbox.h"
@@ -170,11 +171,13 @@ static char *participants_text(const json_t *in)
 	return text;
 }
 
-/* A row of DB_MEETING_GET, _LIST or _UPCOMING. */
+/* A row of DB_MEETING_GET, _LIST, _UPCOMING or _PAST. */
 struct meeting_row {
 	long long id, citizen_id;
 	const char *kind, *starts_at, *place, *agenda, *participants;
 	const char *held_at;     /* NULL: not yet held */
+	const char *minutes, *minutes_at, *minutes_by; /* minutes: NULL: none yet */
+	const char *answer, *comment, *answered_at;     /* answer: NULL: none yet */
 };
 
 static void meeting_row_fill(const struct db_res *r, size_t i, struct meeting_row *m)
@@ -187,40 +190,133 @@ static void meeting_row_fill(const struct db_res *r, size_t i, struct meeting_ro
 	m->participants = db_cell(r, i, MT_PARTICIPANTS);
 	m->held_at = db_cell(r, i, MT_HELD_AT);
 	m->citizen_id = db_i64(r, i, MT_CITIZEN_ID);
+	m->minutes = db_cell(r, i, MT_MINUTES);
+	m->minutes_at = db_cell(r, i, MT_MINUTES_AT);
+	m->minutes_by = db_cell(r, i, MT_MINUTES_BY);
+	m->answer = db_cell(r, i, MT_ANSWER);
+	m->comment = db_cell(r, i, MT_COMMENT);
+	m->answered_at = db_cell(r, i, MT_ANSWERED_AT);
 }
 
-/* A meeting as JSON: a new reference; NULL when out of memory or when the
- * stored participants do not parse (logged). The column holds only what
- * participants_text wrote, and jansson does not tell a text that does not
- * parse from one it had no memory to parse: either way the answer would
- * lack the participants, so neither is shown as an empty list. */
-static json_t *meeting_json(const struct meeting_row *m)
+/* A row of DB_MEETING_POINTS. */
+struct meeting_point {
+	long long id, meeting_id;
+	const char *text, *at, *by_name;
+	bool by_staff;
+};
+
+static void meeting_point_fill(const struct db_res *r, size_t i, struct meeting_point *p)
 {
-	json_t *parts = json_loads(m->participants, 0, NULL);
+	p->id = db_i64(r, i, MP_ID);
+	p->meeting_id = db_i64(r, i, MP_MEETING_ID);
+	p->text = db_cell(r, i, MP_TEXT);
+	p->at = db_cell(r, i, MP_AT);
+	p->by_staff = db_i64(r, i, MP_BY_STAFF) != 0;
+	p->by_name = db_cell(r, i, MP_BY_NAME);
+}
+
+/* A point as JSON {"id", "text", "at", "by": {"role", "name"}}: a new
+ * reference, NULL when out of memory. */
+static json_t *meeting_point_json(const struct meeting_point *p)
+{
+	return json_pack("{s:I, s:s, s:s, s:{s:s, s:s?}}", "id", (json_int_t)p->id, "text", p->text,
+	                 "at", p->at, "by", "role", p->by_staff ? "staff" : "citizen", "name",
+	                 p->by_name);
+}
+
+/* The points of meeting id among the rows of points (any order of
+ * meetings, each meeting's in order), as a new array; NULL when out of
+ * memory. */
+static json_t *meeting_points_json(const struct db_res *points, long long id)
+{
+	json_t *list = json_array();
+	struct meeting_point p;
+	size_t i;
+
+	for (i = 0; list != NULL && i < points->nrows; i++) {
+		meeting_point_fill(points, i, &p);
+		if (p.meeting_id == id && kp_json_push(list, meeting_point_json(&p)) != 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+static json_t *opt_string(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+/* A meeting as JSON with its points (rows of DB_MEETING_POINTS; those of
+ * other meetings are passed over): a new reference; NULL when out of
+ * memory or when the stored participants do not parse (logged). The column
+ * holds only what participants_text wrote, and jansson does not tell a text
+ * that does not parse from one it had no memory to parse: either way the
+ * answer would lack the participants, so neither is shown as an empty
+ * list. */
+static json_t *meeting_json(const struct meeting_row *m, const struct db_res *points)
+{
+	json_t *parts = json_loads(m->participants, 0, NULL), *out;
 
 	if (!json_is_array(parts)) {
 		fprintf(stderr, "meeting_json: the participants of meeting %lld do not parse\n", m->id);
 		json_decref(parts);
 		return NULL;
 	}
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)m->id, "kind",
-	                 m->kind, "starts_at", m->starts_at, "place", m->place, "agenda", m->agenda,
-	                 "participants", parts, "held_at",
-	                 m->held_at != NULL ? json_string(m->held_at) : json_null());
+	out = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)m->id, "kind",
+	                m->kind, "starts_at", m->starts_at, "place", m->place, "agenda", m->agenda,
+	                "participants", parts, "held_at", opt_string(m->held_at));
+	/* Each set takes its value, on failure too. */
+	if (out == NULL ||
+	    json_object_set_new(out, "points", meeting_points_json(points, m->id)) != 0 ||
+	    json_object_set_new(out, "response",
+	                        m->answer == NULL
+	                                ? json_null()
+	                                : json_pack("{s:s, s:o, s:s}", "answer", m->answer, "comment",
+	                                            opt_string(m->comment), "at",
+	                                            m->answered_at)) != 0 ||
+	    json_object_set_new(out, "minutes",
+	                        m->minutes == NULL
+	                                ? json_null()
+	                                : json_pack("{s:s, s:s, s:o}", "text", m->minutes, "at",
+	                                            m->minutes_at, "by",
+	                                            opt_string(m->minutes_by))) != 0) {
+		json_decref(out);
+		return NULL;
+	}
+	return out;
 }
 
-static json_t *meeting_row_json(const void *r, size_t i)
+/* The meetings of r with their points as a new array; NULL when out of
+ * memory. */
+struct meetings_ctx {
+	const struct db_res *r, *points;
+};
+
+static json_t *meeting_row_json(const void *ctx, size_t i)
 {
+	const struct meetings_ctx *c = ctx;
 	struct meeting_row m;
 
-	meeting_row_fill(r, i, &m);
-	return meeting_json(&m);
+	meeting_row_fill(c->r, i, &m);
+	return meeting_json(&m, c->points);
 }
 
-/* The meetings of r as a new array; NULL when out of memory. */
-static json_t *meetings_json(const struct db_res *r)
+static json_t *meetings_json(const struct db_res *r, const struct db_res *points)
 {
-	return kp_json_list(r->nrows, meeting_row_json, r);
+	struct meetings_ctx c = {r, points};
+
+	return kp_json_list(r->nrows, meeting_row_json, &c);
+}
+
+/* The points of citizen_id's meeting_id, or of all their meetings
+ * (meeting_id 0), into *out. */
+static enum kp_err meeting_points_read(struct db *db, struct arena *a, long long citizen_id,
+                                       long long meeting_id, struct db_res *out)
+{
+	return db_query(db, a, DB_MEETING_POINTS,
+	                DB_ARGS(DB_I64(citizen_id), DB_I64(meeting_id), DB_I64(meeting_id)), out);
 }
 
 /* Reads meeting id back in the transaction and ends it with err (db_tx_end);
@@ -229,15 +325,17 @@ static enum kp_err meeting_end(struct db *db, struct arena *a, enum kp_err err, 
                                json_t **out)
 {
 	struct meeting_row m;
-	struct db_res r;
+	struct db_res r, points;
 
 	if (err == KP_OK && (err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(id)), &r)) == KP_OK &&
 	    r.nrows != 1)
 		err = KP_EINTERNAL;
+	if (err == KP_OK)
+		err = meeting_points_read(db, a, db_i64(&r, 0, MT_CITIZEN_ID), id, &points);
 	if ((err = db_tx_end(db, err)) != KP_OK)
 		return err;
 	meeting_row_fill(&r, 0, &m);
-	*out = meeting_json(&m);
+	*out = meeting_json(&m, &points);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
@@ -293,7 +391,7 @@ enum kp_err meeting_list(struct db *db, struct arena *a, const struct kp_actor *
                          long long citizen_id, time_t now, json_t **out)
 {
 	struct caseload_citizen c;
-	struct db_res list, fu;
+	struct db_res list, fu, points;
 	struct follow_ups n;
 	char at[32];
 	enum kp_err err;
@@ -305,6 +403,7 @@ enum kp_err meeting_list(struct db *db, struct arena *a, const struct kp_actor *
 	/* The citizen's own meetings: the read is audited for this member
 	 * only, so it shows no other household member's. */
 	if ((err = db_query(db, a, DB_MEETING_LIST, DB_ARGS(DB_I64(c.id)), &list)) != KP_OK ||
+	    (err = meeting_points_read(db, a, c.id, 0, &points)) != KP_OK ||
 	    (err = db_query(db, a, DB_MEETING_FOLLOW_UPS,
 	                    DB_ARGS(DB_STR(at), DB_STR(at), DB_I64(c.id)), &fu)) != KP_OK)
 		return err;
@@ -312,7 +411,7 @@ enum kp_err meeting_list(struct db *db, struct arena *a, const struct kp_actor *
 		return KP_EINTERNAL;
 	follow_ups_fill(&fu, 0, &n);
 	/* json_pack fails on a NULL list (out of memory). */
-	*out = json_pack("{s:o, s:{s:I, s:I, s:I}}", "meetings", meetings_json(&list), "follow_ups",
+	*out = json_pack("{s:o, s:{s:I, s:I, s:I}}", "meetings", meetings_json(&list, &points), "follow_ups",
 	                 "due", (json_int_t)n.due, "done", (json_int_t)n.done, "outstanding",
 	                 (json_int_t)n.outstanding);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
@@ -360,15 +459,220 @@ out:
 enum kp_err meeting_upcoming(struct db *db, struct arena *a, long long citizen_id, time_t now,
                              json_t **out)
 {
-	struct db_res r;
+	struct db_res up, past, points;
 	char at[32];
 	enum kp_err err;
 
 	*out = NULL;
 	db_time(now, at);
-	err = db_query(db, a, DB_MEETING_UPCOMING, DB_ARGS(DB_I64(citizen_id), DB_STR(at)), &r);
+	if ((err = db_query(db, a, DB_MEETING_UPCOMING, DB_ARGS(DB_I64(citizen_id), DB_STR(at)),
+	                    &up)) != KP_OK ||
+	    (err = db_query(db, a, DB_MEETING_PAST, DB_ARGS(DB_I64(citizen_id), DB_STR(at)),
+	                    &past)) != KP_OK ||
+	    (err = meeting_points_read(db, a, citizen_id, 0, &points)) != KP_OK)
+		return err;
+	/* json_pack fails on a NULL list (out of memory). */
+	*out = json_pack("{s:o, s:o}", "meetings", meetings_json(&up, &points), "past",
+	                 meetings_json(&past, &points));
+	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+/* A row of DB_MEETING_STATE. */
+struct meeting_state {
+	long long citizen_id, points;
+	bool held, begun;
+};
+
+/* Locks meeting_id in the open transaction and reads its state into *st:
+ * KP_ENOTFOUND when there is no such meeting or (citizen_id > 0) it is not
+ * that citizen's. */
+static enum kp_err meeting_state_lock(struct db *db, struct arena *a, long long meeting_id,
+                                      long long citizen_id, const char *now,
+                                      struct meeting_state *st)
+{
+	struct db_res r;
+	enum kp_err err;
+
+	err = db_query(db, a, DB_MEETING_STATE, DB_ARGS(DB_STR(now), DB_I64(meeting_id)), &r);
 	if (err != KP_OK)
 		return err;
-	*out = kp_json_wrap("meetings", meetings_json(&r));
+	if (r.nrows != 1)
+		return KP_ENOTFOUND;
+	st->citizen_id = db_i64(&r, 0, MS_CITIZEN_ID);
+	st->held = db_i64(&r, 0, MS_HELD) != 0;
+	st->begun = db_i64(&r, 0, MS_BEGUN) != 0;
+	st->points = db_i64(&r, 0, MS_POINTS);
+	return citizen_id > 0 && st->citizen_id != citizen_id ? KP_ENOTFOUND : KP_OK;
+}
+
+/* For staff: the caseload gate on the meeting's citizen, audited as action
+ * on "meeting N" (the caller's transaction is open). An unknown meeting
+ * answers as one of another caseload does. */
+static enum kp_err meeting_staff_open(struct db *db, struct arena *a, const struct kp_actor *who,
+                                      long long meeting_id, const char *action,
+                                      struct kp_fail *f)
+{
+	struct caseload_citizen c;
+	struct db_res r;
+	enum kp_err err;
+
+	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(meeting_id)), &r)) != KP_OK)
+		return err;
+	if (r.nrows != 1)
+		return KP_ENOTFOUND;
+	return caseload_open_change(db, a, who, db_i64(&r, 0, MT_CITIZEN_ID), action,
+	                            arena_printf(a, "meeting %lld", meeting_id), &c, f);
+}
+
+static enum kp_err meeting_past(struct kp_fail *f)
+{
+	return KP_FAIL(f, KP_ECONFLICT, "meeting_past",
+	               "this meeting has begun or was held: it can no longer be changed");
+}
+
+enum kp_err meeting_point_add(struct db *db, struct arena *a, const struct kp_actor *who,
+                              long long meeting_id, const char *text, time_t now, json_t **out,
+                              struct kp_fail *f)
+{
+	struct meeting_state st;
+	struct meeting_point p;
+	unsigned long long id = 0;
+	struct db_res r = {0};
+	char at[32];
+	enum kp_err err;
+	bool staff = who->kind == KP_ACTOR_STAFF;
+
+	*out = NULL;
+	if ((err = text_check(a, "text", text, 1, MEETING_POINT_MAX, f)) != KP_OK)
+		return err;
+	db_time(now, at);
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
+	if (staff)
+		err = meeting_staff_open(db, a, who, meeting_id, "agenda_point_added", f);
+	if (err == KP_OK)
+		err = meeting_state_lock(db, a, meeting_id, staff ? 0 : who->id, at, &st);
+	if (err != KP_OK)
+		goto out;
+	if (st.held || st.begun) {
+		err = meeting_past(f);
+		goto out;
+	}
+	if (st.points >= MEETING_POINTS_MAX) {
+		err = KP_FAIL(f, KP_ECONFLICT, "too_many_points",
+		              arena_printf(a, "this agenda already has %d points",
+		                           MEETING_POINTS_MAX));
+		goto out;
+	}
+	err = db_exec(db, DB_MEETING_POINT_INSERT,
+	              DB_ARGS(DB_I64(meeting_id), DB_I64(st.citizen_id),
+	                      staff ? DB_I64(who->id) : DB_NULL, DB_STR(text), DB_STR(at)),
+	              NULL, &id);
+	/* When staff added it; the citizen's own point is no news to them. */
+	if (err == KP_OK && staff)
+		err = outbox_add(db, st.citizen_id, "meeting_changed", meeting_id);
+	if (err == KP_OK)
+		err = meeting_points_read(db, a, st.citizen_id, meeting_id, &r);
+out:
+	if ((err = db_tx_end(db, err)) != KP_OK)
+		return err;
+	for (size_t i = 0; i < r.nrows; i++) {
+		meeting_point_fill(&r, i, &p);
+		if (p.id == (long long)id)
+			*out = meeting_point_json(&p);
+	}
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
+}
+
+const char *const meeting_answer_names[MEETING_ANSWER__MAX + 1] = {
+	[MEETING_COMING] = "coming", [MEETING_CANNOT_COME] = "cannot_come",
+	[MEETING_ANSWER__MAX] = NULL};
+
+enum kp_err meeting_respond(struct db *db, struct arena *a, long long citizen_id,
+                            long long meeting_id, enum meeting_answer answer,
+                            const char *comment, time_t now, json_t **out, struct kp_fail *f)
+{
+	struct meeting_state st;
+	char at[32];
+	enum kp_err err;
+
+	*out = NULL;
+	if ((int)answer < 0 || answer >= MEETING_ANSWER__MAX)
+		return bad(a, f, "invalid_field", "answer", "is not one of the allowed values");
+	if ((err = text_check(a, "comment", comment, 0, MEETING_COMMENT_MAX, f)) != KP_OK)
+		return err;
+	db_time(now, at);
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
+	err = meeting_state_lock(db, a, meeting_id, citizen_id, at, &st);
+	if (err == KP_OK && (st.held || st.begun))
+		err = meeting_past(f);
+	if (err == KP_OK)
+		err = db_exec(db, DB_MEETING_RESPONSE_SET,
+		              DB_ARGS(DB_I64(meeting_id), DB_I64(citizen_id),
+		                      DB_STR(meeting_answer_names[answer]),
+		                      comment != NULL && comment[0] != '\0' ? DB_STR(comment) : DB_NULL,
+		                      DB_STR(at)),
+		              NULL, NULL);
+	return meeting_end(db, a, err, meeting_id, out);
+}
+
+enum kp_err meeting_minutes(struct db *db, struct arena *a, const struct kp_actor *who,
+                            long long meeting_id, const char *text, time_t now, json_t **out,
+                            struct kp_fail *f)
+{
+	struct meeting_state st;
+	char at[32];
+	enum kp_err err;
+
+	*out = NULL;
+	if ((err = text_check(a, "text", text, 1, MEETING_MINUTES_MAX, f)) != KP_OK)
+		return err;
+	db_time(now, at);
+	if ((err = db_tx_begin(db)) != KP_OK)
+		return err;
+	err = meeting_staff_open(db, a, who, meeting_id, "minutes_written", f);
+	if (err == KP_OK)
+		err = meeting_state_lock(db, a, meeting_id, 0, at, &st);
+	if (err == KP_OK && !st.held && !st.begun)
+		err = KP_FAIL(f, KP_ECONFLICT, "meeting_not_yet",
+		              "minutes are written once the meeting has begun or was held");
+	if (err == KP_OK)
+		err = db_exec(db, DB_MEETING_MINUTES,
+		              DB_ARGS(DB_STR(text), DB_STR(at), DB_I64(who->id), DB_I64(meeting_id)),
+		              NULL, NULL);
+	if (err == KP_OK)
+		err = outbox_add(db, st.citizen_id, "meeting_changed", meeting_id);
+	return meeting_end(db, a, err, meeting_id, out);
+}
+
+/* What the calendar calls a meeting: the citizen's own words for its kind,
+ * no names. */
+static const char *const meeting_kind_titles[MEETING__MAX] = {
+	[MEETING_NETWORK] = "Netværksmøde", [MEETING_FOLLOW_UP] = "Opfølgningssamtale"};
+
+enum kp_err meeting_calendar(struct db *db, struct arena *a, long long citizen_id,
+                             long long meeting_id, time_t now, const char **out)
+{
+	struct ics_event ev = {.stamp = now};
+	struct meeting_row m;
+	struct db_res r;
+	enum kp_err err;
+	int k;
+
+	*out = NULL;
+	if ((err = db_query(db, a, DB_MEETING_GET, DB_ARGS(DB_I64(meeting_id)), &r)) != KP_OK)
+		return err;
+	if (r.nrows != 1 || db_i64(&r, 0, MT_CITIZEN_ID) != citizen_id)
+		return KP_ENOTFOUND;
+	meeting_row_fill(&r, 0, &m);
+	if (!meeting_time_parse(m.starts_at, &ev.start))
+		return KP_EINTERNAL;
+	for (k = 0; k < MEETING__MAX && strcmp(m.kind, meeting_kind_names[k]) != 0; k++)
+		;
+	ev.uid = arena_printf(a, "meeting-%lld@kaptajn", m.id);
+	ev.summary = k < MEETING__MAX ? meeting_kind_titles[k] : "Møde";
+	ev.location = m.place;
+	*out = ics_calendar(a, &ev);
+	return KP_OK;
 }

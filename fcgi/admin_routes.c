@@ -93,6 +93,14 @@ static const struct vfield meeting_body[] = {
 	{"participants", V_ARRAY, false, 0, MEETING_PARTICIPANTS_MAX, NULL},
 };
 
+static const struct vfield meeting_minutes_body[] = {
+	{"text", V_TEXT, true, 1, MEETING_MINUTES_MAX, NULL},
+};
+
+static const struct vfield meeting_point_body[] = {
+	{"text", V_TEXT, true, 1, MEETING_POINT_MAX, NULL},
+};
+
 static const struct vfield course_end_body[] = {
 	{"outcome", V_ENUM, true, 0, 0, course_outcome_names},
 };
@@ -163,6 +171,10 @@ const struct route admin_routes[] = {
 	 BODY(meeting_body)},
 	{M_GET, "/admin/api/v1/citizens/{id}/meetings", h_admin_meeting_list, R_SESSION, NULL, 0},
 	{M_POST, "/admin/api/v1/meetings/{id}/held", h_admin_meeting_held, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/meetings/{id}/minutes", h_admin_meeting_minutes, R_SESSION | R_JSON,
+	 BODY(meeting_minutes_body)},
+	{M_POST, "/admin/api/v1/meetings/{id}/agenda", h_meeting_agenda, R_SESSION | R_JSON,
+	 BODY(meeting_point_body)},
 	{M_POST, "/admin/api/v1/citizens/{id}/course-end", h_admin_course_end,
 	 R_SESSION | R_CASEWORKER | R_JSON, BODY(course_end_body)},
 	{M_POST, "/admin/api/v1/citizens/{id}/course-reopen", h_admin_course_reopen,

@@ -2,6 +2,7 @@
  * It holds no admin route. */
 #include "consent.h"
 #include "internal.h"
+#include "meeting.h"
 #include "outbox.h"
 #include "proposal.h"
 
@@ -43,6 +44,15 @@ static const struct vfield notify_body[] = {
 	{"sms_on", V_BOOL, true, 0, 0, NULL},
 };
 
+static const struct vfield meeting_point_body[] = {
+	{"text", V_TEXT, true, 1, MEETING_POINT_MAX, NULL},
+};
+
+static const struct vfield meeting_response_body[] = {
+	{"answer", V_ENUM, true, 0, 0, meeting_answer_names},
+	{"comment", V_TEXT, false, 0, MEETING_COMMENT_MAX, NULL},
+};
+
 #define BODY(b) b, sizeof(b) / sizeof((b)[0])
 
 /* Consent first (LAB §30 b): the citizen's data answers only once consent
@@ -78,6 +88,12 @@ const struct route citizen_routes[] = {
 	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION | R_CHANGE,
 	 NULL, 0},
 	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION | R_CONSENT, NULL, 0},
+	{M_POST, "/api/v1/meetings/{id}/agenda", h_meeting_agenda, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(meeting_point_body)},
+	{M_POST, "/api/v1/meetings/{id}/response", h_meeting_response,
+	 R_SESSION | R_CHANGE | R_JSON, BODY(meeting_response_body)},
+	{M_GET, "/api/v1/meetings/{id}/calendar", h_meeting_calendar, R_SESSION | R_CONSENT, NULL,
+	 0},
 	/* The citizen's own way to be told of news, not the plan: open
 	 * without consent, so that one who withdrew it can still turn
 	 * notifications off. */

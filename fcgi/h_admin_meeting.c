@@ -63,3 +63,15 @@ enum kp_err h_admin_meeting_held(struct req *r)
 		respond_json(r, 200, out);
 	return err;
 }
+
+/* POST /admin/api/v1/meetings/{id}/minutes: written after the meeting. */
+enum kp_err h_admin_meeting_minutes(struct req *r)
+{
+	json_t *out;
+	enum kp_err err = meeting_minutes(r->w->db, r->a, &r->sess.who, r->ids[0],
+	                                  opt_text(r->body, "text"), r->now, &out, &r->fail);
+
+	if (err == KP_OK)
+		respond_json(r, 200, out);
+	return err;
+}

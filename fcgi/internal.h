@@ -401,6 +401,7 @@ enum kp_err h_admin_meeting_list(struct req *r);
  * ones are listed. */
 enum kp_err h_admin_legal_basis_link(struct req *r, enum kp_err err);
 enum kp_err h_admin_meeting_held(struct req *r);
+enum kp_err h_admin_meeting_minutes(struct req *r);
 enum kp_err h_admin_course_end(struct req *r);
 enum kp_err h_admin_course_reopen(struct req *r);
 enum kp_err h_admin_report_overview(struct req *r);
@@ -410,6 +411,11 @@ enum kp_err h_admin_household_child(struct req *r);
 enum kp_err h_admin_household_child_export(struct req *r);
 enum kp_err h_admin_household_move_out(struct req *r);
 enum kp_err h_meeting_list(struct req *r);
+/* A point on a meeting's agenda by the session's citizen or staff member
+ * (both pools: meeting_point_add tells them apart). */
+enum kp_err h_meeting_agenda(struct req *r);
+enum kp_err h_meeting_response(struct req *r);
+enum kp_err h_meeting_calendar(struct req *r);
 enum kp_err h_devidp_token(struct req *r);
 enum kp_err h_devidp_jwks(struct req *r);
 enum kp_err h_devidp_users(struct req *r);

@@ -239,7 +239,7 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`^citizen ${annaId}: purged$`, 'm'));
     assert.match(r.out, /^purge: 1 purged$/m);
-    for (const t of ['proposals', 'meetings', 'consents', 'plan_acceptances', 'plan_answers', 'sessions', 'notification_settings', 'outbox']) assert.equal(mine(t), 0, t);
+    for (const t of ['proposals', 'meetings', 'meeting_points', 'meeting_responses', 'consents', 'plan_acceptances', 'plan_answers', 'sessions', 'notification_settings', 'outbox']) assert.equal(mine(t), 0, t);
     for (const t of ['dreams', 'goals', 'plan_docs', 'plan_changes']) assert.equal(count(`SELECT COUNT(*) FROM ${t} WHERE plan_id = ${annaPlan}`), 0, t);
     assert.deepEqual(q(`SELECT summary FROM plan_history WHERE plan_id = ${annaPlan}`), [['Data slettet efter opbevaringsperioden']]);
     const [name, sealed, lookup, purged, outcome] = q(`SELECT name, COALESCE(cpr_sealed, 'NULL'), COALESCE(cpr_lookup, 'NULL'), purged_at IS NOT NULL, course_outcome FROM citizens WHERE id = ${annaId}`)[0];

@@ -14,6 +14,8 @@ export function forgetCitizensSql(ids, plans) {
   const onlyTheirs = `plan_id IN (${p}) AND plan_id NOT IN (SELECT plan_id FROM citizens WHERE id NOT IN (${c}))`;
   return `DELETE pc FROM proposal_comments pc JOIN proposals q ON q.id = pc.proposal_id WHERE q.citizen_id IN (${c});
     DELETE FROM proposals WHERE citizen_id IN (${c});
+    DELETE FROM meeting_points WHERE citizen_id IN (${c});
+    DELETE FROM meeting_responses WHERE citizen_id IN (${c});
     DELETE FROM meetings WHERE citizen_id IN (${c});
     DELETE FROM plan_acceptances WHERE citizen_id IN (${c});
     DELETE FROM sessions WHERE citizen_id IN (${c});

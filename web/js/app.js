@@ -21,6 +21,7 @@ const ROUTES = {
   '#/forslag': { auth: true, title: 'titles.proposals', load: () => import('./views/proposals.js') },
   '#/forslag/ny': { auth: true, title: 'titles.propose', load: () => import('./views/propose.js') },
   '#/ja': { auth: true, title: 'titles.accept', load: () => import('./views/accept.js') },
+  '#/moeder': { auth: true, title: 'titles.meetings', load: () => import('./views/meetings.js') },
   '#/historik': { auth: true, title: 'titles.history', load: () => import('./views/history.js') },
   '#/indsigt': { auth: true, title: 'titles.access', load: () => import('./views/access.js') },
   '#/samtykke': { auth: true, title: 'titles.consent', load: () => import('./views/consent.js') },

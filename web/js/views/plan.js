@@ -525,14 +525,16 @@ function drawMeetings(view) {
     slot.replaceChildren();
     return;
   }
-  const upcoming = meetings.filter((m) => !m.held_at);
+  // The next meeting only; all of them, with the agenda to add to, the
+  // answer and the past ones with minutes, are on #/moeder.
+  const upcoming = meetings.filter((m) => !m.held_at).slice(0, 1);
   const items = upcoming.map((m) => {
     const when = m.starts_at || m.at;
-    const kind = m.kind && has(`meetingKinds.${m.kind}`) ? t(`meetingKinds.${m.kind}`) : m.kind || '';
+    const kind = m.kind && has(`meetings.kinds.${m.kind}`) ? t(`meetings.kinds.${m.kind}`) : m.kind || '';
     const parts = (Array.isArray(m.participants) ? m.participants : []).map(participantText).filter(Boolean);
     const facts = [];
     if (m.place) facts.push([t('plan.meetingPlace'), m.place]);
-    if (m.agenda) facts.push([t('plan.meetingAgenda'), Array.isArray(m.agenda) ? m.agenda.join(', ') : m.agenda]);
+    if (m.agenda) facts.push([t('plan.meetingAgenda'), h('span', { class: 'pre-line' }, Array.isArray(m.agenda) ? m.agenda.join('\n') : m.agenda)]);
     if (parts.length) facts.push([t('plan.meetingParticipants'), parts.join(', ')]);
     return h(
       'li',
@@ -549,6 +551,7 @@ function drawMeetings(view) {
       { class: 'plan-section', 'aria-labelledby': 'meetings-heading' },
       h('h2', { id: 'meetings-heading' }, t('plan.meetingsHeading')),
       items.length ? h('ul', { class: 'meeting-list' }, items) : h('p', { class: 'empty' }, t('plan.meetingsEmpty')),
+      h('p', null, h('a', { href: '#/moeder', class: 'more-link' }, icon('calendar-month'), h('span', null, t('meetings.seeAll')), icon('arrow-forward', 'more-arrow'))),
     ),
   );
 }
@@ -559,6 +562,7 @@ function moreSection() {
   const links = [
     ['#/forslag', 'nav.proposals', 'chat'],
     ['#/ja', 'nav.accept', 'check'],
+    ['#/moeder', 'nav.meetings', 'calendar-month'],
     ['#/historik', 'nav.history', 'time'],
     ['#/indsigt', 'nav.access', 'visibility'],
     ['#/samtykke', 'nav.consent', 'check'],

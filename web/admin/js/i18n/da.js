@@ -447,6 +447,14 @@ export default {
     needPlace: 'Skriv, hvor mødet er.',
     needParticipant: 'Skriv navn og rolle på hver deltager, eller fjern rækken.',
     draftRestored: 'Det, du skrev, er hentet frem igen. Tryk Planlæg mødet for at sende det.',
+    points: 'Punkter fra dagsordenen',
+    answer: 'Borgerens svar',
+    answers: { coming: 'Kommer', cannot_come: 'Kan ikke komme' },
+    minutes: 'Referat',
+    minutesLabel: 'Referat',
+    minutesSave: 'Gem referat',
+    minutesSaved: 'Referatet er gemt. Borgeren kan læse det.',
+    needMinutes: 'Skriv referatet først.',
   },
 
   audit: {
@@ -468,6 +476,8 @@ export default {
       contact_assigned: 'Valgte kontaktperson',
       meeting_added: 'Planlagde',
       meeting_held: 'Markerede som afholdt',
+      minutes_written: 'Skrev referat',
+      agenda_point_added: 'Satte punkt på dagsordenen',
       course_ended: 'Afsluttede forløbet',
       course_reopened: 'Genåbnede forløbet',
       purged: 'Slettede data efter opbevaringsperioden',

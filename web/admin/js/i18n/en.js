@@ -443,6 +443,14 @@ export default {
     needPlace: 'Write where the meeting is.',
     needParticipant: 'Write the name and role of every participant, or remove the row.',
     draftRestored: 'What you wrote is back. Press Plan the meeting to send it.',
+    points: 'Points on the agenda',
+    answer: "The citizen's answer",
+    answers: { coming: 'Coming', cannot_come: "Can't come" },
+    minutes: 'Minutes',
+    minutesLabel: 'Minutes',
+    minutesSave: 'Save minutes',
+    minutesSaved: 'The minutes are saved. The citizen can read them.',
+    needMinutes: 'Write the minutes first.',
   },
 
   audit: {
@@ -464,6 +472,8 @@ export default {
       contact_assigned: 'Chose contact person',
       meeting_added: 'Planned',
       meeting_held: 'Marked as held',
+      minutes_written: 'Wrote minutes',
+      agenda_point_added: 'Put a point on the agenda',
       course_ended: 'Ended the course',
       course_reopened: 'Reopened the course',
       purged: 'Deleted the data after the retention period',

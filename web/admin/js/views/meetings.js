@@ -13,6 +13,7 @@ import { API, citizenPath, citizenPlan, citizenTop, factList, loadFailed, me, na
 import { checker, field, radios } from '../forms.js';
 
 const PARTICIPANTS_MAX = 30;
+const MINUTES_MAX = 8000;
 let liveMessage = null; // { variant, text } shown once above the lists
 
 export async function render(view, ctx) {
@@ -39,12 +40,18 @@ function meetingCard(m, view, ctx, id, plan) {
   const facts = [[t('meetings.place'), m.place]];
   if (m.agenda) facts.push([t('meetings.agenda'), h('span', { class: 'pre-line' }, m.agenda)]);
   if (m.participants && m.participants.length) facts.push([t('meetings.participants'), m.participants.map(participantText).join(', ')]);
+  // The citizen's side: their points (and staff's) with who and when, their answer.
+  if (m.points && m.points.length) facts.push([t('meetings.points'), h('ul', { class: 'point-list' }, m.points.map((p) => h('li', null, h('span', { class: 'pre-line' }, p.text), h('span', { class: 'point-by' }, ` – ${p.by.name}, ${dateTime(p.at)}`))))]);
+  if (m.response) facts.push([t('meetings.answer'), h('span', null, t(`meetings.answers.${m.response.answer}`), m.response.comment ? h('span', { class: 'pre-line answer-comment' }, m.response.comment) : null)]);
+  if (m.minutes) facts.push([t('meetings.minutes'), h('span', { class: 'pre-line' }, m.minutes.text)]);
+  const begun = m.held_at || Date.parse(m.starts_at) <= Date.now();
   return h(
     'li',
     { class: 'meeting-card' },
     h('h3', { class: 'meeting-title' }, named('meetingKinds', m.kind)),
     h('p', { class: 'meeting-time' }, icon('calendar-month'), h('time', { datetime: m.starts_at }, when)),
     factList(facts, 'meeting-facts'),
+    begun ? minutesForm(m, view, ctx, id, plan) : null,
     m.held_at
       ? h('p', { class: 'meeting-held' }, icon('check'), t('meetings.heldAt', { at: dateTime(m.held_at) }))
       : h(
@@ -122,6 +129,43 @@ async function markHeld(button, meetingId, view, ctx, id, plan) {
   }
   announce(liveMessage.text);
   await reload(view, ctx, id, plan, '#open-heading');
+}
+
+/** Minutes, once the meeting has begun (POST /meetings/{id}/minutes);
+ * the text is kept in the drafts store as it is typed. */
+function minutesForm(m, view, ctx, id, plan) {
+  const key = `minutes:${m.id}`;
+  const d = drafts.get(key);
+  const text = field({ kind: 'textarea', label: t('meetings.minutesLabel'), value: d ? d.text : m.minutes ? m.minutes.text : '', max: MINUTES_MAX, attrs: { name: `minutes-${m.id}`, rows: 4 } });
+  const msg = h('div', { class: 'editor-message' });
+  const submit = h('button', { type: 'submit', class: 'button button-secondary' }, t('meetings.minutesSave'));
+  const form = h('form', { class: 'admin-form', novalidate: true }, text.group, msg, h('div', { class: 'button-row' }, submit));
+  text.input.addEventListener('input', () => drafts.set(key, { text: text.input.value }));
+  onSubmit(form, submit, {
+    idleText: t('meetings.minutesSave'),
+    busyText: t('common.sending'),
+    validate: () => {
+      const v = text.input.value;
+      const bad = !v.trim() ? t('meetings.needMinutes') : [...v].length > MINUTES_MAX ? t('errors.tooLong') : '';
+      fill(msg, bad ? alert('error', bad) : null);
+      if (bad) text.input.focus();
+      return !bad;
+    },
+    send: async () => {
+      try {
+        await api.post(`${API}/meetings/${encodeURIComponent(m.id)}/minutes`, { text: text.input.value });
+      } catch (err) {
+        if (err.kind === 'auth') return loadFailed(view, ctx, err, '');
+        fill(msg, alert('error', t(`errors.${err.kind}`)));
+        return;
+      }
+      drafts.remove(key);
+      liveMessage = { variant: 'success', text: t('meetings.minutesSaved') };
+      announce(liveMessage.text);
+      await reload(view, ctx, id, plan, '#open-heading');
+    },
+  });
+  return form;
 }
 
 // ------------------------------------------------------ a new meeting

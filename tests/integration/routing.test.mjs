@@ -50,7 +50,7 @@ describe('routing and nginx errors', { skip: SKIP }, () => {
     ['GET', '/api/v1/plan/dreams/1'],
     ['POST', '/api/v1/plan/dreams/1'],
     ['PATCH', '/api/v1/plan/dreams/1'],
-    ['GET', '/api/v1/plan/acceptance'],
+    ['DELETE', '/api/v1/plan/acceptance'],
     ['PUT', '/api/v1/plan/acceptance'],
     ['POST', '/api/v1/plan/history'],
     ['POST', '/api/v1/contact'],

@@ -41,6 +41,7 @@ static const char *const backup_tables[BC__MAX] = {
 	[BC_PLAN_ACCEPTANCES] = "plan_acceptances",
 	[BC_CONSENTS] = "consents",
 	[BC_MEETINGS] = "meetings",
+	[BC_GOAL_PROGRESS] = "goal_progress",
 	[BC_AUDIT_LOG] = "audit_log",
 };
 

@@ -2,6 +2,7 @@
  * It holds no admin route. */
 #include "consent.h"
 #include "internal.h"
+#include "progress.h"
 #include "proposal.h"
 
 /* The token's own limit (TOKEN_MAX_LEN) is checked by token_verify and
@@ -24,6 +25,12 @@ static const struct vfield proposal_body[] = {
 	{"title", V_TEXT, false, 1, KP_TITLE_MAX, NULL},
 	{"description", V_TEXT, false, 0, KP_DESCRIPTION_MAX, NULL},
 	{"reason", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
+};
+
+/* How a goal goes: a FHIR Goal achievementStatus code and a short note. */
+static const struct vfield progress_body[] = {
+	{"status", V_ENUM, true, 0, 0, progress_status_names},
+	{"note", V_TEXT, false, 0, PROGRESS_NOTE_MAX, NULL},
 };
 
 static const struct vfield consent_body[] = {
@@ -62,6 +69,9 @@ const struct route citizen_routes[] = {
 	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION | R_CHANGE,
 	 NULL, 0},
 	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION | R_CONSENT, NULL, 0},
+	{M_POST, "/api/v1/goals/{id}/progress", h_progress_add, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(progress_body)},
+	{M_GET, "/api/v1/goals/{id}/progress", h_progress_list, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
 	/* Both pools' counters; nginx lets only the host itself reach it. */
 	{M_GET, "/metrics", h_metrics, 0, NULL, 0},

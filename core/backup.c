@@ -44,6 +44,7 @@ static const char *const backup_tables[BC__MAX] = {
 	[BC_PLAN_CHANGES] = "plan_changes",
 	[BC_CONSENTS] = "consents",
 	[BC_MEETINGS] = "meetings",
+	[BC_GOAL_PROGRESS] = "goal_progress",
 	[BC_AUDIT_LOG] = "audit_log",
 };
 

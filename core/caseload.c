@@ -441,6 +441,17 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
                          const struct kp_actor *who, long long citizen_id,
                          char out[CASELOAD_CPR_SHOWN_LEN + 1], struct kp_fail *f)
 {
+	return caseload_cpr_why(db, a, keys, who, citizen_id, NULL, out, f);
+}
+
+enum kp_err caseload_cpr_why(struct db *db, struct arena *a, const struct kp_keys *keys,
+                             const struct kp_actor *who, long long citizen_id,
+                             const char *reason, char out[CASELOAD_CPR_SHOWN_LEN + 1],
+                             struct kp_fail *f)
+{
+	const char *object = reason != NULL && *reason != '\0'
+	                             ? arena_printf(a, "cpr: %s", reason)
+	                             : "cpr";
 	char cpr[KP_CPR_LEN + 1] = "";
 	struct caseload_citizen c;
 	struct citizen_cpr row;
@@ -450,7 +461,7 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
 	out[0] = '\0';
 	if ((err = db_tx_begin(db)) != KP_OK)
 		return err;
-	if ((err = caseload_open(db, a, who, citizen_id, "read_cpr", "cpr", &c)) == KP_OK)
+	if ((err = caseload_open(db, a, who, citizen_id, "read_cpr", object, &c)) == KP_OK)
 		err = db_query(db, a, DB_CITIZEN_CPR, DB_ARGS(DB_I64(c.id)), &r);
 	if (err == KP_OK && r.nrows != 1)
 		err = KP_ENOTFOUND;

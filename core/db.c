@@ -253,12 +253,46 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"SELECT st.name, st.title, st.phone, st.email"
 		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = CT__MAX},
+	/* Runs of rows (gaps and islands): a row starts a new run unless the
+	 * row before it in the citizen's log is by the same staff member in the
+	 * same role, of the same action and object, on the same (UTC) day. Runs
+	 * are whole ranges of ids, so a page below a run's first row has the
+	 * same runs as the whole log. A refused attempt and the caseload list
+	 * are not reads of the citizen's data (see plan_access_log). */
 	[DB_ACCESS_LOG] = {.sql =
-		"SELECT DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), actor_name, actor_role, action, id"
+		"SELECT DATE_FORMAT(MAX(at), '%Y-%m-%dT%H:%i:%sZ'),"
+		" DATE_FORMAT(MIN(at), '%Y-%m-%dT%H:%i:%sZ'), MAX(actor_name), MAX(actor_role),"
+		" MAX(action), MAX(object), COUNT(*), MIN(id) FROM ("
+		"SELECT id, at, actor_name, actor_role, action, object, SUM(brk) OVER (ORDER BY id) AS run"
+		" FROM (SELECT id, at, actor_name, actor_role, action, object,"
+		" CASE WHEN LAG(actor_staff_id) OVER w <=> actor_staff_id"
+		" AND LAG(BINARY actor_role) OVER w <=> BINARY actor_role"
+		" AND LAG(BINARY action) OVER w <=> BINARY action"
+		" AND LAG(BINARY object) OVER w <=> BINARY object"
+		" AND LAG(DATE(at)) OVER w <=> DATE(at) THEN 0 ELSE 1 END AS brk"
 		" FROM audit_log WHERE citizen_id = ? AND actor_kind = 'staff'"
-		" AND action <> 'denied' AND id < ? ORDER BY id DESC LIMIT ?",
+		" AND action <> 'denied' AND NOT (action = 'read' AND object = 'caseload') AND id < ?"
+		" WINDOW w AS (ORDER BY id)) marked) runs"
+		" GROUP BY run ORDER BY MIN(id) DESC LIMIT ?",
 		.cols = AC__MAX},
 	[DB_GOAL_IN_PLAN] = {.sql = "SELECT id FROM goals WHERE id = ? AND plan_id = ?"},
+	/* A citizen's own answer changes their plan answer: their rev rises. */
+	[DB_PROGRESS_INSERT] = {.sql =
+		"INSERT INTO goal_progress (goal_id, citizen_id, status, note) VALUES (?, ?, ?, ?)",
+		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
+	/* The newest answer of a citizen for each goal of the citizen's plan. */
+	[DB_PROGRESS_LATEST] = {.sql =
+		"SELECT p.goal_id, p.status, p.note, DATE_FORMAT(p.at, '%Y-%m-%dT%H:%i:%sZ'), p.id"
+		" FROM goal_progress p JOIN (SELECT goal_id, MAX(id) AS id FROM goal_progress"
+		" WHERE citizen_id = ? GROUP BY goal_id) m ON m.id = p.id"
+		" JOIN goals g ON g.id = p.goal_id"
+		" JOIN citizens c ON c.id = p.citizen_id AND c.plan_id = g.plan_id ORDER BY p.goal_id",
+		.cols = GP__MAX},
+	[DB_PROGRESS_HISTORY] = {.sql =
+		"SELECT goal_id, status, note, DATE_FORMAT(at, '%Y-%m-%dT%H:%i:%sZ'), id"
+		" FROM goal_progress WHERE citizen_id = ? AND goal_id = ? AND id < ?"
+		" ORDER BY id DESC LIMIT ?",
+		.cols = GP__MAX},
 	[DB_PROPOSAL_INSERT] = {.sql =
 		"INSERT INTO proposals (plan_id, citizen_id, kind, goal_id, title,"
 		" description, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"},
@@ -417,6 +451,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"UPDATE citizens SET name = '', cpr_sealed = NULL, cpr_lookup = NULL, cpr_key_id = NULL,"
 		" contact_id = NULL, purged_at = NOW(6), rev = rev + 1 WHERE id = ?",
 		.fact = {DB_MARK_CITIZEN, 0, DB_MARK_CITIZEN, 0}},
+	[DB_PURGE_PROGRESS] = {.sql = "DELETE FROM goal_progress WHERE citizen_id = ?",
+		.fact = {DB_MARK_CITIZEN, 0, DB_MARK_NONE, 0}},
 	[DB_CITIZEN_CPR] = {.sql =
 		"SELECT cpr_sealed, caseworker_id, cpr_key_id FROM citizens WHERE id = ?",
 		.cols = CPR__MAX},
@@ -895,7 +931,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" (SELECT COUNT(*) FROM proposals), (SELECT COUNT(*) FROM proposal_comments),"
 		" (SELECT COUNT(*) FROM plan_acceptances), (SELECT COUNT(*) FROM plan_answers),"
 		" (SELECT COUNT(*) FROM plan_changes), (SELECT COUNT(*) FROM consents),"
-		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM audit_log)",
+		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM goal_progress),"
+		" (SELECT COUNT(*) FROM audit_log)",
 		.cols = BC__MAX},
 	/* kaptajn reseal (core/reseal.c): rows sealed under a key not the
 	 * current one (?, then the last id done), a batch at a time. */

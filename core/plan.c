@@ -8,6 +8,7 @@
 #include "consent.h"
 #include "kpjson.h"
 #include "plan.h"
+#include "progress.h"
 
 /* Every row that shows the contact person has its columns in the order of
  * DB_CONTACT_GET, from the name on. */
@@ -193,7 +194,7 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 {
 	struct plan_head_row h;
 	struct db_res head;
-	json_t *jd, *jg;
+	json_t *jd, *jg, *progress;
 	enum kp_err err;
 
 	*out = NULL;
@@ -207,15 +208,20 @@ enum kp_err plan_get(struct db *db, struct arena *a, long long citizen_id, json_
 	plan_head_row(&h, &head, 0);
 	if ((err = plan_content(db, a, h.id, &jd, &jg)) != KP_OK)
 		return err;
+	if ((progress = progress_latest(db, a, citizen_id, &err)) == NULL) {
+		json_decref(jd);
+		json_decref(jg);
+		return err;
+	}
 	*version = h.version;
-	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s?}, s:b, s:b}", "id",
+	*out = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:{s:s, s:s?}, s:b, s:b, s:o}", "id",
 	                 (json_int_t)h.id, "version", (json_int_t)h.version, "accepted_version",
 	                 h.accepted ? json_integer(h.accepted_version) : json_null(),
 	                 "accepted_through",
 	                 h.accepted ? json_integer(h.accepted_through) : json_null(), "dreams", jd,
 	                 "goals", jg, "contact", contact_json(&h.contact), "consent", "status",
 	                 h.consent, "at", h.consent_at, "frozen", h.frozen, "course_ended",
-	                 h.course_ended);
+	                 h.course_ended, "progress", progress);
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
@@ -287,7 +293,7 @@ enum kp_err plan_doc(struct db *db, struct arena *a, long long plan_id, long lon
 enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_id,
                               const char **part, long long *rev)
 {
-	const char *accepted, *through, *contact, *consent_at;
+	const char *accepted, *through, *contact, *consent_at, *progress;
 	struct contact_row c;
 	struct db_res r;
 	enum kp_err err;
@@ -307,18 +313,23 @@ enum kp_err plan_citizen_part(struct db *db, struct arena *a, long long citizen_
 	contact = json_text(a, contact_json(&c), false);
 	if (contact == NULL)
 		return KP_EINTERNAL;
+	/* The citizen's own answers on how their goals go: read after rev, as
+	 * the rest of the part, and raised with it (progress_add). */
+	progress = json_text(a, progress_latest(db, a, citizen_id, &err), false);
+	if (progress == NULL)
+		return err != KP_OK ? err : KP_EINTERNAL;
 	consent_at = db_cell(&r, 0, CH_CONSENT_AT);
 	*part = arena_printf(a,
 	                     "\"accepted_version\":%s,\"accepted_through\":%s,\"contact\":%s,"
 	                     "\"consent\":{\"status\":\"%s\",\"at\":%s%s%s},\"frozen\":%s,"
-	                     "\"course_ended\":%s",
+	                     "\"course_ended\":%s,\"progress\":%s",
 	                     accepted != NULL ? accepted : "null", through != NULL ? through : "null",
 	                     contact,
 	                     consent_state_name(db_cell(&r, 0, CH_CONSENT)),
 	                     consent_at != NULL ? "\"" : "", consent_at != NULL ? consent_at : "null",
 	                     consent_at != NULL ? "\"" : "",
 	                     db_i64(&r, 0, CH_FROZEN) != 0 ? "true" : "false",
-	                     db_i64(&r, 0, CH_COURSE_ENDED) != 0 ? "true" : "false");
+	                     db_i64(&r, 0, CH_COURSE_ENDED) != 0 ? "true" : "false", progress);
 	return KP_OK;
 }
 
@@ -973,35 +984,55 @@ enum kp_err plan_contact(struct db *db, struct arena *a, long long citizen_id, j
 	return *out != NULL ? KP_OK : KP_EINTERNAL;
 }
 
-/* DB_ACCESS_LOG's row. */
+/* DB_ACCESS_LOG's row: a run of accesses of one kind to one thing. The
+ * object may carry the access's reason after ": " ("cpr: <why>"). */
 struct access_row {
-	long long id;
-	const char *at, *name, *role, *action;
+	long long id, count;
+	const char *at, *first_at, *name, *role, *action, *object;
+	const char *reason;     /* NULL: none given */
+	size_t object_len;
 };
 
 static void access_row(struct access_row *e, const struct db_res *r, size_t i)
 {
+	const char *sep;
+
 	e->id = db_i64(r, i, AC_ID);
+	e->count = db_i64(r, i, AC_COUNT);
 	e->at = db_cell(r, i, AC_AT);
+	e->first_at = db_cell(r, i, AC_FIRST_AT);
 	e->name = db_cell(r, i, AC_NAME);
 	e->role = db_cell(r, i, AC_ROLE);
 	e->action = db_cell(r, i, AC_ACTION);
+	e->object = db_cell(r, i, AC_OBJECT);
+	sep = strstr(e->object, ": ");
+	e->object_len = sep != NULL ? (size_t)(sep - e->object) : strlen(e->object);
+	e->reason = sep != NULL ? sep + 2 : NULL;
 }
 
-static json_t *access_json(const struct access_row *e)
+/* Row i of DB_ACCESS_LOG r as JSON: a new reference, NULL when out of
+ * memory. The portal words action and object. */
+static json_t *access_json(const void *r, size_t i)
 {
-	return json_pack("{s:s, s:{s:s, s:s}, s:s}", "at", e->at, "actor", "name", e->name, "role",
-	                 e->role, "action", e->action);
+	struct access_row e;
+
+	access_row(&e, r, i);
+	return json_pack("{s:s, s:s, s:I, s:{s:s, s:s}, s:s, s:s#, s:o}", "at", e.at, "first_at",
+	                 e.first_at, "count", (json_int_t)e.count, "actor", "name", e.name, "role",
+	                 e.role, "action", e.action, "object", e.object, e.object_len, "reason",
+	                 e.reason != NULL ? json_string(e.reason) : json_null());
 }
 
+/* The caseload list is left out: seeing a name among one's own caseload's
+ * is not a read of the citizen's plan; its audit rows stay (the staff
+ * audit view shows them). A leader's list of everyone has no citizen at
+ * all (caseload_list). */
 enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id,
                             struct page *pg, json_t **out)
 {
-	struct access_row e;
 	struct db_res r;
-	json_t *list;
 	enum kp_err err;
-	size_t i, n;
+	size_t n;
 
 	*out = NULL;
 	err = db_query(db, a, DB_ACCESS_LOG,
@@ -1010,16 +1041,10 @@ enum kp_err plan_access_log(struct db *db, struct arena *a, long long citizen_id
 	if (err != KP_OK)
 		return err;
 	n = page_rows(pg, r.nrows);
-	list = json_array();
-	for (i = 0; i < n; i++) {
-		access_row(&e, &r, i);
-		if (kp_json_push(list, access_json(&e)) != 0) {
-			json_decref(list);
-			return KP_EINTERNAL;
-		}
-	}
+	if ((*out = kp_json_wrap("entries", kp_json_list(n, access_json, &r))) == NULL)
+		return KP_EINTERNAL;
+	/* The next page starts below this run's first row. */
 	if (n > 0)
 		pg->next_id = db_i64(&r, n - 1, AC_ID);
-	*out = json_pack("{s:o}", "entries", list);
-	return *out != NULL ? KP_OK : KP_EINTERNAL;
+	return KP_OK;
 }

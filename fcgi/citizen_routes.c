@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "meeting.h"
 #include "outbox.h"
+#include "progress.h"
 #include "proposal.h"
 
 /* The token's own limit (TOKEN_MAX_LEN) is checked by token_verify and
@@ -30,6 +31,12 @@ static const struct vfield proposal_body[] = {
 	{"title", V_TEXT, false, 1, KP_TITLE_MAX, NULL},
 	{"description", V_TEXT, false, 0, KP_DESCRIPTION_MAX, NULL},
 	{"reason", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
+};
+
+/* How a goal goes: a FHIR Goal achievementStatus code and a short note. */
+static const struct vfield progress_body[] = {
+	{"status", V_ENUM, true, 0, 0, progress_status_names},
+	{"note", V_TEXT, false, 0, PROGRESS_NOTE_MAX, NULL},
 };
 
 static const struct vfield consent_body[] = {
@@ -99,6 +106,9 @@ const struct route citizen_routes[] = {
 	 * notifications off. */
 	{M_GET, "/api/v1/notifications", h_notify_get, R_SESSION, NULL, 0},
 	{M_PUT, "/api/v1/notifications", h_notify_put, R_SESSION | R_JSON, BODY(notify_body)},
+	{M_POST, "/api/v1/goals/{id}/progress", h_progress_add, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(progress_body)},
+	{M_GET, "/api/v1/goals/{id}/progress", h_progress_list, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
 	/* Both pools' counters; nginx lets only the host itself reach it. */
 	{M_GET, "/metrics", h_metrics, 0, NULL, 0},

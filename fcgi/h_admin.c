@@ -2,6 +2,8 @@
  * the list, a citizen's plan and its audit trail, and the coordinating
  * caseworker's request for the CPR number. Every read goes through the
  * caseload gate, which writes the audit row. */
+#include <string.h>
+
 #include "audit.h"
 #include "caseload.h"
 #include "course.h"
@@ -70,14 +72,27 @@ enum kp_err h_admin_audit(struct req *r)
 	return paging_respond(r, out, PAGING_ID, &pg);
 }
 
+/* Why the caseworker looks at the number: optional, so a body is read
+ * only when one is sent, and then as any JSON body. */
+static const struct vfield cpr_body[] = {
+	{"reason", V_TEXT, false, 1, CASELOAD_CPR_REASON_MAX, NULL},
+};
+static const struct route cpr_route = {M_POST, "/admin/api/v1/citizens/{id}/cpr", h_admin_cpr,
+                                       R_JSON, cpr_body, 1};
+
 /* POST, not GET: each answer is an audited read of its own (read_cpr). */
 enum kp_err h_admin_cpr(struct req *r)
 {
+	const char *len = FCGX_GetParam("CONTENT_LENGTH", r->fcgx->envp);
 	char cpr[CASELOAD_CPR_SHOWN_LEN + 1];
-	enum kp_err err = caseload_cpr(r->w->db, r->a, &r->w->keys, &r->sess.who, r->ids[0], cpr,
-	                               &r->fail);
+	enum kp_err err;
 	json_t *out;
 
+	if (len != NULL && *len != '\0' && strcmp(len, "0") != 0 &&
+	    (err = request_body(r, &cpr_route)) != KP_OK)
+		return err;
+	err = caseload_cpr_why(r->w->db, r->a, &r->w->keys, &r->sess.who, r->ids[0],
+	                       json_string_value(json_object_get(r->body, "reason")), cpr, &r->fail);
 	if (err == KP_OK) {
 		if ((out = json_pack("{s:s}", "cpr", cpr)) != NULL)
 			respond_json(r, 200, out);

@@ -363,6 +363,8 @@ enum kp_err h_dream_update(struct req *r);
 enum kp_err h_dream_delete(struct req *r);
 enum kp_err h_contact_get(struct req *r);
 enum kp_err h_access_log(struct req *r);
+enum kp_err h_progress_add(struct req *r);
+enum kp_err h_progress_list(struct req *r);
 enum kp_err h_proposal_create(struct req *r);
 enum kp_err h_proposal_list(struct req *r);
 enum kp_err h_proposal_withdraw(struct req *r);

@@ -108,4 +108,16 @@ enum kp_err caseload_cpr(struct db *db, struct arena *a, const struct kp_keys *k
                          const struct kp_actor *who, long long citizen_id,
                          char out[CASELOAD_CPR_SHOWN_LEN + 1], struct kp_fail *f);
 
+/* A reason for looking at the number is at most this many characters. */
+#define CASELOAD_CPR_REASON_MAX 190
+/*
+ * caseload_cpr with the caseworker's reason (NULL: none given), kept in
+ * the audit row's object as "cpr: <reason>", so the citizen's access log
+ * can say why.
+ */
+enum kp_err caseload_cpr_why(struct db *db, struct arena *a, const struct kp_keys *keys,
+                             const struct kp_actor *who, long long citizen_id,
+                             const char *reason, char out[CASELOAD_CPR_SHOWN_LEN + 1],
+                             struct kp_fail *f);
+
 #endif

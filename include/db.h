@@ -64,6 +64,9 @@ enum db_stmt {
 	DB_CONTACT_GET,
 	DB_ACCESS_LOG,
 	DB_GOAL_IN_PLAN,
+	DB_PROGRESS_INSERT,
+	DB_PROGRESS_LATEST,
+	DB_PROGRESS_HISTORY,
 	DB_PROPOSAL_INSERT,
 	DB_PROPOSAL_GET,
 	DB_PROPOSAL_LIST,
@@ -109,6 +112,7 @@ enum db_stmt {
 	DB_PURGE_HISTORY_ACTOR,
 	DB_PURGE_DOCS,
 	DB_PURGE_TOMBSTONE,
+	DB_PURGE_PROGRESS,
 	DB_CITIZEN_CPR,
 	DB_CITIZEN_CONSENT,
 	DB_CONSENT_LIST,
@@ -292,8 +296,15 @@ enum db_col_yes_state { YS_ACCEPTED, YS_THROUGH, YS_VERSION, YS_PLAN_ID, YS__MAX
 enum db_col_answer_yes { AY_VERSION, AY_AT, AY_RECEIPT, AY__MAX };
 /* DB_ANSWER_NOT_YET: an open not_yet and its comment (NULL: none). */
 enum db_col_answer_not_yet { AN_VERSION, AN_AT, AN_COMMENT, AN__MAX };
-/* DB_ACCESS_LOG: a staff member's access to a citizen's plan. */
-enum db_col_access { AC_AT, AC_NAME, AC_ROLE, AC_ACTION, AC_ID, AC__MAX };
+/* DB_ACCESS_LOG: a run of one staff member's accesses of one kind to one
+ * thing of a citizen's on one day: the last and first time, how many, and
+ * the run's first row (the cursor of the page after it). */
+enum db_col_access {
+	AC_AT, AC_FIRST_AT, AC_NAME, AC_ROLE, AC_ACTION, AC_OBJECT, AC_COUNT, AC_ID, AC__MAX
+};
+/* DB_PROGRESS_LATEST and DB_PROGRESS_HISTORY: how a goal goes, in the
+ * citizen's words. */
+enum db_col_progress { GP_GOAL_ID, GP_STATUS, GP_NOTE, GP_AT, GP_ID, GP__MAX };
 /* DB_PROPOSAL_GET and DB_PROPOSAL_LIST: a proposal as its citizen sees it. */
 enum db_col_proposal {
 	PR_ID, PR_KIND, PR_GOAL_ID, PR_TITLE, PR_DESCRIPTION, PR_REASON, PR_STATUS,
@@ -496,7 +507,7 @@ enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
 enum db_col_backup_counts {
 	BC_STAFF, BC_HOUSEHOLDS, BC_PLANS, BC_PLAN_HISTORY, BC_CITIZENS, BC_CHILDREN, BC_DREAMS,
 	BC_GOALS, BC_PROPOSALS, BC_PROPOSAL_COMMENTS, BC_PLAN_ACCEPTANCES, BC_PLAN_ANSWERS,
-	BC_PLAN_CHANGES, BC_CONSENTS, BC_MEETINGS,
+	BC_PLAN_CHANGES, BC_CONSENTS, BC_MEETINGS, BC_GOAL_PROGRESS,
 	BC_AUDIT_LOG, BC__MAX
 };
 /* DB_MIGRATION_LOCK, DB_MIGRATION_UNLOCK */

@@ -900,6 +900,26 @@ export async function citizenId(sub) {
   return citizenIdCache.get(sub);
 }
 
+/**
+ * Enrols a new citizen (a fresh CPR number) by the staff session given,
+ * logs them in through the dev IdP and gives consent: { id, session }. A
+ * log of their own, that no other file's reads reach.
+ */
+export async function enrolFresh(staff, name, fields = {}) {
+  const cpr = freshCpr();
+  const body = expectJson(await staff.post(`${ADMIN}/citizens`, { cpr, name, ...fields }), 201);
+  const tok = await request('POST', '/dev-idp/token', {
+    body: new URLSearchParams({ cpr, name, aud: CITIZEN_AUD }).toString(),
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(tok.status, 200, `dev IdP token: ${tok.status} ${tok.text}`);
+  const res = await postSession(tok.text.trim());
+  const b = expectJson(res, 201);
+  const session = new Session({ cookie: `kaptajn_session=${sessionCookieOf(res)}`, csrf: b.csrf_token, citizen: b.citizen });
+  expectJson(await session.post('/api/v1/consent', { action: 'give' }), 200);
+  return { id: body.id, session };
+}
+
 const staffIdCache = new Map();
 /** The staff id of the demo staff member sub (as its own login reports it). */
 export async function staffId(sub) {

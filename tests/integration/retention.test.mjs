@@ -116,6 +116,9 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
     expectJson(await req('POST', '/api/v1/proposals', {
       ...anna, json: { kind: 'add_goal', title: 'Kørekort', description: 'Tage kørekort.', reason: 'For at komme rundt.' },
     }), 201);
+    const goal = expectJson(await req('GET', '/api/v1/plan', anna), 200).goals[0];
+    expectJson(await req('POST', `/api/v1/goals/${goal.id}/progress`, { ...anna, json: { status: 'improving', note: 'Det går bedre' } }), 201);
+    assert.equal(mine('goal_progress'), 1);
     expectJson(await req('GET', `${ADMIN}/citizens/${annaId}/plan`, mette), 200);
     assert.ok(count(`SELECT COUNT(*) FROM audit_log WHERE citizen_id = ${annaId} AND hash_version = 2`) > 0);
     assert.equal(count('SELECT COUNT(*) FROM audit_log WHERE hash_version <> 2'), 0, 'every new row is version 2');
@@ -239,7 +242,7 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`^citizen ${annaId}: purged$`, 'm'));
     assert.match(r.out, /^purge: 1 purged$/m);
-    for (const t of ['proposals', 'meetings', 'meeting_points', 'meeting_responses', 'consents', 'plan_acceptances', 'plan_answers', 'sessions', 'notification_settings', 'outbox']) assert.equal(mine(t), 0, t);
+    for (const t of ['proposals', 'meetings', 'meeting_points', 'meeting_responses', 'consents', 'plan_acceptances', 'plan_answers', 'sessions', 'notification_settings', 'outbox', 'goal_progress']) assert.equal(mine(t), 0, t);
     for (const t of ['dreams', 'goals', 'plan_docs', 'plan_changes']) assert.equal(count(`SELECT COUNT(*) FROM ${t} WHERE plan_id = ${annaPlan}`), 0, t);
     assert.deepEqual(q(`SELECT summary FROM plan_history WHERE plan_id = ${annaPlan}`), [['Data slettet efter opbevaringsperioden']]);
     const [name, sealed, lookup, purged, outcome] = q(`SELECT name, COALESCE(cpr_sealed, 'NULL'), COALESCE(cpr_lookup, 'NULL'), purged_at IS NOT NULL, course_outcome FROM citizens WHERE id = ${annaId}`)[0];

@@ -20,6 +20,7 @@ export function forgetCitizensSql(ids, plans) {
     DELETE FROM plan_acceptances WHERE citizen_id IN (${c});
     DELETE FROM sessions WHERE citizen_id IN (${c});
     DELETE FROM consents WHERE citizen_id IN (${c});
+    DELETE FROM goal_progress WHERE citizen_id IN (${c}) OR goal_id IN (SELECT id FROM goals WHERE ${onlyTheirs});
     DELETE FROM dreams WHERE citizen_id IN (${c}) OR ${onlyTheirs};
     DELETE FROM goals WHERE ${onlyTheirs} ORDER BY parent_id IS NULL, id DESC;
     DELETE FROM plan_history WHERE ${onlyTheirs};

@@ -3,7 +3,7 @@
 // header's language switch and log-out button, the one-off flash message
 // and the skip link. Each site gives its routes and how its session ends.
 
-import { h } from './dom.js';
+import { h, fill } from './dom.js';
 import * as drafts from './drafts.js';
 import { t, setLang, lang } from './i18n/index.js';
 import { takeFlash } from './state.js';
@@ -59,12 +59,40 @@ export function createShell({ pick, loggedIn, endSession, frame }) {
     }
   }
 
+  // A page whose module could not be fetched (offline): it is drawn again
+  // when the connection returns, or on the next tap of its link.
+  let failed = false;
+
+  /** Says that the page could not come: offline, or another failure. */
+  function showUnreachable(retry) {
+    const offline = navigator.onLine === false;
+    fill(
+      viewEl,
+      h('h1', { class: 'page-heading', tabindex: '-1' }, t(offline ? 'offline.heading' : 'offline.failedHeading')),
+      alert(offline ? 'warning' : 'error', t(offline ? 'offline.text' : 'offline.failed'), {
+        actions: [h('button', { type: 'button', class: 'button button-secondary', onclick: retry }, t('common.tryAgain'))],
+      }),
+    );
+    announce(t(offline ? 'offline.text' : 'offline.failed'));
+  }
+
   async function render({ focus = true } = {}) {
     const hash = currentHash();
     if (!hash.startsWith('#/')) return; // an in-page link, like the skip link
     const seq = ++renderSeq;
     const r = pick(hash);
-    const mod = await r.load();
+    let mod;
+    try {
+      mod = await r.load();
+    } catch {
+      if (seq !== renderSeq) return;
+      failed = true;
+      document.title = `${t(r.title)} – ${t('appName')}`;
+      applyStaticTexts();
+      showUnreachable(() => render());
+      return;
+    }
+    failed = false;
     if (seq !== renderSeq) return;
     document.title = `${t(r.title)} – ${t('appName')}`;
     applyStaticTexts();
@@ -133,6 +161,19 @@ export function createShell({ pick, loggedIn, endSession, frame }) {
     if (!currentHash().startsWith('#/')) history.replaceState(null, '', '#/');
     langBtn.addEventListener('click', switchLanguage);
     window.addEventListener('hashchange', () => render());
+    // Back online: a page that could not come is drawn now.
+    window.addEventListener('online', () => {
+      if (failed) render({ focus: false });
+    });
+    // A tap on the link of the page that could not come tries again (the
+    // hash is the same, so no hashchange).
+    document.addEventListener('click', (ev) => {
+      const a = ev.target instanceof Element ? ev.target.closest('a[href^="#/"]') : null;
+      if (failed && a && a.getAttribute('href') === currentHash()) {
+        ev.preventDefault();
+        render();
+      }
+    });
   }
 
   return { render, start, viewEl };

@@ -100,9 +100,10 @@ export function alert(variant, body, { heading, actions, role } = {}) {
 /**
  * An alert for an ApiError (or any error): what happened, whether the
  * citizen's text is still there (kept), and what to do: log in again, or
- * try again (retry, a function).
+ * try again (retry, a function). page: retry draws a page whose data did
+ * not come, which happens by itself when an offline browser is back online.
  */
-export function errorAlert(err, { kept = false, retry } = {}) {
+export function errorAlert(err, { kept = false, retry, page = false } = {}) {
   const kind = (err && err.kind) || 'server';
   const lines = [t(`errors.${kind === 'invalid' && err.code === 'payload_too_large' ? 'tooLong' : kind}`)];
   if (kind === 'stale') lines.push(t('errors.staleAction'));
@@ -114,7 +115,18 @@ export function errorAlert(err, { kept = false, retry } = {}) {
   } else if (retry && (kind === 'network' || kind === 'busy' || kind === 'server')) {
     actions.push(h('button', { type: 'button', class: 'button button-secondary', onclick: retry }, t('common.tryAgain')));
   }
-  return alert(kind === 'stale' || kind === 'conflict' ? 'warning' : 'error', lines.join(' '), { actions });
+  // A page whose data could not come (page: retry draws it again) while
+  // offline says so plainly, and comes by itself when the connection
+  // returns, if this message is still there by then. A change is never
+  // sent again by itself: that waits for a tap.
+  if (page && kind === 'network' && navigator.onLine === false) lines.splice(0, 1, t('offline.text'));
+  const box = alert(kind === 'stale' || kind === 'conflict' ? 'warning' : 'error', lines.join(' '), { actions });
+  if (page && kind === 'network' && retry) {
+    window.addEventListener('online', () => {
+      if (box.isConnected) retry();
+    }, { once: true });
+  }
+  return box;
 }
 
 // Messages tied to a draft, kept across a re-render of its view (memory

@@ -51,7 +51,7 @@ export function loadFailed(view, ctx, err, heading, retry) {
     fill(view, backLink(), pageHeading(t('titles.notFound')), alert('warning', t('citizen.notFound')));
     return;
   }
-  fill(view, backLink(), pageHeading(heading), errorAlert(err, { retry }));
+  fill(view, backLink(), pageHeading(heading), errorAlert(err, { page: true, retry }));
 }
 
 /** Says under a form (in msg) why a change was refused, in plain words,

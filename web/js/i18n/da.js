@@ -117,6 +117,13 @@ export default {
 
   // What went wrong, said plainly. "kept" is added when the citizen's text
   // is still there.
+  offline: {
+    heading: 'Du er offline',
+    text: 'Du er offline. Siden vises, når forbindelsen er tilbage.',
+    failedHeading: 'Siden kunne ikke hentes',
+    failed: 'Siden kunne ikke hentes. Prøv igen om lidt.',
+  },
+
   errors: {
     consent: 'Du skal sige ja til den fælles plan, før du kan se den.',
     frozen: 'Planen er låst, fordi samtykket er trukket tilbage. Den kan ikke ændres, før der er givet samtykke igen.',
@@ -337,7 +344,24 @@ export default {
     when: 'Hvornår',
     who: 'Hvem',
     what: 'Hvad',
+    readObject: 'Læste {object}',
+    other: 'Arbejdede med {object}',
+    otherUnknown: 'Arbejdede med dine oplysninger',
+    yourData: 'dine oplysninger',
+    times: '{count} gange, fra {first} til {last}',
+    reason: 'Begrundelse: {reason}',
     actions: {
+      message_sent: 'Skrev en besked til dig',
+      minutes_written: 'Skrev referat af et møde',
+      meeting_changed: 'Ændrede et møde',
+      enrol: 'Skrev dig ind i et forløb',
+      consent_given: 'Registrerede dit samtykke',
+      consent_withdrawn: 'Registrerede, at du trak samtykket tilbage',
+      course_reopened: 'Genåbnede forløbet',
+      caseworker_change: 'Skiftede din sagsbehandler',
+      child_added: 'Tilføjede et barn til husstanden',
+      household_formed: 'Samlede din husstand i én plan',
+      household_moved_out: 'Registrerede en fraflytning fra husstanden',
       read: 'Læste',
       read_cpr: 'Så dit CPR-nummer',
       denied: 'Forsøgte at se (uden adgang)',
@@ -355,12 +379,38 @@ export default {
       consent_recorded: 'Registrerede dit samtykke',
     },
     objects: {
+      goal: 'et mål',
+      messages: 'dine beskeder',
+      'plan changes': 'ændringerne i din plan',
+      progress: 'hvordan det går med dine mål',
+      consent: 'dit samtykke',
+      course: 'dit forløb',
+      household: 'din husstand',
+      contact: 'din kontaktperson',
+      cpr: 'dit CPR-nummer',
       plan: 'din plan',
       proposals: 'dine forslag',
       caseload: 'listen over borgere',
       audit: 'listen over, hvem der har set dine data',
       meetings: 'dine møder',
       'child-related': 'dele af planen om børn',
+    },
+  },
+
+  progress: {
+    heading: 'Hvordan går det?',
+    intro: 'Fortæl, hvordan det går med delmålet. Det ændrer ikke planen, men din kontaktperson kan se det.',
+    current: 'Sidst sagt: {status}',
+    note: 'Skriv evt. et par ord (ikke påkrævet)',
+    save: 'Gem',
+    saved: 'Tak. Din kontaktperson kan nu se, hvordan det går.',
+    status: {
+      'in-progress': 'Jeg er i gang',
+      improving: 'Det går bedre',
+      worsening: 'Det går dårligere',
+      'no-change': 'Det står stille',
+      achieved: 'Jeg har nået det',
+      'not-achieved': 'Jeg nåede det ikke',
     },
   },
 

@@ -29,7 +29,7 @@ export async function render(view, ctx, message) {
       lostSession();
       return ctx.render({ focus: false });
     }
-    fill(view, backLink(), pageHeading(t('accept.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+    fill(view, backLink(), pageHeading(t('accept.heading')), errorAlert(err, { page: true, retry: () => render(view, ctx) }));
     return;
   }
   if (!ctx.isCurrent()) return;

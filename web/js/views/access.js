@@ -9,10 +9,18 @@ import { errorAlert, pageHeading, backLink, skeleton, moreButton } from '../ui.j
 
 const PATH = '/api/v1/access-log';
 
+// Each entry in plain words: what was done to what, how many times, and
+// why where a reason was given. Actions and objects the portal does not
+// know yet still read as a sentence.
+function objectWords(object) {
+  return object && has(`access.objects.${object}`) ? t(`access.objects.${object}`) : '';
+}
+
 function what(e) {
-  const action = has(`access.actions.${e.action}`) ? t(`access.actions.${e.action}`) : e.action || '';
-  const obj = e.object && has(`access.objects.${e.object}`) ? t(`access.objects.${e.object}`) : '';
-  return obj ? `${action} ${obj}` : action;
+  const obj = objectWords(e.object);
+  if (e.action === 'read') return t('access.readObject', { object: obj || t('access.yourData') });
+  if (has(`access.actions.${e.action}`)) return t(`access.actions.${e.action}`);
+  return obj ? t('access.other', { object: obj }) : t('access.otherUnknown');
 }
 
 function who(actor) {
@@ -35,7 +43,7 @@ export async function render(view, ctx) {
       lostSession();
       return ctx.render({ focus: false });
     }
-    fill(view, backLink(), pageHeading(t('access.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+    fill(view, backLink(), pageHeading(t('access.heading')), errorAlert(err, { page: true, retry: () => render(view, ctx) }));
     return;
   }
   if (!ctx.isCurrent()) return;
@@ -59,10 +67,18 @@ export async function render(view, ctx) {
 }
 
 function item(e) {
+  const count = Number(e.count) || 1;
   return h(
     'li',
     { class: 'access-item' },
     h('p', { class: 'access-what' }, h('span', { class: 'weight-semibold' }, who(e.actor)), ' – ', what(e)),
-    h('p', { class: 'history-meta' }, h('time', { datetime: e.at }, dateTime(e.at))),
+    e.reason ? h('p', { class: 'access-reason' }, t('access.reason', { reason: e.reason })) : null,
+    h(
+      'p',
+      { class: 'history-meta' },
+      count > 1 && e.first_at
+        ? t('access.times', { count, first: dateTime(e.first_at), last: dateTime(e.at) })
+        : h('time', { datetime: e.at }, dateTime(e.at)),
+    ),
   );
 }

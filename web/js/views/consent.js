@@ -96,7 +96,7 @@ export async function render(view, ctx) {
       lostSession();
       return ctx.render({ focus: false });
     }
-    fill(view, pageHeading(t('consent.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+    fill(view, pageHeading(t('consent.heading')), errorAlert(err, { page: true, retry: () => render(view, ctx) }));
     return;
   }
   if (!ctx.isCurrent()) return;

@@ -23,7 +23,7 @@ export async function render(view, ctx) {
       lostSession();
       return ctx.render({ focus: false });
     }
-    fill(view, backLink(), pageHeading(t('history.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+    fill(view, backLink(), pageHeading(t('history.heading')), errorAlert(err, { page: true, retry: () => render(view, ctx) }));
     return;
   }
   if (!ctx.isCurrent()) return;

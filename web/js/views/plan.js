@@ -45,7 +45,7 @@ export async function render(view, ctx) {
         lostSession();
         return ctx.render({ focus: false });
       }
-      fill(view, pageHeading(t('plan.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+      fill(view, pageHeading(t('plan.heading')), errorAlert(err, { page: true, retry: () => render(view, ctx) }));
       return;
     }
   }
@@ -102,7 +102,7 @@ function draw(view, ctx) {
       plan.course_ended ? alert('info', t('plan.ended'), { heading: t('plan.endedHeading') }) : null,
       acceptanceLine(plan),
       dreamsSection(plan, view, ctx),
-      goalsSection(plan),
+      goalsSection(plan, view, ctx),
       contactSection(plan.contact),
       h('div', { id: 'meetings-slot' }),
       moreSection(),
@@ -378,7 +378,64 @@ function goalFacts(g) {
   );
 }
 
-function goalsSection(plan) {
+const PROGRESS = ['in-progress', 'improving', 'worsening', 'no-change', 'achieved', 'not-achieved'];
+const NOTE_MAX = 500;
+
+/** "Hvordan går det?" under a sub-goal: the citizen's own word on how it
+ * goes (six choices and a note), which changes nothing in the plan. */
+function progressBox(s, plan, view, ctx) {
+  const latest = (plan.progress || []).find((p) => p.goal_id === s.id);
+  const summary = h('summary', { class: 'progress-summary' }, t('progress.heading'));
+  const current = latest
+    ? h('p', { class: 'progress-current' }, t('progress.current', { status: t(`progress.status.${latest.status}`) }),
+        latest.note ? h('span', { class: 'progress-note' }, ` – ${latest.note}`) : null)
+    : null;
+  if (plan.frozen || plan.course_ended) return current;
+  const name = `progress-${s.id}`;
+  const radios = PROGRESS.map((code) => {
+    const id = `${name}-${code}`;
+    const input = h('input', { type: 'radio', class: 'form-radio', name, id, value: code, checked: latest && latest.status === code });
+    return { input, el: h('div', { class: 'form-group-radio' }, input, h('label', { class: 'form-label', for: id }, t(`progress.status.${code}`))) };
+  });
+  const noteId = `${name}-note`;
+  const note = h('textarea', { class: 'form-input', id: noteId, rows: 2, maxlength: NOTE_MAX });
+  const slot = h('div', { class: 'progress-message', 'aria-live': 'polite' });
+  const save = h('button', { type: 'submit', class: 'button button-secondary' }, t('progress.save'));
+  const form = h(
+    'form',
+    {
+      class: 'progress-form',
+      novalidate: true,
+      onsubmit: async (ev) => {
+        ev.preventDefault();
+        const chosen = radios.find((r) => r.input.checked);
+        if (!chosen) {
+          radios[0].input.focus();
+          return;
+        }
+        save.disabled = true;
+        try {
+          await api.post(`/api/v1/goals/${s.id}/progress`, { status: chosen.input.value, note: note.value });
+        } catch (err) {
+          save.disabled = false;
+          if (err.kind === 'auth') lostSession();
+          slot.replaceChildren(errorAlert(err));
+          return;
+        }
+        announce(t('progress.saved'));
+        await refresh(view, ctx);
+      },
+    },
+    h('p', { class: 'form-hint' }, t('progress.intro')),
+    h('fieldset', null, h('legend', { class: 'form-label' }, t('progress.heading')), radios.map((r) => r.el)),
+    h('div', { class: 'form-group' }, h('label', { class: 'form-label', for: noteId }, t('progress.note')), note),
+    slot,
+    save,
+  );
+  return [current, h('details', { class: 'progress-box' }, summary, form)];
+}
+
+function goalsSection(plan, view, ctx) {
   const goals = plan.goals || [];
   const list = h(
     'ul',
@@ -405,6 +462,7 @@ function goalsSection(plan) {
                     s.description ? h('p', { class: 'goal-description' }, s.description) : null,
                     goalFacts(s),
                     s.legal_basis ? h('p', { class: 'legal' }, h('small', null, t('plan.legalBasis', { basis: s.legal_basis }))) : null,
+                    progressBox(s, plan, view, ctx),
                   ),
                 ),
               ),

@@ -26,7 +26,7 @@ export async function render(view, ctx) {
       lostSession();
       return ctx.render({ focus: false });
     }
-    fill(view, backLink(), pageHeading(t('proposals.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+    fill(view, backLink(), pageHeading(t('proposals.heading')), errorAlert(err, { page: true, retry: () => render(view, ctx) }));
     return;
   }
   if (!ctx.isCurrent()) return;
@@ -120,7 +120,7 @@ async function withdraw(id, view, ctx) {
     const res = await api.get(PATH);
     draw(view, ctx, res.data.proposals || [], res.data.next, message);
   } catch (err) {
-    fill(view, backLink(), pageHeading(t('proposals.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+    fill(view, backLink(), pageHeading(t('proposals.heading')), errorAlert(err, { page: true, retry: () => render(view, ctx) }));
   }
   const heading = view.querySelector('h1');
   if (heading) heading.focus();

@@ -28,7 +28,7 @@ export async function render(view, ctx) {
         lostSession();
         return ctx.render({ focus: false });
       }
-      fill(view, backLink(), pageHeading(t('propose.heading')), errorAlert(err, { retry: () => render(view, ctx) }));
+      fill(view, backLink(), pageHeading(t('propose.heading')), errorAlert(err, { page: true, retry: () => render(view, ctx) }));
       return;
     }
   }

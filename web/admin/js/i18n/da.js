@@ -90,6 +90,26 @@ export default {
     forget: 'Glem teksten',
   },
 
+  // The offline page (shell.js) and the citizen's own word on how a goal
+  // goes, in the portal's words.
+  offline: {
+    heading: 'Du er offline',
+    text: 'Du er offline. Siden vises, når forbindelsen er tilbage.',
+    failedHeading: 'Siden kunne ikke hentes',
+    failed: 'Siden kunne ikke hentes. Prøv igen om lidt.',
+  },
+  progress: {
+    staffLabel: "Borgerens egen vurdering",
+    status: {
+      'in-progress': 'Jeg er i gang',
+      improving: 'Det går bedre',
+      worsening: 'Det går dårligere',
+      'no-change': 'Det står stille',
+      achieved: 'Jeg har nået det',
+      'not-achieved': 'Jeg nåede det ikke',
+    },
+  },
+
   // What went wrong, said plainly. "kept" is added when the text is still there.
   errors: {
     auth: 'Du er blevet logget ud, fordi din session er udløbet (10 minutter uden brug).',

@@ -87,6 +87,26 @@ export default {
     forget: 'Forget the text',
   },
 
+  // The offline page (shell.js) and the citizen's own word on how a goal
+  // goes, in the portal's words.
+  offline: {
+    heading: 'You are offline',
+    text: 'You are offline. The page will show when the connection is back.',
+    failedHeading: 'The page could not be fetched',
+    failed: 'The page could not be fetched. Try again in a moment.',
+  },
+  progress: {
+    staffLabel: "The citizen's own view",
+    status: {
+      'in-progress': 'I have started',
+      improving: 'It is going better',
+      worsening: 'It is going worse',
+      'no-change': 'Nothing has changed',
+      achieved: 'I have reached it',
+      'not-achieved': 'I did not reach it',
+    },
+  },
+
   errors: {
     auth: 'You have been logged out because your session ended (10 minutes without use).',
     authAction: 'Log in again – then you can send it.',

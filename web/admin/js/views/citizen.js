@@ -178,16 +178,33 @@ function dreams(plan) {
   );
 }
 
-function goalCard(id, g, decide, sub) {
+/** The citizen's own word on how a goal goes (newest), if any: it changes
+ * nothing in the plan, and is read with the plan. */
+function progressLine(progress, g) {
+  const p = (progress || []).find((x) => x.goal_id === g.id);
+  if (!p) return null;
+  return h(
+    'p',
+    { class: 'progress-current' },
+    h('span', { class: 'weight-semibold' }, `${t('progress.staffLabel')}: `),
+    t(`progress.status.${p.status}`),
+    ' ',
+    h('small', null, '(', h('time', { datetime: p.at }, dateTime(p.at)), ')'),
+    p.note ? h('span', { class: 'progress-note' }, ` – ${p.note}`) : null,
+  );
+}
+
+function goalCard(id, g, decide, sub, progress) {
   return h(
     'li',
     { class: sub ? 'subgoal' : 'goal-card' },
     h(sub ? 'h4' : 'h3', { class: sub ? 'subgoal-title' : 'goal-title' }, g.title),
     g.description ? h('p', { class: 'goal-description' }, g.description) : null,
     goalFacts(g),
+    progressLine(progress, g),
     decide ? h('p', { class: 'goal-action' }, actionLink(`#/borger/${id}/maal/${g.id}`, 'edit', t('common.edit'), t('citizen.goalEditAria', { title: g.title }))) : null,
     !sub && g.subgoals && g.subgoals.length
-      ? [h('h4', { class: 'subgoals-heading' }, t('citizen.subgoalsHeading')), h('ul', { class: 'subgoal-list' }, g.subgoals.map((s) => goalCard(id, s, decide, true)))]
+      ? [h('h4', { class: 'subgoals-heading' }, t('citizen.subgoalsHeading')), h('ul', { class: 'subgoal-list' }, g.subgoals.map((s) => goalCard(id, s, decide, true, progress)))]
       : null,
     !sub && decide
       ? h('p', { class: 'goal-action' }, actionLink(`#/borger/${id}/nyt-maal/${g.id}`, 'plus', t('citizen.subgoalAdd'), t('citizen.subgoalAddAria', { title: g.title })))
@@ -200,7 +217,7 @@ function goals(id, plan, decide) {
   return section(
     'goals-heading',
     t('citizen.goalsHeading'),
-    list.length ? h('ul', { class: 'goal-list' }, list.map((g) => goalCard(id, g, decide, false))) : h('p', { class: 'empty' }, t('citizen.goalsEmpty')),
+    list.length ? h('ul', { class: 'goal-list' }, list.map((g) => goalCard(id, g, decide, false, plan.progress))) : h('p', { class: 'empty' }, t('citizen.goalsEmpty')),
     decide ? h('p', null, h('a', { class: 'button button-secondary', href: `#/borger/${id}/nyt-maal` }, icon('plus'), t('citizen.goalAdd'))) : null,
   );
 }

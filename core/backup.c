@@ -42,6 +42,7 @@ static const char *const backup_tables[BC__MAX] = {
 	[BC_CONSENTS] = "consents",
 	[BC_MEETINGS] = "meetings",
 	[BC_AUDIT_LOG] = "audit_log",
+	[BC_MESSAGES] = "messages",
 };
 
 /* What the dump's lines say: rows of the main tables, the audit head, the

@@ -146,6 +146,7 @@ struct caseload_row {
 	size_t cpr_sealed_len;
 	const char *next_meeting_at;                   /* NULL: none */
 	bool follow_up_due;
+	long long unread_messages;                     /* the citizen's, not yet read */
 };
 
 static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_row *row)
@@ -174,6 +175,7 @@ static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_
 	row->cpr_sealed_len = db_cell_len(r, i, CL_CPR_SEALED);
 	row->next_meeting_at = db_cell(r, i, CL_NEXT_MEETING);
 	row->follow_up_due = db_i64(r, i, CL_FOLLOW_UP_DUE) != 0;
+	row->unread_messages = db_i64(r, i, CL_UNREAD_MESSAGES);
 }
 
 static json_t *person_json(const struct caseload_person *p)
@@ -241,6 +243,8 @@ static json_t *caseload_needs_action(const struct caseload_row *row, time_t now)
 
 	if (codes == NULL || row->course_outcome != NULL)
 		return codes;
+	if (row->unread_messages > 0)
+		rc |= json_array_append_new(codes, json_string("unread_messages"));
 	if (row->pending > 0)
 		rc |= json_array_append_new(codes, json_string("pending_proposals"));
 	if (row->follow_up_due)
@@ -295,6 +299,7 @@ static json_t *caseload_row_json(const void *ctx, size_t i)
 	                        row->next_meeting_at != NULL ? json_string(row->next_meeting_at)
 	                                                     : json_null()) != 0 ||
 	    json_object_set_new(out, "follow_up_due", json_boolean(row->follow_up_due)) != 0 ||
+	    json_object_set_new(out, "unread_messages", json_integer(row->unread_messages)) != 0 ||
 	    json_object_set_new(out, "needs_action", caseload_needs_action(row, pg->now)) != 0) {
 		json_decref(out);
 		return NULL;
@@ -491,7 +496,7 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
                           long long *version)
 {
 	struct caseload_citizen c;
-	struct db_res consent, since, members, hh;
+	struct db_res consent, since, members, hh, unread;
 	json_t *plan = NULL, *accepted, *citizen;
 	long long from;
 	enum kp_err err;
@@ -508,7 +513,9 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	                    &since)) != KP_OK ||
 	    (err = db_query(db, a, DB_HOUSEHOLD_MEMBERS, DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id)),
 	                    &members)) != KP_OK ||
-	    (err = db_query(db, a, DB_PLAN_HOUSEHOLD, DB_ARGS(DB_I64(c.plan_id)), &hh)) != KP_OK)
+	    (err = db_query(db, a, DB_PLAN_HOUSEHOLD, DB_ARGS(DB_I64(c.plan_id)), &hh)) != KP_OK ||
+	    (err = db_query(db, a, DB_MESSAGE_UNREAD, DB_ARGS(DB_I64(c.id), DB_STR("citizen")),
+	                    &unread)) != KP_OK)
 		goto out;
 	/* Each set takes its value, on failure too. */
 	err = KP_EINTERNAL;
@@ -534,7 +541,9 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	    json_object_set_new(plan, "household_id",
 	                        hh.nrows == 1 && db_cell(&hh, 0, PHH_ID) != NULL
 	                                ? json_integer(db_i64(&hh, 0, PHH_ID))
-	                                : json_null()) != 0)
+	                                : json_null()) != 0 ||
+	    json_object_set_new(plan, "unread_messages",
+	                        json_integer(db_i64(&unread, 0, CNT_N))) != 0)
 		goto out;
 	*out = plan;
 	plan = NULL;

@@ -27,10 +27,20 @@
 	" (SELECT DATE_FORMAT(MIN(m.starts_at), '%Y-%m-%dT%H:%i:%sZ') FROM meetings m" \
 	"   WHERE m.plan_id = p.id AND m.held_at IS NULL AND m.starts_at >= ?)," \
 	" EXISTS (SELECT 1 FROM meetings m WHERE m.plan_id = p.id AND m.held_at IS NULL" \
-	"   AND m.starts_at < ? AND m.kind = 'follow_up')" \
+	"   AND m.starts_at < ? AND m.kind = 'follow_up')," \
+	" (SELECT COUNT(*) FROM messages ms WHERE ms.citizen_id = c.id" \
+	"   AND ms.author_kind = 'citizen' AND ms.read_at IS NULL)" \
 	" FROM citizens c JOIN plans p ON p.id = c.plan_id" \
 	" LEFT JOIN staff ct ON ct.id = c.contact_id" \
 	" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
+
+/* The columns and joins of a message (enum db_col_message). */
+#define MESSAGE_SELECT \
+	"SELECT m.id, DATE_FORMAT(m.created_at, '%Y-%m-%dT%H:%i:%sZ'), m.author_kind," \
+	" s.id, s.name, s.role, s.title, c.name, m.text," \
+	" DATE_FORMAT(m.read_at, '%Y-%m-%dT%H:%i:%sZ')" \
+	" FROM messages m JOIN citizens c ON c.id = m.citizen_id" \
+	" LEFT JOIN staff s ON s.id = m.author_staff_id"
 
 /* A number macro as SQL text. */
 #define SQL_NUM(n) SQL_NUM_(n)
@@ -61,7 +71,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
 		.cols = SC__MAX},
 	[DB_CITIZEN_HEAD] = {.sql =
-		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email,"
+		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email, st.hours,"
 		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
 		" c.course_outcome IS NOT NULL"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
@@ -117,7 +127,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	 * the contact person. */
 	[DB_PLAN_HEAD] = {.sql =
 		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email,"
-		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
+		" st.hours, c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
 		" c.course_outcome IS NOT NULL"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
@@ -171,7 +181,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" VALUES (?, ?, ?, ?)",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
 	[DB_CONTACT_GET] = {.sql =
-		"SELECT st.name, st.title, st.phone, st.email"
+		"SELECT st.name, st.title, st.phone, st.email, st.hours"
 		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = CT__MAX},
 	[DB_ACCESS_LOG] = {.sql =
@@ -305,6 +315,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE p.citizen_id = ?"},
 	[DB_PURGE_PROPOSALS] = {.sql = "DELETE FROM proposals WHERE citizen_id = ?"},
 	[DB_PURGE_MEETINGS] = {.sql = "DELETE FROM meetings WHERE citizen_id = ?"},
+	/* The thread is the citizen's: the staff's messages in it go too. */
+	[DB_PURGE_MESSAGES] = {.sql = "DELETE FROM messages WHERE citizen_id = ?"},
 	[DB_PURGE_CONSENTS] = {.sql = "DELETE FROM consents WHERE citizen_id = ?"},
 	[DB_PURGE_ACCEPTANCES] = {.sql = "DELETE FROM plan_acceptances WHERE citizen_id = ?"},
 	[DB_PURGE_SESSIONS] = {.sql = "DELETE FROM sessions WHERE citizen_id = ?"},
@@ -520,11 +532,11 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = ST__MAX},
 	/* The second parameter is 1 to list inactive members too. */
 	[DB_STAFF_LIST] = {.sql =
-		"SELECT id, name, role, title, issuer, sub, phone, email, active FROM staff"
+		"SELECT id, name, role, title, issuer, sub, phone, email, active, hours FROM staff"
 		" WHERE (active OR ?) AND (? IS NULL OR role = ?) ORDER BY name, id",
 		.cols = SL__MAX},
 	[DB_STAFF_LOCK] = {.sql =
-		"SELECT id, name, role, title, issuer, sub, phone, email, active FROM staff"
+		"SELECT id, name, role, title, issuer, sub, phone, email, active, hours FROM staff"
 		" WHERE id = ? FOR UPDATE",
 		.cols = SL__MAX},
 	/* Locks the active leaders, so that two changes cannot each remove
@@ -533,14 +545,14 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"SELECT id FROM staff WHERE role = 'leader' AND active ORDER BY id FOR UPDATE",
 		.cols = SLD__MAX},
 	[DB_STAFF_INSERT] = {.sql =
-		"INSERT INTO staff (issuer, sub, name, role, title, phone, email, active)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+		"INSERT INTO staff (issuer, sub, name, role, title, phone, email, active, hours)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	/* A contact person's name, title, phone and e-mail are in their
 	 * citizens' plan answers: the caller raises each such citizen's rev
 	 * (DB_STAFF_CITIZENS_REV) in the same transaction. */
 	[DB_STAFF_UPDATE] = {.sql =
 		"UPDATE staff SET issuer = ?, sub = ?, name = ?, role = ?, title = ?, phone = ?,"
-		" email = ?, active = ? WHERE id = ?"},
+		" email = ?, active = ?, hours = ? WHERE id = ?"},
 	/* Raises the rev of every citizen whose contact person staff ? is:
 	 * their plan answers show that person. */
 	[DB_STAFF_CITIZENS_REV] = {.sql = "UPDATE citizens SET rev = rev + 1 WHERE contact_id = ?"},
@@ -697,6 +709,39 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"  ) x GROUP BY x.citizen_id"
 		" ) n ON n.citizen_id = c.id GROUP BY c.caseworker_id",
 		.cols = RS__MAX},
+	/* messages (core/message.c): no plan answer shows them. A message's
+	 * writer is the citizen (staff columns NULL) or a staff member. */
+	[DB_MESSAGE_INSERT] = {.sql =
+		"INSERT INTO messages (citizen_id, author_kind, author_staff_id, text, client_key)"
+		" VALUES (?, ?, ?, ?, ?)"},
+	[DB_MESSAGE_GET] = {.sql =
+		MESSAGE_SELECT " WHERE m.id = ?",
+		.cols = MS__MAX},
+	/* A retried message: ? = the citizen, the writer's key. */
+	[DB_MESSAGE_BY_KEY] = {.sql =
+		MESSAGE_SELECT " WHERE m.citizen_id = ? AND m.client_key = ?",
+		.cols = MS__MAX},
+	[DB_MESSAGE_LIST] = {.sql =
+		MESSAGE_SELECT " WHERE m.citizen_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?",
+		.cols = MS__MAX},
+	/* The citizen read the staff's messages of a page: ? = at, the
+	 * citizen, the page's lowest and highest id. */
+	[DB_MESSAGE_READ_CITIZEN] = {.sql =
+		"UPDATE messages SET read_at = ? WHERE citizen_id = ? AND author_kind = 'staff'"
+		" AND read_at IS NULL AND id BETWEEN ? AND ?"},
+	/* The citizen's caseworker or contact person (? twice: the reader;
+	 * anyone else, a leader looking, leaves them unread) read the
+	 * citizen's messages of a page: ? = at, the citizen, reader, reader,
+	 * the page's lowest and highest id. */
+	[DB_MESSAGE_READ_STAFF] = {.sql =
+		"UPDATE messages m JOIN citizens c ON c.id = m.citizen_id SET m.read_at = ?"
+		" WHERE m.citizen_id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)"
+		" AND m.author_kind = 'citizen' AND m.read_at IS NULL AND m.id BETWEEN ? AND ?"},
+	/* ? = the citizen, whose messages ('citizen' or 'staff'). */
+	[DB_MESSAGE_UNREAD] = {.sql =
+		"SELECT COUNT(*) FROM messages WHERE citizen_id = ? AND author_kind = ?"
+		" AND read_at IS NULL",
+		.cols = CNT__MAX},
 	/* Tables, views, routines and events of the connection's database:
 	 * a restore goes only into a database that has none. */
 	[DB_BACKUP_OBJECTS] = {.sql =
@@ -712,7 +757,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" (SELECT COUNT(*) FROM dreams), (SELECT COUNT(*) FROM goals),"
 		" (SELECT COUNT(*) FROM proposals), (SELECT COUNT(*) FROM proposal_comments),"
 		" (SELECT COUNT(*) FROM plan_acceptances), (SELECT COUNT(*) FROM consents),"
-		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM audit_log)",
+		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM audit_log),"
+		" (SELECT COUNT(*) FROM messages)",
 		.cols = BC__MAX},
 };
 

@@ -32,7 +32,7 @@ static void purge_due_row(struct purge_due *d, const struct db_res *r, size_t i)
 /* The statements that take the citizen's own rows, each with the citizen
  * as its one argument; comments before their proposals. */
 static const enum db_stmt purge_own[] = {
-	DB_PURGE_COMMENTS, DB_PURGE_PROPOSALS, DB_PURGE_MEETINGS,
+	DB_PURGE_COMMENTS, DB_PURGE_PROPOSALS, DB_PURGE_MEETINGS, DB_PURGE_MESSAGES,
 	DB_PURGE_CONSENTS, DB_PURGE_ACCEPTANCES, DB_PURGE_SESSIONS,
 };
 

@@ -2,6 +2,7 @@
  * It holds no admin route. */
 #include "consent.h"
 #include "internal.h"
+#include "message.h"
 #include "proposal.h"
 
 /* The token's own limit (TOKEN_MAX_LEN) is checked by token_verify and
@@ -24,6 +25,13 @@ static const struct vfield proposal_body[] = {
 	{"title", V_TEXT, false, 1, KP_TITLE_MAX, NULL},
 	{"description", V_TEXT, false, 0, KP_DESCRIPTION_MAX, NULL},
 	{"reason", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
+};
+
+/* key: the writer's own name for the message, so that a retry stores it
+ * once (message_send checks its characters). */
+static const struct vfield message_body[] = {
+	{"text", V_TEXT, true, 1, MESSAGE_TEXT_MAX, NULL},
+	{"key", V_TEXT, false, 1, MESSAGE_KEY_MAX, NULL},
 };
 
 static const struct vfield consent_body[] = {
@@ -61,6 +69,10 @@ const struct route citizen_routes[] = {
 	{M_GET, "/api/v1/proposals", h_proposal_list, R_SESSION | R_CONSENT, NULL, 0},
 	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION | R_CHANGE,
 	 NULL, 0},
+	{M_GET, "/api/v1/messages", h_message_list, R_SESSION | R_CONSENT, NULL, 0},
+	{M_POST, "/api/v1/messages", h_message_create, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(message_body)},
+	{M_GET, "/api/v1/messages/unread", h_message_unread, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/healthz", h_healthz, 0, NULL, 0},
 	/* Both pools' counters; nginx lets only the host itself reach it. */

@@ -178,6 +178,15 @@ enum db_stmt {
 	DB_REPORT_DECISIONS,
 	DB_REPORT_CONTACTS,
 	DB_REPORT_STAFF,
+	/* messages between a citizen and the staff (core/message.c) */
+	DB_MESSAGE_INSERT,
+	DB_MESSAGE_GET,
+	DB_MESSAGE_BY_KEY,
+	DB_MESSAGE_LIST,
+	DB_MESSAGE_READ_CITIZEN,
+	DB_MESSAGE_READ_STAFF,
+	DB_MESSAGE_UNREAD,
+	DB_PURGE_MESSAGES,
 	/* kaptajn backup and restore (core/backup.c) */
 	DB_BACKUP_OBJECTS,
 	DB_BACKUP_COUNTS,
@@ -205,7 +214,7 @@ enum db_col_session_staff {
  * dreams and goals, with the rev it belongs to. */
 enum db_col_citizen_head {
 	CH_REV, CH_ACCEPTED, CH_CONTACT_NAME, CH_CONTACT_ROLE, CH_CONTACT_PHONE,
-	CH_CONTACT_EMAIL, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH_COURSE_ENDED, CH__MAX
+	CH_CONTACT_EMAIL, CH_CONTACT_HOURS, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH_COURSE_ENDED, CH__MAX
 };
 /* DB_PLAN_DOC_GET: the kept dreams and goals of a plan and their version. */
 enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
@@ -217,11 +226,11 @@ enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
  * person's columns in the order of enum db_col_contact. */
 enum db_col_plan_head {
 	PH_ID, PH_VERSION, PH_ACCEPTED, PH_CONTACT_NAME, PH_CONTACT_ROLE, PH_CONTACT_PHONE,
-	PH_CONTACT_EMAIL, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH_COURSE_ENDED, PH__MAX
+	PH_CONTACT_EMAIL, PH_CONTACT_HOURS, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH_COURSE_ENDED, PH__MAX
 };
 /* DB_CONTACT_GET: the contact person; DB_PLAN_HEAD and DB_CITIZEN_HEAD have
  * the same columns in this order from their *_CONTACT_NAME on. */
-enum db_col_contact { CT_NAME, CT_ROLE, CT_PHONE, CT_EMAIL, CT__MAX };
+enum db_col_contact { CT_NAME, CT_ROLE, CT_PHONE, CT_EMAIL, CT_HOURS, CT__MAX };
 /* DB_PLAN_DREAMS: a live dream. */
 enum db_col_dream { DR_ID, DR_AUTHOR_ID, DR_TEXT, DR__MAX };
 /* DB_DREAM_GET: who wrote a live dream. */
@@ -283,7 +292,8 @@ enum db_col_enrol_open { EO_CITIZEN_ID, EO__MAX };
 enum db_col_enrol_household { EH_PLAN_ID, EH_VERSION, EH__MAX };
 /* DB_STAFF_LIST and DB_STAFF_LOCK: a member of the staff directory. */
 enum db_col_staff_list {
-	SL_ID, SL_NAME, SL_ROLE, SL_TITLE, SL_ISSUER, SL_SUB, SL_PHONE, SL_EMAIL, SL_ACTIVE, SL__MAX
+	SL_ID, SL_NAME, SL_ROLE, SL_TITLE, SL_ISSUER, SL_SUB, SL_PHONE, SL_EMAIL, SL_ACTIVE, SL_HOURS,
+	SL__MAX
 };
 /* DB_STAFF_LEADERS_LOCK: an active leader. */
 enum db_col_staff_leader { SLD_ID, SLD__MAX };
@@ -317,7 +327,7 @@ enum db_col_caseload_list {
 	CL_ID, CL_NAME, CL_HOUSEHOLD_ID, CL_PLAN_ID, CL_PLAN_VERSION, CL_ACCEPTED_VERSION,
 	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,
 	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL_CONSENT, CL_FROZEN, CL_CPR_SEALED, CL_NEXT_MEETING,
-	CL_FOLLOW_UP_DUE, CL__MAX
+	CL_FOLLOW_UP_DUE, CL_UNREAD_MESSAGES, CL__MAX
 };
 /* DB_CITIZEN_CPR: the sealed CPR number and the coordinating caseworker. */
 enum db_col_citizen_cpr { CPR_SEALED, CPR_CASEWORKER_ID, CPR__MAX };
@@ -405,6 +415,12 @@ enum db_col_report_contact {
 };
 /* DB_REPORT_STAFF: distinct staff per citizen, summed and at most. */
 enum db_col_report_staff { RS_CASEWORKER_ID, RS_CITIZENS, RS_STAFF_SUM, RS_STAFF_MAX, RS__MAX };
+/* DB_MESSAGE_GET, DB_MESSAGE_BY_KEY and DB_MESSAGE_LIST: a message of a
+ * citizen's thread; the staff columns are NULL for the citizen's own. */
+enum db_col_message {
+	MS_ID, MS_AT, MS_AUTHOR_KIND, MS_STAFF_ID, MS_STAFF_NAME, MS_STAFF_ROLE, MS_STAFF_TITLE,
+	MS_CITIZEN_NAME, MS_TEXT, MS_READ_AT, MS__MAX
+};
 /* DB_MIGRATION_LIST */
 enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
 /* DB_BACKUP_COUNTS: the rows of the main tables, in this order (the
@@ -412,7 +428,7 @@ enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
 enum db_col_backup_counts {
 	BC_STAFF, BC_HOUSEHOLDS, BC_PLANS, BC_PLAN_HISTORY, BC_CITIZENS, BC_CHILDREN, BC_DREAMS,
 	BC_GOALS, BC_PROPOSALS, BC_PROPOSAL_COMMENTS, BC_PLAN_ACCEPTANCES, BC_CONSENTS, BC_MEETINGS,
-	BC_AUDIT_LOG, BC__MAX
+	BC_AUDIT_LOG, BC_MESSAGES, BC__MAX
 };
 /* DB_MIGRATION_LOCK, DB_MIGRATION_UNLOCK */
 enum db_col_migration_lock { MGL_GOT, MGL__MAX };

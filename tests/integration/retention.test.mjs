@@ -227,11 +227,13 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
   it('once the period is over, purge lets the data go and keeps a tombstone', async () => {
     q(`UPDATE citizens SET course_ended_at = course_ended_at - INTERVAL 5 YEAR - INTERVAL 2 DAY WHERE id = ${annaId}`);
     redactable = count(`SELECT COUNT(*) FROM audit_log WHERE citizen_id = ${annaId}`);
+    q(`INSERT INTO messages (citizen_id, author_kind, text) VALUES (${annaId}, 'citizen', 'Hej Jonas')`);
+    assert.ok(mine('messages') > 0);
     const r = await kaptajn('purge');
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`^citizen ${annaId}: purged$`, 'm'));
     assert.match(r.out, /^purge: 1 purged$/m);
-    for (const t of ['proposals', 'meetings', 'consents', 'plan_acceptances', 'sessions']) assert.equal(mine(t), 0, t);
+    for (const t of ['proposals', 'meetings', 'messages', 'consents', 'plan_acceptances', 'sessions']) assert.equal(mine(t), 0, t);
     for (const t of ['dreams', 'goals', 'plan_docs']) assert.equal(count(`SELECT COUNT(*) FROM ${t} WHERE plan_id = ${annaPlan}`), 0, t);
     assert.deepEqual(q(`SELECT summary FROM plan_history WHERE plan_id = ${annaPlan}`), [['Data slettet efter opbevaringsperioden']]);
     const [name, sealed, lookup, purged, outcome] = q(`SELECT name, COALESCE(cpr_sealed, 'NULL'), COALESCE(cpr_lookup, 'NULL'), purged_at IS NOT NULL, course_outcome FROM citizens WHERE id = ${annaId}`)[0];

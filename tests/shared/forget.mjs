@@ -15,6 +15,7 @@ export function forgetCitizensSql(ids, plans) {
   return `DELETE pc FROM proposal_comments pc JOIN proposals q ON q.id = pc.proposal_id WHERE q.citizen_id IN (${c});
     DELETE FROM proposals WHERE citizen_id IN (${c});
     DELETE FROM meetings WHERE citizen_id IN (${c});
+    DELETE FROM messages WHERE citizen_id IN (${c});
     DELETE FROM plan_acceptances WHERE citizen_id IN (${c});
     DELETE FROM sessions WHERE citizen_id IN (${c});
     DELETE FROM consents WHERE citizen_id IN (${c});

@@ -46,6 +46,7 @@ static const char *const backup_tables[BC__MAX] = {
 	[BC_MEETINGS] = "meetings",
 	[BC_GOAL_PROGRESS] = "goal_progress",
 	[BC_AUDIT_LOG] = "audit_log",
+	[BC_MESSAGES] = "messages",
 };
 
 /* The most distinct CPR key ids a manifest lists. */

@@ -149,6 +149,7 @@ struct caseload_row {
 	bool follow_up_due;
 	enum plan_yes yes;                             /* how the citizen's yes stands */
 	const char *not_yet_at, *not_yet_comment;      /* an open "not yet"; at NULL: none */
+	long long unread_messages;                     /* the citizen's, not yet read */
 };
 
 static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_row *row)
@@ -185,6 +186,7 @@ static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_
 	                          row->plan_version);
 	row->not_yet_at = db_cell(r, i, CL_NOT_YET_AT);
 	row->not_yet_comment = db_cell(r, i, CL_NOT_YET_COMMENT);
+	row->unread_messages = db_i64(r, i, CL_UNREAD_MESSAGES);
 }
 
 static json_t *person_json(const struct caseload_person *p)
@@ -262,6 +264,8 @@ static json_t *caseload_needs_action(const struct caseload_row *row, time_t now)
 		return codes;
 	if (row->not_yet_at != NULL)
 		rc |= json_array_append_new(codes, json_string("not_yet"));
+	if (row->unread_messages > 0)
+		rc |= json_array_append_new(codes, json_string("unread_messages"));
 	if (row->pending > 0)
 		rc |= json_array_append_new(codes, json_string("pending_proposals"));
 	if (row->follow_up_due)
@@ -322,6 +326,7 @@ static json_t *caseload_row_json(const void *ctx, size_t i)
 	                                ? json_pack("{s:s, s:s?}", "at", row->not_yet_at, "comment",
 	                                            row->not_yet_comment)
 	                                : json_null()) != 0 ||
+	    json_object_set_new(out, "unread_messages", json_integer(row->unread_messages)) != 0 ||
 	    json_object_set_new(out, "needs_action", caseload_needs_action(row, pg->now)) != 0) {
 		json_decref(out);
 		return NULL;
@@ -531,7 +536,7 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
                           long long *version)
 {
 	struct caseload_citizen c;
-	struct db_res consent, since, members, hh;
+	struct db_res consent, since, members, hh, unread;
 	json_t *plan = NULL, *accepted, *citizen, *acceptance;
 	long long from;
 	enum kp_err err;
@@ -549,6 +554,8 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	    (err = db_query(db, a, DB_HOUSEHOLD_MEMBERS, DB_ARGS(DB_I64(c.plan_id), DB_I64(c.id)),
 	                    &members)) != KP_OK ||
 	    (err = db_query(db, a, DB_PLAN_HOUSEHOLD, DB_ARGS(DB_I64(c.plan_id)), &hh)) != KP_OK ||
+	    (err = db_query(db, a, DB_MESSAGE_UNREAD, DB_ARGS(DB_I64(c.id), DB_STR("citizen")),
+	                    &unread)) != KP_OK ||
 	    (err = plan_acceptance_staff(db, a, c.id, &acceptance)) != KP_OK)
 		goto out;
 	/* Taken by the plan, on failure too. */
@@ -580,7 +587,9 @@ enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *
 	    json_object_set_new(plan, "household_id",
 	                        hh.nrows == 1 && db_cell(&hh, 0, PHH_ID) != NULL
 	                                ? json_integer(db_i64(&hh, 0, PHH_ID))
-	                                : json_null()) != 0)
+	                                : json_null()) != 0 ||
+	    json_object_set_new(plan, "unread_messages",
+	                        json_integer(db_i64(&unread, 0, CNT_N))) != 0)
 		goto out;
 	*out = plan;
 	plan = NULL;

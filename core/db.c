@@ -32,7 +32,9 @@
 	" (SELECT DATE_FORMAT(MAX(n.at), '%Y-%m-%dT%H:%i:%sZ') FROM plan_answers n" \
 	"   WHERE n.citizen_id = c.id AND n.answer = 'not_yet' AND n.closed_at IS NULL)," \
 	" (SELECT n.comment FROM plan_answers n WHERE n.citizen_id = c.id" \
-	"   AND n.answer = 'not_yet' AND n.closed_at IS NULL ORDER BY n.id DESC LIMIT 1)" \
+	"   AND n.answer = 'not_yet' AND n.closed_at IS NULL ORDER BY n.id DESC LIMIT 1)," \
+	" (SELECT COUNT(*) FROM messages ms WHERE ms.citizen_id = c.id" \
+	"   AND ms.author_kind = 'citizen' AND ms.read_at IS NULL)" \
 	" FROM citizens c JOIN plans p ON p.id = c.plan_id" \
 	" LEFT JOIN staff ct ON ct.id = c.contact_id" \
 	" LEFT JOIN staff cw ON cw.id = c.caseworker_id"
@@ -55,6 +57,14 @@
 	" DATE_FORMAT(r.answered_at, '%Y-%m-%dT%H:%i:%sZ')" \
 	" FROM meetings m LEFT JOIN staff s ON s.id = m.minutes_by" \
 	" LEFT JOIN meeting_responses r ON r.meeting_id = m.id"
+
+/* The columns and joins of a message (enum db_col_message). */
+#define MESSAGE_SELECT \
+	"SELECT m.id, DATE_FORMAT(m.created_at, '%Y-%m-%dT%H:%i:%sZ'), m.author_kind," \
+	" s.id, s.name, s.role, s.title, c.name, m.text," \
+	" DATE_FORMAT(m.read_at, '%Y-%m-%dT%H:%i:%sZ')" \
+	" FROM messages m JOIN citizens c ON c.id = m.citizen_id" \
+	" LEFT JOIN staff s ON s.id = m.author_staff_id"
 
 /* A number macro as SQL text. */
 #define SQL_NUM(n) SQL_NUM_(n)
@@ -85,7 +95,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" WHERE s.id_hash = ? AND s.kind = 'citizen' AND s.ended_at IS NULL",
 		.cols = SC__MAX},
 	[DB_CITIZEN_HEAD] = {.sql =
-		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email,"
+		"SELECT c.rev, c.accepted_version, st.name, st.title, st.phone, st.email, st.hours,"
 		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
 		" c.course_outcome IS NOT NULL, c.accepted_through"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
@@ -144,7 +154,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	 * the contact person. */
 	[DB_PLAN_HEAD] = {.sql =
 		"SELECT p.id, p.version, c.accepted_version, st.name, st.title, st.phone, st.email,"
-		" c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
+		" st.hours, c.consent, DATE_FORMAT(c.consent_at, '%Y-%m-%dT%H:%i:%sZ'), p.frozen,"
 		" c.course_outcome IS NOT NULL, c.accepted_through"
 		" FROM citizens c JOIN plans p ON p.id = c.plan_id"
 		" LEFT JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
@@ -250,7 +260,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" VALUES (?, ?, ?, ?)",
 		.fact = {DB_MARK_CITIZEN, 1, DB_MARK_NONE, 0}},
 	[DB_CONTACT_GET] = {.sql =
-		"SELECT st.name, st.title, st.phone, st.email"
+		"SELECT st.name, st.title, st.phone, st.email, st.hours"
 		" FROM citizens c JOIN staff st ON st.id = c.contact_id WHERE c.id = ?",
 		.cols = CT__MAX},
 	/* Runs of rows (gaps and islands): a row starts a new run unless the
@@ -420,6 +430,8 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 	[DB_PURGE_MEETING_POINTS] = {.sql = "DELETE FROM meeting_points WHERE citizen_id = ?"},
 	[DB_PURGE_MEETING_RESPONSES] = {.sql = "DELETE FROM meeting_responses WHERE citizen_id = ?"},
 	[DB_PURGE_MEETINGS] = {.sql = "DELETE FROM meetings WHERE citizen_id = ?"},
+	/* The thread is the citizen's: the staff's messages in it go too. */
+	[DB_PURGE_MESSAGES] = {.sql = "DELETE FROM messages WHERE citizen_id = ?"},
 	[DB_PURGE_CONSENTS] = {.sql = "DELETE FROM consents WHERE citizen_id = ?"},
 	[DB_PURGE_ACCEPTANCES] = {.sql = "DELETE FROM plan_acceptances WHERE citizen_id = ?"},
 	[DB_PURGE_ANSWERS] = {.sql = "DELETE FROM plan_answers WHERE citizen_id = ?"},
@@ -644,11 +656,11 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		.cols = ST__MAX},
 	/* The second parameter is 1 to list inactive members too. */
 	[DB_STAFF_LIST] = {.sql =
-		"SELECT id, name, role, title, issuer, sub, phone, email, active FROM staff"
+		"SELECT id, name, role, title, issuer, sub, phone, email, active, hours FROM staff"
 		" WHERE (active OR ?) AND (? IS NULL OR role = ?) ORDER BY name, id",
 		.cols = SL__MAX},
 	[DB_STAFF_LOCK] = {.sql =
-		"SELECT id, name, role, title, issuer, sub, phone, email, active FROM staff"
+		"SELECT id, name, role, title, issuer, sub, phone, email, active, hours FROM staff"
 		" WHERE id = ? FOR UPDATE",
 		.cols = SL__MAX},
 	/* Locks the active leaders, so that two changes cannot each remove
@@ -657,14 +669,14 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		"SELECT id FROM staff WHERE role = 'leader' AND active ORDER BY id FOR UPDATE",
 		.cols = SLD__MAX},
 	[DB_STAFF_INSERT] = {.sql =
-		"INSERT INTO staff (issuer, sub, name, role, title, phone, email, active)"
-		" VALUES (?, ?, ?, ?, ?, ?, ?, ?)"},
+		"INSERT INTO staff (issuer, sub, name, role, title, phone, email, active, hours)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
 	/* A contact person's name, title, phone and e-mail are in their
 	 * citizens' plan answers: the caller raises each such citizen's rev
 	 * (DB_STAFF_CITIZENS_REV) in the same transaction. */
 	[DB_STAFF_UPDATE] = {.sql =
 		"UPDATE staff SET issuer = ?, sub = ?, name = ?, role = ?, title = ?, phone = ?,"
-		" email = ?, active = ? WHERE id = ?"},
+		" email = ?, active = ?, hours = ? WHERE id = ?"},
 	/* Raises the rev of every citizen whose contact person staff ? is:
 	 * their plan answers show that person. */
 	[DB_STAFF_CITIZENS_REV] = {.sql = "UPDATE citizens SET rev = rev + 1 WHERE contact_id = ?"},
@@ -915,6 +927,39 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" updated_at = NOW(6)"},
 	[DB_PURGE_OUTBOX] = {.sql = "DELETE FROM outbox WHERE citizen_id = ?"},
 	[DB_PURGE_NOTIFY] = {.sql = "DELETE FROM notification_settings WHERE citizen_id = ?"},
+	/* messages (core/message.c): no plan answer shows them. A message's
+	 * writer is the citizen (staff columns NULL) or a staff member. */
+	[DB_MESSAGE_INSERT] = {.sql =
+		"INSERT INTO messages (citizen_id, author_kind, author_staff_id, text, client_key)"
+		" VALUES (?, ?, ?, ?, ?)"},
+	[DB_MESSAGE_GET] = {.sql =
+		MESSAGE_SELECT " WHERE m.id = ?",
+		.cols = MSG__MAX},
+	/* A retried message: ? = the citizen, the writer's key. */
+	[DB_MESSAGE_BY_KEY] = {.sql =
+		MESSAGE_SELECT " WHERE m.citizen_id = ? AND m.client_key = ?",
+		.cols = MSG__MAX},
+	[DB_MESSAGE_LIST] = {.sql =
+		MESSAGE_SELECT " WHERE m.citizen_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT ?",
+		.cols = MSG__MAX},
+	/* The citizen read the staff's messages of a page: ? = at, the
+	 * citizen, the page's lowest and highest id. */
+	[DB_MESSAGE_READ_CITIZEN] = {.sql =
+		"UPDATE messages SET read_at = ? WHERE citizen_id = ? AND author_kind = 'staff'"
+		" AND read_at IS NULL AND id BETWEEN ? AND ?"},
+	/* The citizen's caseworker or contact person (? twice: the reader;
+	 * anyone else, a leader looking, leaves them unread) read the
+	 * citizen's messages of a page: ? = at, the citizen, reader, reader,
+	 * the page's lowest and highest id. */
+	[DB_MESSAGE_READ_STAFF] = {.sql =
+		"UPDATE messages m JOIN citizens c ON c.id = m.citizen_id SET m.read_at = ?"
+		" WHERE m.citizen_id = ? AND (c.caseworker_id = ? OR c.contact_id = ?)"
+		" AND m.author_kind = 'citizen' AND m.read_at IS NULL AND m.id BETWEEN ? AND ?"},
+	/* ? = the citizen, whose messages ('citizen' or 'staff'). */
+	[DB_MESSAGE_UNREAD] = {.sql =
+		"SELECT COUNT(*) FROM messages WHERE citizen_id = ? AND author_kind = ?"
+		" AND read_at IS NULL",
+		.cols = CNT__MAX},
 	/* Tables, views, routines and events of the connection's database:
 	 * a restore goes only into a database that has none. */
 	[DB_BACKUP_OBJECTS] = {.sql =
@@ -932,7 +977,7 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" (SELECT COUNT(*) FROM plan_acceptances), (SELECT COUNT(*) FROM plan_answers),"
 		" (SELECT COUNT(*) FROM plan_changes), (SELECT COUNT(*) FROM consents),"
 		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM goal_progress),"
-		" (SELECT COUNT(*) FROM audit_log)",
+		" (SELECT COUNT(*) FROM audit_log), (SELECT COUNT(*) FROM messages)",
 		.cols = BC__MAX},
 	/* kaptajn reseal (core/reseal.c): rows sealed under a key not the
 	 * current one (?, then the last id done), a batch at a time. */

@@ -14,16 +14,19 @@
  * DB_CONTACT_GET, from the name on. */
 _Static_assert(PH_CONTACT_ROLE - PH_CONTACT_NAME == CT_ROLE &&
                        PH_CONTACT_PHONE - PH_CONTACT_NAME == CT_PHONE &&
-                       PH_CONTACT_EMAIL - PH_CONTACT_NAME == CT_EMAIL,
+                       PH_CONTACT_EMAIL - PH_CONTACT_NAME == CT_EMAIL &&
+                       PH_CONTACT_HOURS - PH_CONTACT_NAME == CT_HOURS,
                "DB_PLAN_HEAD's contact columns are in DB_CONTACT_GET's order");
 _Static_assert(CH_CONTACT_ROLE - CH_CONTACT_NAME == CT_ROLE &&
                        CH_CONTACT_PHONE - CH_CONTACT_NAME == CT_PHONE &&
-                       CH_CONTACT_EMAIL - CH_CONTACT_NAME == CT_EMAIL,
+                       CH_CONTACT_EMAIL - CH_CONTACT_NAME == CT_EMAIL &&
+                       CH_CONTACT_HOURS - CH_CONTACT_NAME == CT_HOURS,
                "DB_CITIZEN_HEAD's contact columns are in DB_CONTACT_GET's order");
 
 /* The contact person; name is NULL when the citizen has none. */
 struct contact_row {
 	const char *name, *role, *phone, *email;
+	const char *hours;   /* when they usually answer; "" when not said */
 };
 
 /* The contact columns of row i that begin at col: CT_NAME in
@@ -35,6 +38,7 @@ static void contact_row(struct contact_row *c, const struct db_res *r, size_t i,
 	c->role = db_cell(r, i, col + CT_ROLE);
 	c->phone = db_cell(r, i, col + CT_PHONE);
 	c->email = db_cell(r, i, col + CT_EMAIL);
+	c->hours = db_cell(r, i, col + CT_HOURS);
 }
 
 /* null without a contact person; NULL when out of memory. */
@@ -42,8 +46,8 @@ static json_t *contact_json(const struct contact_row *c)
 {
 	if (c->name == NULL)
 		return json_null();
-	return json_pack("{s:s, s:s, s:s, s:s}", "name", c->name, "role", c->role, "phone",
-	                 c->phone, "email", c->email);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", c->name, "role", c->role, "phone",
+	                 c->phone, "email", c->email, "hours", c->hours);
 }
 
 /* DB_PLAN_HEAD's row. */

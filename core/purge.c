@@ -33,7 +33,7 @@ static void purge_due_row(struct purge_due *d, const struct db_res *r, size_t i)
  * as its one argument; comments before their proposals. */
 static const enum db_stmt purge_own[] = {
 	DB_PURGE_COMMENTS, DB_PURGE_PROPOSALS, DB_PURGE_MEETING_POINTS, DB_PURGE_MEETING_RESPONSES,
-	DB_PURGE_MEETINGS,
+	DB_PURGE_MEETINGS, DB_PURGE_MESSAGES,
 	DB_PURGE_CONSENTS, DB_PURGE_ACCEPTANCES, DB_PURGE_ANSWERS, DB_PURGE_SESSIONS,
 	DB_PURGE_OUTBOX, DB_PURGE_NOTIFY, DB_PURGE_PROGRESS,
 };

@@ -15,7 +15,7 @@ const char *const staff_role_names[] = {"caseworker", "contact", "leader", NULL}
 /* DB_STAFF_LIST's and DB_STAFF_LOCK's row: a member of the directory. */
 struct staff_list_row {
 	long long id;
-	const char *name, *role, *title, *issuer, *sub, *phone, *email;
+	const char *name, *role, *title, *issuer, *sub, *phone, *email, *hours;
 	size_t issuer_len, sub_len;
 	bool active;
 };
@@ -33,6 +33,7 @@ static void staff_list_row(struct staff_list_row *s, const struct db_res *r, siz
 	s->phone = db_cell(r, i, SL_PHONE);
 	s->email = db_cell(r, i, SL_EMAIL);
 	s->active = db_i64(r, i, SL_ACTIVE) != 0;
+	s->hours = db_cell(r, i, SL_HOURS);
 }
 
 /* Bytes as a JSON string, or null when they are not UTF-8 (an identity
@@ -44,8 +45,8 @@ static json_t *bytes_json(const char *s, size_t len)
 	return v != NULL ? v : json_null();
 }
 
-/* A member as the pickers see them; with the login identity, phone and
- * e-mail too for a leader (full). A new reference, NULL when out of
+/* A member as the pickers see them; with the login identity, phone,
+ * e-mail and hours too for a leader (full). A new reference, NULL when out of
  * memory. */
 static json_t *staff_list_json(const struct staff_list_row *s, bool full)
 {
@@ -56,7 +57,8 @@ static json_t *staff_list_json(const struct staff_list_row *s, bool full)
 	    (json_object_set_new(o, "issuer", bytes_json(s->issuer, s->issuer_len)) != 0 ||
 	     json_object_set_new(o, "subject", bytes_json(s->sub, s->sub_len)) != 0 ||
 	     json_object_set_new(o, "phone", json_string(s->phone)) != 0 ||
-	     json_object_set_new(o, "email", json_string(s->email)) != 0)) {
+	     json_object_set_new(o, "email", json_string(s->email)) != 0 ||
+	     json_object_set_new(o, "hours", json_string(s->hours)) != 0)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -228,6 +230,7 @@ static enum kp_err staff_check(struct arena *a, const struct staff_input *in, st
 		{"subject", in->subject, STAFF_IDENTITY_MAX, true, true},
 		{"phone", in->phone, STAFF_PHONE_MAX, false, false},
 		{"email", in->email, STAFF_EMAIL_MAX, false, false},
+		{"hours", in->hours, STAFF_HOURS_MAX, false, false},
 	};
 	enum kp_err err;
 	size_t i;
@@ -295,7 +298,7 @@ enum kp_err staff_create(struct db *db, struct arena *a, const struct kp_actor *
 	                      DB_STR(in->role), DB_STR(in->title != NULL ? in->title : ""),
 	                      DB_STR(in->phone != NULL ? in->phone : ""),
 	                      DB_STR(in->email != NULL ? in->email : ""),
-	                      DB_I64(in->active != 0)),
+	                      DB_I64(in->active != 0), DB_STR(in->hours != NULL ? in->hours : "")),
 	              NULL, &id);
 	err = staff_duplicate(err, f);
 	if (err == KP_OK)
@@ -339,6 +342,8 @@ static const char *staff_changes(struct arena *a, const struct staff_list_row *s
 		what = arena_printf(a, "%s, phone", what);
 	if (staff_differs(in->email, s->email, strlen(s->email)))
 		what = arena_printf(a, "%s, email", what);
+	if (staff_differs(in->hours, s->hours, strlen(s->hours)))
+		what = arena_printf(a, "%s, hours", what);
 	if (in->active >= 0 && (in->active != 0) != s->active)
 		what = arena_printf(a, "%s, active %s->%s", what, s->active ? "true" : "false",
 		                    in->active ? "true" : "false");
@@ -359,7 +364,8 @@ enum kp_err staff_change(struct db *db, struct arena *a, const struct kp_actor *
 	if (!caseload_leader(who))
 		return staff_leader_only(f);
 	if (in->name == NULL && in->role == NULL && in->title == NULL && in->issuer == NULL &&
-	    in->subject == NULL && in->phone == NULL && in->email == NULL && in->active < 0)
+	    in->subject == NULL && in->phone == NULL && in->email == NULL && in->hours == NULL &&
+	    in->active < 0)
 		return KP_FAIL(f, KP_EINVAL, "missing_field", "give at least one field to change");
 	if ((err = staff_check(a, in, f)) != KP_OK)
 		return err;
@@ -390,7 +396,7 @@ enum kp_err staff_change(struct db *db, struct arena *a, const struct kp_actor *
 	                      DB_STR(in->title != NULL ? in->title : s.title),
 	                      DB_STR(in->phone != NULL ? in->phone : s.phone),
 	                      DB_STR(in->email != NULL ? in->email : s.email), DB_I64(active),
-	                      DB_I64(id)),
+	                      DB_STR(in->hours != NULL ? in->hours : s.hours), DB_I64(id)),
 	              NULL, NULL);
 	err = staff_duplicate(err, f);
 	/* A member who leaves is logged out at once: every session ends in
@@ -398,7 +404,7 @@ enum kp_err staff_change(struct db *db, struct arena *a, const struct kp_actor *
 	if (err == KP_OK && s.active && !active)
 		err = db_exec(db, DB_SESSION_END_STAFF, DB_ARGS(DB_I64(now), DB_I64(id)), NULL, NULL);
 	/* The plan answers of the citizens this member is contact for show
-	 * the member's name, title, phone and e-mail. */
+	 * the member's name, title, phone, e-mail and hours. */
 	if (err == KP_OK)
 		err = db_exec(db, DB_STAFF_CITIZENS_REV, DB_ARGS(DB_I64(id)), NULL, NULL);
 	if (err == KP_OK)

@@ -7,6 +7,7 @@
 #include "household.h"
 #include "internal.h"
 #include "meeting.h"
+#include "message.h"
 #include "proposal.h"
 #include "staff.h"
 
@@ -42,6 +43,11 @@ static const struct vfield comment_body[] = {
 	{"text", V_TEXT, true, 1, KP_TEXT_MAX, NULL},
 };
 
+static const struct vfield message_body[] = {
+	{"text", V_TEXT, true, 1, MESSAGE_TEXT_MAX, NULL},
+	{"key", V_TEXT, false, 1, MESSAGE_KEY_MAX, NULL},
+};
+
 static const struct vfield decision_body[] = {
 	{"decision", V_ENUM, true, 0, 0, proposal_decision_names},
 	{"reason", V_TEXT, false, 1, KP_TEXT_MAX, NULL},
@@ -65,6 +71,7 @@ static const struct vfield staff_body[] = {
 	{"active", V_BOOL, false, 0, 0, NULL},
 	{"phone", V_TEXT, false, 0, 40, NULL},
 	{"email", V_TEXT, false, 0, 200, NULL},
+	{"hours", V_TEXT, false, 0, STAFF_HOURS_MAX, NULL},
 };
 
 /* A change: every member optional. */
@@ -77,6 +84,7 @@ static const struct vfield staff_patch_body[] = {
 	{"active", V_BOOL, false, 0, 0, NULL},
 	{"phone", V_TEXT, false, 0, 40, NULL},
 	{"email", V_TEXT, false, 0, 200, NULL},
+	{"hours", V_TEXT, false, 0, STAFF_HOURS_MAX, NULL},
 };
 
 static const struct vfield consent_body[] = {
@@ -170,6 +178,9 @@ const struct route admin_routes[] = {
 	{M_POST, "/admin/api/v1/citizens/{id}/meetings", h_admin_meeting_create, R_SESSION | R_JSON,
 	 BODY(meeting_body)},
 	{M_GET, "/admin/api/v1/citizens/{id}/meetings", h_admin_meeting_list, R_SESSION, NULL, 0},
+	{M_GET, "/admin/api/v1/citizens/{id}/messages", h_admin_message_list, R_SESSION, NULL, 0},
+	{M_POST, "/admin/api/v1/citizens/{id}/messages", h_admin_message_create, R_SESSION | R_JSON,
+	 BODY(message_body)},
 	{M_POST, "/admin/api/v1/meetings/{id}/held", h_admin_meeting_held, R_SESSION, NULL, 0},
 	{M_POST, "/admin/api/v1/meetings/{id}/minutes", h_admin_meeting_minutes, R_SESSION | R_JSON,
 	 BODY(meeting_minutes_body)},

@@ -3,6 +3,7 @@
 #include "consent.h"
 #include "internal.h"
 #include "meeting.h"
+#include "message.h"
 #include "outbox.h"
 #include "progress.h"
 #include "proposal.h"
@@ -37,6 +38,13 @@ static const struct vfield proposal_body[] = {
 static const struct vfield progress_body[] = {
 	{"status", V_ENUM, true, 0, 0, progress_status_names},
 	{"note", V_TEXT, false, 0, PROGRESS_NOTE_MAX, NULL},
+};
+
+/* key: the writer's own name for the message, so that a retry stores it
+ * once (message_send checks its characters). */
+static const struct vfield message_body[] = {
+	{"text", V_TEXT, true, 1, MESSAGE_TEXT_MAX, NULL},
+	{"key", V_TEXT, false, 1, MESSAGE_KEY_MAX, NULL},
 };
 
 static const struct vfield consent_body[] = {
@@ -94,6 +102,10 @@ const struct route citizen_routes[] = {
 	{M_GET, "/api/v1/proposals", h_proposal_list, R_SESSION | R_CONSENT, NULL, 0},
 	{M_POST, "/api/v1/proposals/{id}/withdrawal", h_proposal_withdraw, R_SESSION | R_CHANGE,
 	 NULL, 0},
+	{M_GET, "/api/v1/messages", h_message_list, R_SESSION | R_CONSENT, NULL, 0},
+	{M_POST, "/api/v1/messages", h_message_create, R_SESSION | R_CHANGE | R_JSON,
+	 BODY(message_body)},
+	{M_GET, "/api/v1/messages/unread", h_message_unread, R_SESSION | R_CONSENT, NULL, 0},
 	{M_GET, "/api/v1/meetings", h_meeting_list, R_SESSION | R_CONSENT, NULL, 0},
 	{M_POST, "/api/v1/meetings/{id}/agenda", h_meeting_agenda, R_SESSION | R_CHANGE | R_JSON,
 	 BODY(meeting_point_body)},

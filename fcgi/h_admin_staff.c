@@ -39,6 +39,7 @@ static void staff_input_of(const struct req *r, struct staff_input *in)
 	in->subject = body_text(r, "subject");
 	in->phone = body_text(r, "phone");
 	in->email = body_text(r, "email");
+	in->hours = body_text(r, "hours");
 	in->active = json_is_boolean(active) ? json_is_true(active) : -1;
 }
 

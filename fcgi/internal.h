@@ -368,6 +368,12 @@ enum kp_err h_progress_list(struct req *r);
 enum kp_err h_proposal_create(struct req *r);
 enum kp_err h_proposal_list(struct req *r);
 enum kp_err h_proposal_withdraw(struct req *r);
+enum kp_err h_message_list(struct req *r);
+enum kp_err h_message_create(struct req *r);
+/* GET /api/v1/messages/unread: {"unread"}, reading nothing as read. */
+enum kp_err h_message_unread(struct req *r);
+enum kp_err h_admin_message_list(struct req *r);
+enum kp_err h_admin_message_create(struct req *r);
 enum kp_err h_healthz(struct req *r);
 enum kp_err h_consent_get(struct req *r);
 enum kp_err h_consent_post(struct req *r);

@@ -70,10 +70,11 @@ enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor 
  * meeting of the plan whose time is before now and that is not marked
  * held) and "needs_action", the codes of what asks for the staff's action,
  * most urgent first: "not_yet" (the citizen's open "not yet", with
- * "not_yet" {"at", "comment"} on the row), "pending_proposals",
- * "follow_up_due", "consent_missing" (none or withdrawn),
- * "plan_not_accepted" (no standing yes: plan_yes_state, which the row
- * gives as "acceptance_state") and "meeting_this_week" (the
+ * "not_yet" {"at", "comment"} on the row), "unread_messages" (the citizen
+ * wrote and nobody read it yet; the count is "unread_messages"),
+ * "pending_proposals", "follow_up_due", "consent_missing" (none or
+ * withdrawn), "plan_not_accepted" (no standing yes: plan_yes_state, which
+ * the row gives as "acceptance_state") and "meeting_this_week" (the
  * next meeting within seven days); none once the course has ended. *out
  * is a new reference. */
 enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_keys *keys,
@@ -84,7 +85,9 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_keys *
  * the date part of the CPR number, opened with keys, and whether who may ask
  * for the whole number with caseload_cpr; never the whole number), consent,
  * the version the citizen last said yes to and the changes since, household
- * members and the household's id (null: none). Audited as a read.
+ * members and the household's id (null: none), and "unread_messages": the
+ * citizen's messages nobody has read yet (reading them is its own audited
+ * read, message_list). Audited as a read.
  */
 enum kp_err caseload_plan(struct db *db, struct arena *a, const struct kp_keys *keys,
                           const struct kp_actor *who, long long citizen_id, json_t **out,

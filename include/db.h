@@ -217,6 +217,15 @@ enum db_stmt {
 	DB_NOTIFY_SET,
 	DB_PURGE_OUTBOX,
 	DB_PURGE_NOTIFY,
+	/* messages between a citizen and the staff (core/message.c) */
+	DB_MESSAGE_INSERT,
+	DB_MESSAGE_GET,
+	DB_MESSAGE_BY_KEY,
+	DB_MESSAGE_LIST,
+	DB_MESSAGE_READ_CITIZEN,
+	DB_MESSAGE_READ_STAFF,
+	DB_MESSAGE_UNREAD,
+	DB_PURGE_MESSAGES,
 	/* kaptajn backup and restore (core/backup.c) */
 	DB_BACKUP_OBJECTS,
 	DB_BACKUP_COUNTS,
@@ -248,7 +257,8 @@ enum db_col_session_staff {
  * dreams and goals, with the rev it belongs to. */
 enum db_col_citizen_head {
 	CH_REV, CH_ACCEPTED, CH_CONTACT_NAME, CH_CONTACT_ROLE, CH_CONTACT_PHONE,
-	CH_CONTACT_EMAIL, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH_COURSE_ENDED, CH_ACCEPTED_THROUGH, CH__MAX
+	CH_CONTACT_EMAIL, CH_CONTACT_HOURS, CH_CONSENT, CH_CONSENT_AT, CH_FROZEN, CH_COURSE_ENDED,
+	CH_ACCEPTED_THROUGH, CH__MAX
 };
 /* DB_PLAN_DOC_GET: the kept dreams and goals of a plan and their version. */
 enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
@@ -260,12 +270,12 @@ enum db_col_plan_doc { PD_VERSION, PD_DOC, PD__MAX };
  * person's columns in the order of enum db_col_contact. */
 enum db_col_plan_head {
 	PH_ID, PH_VERSION, PH_ACCEPTED, PH_CONTACT_NAME, PH_CONTACT_ROLE, PH_CONTACT_PHONE,
-	PH_CONTACT_EMAIL, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH_COURSE_ENDED,
+	PH_CONTACT_EMAIL, PH_CONTACT_HOURS, PH_CONSENT, PH_CONSENT_AT, PH_FROZEN, PH_COURSE_ENDED,
 	PH_ACCEPTED_THROUGH, PH__MAX
 };
 /* DB_CONTACT_GET: the contact person; DB_PLAN_HEAD and DB_CITIZEN_HEAD have
  * the same columns in this order from their *_CONTACT_NAME on. */
-enum db_col_contact { CT_NAME, CT_ROLE, CT_PHONE, CT_EMAIL, CT__MAX };
+enum db_col_contact { CT_NAME, CT_ROLE, CT_PHONE, CT_EMAIL, CT_HOURS, CT__MAX };
 /* DB_PLAN_DREAMS: a live dream. */
 enum db_col_dream { DR_ID, DR_AUTHOR_ID, DR_TEXT, DR__MAX };
 /* DB_DREAM_GET: who wrote a live dream. */
@@ -350,7 +360,8 @@ enum db_col_enrol_open { EO_CITIZEN_ID, EO__MAX };
 enum db_col_enrol_household { EH_PLAN_ID, EH_VERSION, EH__MAX };
 /* DB_STAFF_LIST and DB_STAFF_LOCK: a member of the staff directory. */
 enum db_col_staff_list {
-	SL_ID, SL_NAME, SL_ROLE, SL_TITLE, SL_ISSUER, SL_SUB, SL_PHONE, SL_EMAIL, SL_ACTIVE, SL__MAX
+	SL_ID, SL_NAME, SL_ROLE, SL_TITLE, SL_ISSUER, SL_SUB, SL_PHONE, SL_EMAIL, SL_ACTIVE, SL_HOURS,
+	SL__MAX
 };
 /* DB_STAFF_LEADERS_LOCK: an active leader. */
 enum db_col_staff_leader { SLD_ID, SLD__MAX };
@@ -385,7 +396,7 @@ enum db_col_caseload_list {
 	CL_PENDING, CL_CONTACT_ID, CL_CONTACT_NAME, CL_CASEWORKER_ID, CL_CASEWORKER_NAME,
 	CL_COURSE_OUTCOME, CL_FIRST_LOGIN, CL_CONSENT, CL_FROZEN, CL_CPR_SEALED, CL_CPR_KEY_ID,
 	CL_NEXT_MEETING, CL_FOLLOW_UP_DUE, CL_ACCEPTED_THROUGH, CL_NOT_YET_AT, CL_NOT_YET_COMMENT,
-	CL__MAX
+	CL_UNREAD_MESSAGES, CL__MAX
 };
 /* DB_CITIZEN_CPR: the sealed CPR number, the coordinating caseworker, the
  * id of the key the number is sealed under (NULL: sealed before 015). */
@@ -500,6 +511,12 @@ enum db_col_outbox_counts {
 enum db_col_outbox_meeting { OM_ID, OM_CITIZEN_ID, OM__MAX };
 /* DB_NOTIFY_GET: a citizen's notification settings. */
 enum db_col_notify { NS_EMAIL, NS_EMAIL_ON, NS_SMS, NS_SMS_ON, NS__MAX };
+/* DB_MESSAGE_GET, DB_MESSAGE_BY_KEY and DB_MESSAGE_LIST: a message of a
+ * citizen's thread; the staff columns are NULL for the citizen's own. */
+enum db_col_message {
+	MSG_ID, MSG_AT, MSG_AUTHOR_KIND, MSG_STAFF_ID, MSG_STAFF_NAME, MSG_STAFF_ROLE, MSG_STAFF_TITLE,
+	MSG_CITIZEN_NAME, MSG_TEXT, MSG_READ_AT, MSG__MAX
+};
 /* DB_MIGRATION_LIST */
 enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
 /* DB_BACKUP_COUNTS: the rows of the main tables, in this order (the
@@ -508,7 +525,7 @@ enum db_col_backup_counts {
 	BC_STAFF, BC_HOUSEHOLDS, BC_PLANS, BC_PLAN_HISTORY, BC_CITIZENS, BC_CHILDREN, BC_DREAMS,
 	BC_GOALS, BC_PROPOSALS, BC_PROPOSAL_COMMENTS, BC_PLAN_ACCEPTANCES, BC_PLAN_ANSWERS,
 	BC_PLAN_CHANGES, BC_CONSENTS, BC_MEETINGS, BC_GOAL_PROGRESS,
-	BC_AUDIT_LOG, BC__MAX
+	BC_AUDIT_LOG, BC_MESSAGES, BC__MAX
 };
 /* DB_MIGRATION_LOCK, DB_MIGRATION_UNLOCK */
 enum db_col_migration_lock { MGL_GOT, MGL__MAX };

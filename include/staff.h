@@ -22,15 +22,21 @@ extern const char *const staff_role_names[];
  * role ("caseworker", "contact" or "leader"; NULL for all, anything else
  * KP_EINVAL invalid_field), by name; with inactive, the members who left
  * too (a leader only: KP_EFORBIDDEN leader_only otherwise). A leader's
- * list also has each member's "issuer", "subject", "phone" and "email".
+ * list also has each member's "issuer", "subject", "phone", "email" and
+ * "hours".
  * Not citizen data: not audited. *out is a new reference.
  */
 enum kp_err staff_list(struct db *db, struct arena *a, const struct kp_actor *who,
                        const char *role, bool inactive, json_t **out, struct kp_fail *f);
 
+/* The longest "hours" (when a contact person usually answers), in
+ * characters. */
+#define STAFF_HOURS_MAX 200
+
 /* A member as a leader gives it: NULL (active: -1) for a field not given. */
 struct staff_input {
 	const char *name, *role, *title, *issuer, *subject, *phone, *email;
+	const char *hours;   /* when a contact person usually answers, one line */
 	int active;
 };
 

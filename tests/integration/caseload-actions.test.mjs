@@ -20,7 +20,7 @@ import {
 
 const NEED_DB = SKIP || (!HAVE_DB && 'KAPTAJN_DB_SOCKET is not set');
 const CITIZENS = `${ADMIN}/citizens`;
-const CODES = ['not_yet', 'pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
+const CODES = ['not_yet', 'unread_messages', 'pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
 
 /** A CPR number no one has: a real date in the 1900s and a random serial. */
 function freshCpr(day) {

@@ -238,11 +238,13 @@ describe('a course ends, is reopened, ends again, and its data goes after the re
     // Her answers (a "not yet" with its comment) and the plan's field-level changes (018).
     q(`INSERT INTO plan_answers (plan_id, citizen_id, version, answer, comment) VALUES (${annaPlan}, ${annaId}, 1, 'not_yet', 'Vil tale om det')`);
     q(`INSERT INTO plan_changes (plan_id, version, subject, subject_id, field, what, before_text, after_text) VALUES (${annaPlan}, 1, 'dream', 1, 'text', 'Drøm ændret', 'Før', 'Efter')`);
+    q(`INSERT INTO messages (citizen_id, author_kind, text) VALUES (${annaId}, 'citizen', 'Hej Jonas')`);
+    assert.ok(mine('messages') > 0);
     const r = await kaptajn('purge');
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, new RegExp(`^citizen ${annaId}: purged$`, 'm'));
     assert.match(r.out, /^purge: 1 purged$/m);
-    for (const t of ['proposals', 'meetings', 'meeting_points', 'meeting_responses', 'consents', 'plan_acceptances', 'plan_answers', 'sessions', 'notification_settings', 'outbox', 'goal_progress']) assert.equal(mine(t), 0, t);
+    for (const t of ['proposals', 'meetings', 'meeting_points', 'meeting_responses', 'messages', 'consents', 'plan_acceptances', 'plan_answers', 'sessions', 'notification_settings', 'outbox', 'goal_progress']) assert.equal(mine(t), 0, t);
     for (const t of ['dreams', 'goals', 'plan_docs', 'plan_changes']) assert.equal(count(`SELECT COUNT(*) FROM ${t} WHERE plan_id = ${annaPlan}`), 0, t);
     assert.deepEqual(q(`SELECT summary FROM plan_history WHERE plan_id = ${annaPlan}`), [['Data slettet efter opbevaringsperioden']]);
     const [name, sealed, lookup, purged, outcome] = q(`SELECT name, COALESCE(cpr_sealed, 'NULL'), COALESCE(cpr_lookup, 'NULL'), purged_at IS NOT NULL, course_outcome FROM citizens WHERE id = ${annaId}`)[0];

@@ -17,6 +17,7 @@ export function forgetCitizensSql(ids, plans) {
     DELETE FROM meeting_points WHERE citizen_id IN (${c});
     DELETE FROM meeting_responses WHERE citizen_id IN (${c});
     DELETE FROM meetings WHERE citizen_id IN (${c});
+    DELETE FROM messages WHERE citizen_id IN (${c});
     DELETE FROM plan_acceptances WHERE citizen_id IN (${c});
     DELETE FROM sessions WHERE citizen_id IN (${c});
     DELETE FROM consents WHERE citizen_id IN (${c});

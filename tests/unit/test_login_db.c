@@ -56,7 +56,7 @@ static long long staff_put(const char *s, const char *role, bool active)
 	cr_assert_eq(db_exec(db, DB_STAFF_INSERT,
 	                     DB_ARGS(DB_STR(TEST_STAFF_ISSUER), DB_STR(s), DB_STR("Mette Test"),
 	                             DB_STR(role), DB_STR("Sagsbehandler"), DB_STR(""), DB_STR(""),
-	                             DB_I64(active)),
+	                             DB_I64(active), DB_STR("")),
 	                     NULL, &id),
 	             KP_OK);
 	return (long long)id;

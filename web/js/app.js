@@ -20,6 +20,7 @@ const ROUTES = {
   '#/plan': { auth: true, title: 'titles.plan', load: async () => planView },
   '#/forslag': { auth: true, title: 'titles.proposals', load: () => import('./views/proposals.js') },
   '#/forslag/ny': { auth: true, title: 'titles.propose', load: () => import('./views/propose.js') },
+  '#/beskeder': { auth: true, title: 'titles.messages', load: () => import('./views/messages.js') },
   '#/ja': { auth: true, title: 'titles.accept', load: () => import('./views/accept.js') },
   '#/moeder': { auth: true, title: 'titles.meetings', load: () => import('./views/meetings.js') },
   '#/historik': { auth: true, title: 'titles.history', load: () => import('./views/history.js') },

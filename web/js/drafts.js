@@ -69,6 +69,15 @@ export function pending() {
   });
 }
 
+/** A new key for a draft that is sent (32 hex digits): kept with the
+ * draft, so that sending it again after a lost answer names the same
+ * thing and the server stores it once. */
+export function newKey() {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
 /** Forgets every draft (on an explicit log-out). */
 export function clear() {
   cache = {};

@@ -21,6 +21,7 @@ export default {
     privacy: 'Sådan bruger vi dine oplysninger',
     plan: 'Min plan',
     proposals: 'Mine forslag',
+    messages: 'Beskeder',
     accept: 'Sig ja til planen',
     history: 'Historik',
     meetings: 'Mine møder',
@@ -40,6 +41,7 @@ export default {
     plan: 'Min plan',
     proposals: 'Mine forslag',
     propose: 'Foreslå en ændring',
+    messages: 'Beskeder',
     accept: 'Sig ja til planen',
     history: 'Historik',
     meetings: 'Mine møder',
@@ -189,6 +191,7 @@ export default {
     contactNone: 'Du har ikke fået en kontaktperson endnu.',
     call: (v) => `Ring til ${v.name}`,
     mail: (v) => `Skriv til ${v.name}`,
+    hours: (v) => `Svarer normalt: ${v.hours}`,
     photo: (v) => `Billede af ${v.name} mangler`,
     meetingsHeading: 'Kommende møder',
     meetingsEmpty: 'Der er ingen planlagte møder.',
@@ -417,6 +420,23 @@ export default {
   roles: {
     caseworker: 'Sagsbehandler',
     contact: 'Kontaktperson',
+  },
+
+  messages: {
+    heading: 'Beskeder',
+    intro: (v) => `Her skriver du med ${v.name}. Din sagsbehandler kan også læse og svare. Skriv ikke CPR-nummer eller andet, der ikke er nødvendigt.`,
+    introNone: 'Her skriver du med din kontaktperson og din sagsbehandler.',
+    hours: (v) => `${v.name} svarer normalt: ${v.hours}`,
+    label: 'Din besked',
+    send: 'Send besked',
+    sent: 'Beskeden er sendt.',
+    empty: 'Der er ingen beskeder endnu.',
+    you: 'Dig',
+    read: (v) => `Læst ${v.time}`,
+    notRead: 'Ikke læst endnu',
+    unread: (v) => (v.n === 1 ? '1 ny besked' : `${v.n} nye beskeder`),
+    write: (v) => `Skriv en besked til ${v.name}`,
+    listHeading: 'Samtalen',
   },
 
   logoutConfirm: {

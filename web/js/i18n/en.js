@@ -19,6 +19,7 @@ export default {
     privacy: 'How we use your information',
     plan: 'My plan',
     proposals: 'My proposals',
+    messages: 'Messages',
     accept: 'Say yes to the plan',
     history: 'History',
     meetings: 'My meetings',
@@ -38,6 +39,7 @@ export default {
     plan: 'My plan',
     proposals: 'My proposals',
     propose: 'Propose a change',
+    messages: 'Messages',
     accept: 'Say yes to the plan',
     history: 'History',
     meetings: 'My meetings',
@@ -185,6 +187,7 @@ export default {
     contactNone: 'You have not been given a contact person yet.',
     call: (v) => `Call ${v.name}`,
     mail: (v) => `Write to ${v.name}`,
+    hours: (v) => `Usually answers: ${v.hours}`,
     photo: (v) => `No photo of ${v.name} yet`,
     meetingsHeading: 'Upcoming meetings',
     meetingsEmpty: 'No meetings are planned.',
@@ -413,6 +416,23 @@ export default {
   roles: {
     caseworker: 'Caseworker',
     contact: 'Contact person',
+  },
+
+  messages: {
+    heading: 'Messages',
+    intro: (v) => `Here you write with ${v.name}. Your caseworker can read and answer too. Do not write your CPR number or anything that is not needed.`,
+    introNone: 'Here you write with your contact person and your caseworker.',
+    hours: (v) => `${v.name} usually answers: ${v.hours}`,
+    label: 'Your message',
+    send: 'Send message',
+    sent: 'The message has been sent.',
+    empty: 'There are no messages yet.',
+    you: 'You',
+    read: (v) => `Read ${v.time}`,
+    notRead: 'Not read yet',
+    unread: (v) => (v.n === 1 ? '1 new message' : `${v.n} new messages`),
+    write: (v) => `Write a message to ${v.name}`,
+    listHeading: 'The conversation',
   },
 
   logoutConfirm: {

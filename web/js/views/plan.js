@@ -524,6 +524,22 @@ function initials(name) {
     .toUpperCase();
 }
 
+/** The link to the thread, with the count of the staff's messages not
+ * read yet filled in once it is known. */
+function messagesLink(first) {
+  const count = h('span', { class: 'contact-detail', hidden: true });
+  api
+    .get('/api/v1/messages/unread')
+    .then(({ data }) => {
+      if (data && data.unread > 0) {
+        count.textContent = t('messages.unread', { n: data.unread });
+        count.hidden = false;
+      }
+    })
+    .catch(() => {});
+  return h('a', { class: 'button button-primary contact-button', href: '#/beskeder', id: 'contact-messages' }, icon('chat'), h('span', null, t('messages.write', { name: first }), count));
+}
+
 function contactSection(c) {
   let body;
   if (!c || !c.name) {
@@ -539,9 +555,11 @@ function contactSection(c) {
         h('div', { class: 'contact-photo', role: 'img', 'aria-label': t('plan.photo', { name: c.name }) }, h('span', { 'aria-hidden': 'true' }, initials(c.name))),
         h('div', null, h('p', { class: 'contact-name' }, c.name), c.role ? h('p', { class: 'contact-role' }, c.role) : null),
       ),
+      c.hours ? h('p', { class: 'contact-hours' }, t('plan.hours', { hours: c.hours })) : null,
       h(
         'ul',
           { class: 'contact-actions' },
+          h('li', null, messagesLink(first)),
           c.phone
             ? h(
                 'li',
@@ -618,6 +636,7 @@ function drawMeetings(view) {
 
 function moreSection() {
   const links = [
+    ['#/beskeder', 'nav.messages', 'chat'],
     ['#/forslag', 'nav.proposals', 'chat'],
     ['#/ja', 'nav.accept', 'check'],
     ['#/moeder', 'nav.meetings', 'calendar-month'],

@@ -145,6 +145,7 @@ export default {
     needsHint: 'Vælger du flere, ser du borgere med mindst én af dem.',
     needs: {
       not_yet: 'Borgeren siger: ikke endnu',
+      unread_messages: 'Ulæste beskeder',
       pending_proposals: 'Venter på afgørelse',
       follow_up_due: 'Opfølgning er overskredet',
       consent_missing: 'Samtykke mangler',
@@ -159,6 +160,7 @@ export default {
     empty: 'Der er ingen borgere i din sagsstamme.',
     noMatch: 'Ingen borgere passer til søgningen.',
     pending: (v) => (v.n === 1 ? '1 forslag venter' : `${v.n} forslag venter`),
+    unread: (v) => (v.n === 1 ? '1 ulæst besked' : `${v.n} ulæste beskeder`),
     notAccepted: 'Ikke sagt ja til den nyeste version',
     notYetSaid: 'Borgeren skrev:',
     contact: (v) => `Kontaktperson: ${v.name}`,
@@ -413,6 +415,8 @@ export default {
     subject: 'Bruger-id hos login (subject)',
     subjectHint: 'Skrives præcis som login sender det: store og små bogstaver og mellemrum tæller.',
     phone: 'Telefon',
+    hours: 'Træffes',
+    hoursHint: 'Hvornår personen normalt svarer, fx "Man-tor 9-15, fre 9-12". Borgerne ser det på kontaktkortet.',
     email: 'E-mail',
     add: 'Tilføj medarbejder',
     added: (v) => `${v.name} er tilføjet.`,
@@ -430,6 +434,23 @@ export default {
     self: 'Du kan ikke deaktivere dig selv.',
     leaderOnly: 'Kun teamledere kan se og rette personalet.',
     none: 'Der er ingen medarbejdere.',
+  },
+
+  messages: {
+    heading: 'Beskeder',
+    intro: 'Borgerens egen tråd med kontaktperson og sagsbehandler. Når du åbner den, bliver det logget, og borgeren kan se, at du har læst.',
+    show: 'Vis beskeder',
+    empty: 'Der er ingen beskeder endnu.',
+    label: 'Skriv til borgeren',
+    send: 'Send besked',
+    sent: 'Beskeden er sendt.',
+    you: 'Dig',
+    citizen: 'borger',
+    read: (v) => `Læst ${v.time}`,
+    notRead: 'Ikke læst endnu',
+    unread: (v) => (v.n === 1 ? '1 ulæst' : `${v.n} ulæste`),
+    emptyText: 'Skriv en besked først.',
+    tooLong: 'Beskeden er for lang (højst 4000 tegn).',
   },
 
   meetings: {

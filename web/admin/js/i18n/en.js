@@ -141,6 +141,7 @@ export default {
     needsHint: 'If you choose several, you see citizens with at least one of them.',
     needs: {
       not_yet: 'The citizen says: not yet',
+      unread_messages: 'Unread messages',
       pending_proposals: 'A decision is waiting',
       follow_up_due: 'A follow-up is overdue',
       consent_missing: 'Consent is missing',
@@ -155,6 +156,7 @@ export default {
     empty: 'There are no citizens in your caseload.',
     noMatch: 'No citizen matches the search.',
     pending: (v) => (v.n === 1 ? '1 proposal waiting' : `${v.n} proposals waiting`),
+    unread: (v) => (v.n === 1 ? '1 unread message' : `${v.n} unread messages`),
     notAccepted: 'Has not said yes to the newest version',
     notYetSaid: 'The citizen wrote:',
     contact: (v) => `Contact person: ${v.name}`,
@@ -367,6 +369,8 @@ export default {
     subject: 'User id at the login (subject)',
     subjectHint: 'Exactly as the login sends it: case and spaces count.',
     phone: 'Phone',
+    hours: 'Working hours',
+    hoursHint: 'When the person usually answers, e.g. "Mon-Thu 9-15, Fri 9-12". Citizens see it on the contact card.',
     email: 'E-mail',
     add: 'Add member',
     added: (v) => `${v.name} has been added.`,
@@ -426,6 +430,23 @@ export default {
     saved: (v) => `${v.name} is now the citizen's contact person.`,
     need: 'Choose a contact person.',
     none: 'There are no contact persons to choose from.',
+  },
+
+  messages: {
+    heading: 'Messages',
+    intro: "The citizen's own thread with their contact person and caseworker. Opening it is logged, and the citizen can see that you have read it.",
+    show: 'Show messages',
+    empty: 'There are no messages yet.',
+    label: 'Write to the citizen',
+    send: 'Send message',
+    sent: 'The message has been sent.',
+    you: 'You',
+    citizen: 'citizen',
+    read: (v) => `Read ${v.time}`,
+    notRead: 'Not read yet',
+    unread: (v) => (v.n === 1 ? '1 unread' : `${v.n} unread`),
+    emptyText: 'Write a message first.',
+    tooLong: 'The message is too long (at most 4000 characters).',
   },
 
   meetings: {

@@ -12,6 +12,7 @@ import { t, dateTime } from '/js/i18n/index.js';
 import { alert, backLink, skeleton } from '/js/ui.js';
 import { API, actionLink, citizenPath, citizenPlan, citizenTop, consentLine, factList, goalFacts, loadFailed, mayDecide } from '../common.js';
 import { members } from './household.js';
+import { messagesSection } from './messages.js';
 
 export async function render(view, ctx) {
   const id = ctx.params.citizen;
@@ -43,6 +44,7 @@ export async function render(view, ctx) {
       goals(id, plan, decide),
       household(id, plan, decide),
       contact(id, plan, decide),
+      messagesSection(id, plan),
       course(id, plan, decide),
     ),
   );

@@ -28,6 +28,7 @@ function memberFields(m = {}) {
     subject: field({ label: t('staff.subject'), hint: t('staff.subjectHint'), value: m.subject || '', max: 255, attrs: { name: 'subject', autocomplete: 'off', spellcheck: 'false' } }),
     phone: field({ label: t('staff.phone'), value: m.phone || '', max: 40, optional: true, attrs: { name: 'phone', type: 'tel', autocomplete: 'off' } }),
     email: field({ label: t('staff.email'), value: m.email || '', max: 200, optional: true, attrs: { name: 'email', type: 'email', autocomplete: 'off' } }),
+    hours: field({ label: t('staff.hours'), hint: t('staff.hoursHint'), value: m.hours || '', max: 200, optional: true, attrs: { name: 'hours', autocomplete: 'off' } }),
   };
   return {
     fields: f,

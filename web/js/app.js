@@ -26,6 +26,7 @@ const ROUTES = {
   '#/historik': { auth: true, title: 'titles.history', load: () => import('./views/history.js') },
   '#/indsigt': { auth: true, title: 'titles.access', load: () => import('./views/access.js') },
   '#/samtykke': { auth: true, title: 'titles.consent', load: () => import('./views/consent.js') },
+  '#/besked-til-dig': { auth: true, title: 'titles.notify', load: () => import('./views/notify.js') },
   '#/privatliv': { auth: false, title: 'titles.privacy', load: () => import('./views/privacy.js') },
   '#/tilgaengelighed': { auth: false, title: 'titles.accessibility', load: () => import('./views/accessibility.js') },
 };

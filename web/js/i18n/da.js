@@ -26,6 +26,7 @@ export default {
     history: 'Historik',
     meetings: 'Mine møder',
     access: 'Hvem har set mine data',
+    notify: 'Besked til dig',
   },
 
   footer: {
@@ -46,6 +47,7 @@ export default {
     history: 'Historik',
     meetings: 'Mine møder',
     access: 'Hvem har set mine data',
+    notify: 'Besked til dig',
     accessibility: 'Tilgængelighedserklæring',
     notFound: 'Siden findes ikke',
   },
@@ -324,6 +326,38 @@ export default {
     done: 'Tak. Dit svar er gemt.',
     version: (v) => `Tekstens version: ${v.version}`,
     privacyLink: 'Sådan bruger vi dine oplysninger',
+  },
+
+  // Besked til dig (#/besked-til-dig): e-mail and SMS that say only that
+  // there is news.
+  notify: {
+    heading: 'Besked til dig',
+    intro: 'Vi kan give dig besked, når der er nyt til dig i Kaptajn – fx et svar på et forslag, et nyt møde eller en plan, du skal sige ja til.',
+    only: 'Beskeden siger kun "Der er nyt i Kaptajn" og har et link hertil. Den siger aldrig, hvad det handler om. Det ser du, når du logger ind.',
+    emailLegend: 'E-mail',
+    emailOn: 'Send mig en e-mail, når der er nyt',
+    emailLabel: 'Din e-mailadresse',
+    emailHint: 'Fx navn@eksempel.dk',
+    emailUnavailable: 'Kommunen har ikke sat e-mail op, så du kan ikke få besked på e-mail.',
+    smsLegend: 'SMS',
+    smsOn: 'Send mig en SMS, når der er nyt',
+    smsLabel: 'Dit mobilnummer',
+    smsHint: 'Et dansk mobilnummer med 8 cifre, fx 12 34 56 78',
+    smsUnavailable: 'Kommunen har ikke sat SMS op, så du kan ikke få besked på SMS.',
+    noneAvailable: 'Kommunen sender ikke beskeder fra Kaptajn endnu. Log ind en gang imellem for at se, om der er nyt.',
+    save: 'Gem mine valg',
+    saving: 'Gemmer …',
+    savedEmail: 'Dine valg er gemt. Du får en e-mail, når der er nyt.',
+    savedSms: 'Dine valg er gemt. Du får en SMS, når der er nyt.',
+    savedBoth: 'Dine valg er gemt. Du får en e-mail og en SMS, når der er nyt.',
+    savedNone: 'Dine valg er gemt. Du får ingen beskeder fra Kaptajn.',
+    errorSummary: 'Ret dette, før vi kan gemme:',
+    needEmail: 'Skriv din e-mailadresse, eller slå e-mail fra.',
+    needPhone: 'Skriv dit mobilnummer, eller slå SMS fra.',
+    badEmail: 'Det ligner ikke en e-mailadresse. Skriv den som navn@eksempel.dk.',
+    badPhone: 'Det ligner ikke et dansk mobilnummer. Skriv 8 cifre, fx 12 34 56 78.',
+    unavailableNow: 'Kommunen har slået en af måderne fra, så dine valg er ikke gemt. Det, du skrev, står her stadig.',
+    draftRestored: 'Du har ændringer, som ikke er gemt. Tryk Gem mine valg for at gemme dem.',
   },
 
   privacy: {

@@ -24,6 +24,7 @@ export default {
     history: 'History',
     meetings: 'My meetings',
     access: 'Who has seen my data',
+    notify: 'Messages to you',
   },
 
   footer: {
@@ -44,6 +45,7 @@ export default {
     history: 'History',
     meetings: 'My meetings',
     access: 'Who has seen my data',
+    notify: 'Messages to you',
     accessibility: 'Accessibility statement',
     notFound: 'Page not found',
   },
@@ -320,6 +322,38 @@ export default {
     done: 'Thank you. Your answer has been saved.',
     version: (v) => `Text version: ${v.version}`,
     privacyLink: 'How we use your information',
+  },
+
+  // Besked til dig (#/besked-til-dig): e-mail and SMS that say only that
+  // there is news.
+  notify: {
+    heading: 'Messages to you',
+    intro: 'We can let you know when there is something new for you in Kaptajn – for example an answer to a proposal, a new meeting or a plan waiting for your yes.',
+    only: 'The message only says "Der er nyt i Kaptajn" (there is news in Kaptajn) and has a link to here. It never says what it is about. You see that when you log in.',
+    emailLegend: 'E-mail',
+    emailOn: 'Send me an e-mail when there is something new',
+    emailLabel: 'Your e-mail address',
+    emailHint: 'For example name@example.dk',
+    emailUnavailable: 'The municipality has not set up e-mail, so you cannot be told by e-mail.',
+    smsLegend: 'SMS',
+    smsOn: 'Send me a text message when there is something new',
+    smsLabel: 'Your mobile number',
+    smsHint: 'A Danish mobile number of 8 digits, for example 12 34 56 78',
+    smsUnavailable: 'The municipality has not set up SMS, so you cannot be told by text message.',
+    noneAvailable: 'The municipality does not send messages from Kaptajn yet. Log in now and then to see if there is something new.',
+    save: 'Save my choices',
+    saving: 'Saving …',
+    savedEmail: 'Your choices are saved. You get an e-mail when there is something new.',
+    savedSms: 'Your choices are saved. You get a text message when there is something new.',
+    savedBoth: 'Your choices are saved. You get an e-mail and a text message when there is something new.',
+    savedNone: 'Your choices are saved. You get no messages from Kaptajn.',
+    errorSummary: 'Please correct this before we can save:',
+    needEmail: 'Write your e-mail address, or turn e-mail off.',
+    needPhone: 'Write your mobile number, or turn SMS off.',
+    badEmail: 'That does not look like an e-mail address. Write it as name@example.dk.',
+    badPhone: 'That does not look like a Danish mobile number. Write 8 digits, for example 12 34 56 78.',
+    unavailableNow: 'The municipality has turned one of the ways off, so your choices are not saved. What you wrote is still here.',
+    draftRestored: 'You have changes that are not saved. Press Save my choices to save them.',
   },
 
   privacy: {

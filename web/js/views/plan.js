@@ -643,6 +643,7 @@ function moreSection() {
     ['#/historik', 'nav.history', 'time'],
     ['#/indsigt', 'nav.access', 'visibility'],
     ['#/samtykke', 'nav.consent', 'check'],
+    ['#/besked-til-dig', 'nav.notify', 'email'],
     ['#/privatliv', 'nav.privacy', 'visibility'],
   ];
   return h(

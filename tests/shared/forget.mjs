@@ -19,12 +19,16 @@ export function forgetCitizensSql(ids, plans) {
     DELETE FROM meetings WHERE citizen_id IN (${c});
     DELETE FROM messages WHERE citizen_id IN (${c});
     DELETE FROM plan_acceptances WHERE citizen_id IN (${c});
+    DELETE FROM plan_answers WHERE citizen_id IN (${c});
+    DELETE FROM outbox WHERE citizen_id IN (${c});
+    DELETE FROM notification_settings WHERE citizen_id IN (${c});
     DELETE FROM sessions WHERE citizen_id IN (${c});
     DELETE FROM consents WHERE citizen_id IN (${c});
     DELETE FROM goal_progress WHERE citizen_id IN (${c}) OR goal_id IN (SELECT id FROM goals WHERE ${onlyTheirs});
     DELETE FROM dreams WHERE citizen_id IN (${c}) OR ${onlyTheirs};
     DELETE FROM goals WHERE ${onlyTheirs} ORDER BY parent_id IS NULL, id DESC;
     DELETE FROM plan_history WHERE ${onlyTheirs};
+    DELETE FROM plan_changes WHERE ${onlyTheirs};
     DELETE FROM plan_docs WHERE ${onlyTheirs};
     DELETE FROM citizens WHERE id IN (${c});
     DELETE FROM plans WHERE id IN (${p}) AND id NOT IN (SELECT plan_id FROM citizens)`;

@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "backup.h"
 #include "crypto.h"
+#include "seed.h"
 
 #ifndef KP_VERSION
 #define KP_VERSION "unknown"
@@ -27,38 +28,44 @@
 #define BACKUP_FORMAT "kaptajn-backup 1"
 #define BACKUP_HEX_LEN (2 * KP_SHA256_LEN)
 
-/* The main tables, in the order of DB_BACKUP_COUNTS's columns. */
-static const char *const backup_tables[BC__MAX] = {
-	[BC_STAFF] = "staff",
-	[BC_HOUSEHOLDS] = "households",
-	[BC_PLANS] = "plans",
-	[BC_PLAN_HISTORY] = "plan_history",
-	[BC_CITIZENS] = "citizens",
-	[BC_CHILDREN] = "children",
-	[BC_DREAMS] = "dreams",
-	[BC_GOALS] = "goals",
-	[BC_PROPOSALS] = "proposals",
-	[BC_PROPOSAL_COMMENTS] = "proposal_comments",
-	[BC_PLAN_ACCEPTANCES] = "plan_acceptances",
-	[BC_PLAN_ANSWERS] = "plan_answers",
-	[BC_PLAN_CHANGES] = "plan_changes",
-	[BC_CONSENTS] = "consents",
-	[BC_MEETINGS] = "meetings",
-	[BC_GOAL_PROGRESS] = "goal_progress",
-	[BC_AUDIT_LOG] = "audit_log",
-	[BC_MESSAGES] = "messages",
+/* The main tables: the manifest counts the rows of those the dump holds,
+ * by these names, and a restore counts them again, each by its own
+ * statement (a name from a manifest never becomes SQL). */
+static const struct {
+	const char *name;
+	enum db_stmt count;
+} backup_tables[BC__MAX] = {
+	[BC_STAFF] = {"staff", DB_BACKUP_COUNT_STAFF},
+	[BC_HOUSEHOLDS] = {"households", DB_BACKUP_COUNT_HOUSEHOLDS},
+	[BC_PLANS] = {"plans", DB_BACKUP_COUNT_PLANS},
+	[BC_PLAN_HISTORY] = {"plan_history", DB_BACKUP_COUNT_PLAN_HISTORY},
+	[BC_CITIZENS] = {"citizens", DB_BACKUP_COUNT_CITIZENS},
+	[BC_CHILDREN] = {"children", DB_BACKUP_COUNT_CHILDREN},
+	[BC_DREAMS] = {"dreams", DB_BACKUP_COUNT_DREAMS},
+	[BC_GOALS] = {"goals", DB_BACKUP_COUNT_GOALS},
+	[BC_PROPOSALS] = {"proposals", DB_BACKUP_COUNT_PROPOSALS},
+	[BC_PROPOSAL_COMMENTS] = {"proposal_comments", DB_BACKUP_COUNT_PROPOSAL_COMMENTS},
+	[BC_PLAN_ACCEPTANCES] = {"plan_acceptances", DB_BACKUP_COUNT_PLAN_ACCEPTANCES},
+	[BC_PLAN_ANSWERS] = {"plan_answers", DB_BACKUP_COUNT_PLAN_ANSWERS},
+	[BC_PLAN_CHANGES] = {"plan_changes", DB_BACKUP_COUNT_PLAN_CHANGES},
+	[BC_CONSENTS] = {"consents", DB_BACKUP_COUNT_CONSENTS},
+	[BC_MEETINGS] = {"meetings", DB_BACKUP_COUNT_MEETINGS},
+	[BC_GOAL_PROGRESS] = {"goal_progress", DB_BACKUP_COUNT_GOAL_PROGRESS},
+	[BC_AUDIT_LOG] = {"audit_log", DB_BACKUP_COUNT_AUDIT_LOG},
+	[BC_MESSAGES] = {"messages", DB_BACKUP_COUNT_MESSAGES},
 };
 
 /* The most distinct CPR key ids a manifest lists. */
 #define BACKUP_KEY_IDS 16
 
-/* What the dump's lines say: rows of the main tables, the audit head, the
- * highest migration, the key ids of the sealed CPR numbers, and whether
- * mariadb-dump wrote its closing line. */
+/* What the dump's lines say: the main tables it creates and their rows,
+ * the audit head, the highest migration, the key ids of the sealed CPR
+ * numbers, and whether mariadb-dump wrote its closing line. */
 struct backup_facts {
 	/* citizens: the key ids its sealed rows need, how many sealed rows
 	 * have none (sealed before 015), and where the two columns are in a
-	 * row, from its CREATE TABLE (-1: not seen). */
+	 * row, from its CREATE TABLE (-1: not seen; no cpr_key_id before
+	 * 015, when every sealed row has none). */
 	char key_ids[BACKUP_KEY_IDS][KP_KEY_ID_LEN + 1];
 	size_t nkey_ids;
 	bool key_ids_overflow;
@@ -71,6 +78,7 @@ struct backup_facts {
 	bool row_sealed;
 	char row_key_id[KP_KEY_ID_LEN + 1];
 	long long rows[BC__MAX];
+	bool created[BC__MAX];
 	long long head_id;
 	char head_hash[BACKUP_HEX_LEN + 1];
 	char migration[256];
@@ -126,19 +134,38 @@ static void backup_scan_migration(struct backup_facts *f, const char *p)
 		memcpy(f->migration, name, n + 1);
 }
 
+/* The main table named by the len bytes at name: its index, or BC__MAX. */
+static size_t backup_table_find(const char *name, size_t len)
+{
+	size_t t;
+
+	for (t = 0; t < BC__MAX; t++)
+		if (strlen(backup_tables[t].name) == len &&
+		    strncmp(name, backup_tables[t].name, len) == 0)
+			break;
+	return t;
+}
+
 /*
- * The columns of `citizens`, from its CREATE TABLE: one "  `name` ..." line
+ * Which main tables the dump creates (an older schema has fewer), and the
+ * columns of `citizens`, from its CREATE TABLE: one "  `name` ..." line
  * each until the first line that is not one. A generated column is in the
  * rows all the same (mariadb-dump writes its value). True when line was
  * such a line.
  */
 static bool backup_scan_create(struct backup_facts *f, const char *line)
 {
-	static const char create[] = "CREATE TABLE `citizens` (";
+	static const char create[] = "CREATE TABLE `";
 	const char *e;
+	size_t t;
 
-	if (strncmp(line, create, sizeof(create) - 1) == 0) {
-		f->in_create = true;
+	if (strncmp(line, create, sizeof(create) - 1) == 0 &&
+	    (e = strchr(line + sizeof(create) - 1, '`')) != NULL) {
+		t = backup_table_find(line + sizeof(create) - 1,
+		                      (size_t)(e - (line + sizeof(create) - 1)));
+		if (t < BC__MAX)
+			f->created[t] = true;
+		f->in_create = t == BC_CITIZENS;
 		f->ncols = 0;
 		return true;
 	}
@@ -218,10 +245,7 @@ static void backup_scan_line(struct backup_facts *f, const char *line)
 		if ((p = strchr(name, '`')) == NULL || strncmp(p, values, sizeof(values) - 1) != 0)
 			return;
 		len = (size_t)(p - name);
-		for (f->table = 0; f->table < BC__MAX; f->table++)
-			if (strlen(backup_tables[f->table]) == len &&
-			    strncmp(name, backup_tables[f->table], len) == 0)
-				break;
+		f->table = backup_table_find(name, len);
 		f->which = len == 10 && strncmp(name, "audit_head", len) == 0          ? 1
 		           : len == 17 && strncmp(name, "schema_migrations", len) == 0 ? 2 : 0;
 		f->in_insert = true;
@@ -531,8 +555,10 @@ static char *backup_manifest_text(const struct kp_config *cfg, const struct back
 	char *text = NULL;
 	size_t t;
 
+	/* Only the tables the dump holds: a restore counts each one listed. */
 	for (t = 0; rows != NULL && t < BC__MAX; t++)
-		json_object_set_new(rows, backup_tables[t], json_integer(f->rows[t]));
+		if (f->created[t])
+			json_object_set_new(rows, backup_tables[t].name, json_integer(f->rows[t]));
 	for (t = 0; ids != NULL && t < f->nkey_ids; t++)
 		json_array_append_new(ids, json_string(f->key_ids[t]));
 	m = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:I, s:I, s:s}, s:s, s:o,"
@@ -659,9 +685,11 @@ int backup_run(const struct kp_config *cfg, const char *outdir, FILE *out, FILE 
 		        ? "no audit head" : "no migration");
 		goto out;
 	}
-	if (f.col_sealed < 0 || f.col_key_id < 0) {
-		fprintf(log, "kaptajn: backup failed: the dump's citizens table has no cpr_sealed or "
-		        "cpr_key_id column (run kaptajn migrate first)\n");
+	/* A database before 015 has no cpr_key_id: its sealed rows all count
+	 * as sealed before key ids. */
+	if (f.col_sealed < 0 || !f.created[BC_AUDIT_LOG]) {
+		fprintf(log, "kaptajn: backup failed: the dump has no citizens table with a "
+		        "cpr_sealed column or no audit_log table\n");
 		goto out;
 	}
 	if (f.key_ids_overflow) {
@@ -728,10 +756,11 @@ out:
 	return rc;
 }
 
-/* A manifest, as restore reads it. */
+/* A manifest, as restore reads it: rows of the tables it lists. */
 struct backup_manifest {
-	const char *sha256, *migration, *head_hash;
+	const char *sha256, *migration, *head_hash, *version;
 	long long rows[BC__MAX], head_id, audit_rows;
+	bool listed[BC__MAX];
 	json_t *key_ids;         /* borrowed; NULL: a manifest from before key ids */
 	long long without_key_id;
 };
@@ -751,7 +780,7 @@ static bool backup_is_hex(const char *s)
 static int backup_manifest_read(json_t *j, const char *path, struct backup_manifest *m,
                                 FILE *log)
 {
-	const char *format = NULL;
+	const char *format = NULL, *name;
 	json_t *rows = NULL, *v;
 	json_error_t e;
 	size_t t;
@@ -780,14 +809,53 @@ static int backup_manifest_read(json_t *j, const char *path, struct backup_manif
 		        "\"without_key_id\": n}\n", path);
 		return -1;
 	}
-	for (t = 0; t < BC__MAX; t++) {
-		v = json_object_get(rows, backup_tables[t]);
+	m->version = json_string_value(json_object_get(j, "version"));
+	if (m->version == NULL)
+		m->version = "not said";
+	/* The tables it lists: an older version's has fewer, a newer one's
+	 * may have one this program does not know and cannot check. */
+	json_object_foreach(rows, name, v) {
+		if ((t = backup_table_find(name, strlen(name))) == BC__MAX) {
+			fprintf(log, "kaptajn: restore refused: %s counts the rows of table %s, which "
+			        "this program (kaptajn " KP_VERSION ") does not know: the backup was made "
+			        "by a newer version (%s); restore it with that version or a later one; "
+			        "nothing was loaded\n", path, name, m->version);
+			return -1;
+		}
 		if (!json_is_integer(v) || json_integer_value(v) < 0) {
-			fprintf(log, "kaptajn: restore refused: %s: rows.%s is not a count\n", path,
-			        backup_tables[t]);
+			fprintf(log, "kaptajn: restore refused: %s: rows.%s is not a count\n", path, name);
 			return -1;
 		}
 		m->rows[t] = json_integer_value(v);
+		m->listed[t] = true;
+	}
+	if (!m->listed[BC_AUDIT_LOG]) {
+		fprintf(log, "kaptajn: restore refused: %s: rows.audit_log is not a count\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether this program has the manifest's migration among those of dir,
+ * so that it can bring the restored database up to its own: 0, or -1 with
+ * why said to log (a backup from a newer version: nothing is loaded). */
+static int backup_migration_check(const struct backup_manifest *m, const char *dir, FILE *log)
+{
+	char newest[256] = "";
+	int has = migrate_has(dir, m->migration, newest, sizeof(newest), log);
+
+	if (has < 0) {
+		fprintf(log, "kaptajn: restore refused: cannot read this program's migrations (%s); "
+		        "nothing was loaded\n", dir);
+		return -1;
+	}
+	if (has == 0) {
+		fprintf(log, "kaptajn: restore refused: the backup is at migration %s, which this "
+		        "program (kaptajn " KP_VERSION ", migrations up to %s in %s) does not have: "
+		        "it was made by %s version (%s); restore it with that version or a later "
+		        "one; nothing was loaded\n", m->migration, newest, dir,
+		        strcmp(m->migration, newest) > 0 ? "a newer" : "another", m->version);
+		return -1;
 	}
 	return 0;
 }
@@ -901,8 +969,9 @@ out:
 	return rc;
 }
 
-/* The restored database against the manifest: migration, rows, audit head
- * and chain. 0, or 1 with each difference said to log. */
+/* The restored database against the manifest: migration, the rows of the
+ * tables it lists, audit head and chain. 0, or 1 with each difference
+ * said to log. */
 static int backup_check(struct db *db, const struct backup_manifest *m, FILE *log)
 {
 	struct arena *a = arena_new();
@@ -920,16 +989,19 @@ static int backup_check(struct db *db, const struct backup_manifest *m, FILE *lo
 		        r.nrows > 0 ? db_cell(&r, r.nrows - 1, MG_NAME) : "(none)", m->migration);
 		bad++;
 	}
-	if (db_query(db, a, DB_BACKUP_COUNTS, DB_NOARGS, &r) != KP_OK || r.nrows != 1) {
-		fprintf(log, "kaptajn: restore: cannot count the rows of the main tables\n");
-		goto out;
-	}
-	for (t = 0; t < BC__MAX; t++)
-		if ((n = db_i64(&r, 0, t)) != m->rows[t]) {
+	for (t = 0; t < BC__MAX; t++) {
+		if (!m->listed[t])
+			continue;
+		if (db_query(db, a, backup_tables[t].count, DB_NOARGS, &r) != KP_OK || r.nrows != 1) {
+			fprintf(log, "kaptajn: restore: cannot count the rows of %s, which the manifest "
+			        "lists\n", backup_tables[t].name);
+			bad++;
+		} else if ((n = db_i64(&r, 0, CNT_N)) != m->rows[t]) {
 			fprintf(log, "kaptajn: restore: %s has %lld rows, the manifest says %lld\n",
-			        backup_tables[t], n, m->rows[t]);
+			        backup_tables[t].name, n, m->rows[t]);
 			bad++;
 		}
+	}
 	if (db_query(db, a, DB_AUDIT_HEAD_GET, DB_NOARGS, &r) != KP_OK || r.nrows != 1 ||
 	    db_cell_len(&r, 0, AH_LAST_HASH) != KP_SHA256_LEN) {
 		fprintf(log, "kaptajn: restore: cannot read the audit head\n");
@@ -950,8 +1022,39 @@ out:
 	return rc;
 }
 
-int backup_restore(const struct kp_config *cfg, struct db *db, const char *path, FILE *out,
-                   FILE *log)
+/* Brings the restored database up to this program's migrations, as
+ * kaptajn migrate does, and says from where to where. 0, or -1 said to
+ * log. */
+static int backup_migrate(const struct kp_config *cfg, struct db *db, const char *from,
+                          const char *dir, FILE *out, FILE *log)
+{
+	struct arena *a = arena_new();
+	struct db_res r;
+	int rc = -1;
+
+	if (a == NULL)
+		return -1;
+	if (migrate_run(db, dir, NULL, cfg->staff_issuer, log) != 0 ||
+	    db_query(db, a, DB_MIGRATION_LIST, DB_NOARGS, &r) != KP_OK || r.nrows == 0) {
+		fprintf(log, "kaptajn: restore failed: the backup (at %s) was loaded and checked, "
+		        "but migrating it failed (above); run kaptajn migrate once the cause is "
+		        "fixed\n", from);
+		goto out;
+	}
+	if (strcmp(db_cell(&r, r.nrows - 1, MG_NAME), from) != 0)
+		fprintf(out, "restore: the backup is at %s; migrated to %s\n", from,
+		        db_cell(&r, r.nrows - 1, MG_NAME));
+	else
+		fprintf(out, "restore: the backup is at %s, this program's newest migration\n",
+		        from);
+	rc = 0;
+out:
+	arena_free(a);
+	return rc;
+}
+
+int backup_restore(const struct kp_config *cfg, struct db *db, const char *path,
+                   const char *migrations, FILE *out, FILE *log)
 {
 	static const char suffix[] = BACKUP_DUMP_SUFFIX;
 	char manifest[4096], hex[BACKUP_HEX_LEN + 1];
@@ -985,7 +1088,8 @@ int backup_restore(const struct kp_config *cfg, struct db *db, const char *path,
 		fprintf(log, "kaptajn: restore refused: the manifest %s: %s\n", manifest, e.text);
 		goto out;
 	}
-	if (backup_manifest_read(j, manifest, &m, log) != 0 || backup_keys_check(cfg, &m, log) != 0)
+	if (backup_manifest_read(j, manifest, &m, log) != 0 ||
+	    backup_migration_check(&m, migrations, log) != 0 || backup_keys_check(cfg, &m, log) != 0)
 		goto out;
 	if (backup_fd_sha256(fd, hex, &bytes) != 0) {
 		fprintf(log, "kaptajn: restore refused: cannot read %s: %s\n", path,
@@ -1027,6 +1131,9 @@ int backup_restore(const struct kp_config *cfg, struct db *db, const char *path,
 	fprintf(out, "restore: %s into %s: migration %s, %lld rows in the main tables, audit "
 	        "chain %lld rows intact; %.2f s\n", path, cfg->db_name, m.migration, rows,
 	        m.audit_rows, backup_now() - t0);
+	fflush(out);
+	if (backup_migrate(cfg, db, m.migration, migrations, out, log) != 0)
+		goto out;
 	rc = 0;
 out:
 	if (fd >= 0)

@@ -66,6 +66,9 @@
 	" FROM messages m JOIN citizens c ON c.id = m.citizen_id" \
 	" LEFT JOIN staff s ON s.id = m.author_staff_id"
 
+/* kaptajn restore's count of one table's rows (a constant, by name). */
+#define BACKUP_COUNT(table) {.sql = "SELECT COUNT(*) FROM " #table, .cols = CNT__MAX}
+
 /* A number macro as SQL text. */
 #define SQL_NUM(n) SQL_NUM_(n)
 #define SQL_NUM_(n) #n
@@ -967,18 +970,26 @@ static const struct db_stmt_def stmts[DB_STMT__MAX] = {
 		" + (SELECT COUNT(*) FROM information_schema.routines WHERE routine_schema = DATABASE())"
 		" + (SELECT COUNT(*) FROM information_schema.events WHERE event_schema = DATABASE())",
 		.cols = CNT__MAX},
-	/* In the order of enum db_col_backup_counts. */
-	[DB_BACKUP_COUNTS] = {.sql =
-		"SELECT (SELECT COUNT(*) FROM staff), (SELECT COUNT(*) FROM households),"
-		" (SELECT COUNT(*) FROM plans), (SELECT COUNT(*) FROM plan_history),"
-		" (SELECT COUNT(*) FROM citizens), (SELECT COUNT(*) FROM children),"
-		" (SELECT COUNT(*) FROM dreams), (SELECT COUNT(*) FROM goals),"
-		" (SELECT COUNT(*) FROM proposals), (SELECT COUNT(*) FROM proposal_comments),"
-		" (SELECT COUNT(*) FROM plan_acceptances), (SELECT COUNT(*) FROM plan_answers),"
-		" (SELECT COUNT(*) FROM plan_changes), (SELECT COUNT(*) FROM consents),"
-		" (SELECT COUNT(*) FROM meetings), (SELECT COUNT(*) FROM goal_progress),"
-		" (SELECT COUNT(*) FROM audit_log), (SELECT COUNT(*) FROM messages)",
-		.cols = BC__MAX},
+	/* The rows of one main table each: a restore counts those its
+	 * manifest lists. */
+	[DB_BACKUP_COUNT_STAFF] = BACKUP_COUNT(staff),
+	[DB_BACKUP_COUNT_HOUSEHOLDS] = BACKUP_COUNT(households),
+	[DB_BACKUP_COUNT_PLANS] = BACKUP_COUNT(plans),
+	[DB_BACKUP_COUNT_PLAN_HISTORY] = BACKUP_COUNT(plan_history),
+	[DB_BACKUP_COUNT_CITIZENS] = BACKUP_COUNT(citizens),
+	[DB_BACKUP_COUNT_CHILDREN] = BACKUP_COUNT(children),
+	[DB_BACKUP_COUNT_DREAMS] = BACKUP_COUNT(dreams),
+	[DB_BACKUP_COUNT_GOALS] = BACKUP_COUNT(goals),
+	[DB_BACKUP_COUNT_PROPOSALS] = BACKUP_COUNT(proposals),
+	[DB_BACKUP_COUNT_PROPOSAL_COMMENTS] = BACKUP_COUNT(proposal_comments),
+	[DB_BACKUP_COUNT_PLAN_ACCEPTANCES] = BACKUP_COUNT(plan_acceptances),
+	[DB_BACKUP_COUNT_PLAN_ANSWERS] = BACKUP_COUNT(plan_answers),
+	[DB_BACKUP_COUNT_PLAN_CHANGES] = BACKUP_COUNT(plan_changes),
+	[DB_BACKUP_COUNT_CONSENTS] = BACKUP_COUNT(consents),
+	[DB_BACKUP_COUNT_MEETINGS] = BACKUP_COUNT(meetings),
+	[DB_BACKUP_COUNT_GOAL_PROGRESS] = BACKUP_COUNT(goal_progress),
+	[DB_BACKUP_COUNT_AUDIT_LOG] = BACKUP_COUNT(audit_log),
+	[DB_BACKUP_COUNT_MESSAGES] = BACKUP_COUNT(messages),
 	/* kaptajn reseal (core/reseal.c): rows sealed under a key not the
 	 * current one (?, then the last id done), a batch at a time. */
 	[DB_RESEAL_DUE] = {.sql =

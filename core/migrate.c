@@ -30,8 +30,72 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* The *.sql names in dir, sorted, in *names (malloc'd, the caller frees
+ * it; the names are a's) and their number in *n. 0, or -1 said to log. */
+static int migrate_names(struct arena *a, const char *dir, char ***names, size_t *n, FILE *log)
+{
+	struct dirent *e;
+	size_t cap = 0;
+	DIR *d;
+
+	*names = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		fprintf(log, "migrate: %s: %s\n", dir, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
+			continue;
+		if (*n == cap) {
+			char **grown = realloc(*names, sizeof(**names) * (cap = cap ? cap * 2 : 16));
+
+			if (grown == NULL) {
+				fprintf(log, "migrate: out of memory\n");
+				closedir(d);
+				return -1;
+			}
+			*names = grown;
+		}
+		if (((*names)[(*n)++] = arena_strdup(a, e->d_name)) == NULL) {
+			fprintf(log, "migrate: out of memory\n");
+			closedir(d);
+			return -1;
+		}
+	}
+	closedir(d);
+	qsort(*names, *n, sizeof(**names), by_name);
+	return 0;
+}
+
+int migrate_has(const char *dir, const char *name, char *newest, size_t newestlen, FILE *log)
+{
+	struct arena *a = arena_new();
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (a == NULL || migrate_names(a, dir, &names, &n, log) != 0)
+		goto out;
+	if (n == 0) {
+		fprintf(log, "migrate: %s holds no migration (*.sql)\n", dir);
+		goto out;
+	}
+	snprintf(newest, newestlen, "%s", names[n - 1]);
+	rc = 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			rc = 1;
+out:
+	free(names);
+	arena_free(a);
+	return rc;
+}
+
 /* migrate_run's work, under the lock. */
-static int migrate_locked(struct db *db, struct arena *a, const char *dir,
+static int migrate_locked(struct db *db, struct arena *a, const char *dir, const char *to,
                           const char *staff_issuer, FILE *log)
 {
 	static const char create[] =
@@ -42,11 +106,21 @@ static int migrate_locked(struct db *db, struct arena *a, const char *dir,
 		") ENGINE=InnoDB";
 	struct db_res done;
 	char **names = NULL, err[512];
-	size_t n = 0, cap = 0, i, j;
-	struct dirent *e;
-	DIR *d = NULL;
+	size_t n = 0, end, i, j;
 	int rc = -1;
 
+	if (migrate_names(a, dir, &names, &n, log) != 0)
+		goto out;
+	/* --to: a file of dir, and none after it applied yet; checked before
+	 * anything is written. The files up to end are applied. */
+	for (end = 0; to != NULL && end < n && strcmp(names[end], to) != 0; end++)
+		;
+	if (to != NULL && end == n) {
+		fprintf(log, "migrate: --to %s: no such migration in %s; nothing applied\n", to, dir);
+		goto out;
+	}
+	if (to == NULL)
+		end = n - 1;
 	if (db_run_script(db, create, sizeof(create) - 1, err, sizeof(err)) != KP_OK) {
 		fprintf(log, "migrate: %s\n", err);
 		goto out;
@@ -55,26 +129,12 @@ static int migrate_locked(struct db *db, struct arena *a, const char *dir,
 		fprintf(log, "migrate: cannot read schema_migrations\n");
 		goto out;
 	}
-	if ((d = opendir(dir)) == NULL) {
-		fprintf(log, "migrate: %s: %s\n", dir, strerror(errno));
+	if (to != NULL && done.nrows > 0 && strcmp(db_cell(&done, done.nrows - 1, MG_NAME), to) > 0) {
+		fprintf(log, "migrate: --to %s: the database is at %s, past it (a migration is "
+		        "never undone); nothing applied\n", to, db_cell(&done, done.nrows - 1, MG_NAME));
 		goto out;
 	}
-	while ((e = readdir(d)) != NULL) {
-		size_t len = strlen(e->d_name);
-
-		if (len < 5 || strcmp(e->d_name + len - 4, ".sql") != 0)
-			continue;
-		if (n == cap) {
-			char **grown = realloc(names, sizeof(*names) * (cap = cap ? cap * 2 : 16));
-
-			if (grown == NULL)
-				goto out;
-			names = grown;
-		}
-		names[n++] = arena_strdup(a, e->d_name);
-	}
-	qsort(names, n, sizeof(*names), by_name);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i <= end && i < n; i++) {
 		uint8_t sum[KP_SHA256_LEN];
 		char hex[2 * KP_SHA256_LEN + 1], *path, *text;
 		size_t len = 0;
@@ -130,11 +190,13 @@ static int migrate_locked(struct db *db, struct arena *a, const char *dir,
 		fprintf(log, "migrate: cannot seal the audit log's old rows again\n");
 		goto out;
 	}
-	fprintf(log, "migrate: up to date (%zu files)\n", n);
+	if (to != NULL)
+		fprintf(log, "migrate: at %s, as --to asks (%zu files, %zu after it not applied)\n",
+		        to, n, n - end - 1);
+	else
+		fprintf(log, "migrate: up to date (%zu files)\n", n);
 	rc = 0;
 out:
-	if (d != NULL)
-		closedir(d);
 	free(names);
 	return rc;
 }
@@ -174,7 +236,8 @@ static int migrate_lock(struct db *db, struct arena *a, bool lock, FILE *log)
 	}
 }
 
-int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *log)
+int migrate_run(struct db *db, const char *dir, const char *to, const char *staff_issuer,
+                FILE *log)
 {
 	struct arena *a = arena_new();
 	int rc;
@@ -185,7 +248,7 @@ int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *
 		arena_free(a);
 		return -1;
 	}
-	rc = migrate_locked(db, a, dir, staff_issuer, log);
+	rc = migrate_locked(db, a, dir, to, staff_issuer, log);
 	/* Closing the connection would let go of it too. */
 	if (migrate_lock(db, a, false, log) != 0)
 		rc = -1;

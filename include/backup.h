@@ -41,15 +41,21 @@ int backup_prune(const char *dir, int keep, FILE *out, FILE *log);
 /*
  * Loads the dump at path (with its manifest) into db's database, which
  * must be empty, after checking the dump's SHA-256 against the manifest;
- * then checks the migration, the rows of the main tables and the audit
- * head against the manifest, and verifies the audit chain. Returns 0; 1
- * when refused (a bad file, a wrong hash, a database that is not empty:
- * nothing changed) or when a check after the load fails (said to log;
- * the database then holds what was loaded). The manifest names the key
- * ids the dump's CPR numbers are sealed under: when one is not configured
+ * then checks the migration, the rows of the main tables the manifest
+ * lists and the audit head against the manifest, verifies the audit
+ * chain, and applies the migrations of the directory migrations that the
+ * backup predates, as migrate_run() does (db made with multi_statements),
+ * saying from which migration to which. A backup from an earlier version
+ * thus restores and is brought forward; one from a newer version (a
+ * migration not in migrations, a table this program does not know) is
+ * refused before anything is loaded. Returns 0; 1 when refused (a bad
+ * file, a wrong hash, a database that is not empty: nothing changed) or
+ * when a check after the load or the migration fails (said to log; the
+ * database then holds what was loaded). The manifest names the key ids
+ * the dump's CPR numbers are sealed under: when one is not configured
  * (keys_file, keys_old_files) the restore is refused, the key id named.
  */
-int backup_restore(const struct kp_config *cfg, struct db *db, const char *path, FILE *out,
-                   FILE *log);
+int backup_restore(const struct kp_config *cfg, struct db *db, const char *path,
+                   const char *migrations, FILE *out, FILE *log);
 
 #endif

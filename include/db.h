@@ -228,7 +228,26 @@ enum db_stmt {
 	DB_PURGE_MESSAGES,
 	/* kaptajn backup and restore (core/backup.c) */
 	DB_BACKUP_OBJECTS,
-	DB_BACKUP_COUNTS,
+	/* one per main table (enum backup_table): a restore counts only the
+	 * tables its manifest lists, which an older dump may not all have */
+	DB_BACKUP_COUNT_STAFF,
+	DB_BACKUP_COUNT_HOUSEHOLDS,
+	DB_BACKUP_COUNT_PLANS,
+	DB_BACKUP_COUNT_PLAN_HISTORY,
+	DB_BACKUP_COUNT_CITIZENS,
+	DB_BACKUP_COUNT_CHILDREN,
+	DB_BACKUP_COUNT_DREAMS,
+	DB_BACKUP_COUNT_GOALS,
+	DB_BACKUP_COUNT_PROPOSALS,
+	DB_BACKUP_COUNT_PROPOSAL_COMMENTS,
+	DB_BACKUP_COUNT_PLAN_ACCEPTANCES,
+	DB_BACKUP_COUNT_PLAN_ANSWERS,
+	DB_BACKUP_COUNT_PLAN_CHANGES,
+	DB_BACKUP_COUNT_CONSENTS,
+	DB_BACKUP_COUNT_MEETINGS,
+	DB_BACKUP_COUNT_GOAL_PROGRESS,
+	DB_BACKUP_COUNT_AUDIT_LOG,
+	DB_BACKUP_COUNT_MESSAGES,
 	/* kaptajn reseal (core/reseal.c) */
 	DB_RESEAL_DUE,
 	DB_RESEAL_SET,
@@ -519,9 +538,9 @@ enum db_col_message {
 };
 /* DB_MIGRATION_LIST */
 enum db_col_migration { MG_NAME, MG_CHECKSUM, MG__MAX };
-/* DB_BACKUP_COUNTS: the rows of the main tables, in this order (the
- * tables' names are backup.c's). */
-enum db_col_backup_counts {
+/* The main tables a backup's manifest counts (their names and
+ * DB_BACKUP_COUNT_* statements are backup.c's). */
+enum backup_table {
 	BC_STAFF, BC_HOUSEHOLDS, BC_PLANS, BC_PLAN_HISTORY, BC_CITIZENS, BC_CHILDREN, BC_DREAMS,
 	BC_GOALS, BC_PROPOSALS, BC_PROPOSAL_COMMENTS, BC_PLAN_ACCEPTANCES, BC_PLAN_ANSWERS,
 	BC_PLAN_CHANGES, BC_CONSENTS, BC_MEETINGS, BC_GOAL_PROGRESS,

@@ -41,7 +41,10 @@ enum kp_err seed_exec(struct db *db, enum seed_stmt st, const struct db_arg *arg
 
 /*
  * Applies the *.sql files of dir not yet recorded in schema_migrations, in
- * name order, recording each with its SHA-256. A recorded file whose
+ * name order, recording each with its SHA-256; with to (a file's name,
+ * NULL: all) only those up to and including it: a to that is not a file
+ * of dir, or that the database is already past, is refused before
+ * anything is applied. A recorded file whose
  * content changed is an error (an applied migration is never edited).
  * Then gives staff rows without an issuer (those from before
  * 004_staff_identity.sql) staff_issuer, the configured one: the only
@@ -51,7 +54,15 @@ enum kp_err seed_exec(struct db *db, enum seed_stmt st, const struct db_arg *arg
  * MIGRATE_LOCK_WAIT seconds. Progress goes to log. Returns 0 or -1.
  */
 #define MIGRATE_LOCK_WAIT 900
-int migrate_run(struct db *db, const char *dir, const char *staff_issuer, FILE *log);
+int migrate_run(struct db *db, const char *dir, const char *to, const char *staff_issuer,
+                FILE *log);
+
+/*
+ * Whether name is one of the migrations (*.sql) of dir: 1 it is, 0 it is
+ * not; either way the newest of them is copied into newest (newestlen
+ * bytes). -1 when dir cannot be read or holds none (said to log).
+ */
+int migrate_has(const char *dir, const char *name, char *newest, size_t newestlen, FILE *log);
 
 /*
  * Seeds the demo people and plans unless they exist, and writes the dev

@@ -6,7 +6,10 @@
 // every write acknowledged before the backup began is present and the
 // sealed CPR numbers open. A restore into a database that is not empty,
 // and a dump whose bytes were changed, are refused and change nothing; so
-// is every other bad input. Two stacks of its own, stopped at the end.
+// is every other bad input. A backup of a database at 014 (0.2.0's last
+// migration, with 0.2.0's manifest) restores with this program and is
+// migrated forward; one from a newer version is refused before anything
+// is loaded. Two stacks of its own, stopped at the end.
 
 // test-lane: own-stack (scripts/test runs it beside the shared-stack files)
 import assert from 'node:assert/strict';
@@ -19,6 +22,7 @@ import { ADMIN, ADMIN_AUD, CITIZEN_AUD, SKIP, describeRes, expectJson, freePort,
 
 const REPO = process.env.KAPTAJN_REPO || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const BIN = process.env.KAPTAJN_BIN || path.join(REPO, 'build', 'kaptajn');
+const MIGRATIONS = path.join(REPO, 'migrations');
 const SHARED_VAR = process.env.KAPTAJN_VAR || '';
 const VAR_A = SHARED_VAR ? `${SHARED_VAR}-backup` : '';
 const VAR_B = SHARED_VAR ? `${SHARED_VAR}-restore` : '';
@@ -62,6 +66,16 @@ describe('a backup taken under load restores into a fresh MariaDB whole (two sta
   const kaptajn = (conf, ...args) => run(BIN, [args[0], '--config', conf, ...args.slice(1)], { timeout: 300000 });
   const ids = { anna: 0, mohammed: 0 };
   const cprOnA = {};
+
+  /** Restores file into the second stack's database, emptied first as an
+   * operator makes one; the time it took is figures[figure]. */
+  async function restoreFresh(file, figure) {
+    qB('DROP DATABASE kaptajn; CREATE DATABASE kaptajn CHARACTER SET utf8mb4 COLLATE utf8mb4_danish_ci');
+    const t0 = Date.now();
+    const r = await kaptajn(confB, 'restore', '--in', file, '--migrations', MIGRATIONS);
+    figures[figure] = Date.now() - t0;
+    return r;
+  }
 
   /** The second stack's database in brief: its main tables' checksums. */
   const fingerprint = () => qB('CHECKSUM TABLE citizens, plans, dreams, goals, audit_log, audit_head').map((r) => r[1]).join(',');
@@ -212,11 +226,7 @@ describe('a backup taken under load restores into a fresh MariaDB whole (two sta
   });
 
   it('restore into a fresh database: the chain verifies, the versions hold, every write acknowledged before the backup is there', async () => {
-    // The second stack's database, emptied: as an operator makes one.
-    qB('DROP DATABASE kaptajn; CREATE DATABASE kaptajn CHARACTER SET utf8mb4 COLLATE utf8mb4_danish_ci');
-    const t0 = Date.now();
-    const r = await kaptajn(confB, 'restore', '--in', dump);
-    figures.restore_ms = Date.now() - t0;
+    const r = await restoreFresh(dump, 'restore_ms');
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /audit: \d+ rows, chain intact/);
     assert.match(r.out, /^restore: .* audit chain \d+ rows intact/m);
@@ -254,7 +264,7 @@ describe('a backup taken under load restores into a fresh MariaDB whole (two sta
 
   it('a restore into a database that is not empty is refused and changes nothing', async () => {
     const was = fingerprint();
-    const r = await kaptajn(confB, 'restore', '--in', dump);
+    const r = await kaptajn(confB, 'restore', '--in', dump, '--migrations', MIGRATIONS);
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /restore refused: the database kaptajn is not empty \(\d+ tables, routines or events\)/);
     assert.equal(fingerprint(), was);
@@ -268,7 +278,7 @@ describe('a backup taken under load restores into a fresh MariaDB whole (two sta
     bytes[Math.floor(bytes.length / 2)] ^= 0x01;
     fs.writeFileSync(bad, bytes, { mode: 0o600 });
     fs.copyFileSync(dump.replace(/\.sql\.gz$/, '.manifest.json'), path.join(tmp, 'kaptajn-changed.manifest.json'));
-    const r = await kaptajn(conf, 'restore', '--in', bad);
+    const r = await kaptajn(conf, 'restore', '--in', bad, '--migrations', MIGRATIONS);
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, /restore refused: .*kaptajn-changed\.sql\.gz has SHA-256 [0-9a-f]{64}, its manifest says [0-9a-f]{64}: the file was changed or damaged/);
     const objects = () => qB("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'kaptajn_empty'")[0][0];
@@ -279,7 +289,7 @@ describe('a backup taken under load restores into a fresh MariaDB whole (two sta
     const copy = path.join(tmp, 'kaptajn-rows.sql.gz');
     fs.copyFileSync(dump, copy);
     fs.writeFileSync(path.join(tmp, 'kaptajn-rows.manifest.json'), JSON.stringify(m));
-    const r2 = await kaptajn(conf, 'restore', '--in', copy);
+    const r2 = await kaptajn(conf, 'restore', '--in', copy, '--migrations', MIGRATIONS);
     assert.equal(r2.code, 1, r2.out);
     assert.match(r2.out, new RegExp(`restore: goals has ${manifest.rows.goals} rows, the manifest says ${manifest.rows.goals + 1}`));
     qB('DROP DATABASE kaptajn_empty');
@@ -296,16 +306,115 @@ describe('a backup taken under load restores into a fresh MariaDB whole (two sta
       fs.copyFileSync(dump, path.join(tmp, 'kaptajn-junk.sql.gz'));
       fs.writeFileSync(path.join(tmp, 'kaptajn-junk.manifest.json'), '{"format": "something else"}');
       const was = fingerprint();
-      const r = await kaptajn(confB, 'restore', '--in', path.join(tmp, file));
+      const r = await kaptajn(confB, 'restore', '--in', path.join(tmp, file), '--migrations', MIGRATIONS);
       assert.equal(r.code, 1, r.out);
       assert.match(r.out, re);
       assert.equal(fingerprint(), was);
     });
   }
 
-  it('restore without --in is refused', async () => {
-    const r = await kaptajn(confB, 'restore');
+  it('restore without --in or --migrations is refused', async () => {
+    let r = await kaptajn(confB, 'restore', '--migrations', MIGRATIONS);
     assert.equal(r.code, 2, r.out);
     assert.match(r.out, /--in is required/);
+    r = await kaptajn(confB, 'restore', '--in', dump);
+    assert.equal(r.code, 2, r.out);
+    assert.match(r.out, /--migrations is required/);
+  });
+
+  // A backup made before this version's migrations: the schema at 014,
+  // 0.2.0's last migration, with A's rows as far as 014's columns hold
+  // them, backed up, and its manifest written as 0.2.0 wrote one (no key
+  // ids); restored with this program, it is checked at 014 and then
+  // migrated forward.
+  const OLD_MIGRATION = '014_login.sql';
+  const NEWEST = fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort().at(-1);
+  // The tables 0.2.0's manifest counts (core/backup.c at a52cee6).
+  const OLD_TABLES = ['staff', 'households', 'plans', 'plan_history', 'citizens', 'children', 'dreams', 'goals',
+    'proposals', 'proposal_comments', 'plan_acceptances', 'consents', 'meetings', 'audit_log'];
+  let oldDump;
+  let oldManifest;
+
+  it('a database at 014 is backed up: the manifest counts the tables it has, and its CPR rows have no key id', async () => {
+    qA(`CREATE DATABASE kaptajn_old CHARACTER SET utf8mb4 COLLATE utf8mb4_danish_ci; GRANT ALL PRIVILEGES ON kaptajn_old.* TO 'kaptajn'@'localhost'`);
+    const confOld = confWith(confA, { db_name: 'kaptajn_old' }, path.join(tmp, 'old.conf'));
+    const m = await kaptajn(confOld, 'migrate', '--migrations', MIGRATIONS, '--to', OLD_MIGRATION);
+    assert.equal(m.code, 0, m.out);
+    assert.match(m.out, new RegExp(`migrate: at ${OLD_MIGRATION}, as --to asks`));
+    assert.equal(qA('SELECT MAX(name) FROM kaptajn_old.schema_migrations')[0][0], OLD_MIGRATION);
+    // A's rows, each table's columns that 014 has (generated ones are
+    // computed), in one go without the foreign keys' order.
+    const cols = qA(`SET SESSION group_concat_max_len = 65536; SELECT table_name, GROUP_CONCAT(CONCAT('\`', column_name, '\`') ORDER BY ordinal_position) FROM information_schema.columns WHERE table_schema = 'kaptajn_old' AND table_name <> 'schema_migrations' AND extra NOT LIKE '%GENERATED%' GROUP BY table_name`);
+    assert.ok(cols.length > 10, 'the tables at 014');
+    qA(['SET FOREIGN_KEY_CHECKS = 0', ...cols.map(([t, c]) => `DELETE FROM kaptajn_old.\`${t}\`; INSERT INTO kaptajn_old.\`${t}\` (${c}) SELECT ${c} FROM kaptajn.\`${t}\``)].join('; '));
+    assert.equal(qA("SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = 'kaptajn_old' AND column_name = 'cpr_key_id'")[0][0], '0');
+    const outOld = path.join(tmp, 'old-backups');
+    fs.mkdirSync(outOld, { mode: 0o700 });
+    const r = await kaptajn(confOld, 'backup', '--out', outOld);
+    assert.equal(r.code, 0, r.out);
+    oldDump = path.join(outOld, fs.readdirSync(outOld).find((f) => f.endsWith('.sql.gz')));
+    const written = JSON.parse(fs.readFileSync(oldDump.replace(/\.sql\.gz$/, '.manifest.json'), 'utf8'));
+    assert.equal(written.migration, OLD_MIGRATION);
+    assert.deepEqual(Object.keys(written.rows).sort(), [...OLD_TABLES].sort(), 'the tables the dump has, as 0.2.0 counted them');
+    assert.deepEqual(written.cpr_keys.key_ids, []);
+    assert.equal(written.cpr_keys.without_key_id, Number(qA('SELECT COUNT(*) FROM kaptajn_old.citizens WHERE cpr_sealed IS NOT NULL')[0][0]));
+    assert.ok(written.cpr_keys.without_key_id >= 2);
+    for (const t of OLD_TABLES) assert.equal(written.rows[t], Number(qA(`SELECT COUNT(*) FROM kaptajn_old.${t}`)[0][0]), t);
+    // The manifest as 0.2.0 wrote it.
+    const { format, created_at: createdAt, database, dump: d, migration, rows, audit } = written;
+    oldManifest = {
+      format, version: '0.2.0', created_at: createdAt, database, dump: d, migration, rows, audit,
+      snapshot: "rows, migration and audit head are read from the dump's own lines: mariadb-dump --single-transaction's one snapshot",
+    };
+    fs.writeFileSync(oldDump.replace(/\.sql\.gz$/, '.manifest.json'), JSON.stringify(oldManifest, null, 2));
+  });
+
+  it('a backup from a newer version (a migration or a table this program does not have) is refused, and nothing is loaded', async () => {
+    qB(`CREATE DATABASE kaptajn_new CHARACTER SET utf8mb4 COLLATE utf8mb4_danish_ci; GRANT ALL PRIVILEGES ON kaptajn_new.* TO 'kaptajn'@'localhost'`);
+    const conf = confWith(confB, { db_name: 'kaptajn_new' }, path.join(tmp, 'new.conf'));
+    const objects = () => qB("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = 'kaptajn_new'")[0][0];
+    for (const [what, m, re] of [
+      ['a later migration', { ...oldManifest, version: '9.0.0', migration: '999_future.sql' },
+        new RegExp(`restore refused: the backup is at migration 999_future\\.sql, which this program \\(kaptajn \\S+, migrations up to ${NEWEST.replace('.', '\\.')} in \\S+\\) does not have: it was made by a newer version \\(9\\.0\\.0\\).*nothing was loaded`)],
+      ['a table not known', { ...oldManifest, version: '9.0.0', rows: { ...oldManifest.rows, future_things: 3 } },
+        /restore refused: \S+kaptajn-future\.manifest\.json counts the rows of table future_things, which this program \(kaptajn \S+\) does not know: the backup was made by a newer version \(9\.0\.0\).*nothing was loaded/],
+    ]) {
+      const copy = path.join(tmp, 'kaptajn-future.sql.gz');
+      fs.copyFileSync(oldDump, copy);
+      fs.writeFileSync(path.join(tmp, 'kaptajn-future.manifest.json'), JSON.stringify(m));
+      const r = await kaptajn(conf, 'restore', '--in', copy, '--migrations', MIGRATIONS);
+      assert.equal(r.code, 1, `${what}: ${r.out}`);
+      assert.match(r.out, re, what);
+      assert.equal(objects(), '0', `${what}: nothing loaded`);
+    }
+    qB('DROP DATABASE kaptajn_new');
+  });
+
+  it('restored with this program, the backup at 014 is checked and migrated forward: its rows, the chain, the citizen who logs in and reads the plan', async () => {
+    const r = await restoreFresh(oldDump, 'restore_old_ms');
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`^restore: .* migration ${OLD_MIGRATION}, \\d+ rows in the main tables, audit chain ${oldManifest.audit.rows} rows intact`, 'm'));
+    assert.match(r.out, new RegExp(`^restore: the backup is at ${OLD_MIGRATION}; migrated to ${NEWEST}$`, 'm'));
+    assert.match(r.out, /^migrate: applying 015_cpr_key_id\.sql$/m);
+    const files = fs.readdirSync(MIGRATIONS).filter((f) => f.endsWith('.sql')).sort();
+    assert.deepEqual(qB('SELECT name FROM schema_migrations ORDER BY name').map((x) => x[0]), files);
+    for (const [t, n] of Object.entries(oldManifest.rows)) assert.equal(Number(qB(`SELECT COUNT(*) FROM ${t}`)[0][0]), n, t);
+    const v = await kaptajn(confB, 'verify-audit');
+    assert.equal(v.code, 0, v.out);
+    assert.match(v.out, new RegExp(`audit: ${oldManifest.audit.rows} rows, chain intact`));
+    // The rows sealed before key ids open with the key they were sealed
+    // under, and the citizen is found by the number's keyed hash.
+    const s = await stackCmd(['start', VAR_B, String(b.port)]);
+    assert.equal(s.code, 0, s.out.slice(-2000));
+    const mette = await logIn(b.url, 'mette', true);
+    assert.equal(expectJson(await request('POST', `${ADMIN}/citizens/${ids.anna}/cpr`, mette), 200).cpr, cprOnA.anna);
+    const anna = await logIn(b.url, 'anna', false);
+    assert.equal(anna.id, ids.anna);
+    const plan = expectJson(await request('GET', '/api/v1/plan', anna), 200);
+    assert.equal(plan.version, Number(qA(`SELECT p.version FROM kaptajn_old.plans p JOIN kaptajn_old.citizens c ON c.plan_id = p.id WHERE c.id = ${ids.anna}`)[0][0]));
+    const shown = new Set(plan.dreams.map((x) => x.id));
+    const hers = acked.filter((w) => w.by === 'anna' && w.at < began);
+    assert.deepEqual(hers.filter((w) => !shown.has(w.id)), [], 'her dreams from before the backup, in her plan');
+    qA('DROP DATABASE kaptajn_old');
   });
 });

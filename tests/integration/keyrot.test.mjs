@@ -184,7 +184,7 @@ describe('rotating the CPR key (a stack of its own)', { skip: NEED }, () => {
     assert.deepEqual([...manifest.cpr_keys.key_ids].sort(), [keyA, keyB].sort());
     assert.equal(manifest.cpr_keys.without_key_id, 0);
     const dump = path.join(out, fs.readdirSync(out).find((f) => f.endsWith('.sql.gz')));
-    const r = await kaptajn('restore', '--in', dump);
+    const r = await kaptajn('restore', '--in', dump, '--migrations', path.join(REPO, 'migrations'));
     assert.equal(r.code, 1, r.out);
     assert.match(r.out, new RegExp(`restore refused: the dump's CPR numbers need key id ${keyA}, which is not configured`));
     assert.doesNotMatch(r.out, new RegExp(`need key id ${keyB}`));

@@ -1,7 +1,9 @@
 // kaptajn migrate from two hosts at once (core/migrate.c): the whole run
 // holds MariaDB's named lock "kaptajn.migrate", so two runs started
 // together against a fresh database both exit 0 and apply each migration
-// once; a run that finds the lock held says so and waits for it.
+// once; a run that finds the lock held says so and waits for it. --to
+// stops at a migration (an older schema, as a test or an operator needs
+// it), and refuses one that is not there or that the database is past.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -60,6 +62,39 @@ describe('kaptajn migrate twice at once on a fresh database', { skip: NEED }, ()
     }
     assert.match(`${a.out}${b.out}`, /migrate: up to date/);
   });
+
+  it('--to applies the migrations up to the one named and no further; the rest come with the next run', async () => {
+    const { db, conf } = freshDb('to');
+    const to = files[Math.floor(files.length / 2)];
+    const upTo = files.filter((f) => f <= to);
+    const applied = () => sql(`SELECT name FROM ${db}.schema_migrations ORDER BY name`).map((r) => r[0]);
+    let r = await runCmd(BIN, ['migrate', '--config', conf, '--migrations', MIGRATIONS, '--to', to], { timeout: 120000 });
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, new RegExp(`migrate: at ${to}, as --to asks \\(${files.length} files, ${files.length - upTo.length} after it not applied\\)`));
+    assert.deepEqual(applied(), upTo);
+    r = await migrate(conf);
+    assert.equal(r.code, 0, r.out);
+    assert.deepEqual(r.out.split('\n').filter((l) => l.startsWith('migrate: applying ')), files.filter((f) => f > to).map((f) => `migrate: applying ${f}`));
+    assert.deepEqual(applied(), files);
+  });
+
+  for (const [what, to, re] of [
+    ['a migration that is not there', '999_none.sql', /migrate: --to 999_none\.sql: no such migration in \S+; nothing applied/],
+    ['one the database is already past', null, /migrate: --to \S+: the database is at \S+, past it \(a migration is never undone\); nothing applied/],
+  ]) {
+    it(`--to ${what} is refused and applies nothing`, async () => {
+      const { db, conf } = freshDb('tobad');
+      const half = files[Math.floor(files.length / 2)];
+      let r = await runCmd(BIN, ['migrate', '--config', conf, '--migrations', MIGRATIONS, '--to', half], { timeout: 120000 });
+      assert.equal(r.code, 0, r.out);
+      const was = sql(`SELECT name, checksum FROM ${db}.schema_migrations ORDER BY name`);
+      r = await runCmd(BIN, ['migrate', '--config', conf, '--migrations', MIGRATIONS, '--to', to || files[0]], { timeout: 120000 });
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, re);
+      assert.doesNotMatch(r.out, /migrate: applying/);
+      assert.deepEqual(sql(`SELECT name, checksum FROM ${db}.schema_migrations ORDER BY name`), was);
+    });
+  }
 
   it('a run that finds the lock held waits for it, then finds nothing left to do or does it', async () => {
     const { db, conf } = freshDb('held');

@@ -150,6 +150,7 @@ struct caseload_row {
 	enum plan_yes yes;                             /* how the citizen's yes stands */
 	const char *not_yet_at, *not_yet_comment;      /* an open "not yet"; at NULL: none */
 	long long unread_messages;                     /* the citizen's, not yet read */
+	bool cannot_come;                              /* to a meeting not yet held, to come */
 };
 
 static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_row *row)
@@ -187,6 +188,7 @@ static void caseload_row_fill(const struct db_res *r, size_t i, struct caseload_
 	row->not_yet_at = db_cell(r, i, CL_NOT_YET_AT);
 	row->not_yet_comment = db_cell(r, i, CL_NOT_YET_COMMENT);
 	row->unread_messages = db_i64(r, i, CL_UNREAD_MESSAGES);
+	row->cannot_come = db_i64(r, i, CL_CANNOT_COME) != 0;
 }
 
 static json_t *person_json(const struct caseload_person *p)
@@ -266,6 +268,8 @@ static json_t *caseload_needs_action(const struct caseload_row *row, time_t now)
 		rc |= json_array_append_new(codes, json_string("not_yet"));
 	if (row->unread_messages > 0)
 		rc |= json_array_append_new(codes, json_string("unread_messages"));
+	if (row->cannot_come)
+		rc |= json_array_append_new(codes, json_string("cannot_come"));
 	if (row->pending > 0)
 		rc |= json_array_append_new(codes, json_string("pending_proposals"));
 	if (row->follow_up_due)
@@ -354,12 +358,12 @@ enum kp_err caseload_list(struct db *db, struct arena *a, const struct kp_keys *
 		return err;
 	if (caseload_leader(who))
 		err = db_query(db, a, DB_CASELOAD_LIST_ALL,
-		               DB_ARGS(DB_STR(at), DB_STR(at), DB_STR(from), DB_STR(from),
+		               DB_ARGS(DB_STR(at), DB_STR(at), DB_STR(at), DB_STR(from), DB_STR(from),
 		                       DB_I64(pg->after_id), DB_I64(page_fetch(pg))),
 		               &r);
 	else
 		err = db_query(db, a, DB_CASELOAD_LIST,
-		               DB_ARGS(DB_STR(at), DB_STR(at), DB_I64(who->id), DB_I64(who->id),
+		               DB_ARGS(DB_STR(at), DB_STR(at), DB_STR(at), DB_I64(who->id), DB_I64(who->id),
 		                       DB_STR(from), DB_STR(from), DB_I64(pg->after_id),
 		                       DB_I64(page_fetch(pg))),
 		               &r);

@@ -34,7 +34,10 @@
 	" (SELECT n.comment FROM plan_answers n WHERE n.citizen_id = c.id" \
 	"   AND n.answer = 'not_yet' AND n.closed_at IS NULL ORDER BY n.id DESC LIMIT 1)," \
 	" (SELECT COUNT(*) FROM messages ms WHERE ms.citizen_id = c.id" \
-	"   AND ms.author_kind = 'citizen' AND ms.read_at IS NULL)" \
+	"   AND ms.author_kind = 'citizen' AND ms.read_at IS NULL)," \
+	" EXISTS (SELECT 1 FROM meeting_responses mr JOIN meetings m ON m.id = mr.meeting_id" \
+	"   WHERE mr.citizen_id = c.id AND mr.answer = 'cannot_come' AND m.held_at IS NULL" \
+	"   AND m.starts_at >= ?)" \
 	" FROM citizens c JOIN plans p ON p.id = c.plan_id" \
 	" LEFT JOIN staff ct ON ct.id = c.contact_id" \
 	" LEFT JOIN staff cw ON cw.id = c.caseworker_id"

@@ -72,7 +72,8 @@ enum kp_err caseload_read(struct db *db, struct arena *a, const struct kp_actor 
  * most urgent first: "not_yet" (the citizen's open "not yet", with
  * "not_yet" {"at", "comment"} on the row), "unread_messages" (the citizen
  * wrote and nobody read it yet; the count is "unread_messages"),
- * "pending_proposals", "follow_up_due", "consent_missing" (none or
+ * "cannot_come" (the citizen answered "I can't come" to a meeting not yet
+ * held that starts at now or later), "pending_proposals", "follow_up_due", "consent_missing" (none or
  * withdrawn), "plan_not_accepted" (no standing yes: plan_yes_state, which
  * the row gives as "acceptance_state") and "meeting_this_week" (the
  * next meeting within seven days); none once the course has ended. *out

@@ -176,10 +176,12 @@ export async function waitForPlan(page) {
  * Logs in through the portal's "Log ind med MitID", Kaptajn's login (the
  * code flow) and the dev IdP's picker page (/dev-idp/authorize), as the
  * demo person named, and waits for the page the portal lands on.
+ * atPicker(page), if given, runs on the picker page before the pick.
  */
-export async function loginThroughDevIdp(page, name = 'Anna Jensen') {
+export async function loginThroughDevIdp(page, name = 'Anna Jensen', { atPicker } = {}) {
   await page.getByRole('button', { name: /Log ind med MitID|Log in with MitID/ }).click();
   await page.waitForURL((u) => u.pathname === '/dev-idp/authorize');
+  if (atPicker) await atPicker(page);
   await page.getByRole('link', { name, exact: true }).click();
   await page.waitForURL((u) => u.pathname === '/' && u.hash.startsWith('#/'));
 }
@@ -187,11 +189,13 @@ export async function loginThroughDevIdp(page, name = 'Anna Jensen') {
 /**
  * Logs in to the caseworker pages through their "Log ind", Kaptajn's
  * login and the dev IdP's picker page, as the staff member named (e.g. 'Mette Sørensen'), and waits
- * for the page the caseworker pages land on.
+ * for the page the caseworker pages land on. atPicker as for
+ * loginThroughDevIdp.
  */
-export async function loginStaffThroughDevIdp(page, name) {
+export async function loginStaffThroughDevIdp(page, name, { atPicker } = {}) {
   await page.getByRole('button', { name: /^(Log ind|Log in)$/ }).click();
   await page.waitForURL((u) => u.pathname === '/dev-idp/authorize');
+  if (atPicker) await atPicker(page);
   await page.getByRole('link', { name: new RegExp(`^${name} \\(`) }).click();
   await page.waitForURL((u) => u.pathname === '/admin/' && u.hash.startsWith('#/'));
   // The pages ask who logged in before they draw: the header names them.

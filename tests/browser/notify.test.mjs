@@ -106,7 +106,7 @@ describe('Besked til dig on a phone', { skip: NEED }, () => {
   it('a good address saves, with a confirmation', async () => {
     await page.getByLabel('Din e-mailadresse').fill(` ${GOOD} `);
     await page.getByRole('button', { name: 'Gem mine valg' }).click();
-    await page.getByText('Dine valg er gemt. Du får en e-mail, når der er nyt.').waitFor();
+    await page.locator('#flash').getByText('Dine valg er gemt. Du får en e-mail, når der er nyt.').waitFor();
     assert.deepEqual(await settings(), { email: GOOD, email_on: true, email_available: true, sms: null, sms_on: false, sms_available: false });
     // Drawn again from the server: on, with the address, and no error.
     assert.equal(await page.getByRole('checkbox', { name: 'Send mig en e-mail, når der er nyt' }).isChecked(), true);
@@ -118,7 +118,7 @@ describe('Besked til dig on a phone', { skip: NEED }, () => {
   it('turning e-mail off saves, and nothing went wrong in the console', async () => {
     await page.getByRole('checkbox', { name: 'Send mig en e-mail, når der er nyt' }).uncheck();
     await page.getByRole('button', { name: 'Gem mine valg' }).click();
-    await page.getByText('Dine valg er gemt. Du får ingen beskeder fra Kaptajn.').waitFor();
+    await page.locator('#flash').getByText('Dine valg er gemt. Du får ingen beskeder fra Kaptajn.').waitFor();
     const s = await settings();
     assert.equal(s.email_on, false);
     assert.equal(await page.getByRole('checkbox', { name: 'Send mig en e-mail, når der er nyt' }).isChecked(), false);

@@ -14,13 +14,13 @@ import { after, before, describe, it } from 'node:test';
 import {
   forgetCitizens,
   ADMIN, HAVE_DB, SKIP,
-  addStaff, citizenId, expectJson, holdCitizens, loginStaff, loginStaffAs, marker,
+  addStaff, citizenId, enrolFresh, expectError, expectJson, holdCitizens, loginStaff, loginStaffAs, marker,
   no5xxTest, sql, sqlInt,
 } from './lib.mjs';
 
 const NEED_DB = SKIP || (!HAVE_DB && 'KAPTAJN_DB_SOCKET is not set');
 const CITIZENS = `${ADMIN}/citizens`;
-const CODES = ['not_yet', 'unread_messages', 'pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
+const CODES = ['not_yet', 'unread_messages', 'cannot_come', 'pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
 
 /** A CPR number no one has: a real date in the 1900s and a random serial. */
 function freshCpr(day) {
@@ -186,6 +186,43 @@ describe('the caseload says what needs action', { skip: NEED_DB }, () => {
     [c] = (await mine.citizens()).filter((x) => x.id === made.id);
     assert.equal(c.follow_up_due, false);
     assert.ok(!c.needs_action.includes('follow_up_due'));
+  });
+
+  it('"I can\'t come" to a meeting still to come is cannot_come, after unread_messages and before pending_proposals', async () => {
+    const { id, session } = await enrolFresh(mine, `${prefix} Afbud`);
+    const needs = async () => (await mine.citizens()).find((x) => x.id === id).needs_action;
+    const plan = async (days) => expectJson(await mine.post(`${CITIZENS}/${id}/meetings`, { kind: 'network', starts_at: iso(Date.now() + days * 86400000), place: 'Jobcentret' }), 201);
+    const respond = async (m, answer) => expectJson(await session.post(`/api/v1/meetings/${m.id}/response`, { answer, comment: 'Jeg er til lægen.' }), 200);
+    const first = await plan(10);
+    assert.deepEqual(await needs(), ['plan_not_accepted'], 'a meeting not answered asks for nothing');
+    await respond(first, 'coming');
+    assert.deepEqual(await needs(), ['plan_not_accepted'], '"I\'m coming" asks for nothing');
+    await respond(first, 'cannot_come');
+    assert.deepEqual(await needs(), ['cannot_come', 'plan_not_accepted']);
+    // Its place among the others: after a message nobody read, before a proposal waiting.
+    expectJson(await session.post('/api/v1/messages', { text: `Afbud ${m}` }), 201);
+    expectJson(await session.post('/api/v1/proposals', { kind: 'add_goal', title: `Kørekort ${m}`, description: 'Bil', reason: 'Bussen' }), 201);
+    assert.deepEqual(await needs(), ['unread_messages', 'cannot_come', 'pending_proposals', 'plan_not_accepted']);
+    // Changed to "I'm coming": gone.
+    await respond(first, 'coming');
+    assert.deepEqual(await needs(), ['unread_messages', 'pending_proposals', 'plan_not_accepted']);
+    // Marked held: no longer to come, so no longer to act on.
+    await respond(first, 'cannot_come');
+    assert.ok((await needs()).includes('cannot_come'));
+    expectJson(await mine.post(`${ADMIN}/meetings/${first.id}/held`), 200);
+    assert.ok(!(await needs()).includes('cannot_come'), 'a held meeting');
+    // Its time passed without being marked held: not to come either.
+    const second = await plan(3);
+    await respond(second, 'cannot_come');
+    assert.ok((await needs()).includes('cannot_come'));
+    sql(`UPDATE meetings SET starts_at = UTC_TIMESTAMP() - INTERVAL 1 HOUR WHERE id = ${sqlInt(second.id)}`);
+    assert.ok(!(await needs()).includes('cannot_come'), 'a meeting whose time has passed');
+    // Another citizen's "I can't come" is not this one's.
+    const other = await enrolFresh(mine, `${prefix} Andens`);
+    const third = await plan(4);
+    expectError(await other.session.post(`/api/v1/meetings/${third.id}/response`, { answer: 'cannot_come' }), 404);
+    assert.ok(!(await needs()).includes('cannot_come'));
+    assert.ok(!(await mine.citizens()).find((x) => x.id === other.id).needs_action.includes('cannot_come'));
   });
 
   it('another caseworker sees none of it: the citizens are not in mette\'s list', async () => {

@@ -10,84 +10,25 @@
 
 // test-lane: own-stack (scripts/test runs it beside the shared-stack files)
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 
 import { ADMIN, SKIP, describeRes, expectJson, freePort, loginAt, marker, request, sql, stackCmd, startOwnStack } from './lib.mjs';
+import { NO_AIOSMTPD, SmtpSink, hasAiosmtpd, mailParts, median, waitFor } from '../shared/smtp-sink.mjs';
 
-const REPO = process.env.KAPTAJN_REPO || path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..');
 const SHARED_VAR = process.env.KAPTAJN_VAR || '';
 const VAR = SHARED_VAR ? `${SHARED_VAR}-outbox` : '';
-const PY = '/usr/bin/python3';
-const SINK = path.join(REPO, 'tests', 'shared', 'smtp-sink.py');
-const hasAiosmtpd = () => spawnSync(PY, ['-c', 'import aiosmtpd'], { stdio: 'ignore' }).status === 0;
 
 const NEED = SKIP || (!SHARED_VAR && 'KAPTAJN_VAR is not set') || (!process.env.KAPTAJN_BIN && 'KAPTAJN_BIN is not set')
-  || (!hasAiosmtpd() && `${PY} has no aiosmtpd (apt-get install python3-aiosmtpd)`);
+  || (!hasAiosmtpd() && NO_AIOSMTPD);
 
 const EMAIL = 'anna.outbox@example.dk';
 const PHONE_IN = '+45 12 34 56 78';
 const PHONE = '+4512345678';
-
-/** The SMTP server: started, stopped and switched by the test. */
-class Sink {
-  constructor(port) {
-    this.port = port;
-    this.mails = [];
-    this.proc = null;
-  }
-  async start() {
-    this.proc = spawn(PY, [SINK, String(this.port)], { stdio: ['pipe', 'pipe', 'inherit'] });
-    const lines = readline.createInterface({ input: this.proc.stdout });
-    let ready;
-    const up = new Promise((resolve) => { ready = resolve; });
-    lines.on('line', (l) => {
-      const m = JSON.parse(l);
-      if (m.ready) ready();
-      else if (m.data !== undefined) this.mails.push(m);
-    });
-    await Promise.race([up, sleep(5000).then(() => { throw new Error('the SMTP server did not start'); })]);
-  }
-  mode(m) {
-    this.proc.stdin.write(`${m}\n`);
-  }
-  async stop() {
-    if (!this.proc || this.proc.exitCode !== null) return;
-    const p = this.proc;
-    p.stdin.end();
-    for (let i = 0; i < 50 && p.exitCode === null; i++) await sleep(50);
-    if (p.exitCode === null) p.kill('SIGKILL');
-    this.proc = null;
-  }
-}
-
-async function waitFor(what, fn, ms = 8000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    last = await fn();
-    if (last === true) return;
-    await sleep(50);
-  }
-  assert.fail(`waited ${ms} ms for ${what}; last: ${JSON.stringify(last)}`);
-}
-
-/** Decodes a quoted-printable body. */
-function qpDecode(s) {
-  const bytes = Buffer.from(s.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16))), 'latin1');
-  return bytes.toString('utf8');
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 describe('notifications through the outbox (a stack of its own, a real SMTP server)', { skip: NEED }, () => {
   let url;
@@ -106,7 +47,7 @@ describe('notifications through the outbox (a stack of its own, a real SMTP serv
 
   const outboxRows = (where = '') => q(`SELECT id, kind, channel, status, attempts FROM outbox WHERE citizen_id = ${annaId} ${where} ORDER BY id`)
     .map(([id, kind, channel, status, attempts]) => ({ id: Number(id), kind, channel, status, attempts: Number(attempts) }));
-  const mailsTo = (addr) => sink.mails.filter((m) => m.to.includes(addr));
+  const mailsTo = (addr) => sink.to(addr);
 
   /** Waits for n more e-mails and n more SMS than before; records the delays from t0. */
   async function expectDelivered(before, t0, { mails = 1, texts = 1 } = {}) {
@@ -121,7 +62,7 @@ describe('notifications through the outbox (a stack of its own, a real SMTP serv
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kaptajn-outbox-'));
     const token = path.join(tmp, 'sms-token');
     fs.writeFileSync(token, 'gateway-secret-token\n', { mode: 0o600 });
-    sink = new Sink(await freePort());
+    sink = new SmtpSink(await freePort());
     await sink.start();
     gateway = http.createServer((rq, rs) => {
       const chunks = [];
@@ -213,13 +154,10 @@ describe('notifications through the outbox (a stack of its own, a real SMTP serv
     const mail = mailsTo(EMAIL).at(-1);
     assert.equal(mail.from, 'kaptajn@kommune.example.dk');
     assert.deepEqual(mail.to, [EMAIL]);
-    const split = mail.data.indexOf('\r\n\r\n');
-    const head = mail.data.slice(0, split);
-    const rawBody = mail.data.slice(split + 4);
+    const { head, text } = mailParts(mail);
     assert.match(head, /^Date: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/m);
     assert.match(head, /^Message-ID: <kaptajn\.\d+\.[0-9a-f]{16}@kommune\.example\.dk>$/m);
     assert.match(head, /^Subject: Nyt i Kaptajn$/m);
-    const text = qpDecode(rawBody);
     assert.match(text, /^Der er nyt i Kaptajn\./);
     assert.ok(text.includes(`${url}/`), text);
     assert.match(text, /slå beskeder fra/);

@@ -146,6 +146,7 @@ export default {
     needs: {
       not_yet: 'Borgeren siger: ikke endnu',
       unread_messages: 'Ulæste beskeder',
+      cannot_come: 'Kan ikke komme til mødet',
       pending_proposals: 'Venter på afgørelse',
       follow_up_due: 'Opfølgning er overskredet',
       consent_missing: 'Samtykke mangler',

@@ -142,6 +142,7 @@ export default {
     needs: {
       not_yet: 'The citizen says: not yet',
       unread_messages: 'Unread messages',
+      cannot_come: 'Cannot come to the meeting',
       pending_proposals: 'A decision is waiting',
       follow_up_due: 'A follow-up is overdue',
       consent_missing: 'Consent is missing',

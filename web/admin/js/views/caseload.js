@@ -13,9 +13,9 @@ import { pageHeading, skeleton, badge } from '/js/ui.js';
 import { API, loadFailed, mayDecide, me } from '../common.js';
 
 // The server's needs_action codes, as the filters list them.
-const NEEDS = ['not_yet', 'unread_messages', 'pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
+const NEEDS = ['not_yet', 'unread_messages', 'cannot_come', 'pending_proposals', 'follow_up_due', 'consent_missing', 'plan_not_accepted', 'meeting_this_week'];
 // The codes that come before the others when sorting by action.
-const URGENT = ['not_yet', 'unread_messages', 'pending_proposals', 'follow_up_due'];
+const URGENT = ['not_yet', 'unread_messages', 'cannot_come', 'pending_proposals', 'follow_up_due'];
 
 // Kept while the tab lives, so "back" finds the same list.
 let filterText = '';
@@ -45,6 +45,7 @@ export async function render(view, ctx) {
 function needsBadge(c, code) {
   if (code === 'not_yet') return badge(t('caseload.needs.not_yet'), 'warning');
   if (code === 'unread_messages') return badge(t('caseload.unread', { n: c.unread_messages }), 'warning');
+  if (code === 'cannot_come') return badge(t('caseload.needs.cannot_come'), 'warning');
   if (code === 'pending_proposals') return badge(t('caseload.pending', { n: c.pending_proposals }), 'warning');
   if (code === 'follow_up_due') return badge(t('caseload.needs.follow_up_due'), 'warning');
   if (code === 'consent_missing') return badge(c.consent === 'withdrawn' ? t('caseload.consentWithdrawn') : t('caseload.needs.consent_missing'), 'info');

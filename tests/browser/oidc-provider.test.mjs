@@ -5,6 +5,7 @@
 // callback page to the plan; and two tabs of one browser logging in at the
 // same time both land logged in (each attempt has its own pre-login cookie).
 
+// test-lane: own-stack (scripts/test runs it beside the shared-stack integration files)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';

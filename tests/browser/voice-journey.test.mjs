@@ -26,6 +26,7 @@
 // var/test, stopped by its pids in after(), and by scripts/test's
 // cleanup after an interrupt), so the demo citizen needs no lock.
 
+// test-lane: own-stack (scripts/test runs it beside the shared-stack integration files)
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';

@@ -66,7 +66,7 @@ static inline enum kp_err dbtest_json_run(dbtest_answer_fn answer, void *ctx, lo
 
 /*
  * Runs answer once with each of jansson's allocations in turn failing (at
- * most 300 of them, spread evenly over a larger answer): every run must
+ * most 100 of them, spread evenly over a larger answer): every run must
  * answer KP_EINTERNAL with *out NULL, or KP_OK with the whole answer (as a
  * run with no failure gives it). Out of memory is never a shorter list.
  */
@@ -78,7 +78,7 @@ static inline void dbtest_json_oom(dbtest_answer_fn answer, void *ctx)
 
 	cr_assert_eq(dbtest_json_run(answer, ctx, 0, &whole, &n), KP_OK);
 	cr_assert_gt(n, 0);
-	step = n / 300 + 1;
+	step = n / 100 + 1;
 	for (k = 1; k <= n; k += step) {
 		err = dbtest_json_run(answer, ctx, k, &out, &made);
 		if (err == KP_OK)

@@ -187,8 +187,13 @@ describe('the Debian package', () => {
     // prerm stops the pools on removal only: an upgrade leaves them
     // serving until postinst restarts them.
     assert.match(prerm, /if \[ "\$1" = remove \] && \[ -d \/run\/systemd\/system \]; then\n\tsystemctl stop/);
+    // Every unit the package brings that runs is stopped on removal, and
+    // every timer's enablement goes on purge.
+    for (const u of ['kaptajn-citizen.service', 'kaptajn-admin.service', 'kaptajn-jobs.timer', 'kaptajn-jobs.service',
+      'kaptajn-backup.timer', 'kaptajn-backup.service', 'kaptajn-migrate.service']) assert.ok(prerm.includes(u), `prerm stops ${u}`);
     const postrm = fs.readFileSync(path.join(ctrl, 'postrm'), 'utf8');
     assert.match(postrm, /purge\)\n\s*rm -rf \/var\/lib\/kaptajn\n/);
+    for (const t of ['kaptajn-jobs.timer', 'kaptajn-backup.timer']) assert.ok(postrm.includes(`timers.target.wants/${t}`), `postrm forgets ${t}`);
   });
 });
 

@@ -16,6 +16,7 @@
  * finish the request in hand and exit while the new ones take the socket's
  * queue. The socket, its group and the worker count stay as at start. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
@@ -24,8 +25,10 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/select.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -903,6 +906,35 @@ static int pool_metrics_open(struct supervisor *s, const char *socket_path)
 	return 0;
 }
 
+/* Tells systemd (Type=notify, $NOTIFY_SOCKET) that the pool listens: a
+ * start or restart then returns only once nginx can reach the socket, so
+ * an upgrade's "systemctl restart" ends with the service answering. The
+ * protocol is one datagram; without $NOTIFY_SOCKET nothing is sent. */
+static void notify_ready(void)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa;
+	char msg[64];
+	size_t len;
+	int fd, n;
+
+	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
+	    (len = strlen(path)) >= sizeof(sa.sun_path))
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, len);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0'; /* an abstract socket */
+	n = snprintf(msg, sizeof(msg), "READY=1\nMAINPID=%ld", (long)getpid());
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	if (sendto(fd, msg, (size_t)n, MSG_NOSIGNAL, (struct sockaddr *)&sa,
+	           (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+		fprintf(stderr, "pool: telling systemd we are ready failed: %s\n", strerror(errno));
+	close(fd);
+}
+
 int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socket_path,
              int workers, const char *pidfile)
 {
@@ -1016,6 +1048,7 @@ int pool_run(const struct kp_config *cfg, enum pool_kind pool, const char *socke
 		s.sender_at_ms = mono_ms();
 	for (i = 0; i < workers; i++)
 		slot_fill(&s, i);
+	notify_ready();
 	while (!stop_flag) {
 		long long wait_ms;
 		pid_t pid;

@@ -181,8 +181,8 @@ describe('the Debian package', () => {
     const code = postinst.replace(/cat <<-MSG\n[\s\S]*?\n\t*MSG\n/, '');
     const runs = code.split('\n').filter((l) => /\b(systemctl|deb-systemd-invoke)\b/.test(l) && !/^\s*(#|echo)/.test(l));
     assert.ok(runs.length > 0);
-    for (const l of runs) assert.match(l, /systemctl (daemon-reload|is-active --quiet kaptajn-migrate\.service|restart kaptajn-migrate\.service)/, l);
-    assert.match(postinst, /elif \[ -d \/run\/systemd\/system \] && systemctl is-active --quiet kaptajn-migrate\.service; then\n(?:.*\n)*?\t\tif ! systemctl restart kaptajn-migrate\.service; then/);
+    for (const l of runs) assert.match(l, /systemctl (daemon-reload|is-active --quiet (kaptajn-migrate\.service|"\$p")|restart kaptajn-migrate\.service \$pools)/, l);
+    assert.match(postinst, /elif \[ -d \/run\/systemd\/system \] && systemctl is-active --quiet kaptajn-migrate\.service; then\n(?:.*\n)*?\t\tif ! systemctl restart kaptajn-migrate\.service \$pools; then/);
     const prerm = fs.readFileSync(path.join(ctrl, 'prerm'), 'utf8');
     // prerm stops the pools on removal only: an upgrade leaves them
     // serving until postinst restarts them.
@@ -223,6 +223,8 @@ describe('the systemd units', () => {
       const unit = fs.readFileSync(path.join(root, `lib/systemd/system/kaptajn-${pool}.service`), 'utf8');
       assert.match(unit, new RegExp(`^ExecStart=/usr/bin/kaptajn serve --config /etc/kaptajn/kaptajn.conf --pool ${pool} --socket /run/kaptajn/${pool}.sock --workers \\$\\{KAPTAJN_WORKERS\\}$`, 'm'));
       assert.match(unit, /^Requires=kaptajn-migrate\.service$/m);
+      // Ready means listening (the supervisor's READY=1), not only started.
+      assert.match(unit, /^Type=notify$/m);
       assert.match(unit, /^RuntimeDirectory=kaptajn$/m);
       assert.match(unit, /^RuntimeDirectoryPreserve=yes$/m);
       assert.match(unit, /^SupplementaryGroups=www-data$/m);

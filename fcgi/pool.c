@@ -16,10 +16,10 @@
  * finish the request in hand and exit while the new ones take the socket's
  * queue. The socket, its group and the worker count stay as at start. */
 #include <errno.h>
-#include <stddef.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,8 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import {
   ADMIN, HAVE_DB, SKIP,
   assertCitizenUnchanged, auditChainTest, auditRowsOf, citizenId, citizenSnapshot, expectError, expectJson,
-  holdCitizens, login, loginStaff, marker, no5xxTest,
+  login, loginStaff, marker, no5xxTest,
   flatGoals,
+  hansenHousehold,
 } from './lib.mjs';
 
 describe('goals written by the caseworker', { skip: SKIP }, () => {
@@ -25,12 +26,7 @@ describe('goals written by the caseworker', { skip: SKIP }, () => {
   let foreignGoal; // a goal of anna's plan
   const made = [];
   before(async () => {
-    release = await holdCitizens('lars', 'sofie');
-    lars = await login('lars');
-    sofie = await login('sofie');
-    lid = await citizenId('lars');
-    peter = await loginStaff('peter');
-    karin = await loginStaff('karin');
+    ({ release, lars, sofie, lid, peter, karin } = await hansenHousehold());
     mette = await loginStaff('mette');
     foreignGoal = flatGoals((await (await login('anna')).plan()).plan.goals)[0]?.id;
   });

@@ -1113,3 +1113,20 @@ export function forgetCitizens(prefix) {
   const q = forgetCitizensSql(rows.map((r) => r[0]), [...new Set(rows.map((r) => r[1]))]);
   if (q) sql(q);
 }
+
+/**
+ * The Hansen household held for this file (holdCitizens): the sessions of
+ * Lars and Sofie, Lars's citizen id, and the sessions of Peter (their
+ * caseworker) and Karin (their contact person).
+ */
+export async function hansenHousehold() {
+  const release = await holdCitizens('lars', 'sofie');
+  return {
+    release,
+    lars: await login('lars'),
+    sofie: await login('sofie'),
+    lid: await citizenId('lars'),
+    peter: await loginStaff('peter'),
+    karin: await loginStaff('karin'),
+  };
+}

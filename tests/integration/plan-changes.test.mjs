@@ -11,8 +11,9 @@ import { after, before, describe, it } from 'node:test';
 
 import {
   ADMIN, HAVE_DB, SKIP,
-  assertUnchanged, citizenId, dreamCleaner, expectError, expectJson, expectStatus, flatGoals, holdCitizens,
-  login, loginStaff, marker, no5xxTest, planSnapshot, sql, withdrawTestProposals,
+  assertUnchanged, dreamCleaner, expectError, expectJson, expectStatus, flatGoals,
+  loginStaff, marker, no5xxTest, planSnapshot, sql, withdrawTestProposals,
+  hansenHousehold,
 } from './lib.mjs';
 
 const ACCEPT = '/api/v1/plan/acceptance';
@@ -28,12 +29,7 @@ describe('plan changes, not yet and the receipt', { skip: SKIP }, () => {
   let karin;
   const made = []; // goals to cancel at the end
   before(async () => {
-    release = await holdCitizens('lars', 'sofie');
-    lars = await login('lars');
-    sofie = await login('sofie');
-    lid = await citizenId('lars');
-    peter = await loginStaff('peter');
-    karin = await loginStaff('karin');
+    ({ release, lars, sofie, lid, peter, karin } = await hansenHousehold());
     cleanup = await dreamCleaner(lars, sofie);
   });
   after(async () => {
